@@ -1,0 +1,53 @@
+# The two commands a new machine needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install messages demo lint format check bench vendor clean
+
+run: install .env messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) ensure_superuser
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+test: install .env messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+# A local secret key, made once; production sets SECRET_KEY in the environment instead.
+.env: | $(BIN)/python
+	$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+
+messages: install
+	$(BIN)/python -m portal.compilemessages
+
+demo: install .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install .env
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
+
+from news.models import Event, Indicator, Metric, Release, Series
+from zones.admin import PUBLISHING_FIELDSET, ContentAdmin
+
+
+@admin.register(Series)
+class SeriesAdmin(ContentAdmin):
+    list_display = ("name", "organiser")
+    search_fields = ("name_en", "name_zh_hans")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Metric)
+class MetricAdmin(ContentAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name_en", "name_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class IndicatorInline(TranslationTabularInline):
+    """The figures a release reports: entered with the release they come from."""
+
+    model = Indicator
+    extra = 0
+    autocomplete_fields = ("zone", "park", "metric")
+    fields = ("zone", "park", "metric", "year", "value", "unit", "note")
+
+
+class EventInline(admin.TabularInline):
+    model = Event.releases.through
+    extra = 0
+    autocomplete_fields = ("event",)
+    verbose_name = _("event this release reports on")
+    verbose_name_plural = _("events this release reports on")
+
+
+@admin.register(Release)
+class ReleaseAdmin(ContentAdmin):
+    list_display = ("title", "kind", "series", "series_number", "published_at", "status")
+    list_filter = ("status", "kind", "series", "zones", "is_synthetic")
+    list_select_related = ("series",)
+    search_fields = ("title_en", "title_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("series", "zones", "enterprises", "institutions", "platforms")
+    date_hierarchy = "published_at"
+    inlines = (IndicatorInline, EventInline)
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "slug", "summary", "body")}),
+        (
+            _("Source"),
+            {"fields": ("issuing_body", ("series", "series_number"), "location")},
+        ),
+        (_("Cover image"), {"fields": ("cover_image", "cover_image_alt")}),
+        (
+            _("Linked records"),
+            {"fields": ("zones", "enterprises", "institutions", "platforms")},
+        ),
+        PUBLISHING_FIELDSET,
+    )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ContentAdmin):
+    list_display = ("metric", "zone", "year", "value", "unit", "release")
+    list_filter = ("zone", "metric", "unit", "year")
+    list_select_related = ("metric", "zone", "release")
+    search_fields = (
+        "metric__name_en",
+        "metric__name_zh_hans",
+        "zone__name_en",
+        "release__title_en",
+    )
+    autocomplete_fields = ("zone", "park", "metric", "release")
+
+
+@admin.register(Event)
+class EventAdmin(ContentAdmin):
+    list_display = ("title", "kind", "zone", "partner_country", "start_date", "recurring", "status")
+    list_filter = ("status", "kind", "zone", "recurring")
+    list_select_related = ("zone",)
+    search_fields = ("title_en", "title_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("zone", "releases")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "kind",
+                    "zone",
+                    "partner_country",
+                    ("start_date", "end_date"),
+                    "recurring",
+                    "description",
+                    "releases",
+                )
+            },
+        ),
+        PUBLISHING_FIELDSET,
+    )

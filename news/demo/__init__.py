@@ -1,0 +1,377 @@
+"""The demo content: what the June 20 press release states, and nothing else.
+
+The release (june-20-release.txt beside this file) presents four development zones. Every record
+below is named in it; Chinese names come from the verified glossary and stay empty where it has
+none. The year, 2024, is the one the release's own figures imply: it reports figures "in 2023".
+
+`load()` is idempotent: records are matched by slug (or by their natural key) and updated, so a
+second run changes nothing and creates no duplicates.
+"""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.html import escape
+
+from news.models import Event, Indicator, Metric, Release, Series
+from zones.models import (
+    City,
+    Cooperation,
+    Enterprise,
+    Institution,
+    Park,
+    Platform,
+    PlatformMembership,
+    Qualification,
+    Sector,
+    Status,
+    Zone,
+    ZoneAlias,
+)
+
+RELEASE_TEXT = Path(__file__).with_name("june-20-release.txt")
+PUBLISHED_AT = datetime.datetime(2024, 6, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
+PUBLISHED = {"status": Status.PUBLISHED, "published_at": PUBLISHED_AT}
+INFORMATION_OFFICE = "Information Office of Liaoning Provincial People’s Government"
+
+SECTORS = {
+    "new-materials": ("New materials", "C"),
+    "equipment-manufacturing": ("Equipment manufacturing", "C"),
+    "agricultural-product-processing": ("Agricultural product processing", "C"),
+    "new-energy": ("New energy", ""),
+    "high-end-equipment-manufacturing": ("High-end equipment manufacturing", "C"),
+}
+
+# (slug, English, Chinese, granting body, validity in years) from the glossary.
+QUALIFICATIONS = [
+    ("high-tech-enterprise", "High-tech enterprise", "高新技术企业",
+     "National scheme, certified through the province", 3),
+    ("technology-based-sme", "Technology-based SME", "科技型中小企业",
+     "National evaluation", 1),
+    ("innovative-sme", "Innovative SME", "创新型中小企业",
+     "Province, to the national standard", 3),
+    ("srdi-sme", "Specialized, refined, distinctive and innovative (SRDI) SME", "专精特新中小企业",
+     "Province", None),
+    ("srdi-little-giant", "SRDI “little giant” enterprise", "专精特新“小巨人”企业",
+     "Ministry of Industry and Information Technology", None),
+    ("young-eagle", "Young eagle enterprise", "雏鹰企业",
+     "Liaoning Provincial Department of Science and Technology", None),
+    ("gazelle", "Gazelle enterprise", "瞪羚企业",
+     "Liaoning Provincial Department of Science and Technology", None),
+    ("unicorn", "Unicorn enterprise", "独角兽企业",
+     "Liaoning Provincial Department of Science and Technology", None),
+]  # fmt: skip
+
+METRICS = {
+    "high-tech-enterprises-growth": "Growth in high-tech enterprises",
+    "gazelle-enterprises-growth": "Growth in gazelle enterprises",
+    "young-eagle-enterprises-growth": "Growth in young eagle enterprises",
+    "technology-based-smes-growth": "Growth in technology-oriented SMEs",
+    "technology-contracts-signed": "Technology contracts signed",
+    "rd-investment": "Research and development investment",
+    "trade-exchange-activities": "Economic and trade exchange activities held",
+}
+
+ZONES = [
+    {
+        "slug": "shenyang-etdz",
+        "name_en": "Shenyang Economic and Technological Development Zone",
+        "name_zh_hans": "沈阳经济技术开发区",
+        "short_name_zh_hans": "沈阳经开区",
+        "kind": Zone.Kind.ETDZ,
+        "level": Zone.Level.NATIONAL,
+        "city": City.SHENYANG,
+        "summary_en": (
+            "A national-level platform for opening up to the outside world. It formed the "
+            "China-Germany (Shenyang) High-end Equipment Manufacturing Innovation Committee, an "
+            "international exchange platform for enterprises, and holds economic and trade "
+            "exchange activities with Germany on a regular basis."
+        ),
+    },
+    {
+        "slug": "dalian-puwan",
+        "name_en": "Dalian Puwan Economic Zone",
+        "name_zh_hans": "大连普湾经济区",
+        "kind": Zone.Kind.ECONOMIC_ZONE,
+        "city": City.DALIAN,
+        "summary_en": (
+            "Focuses on new quality productive forces. In 2023 its high-tech, gazelle, young "
+            "eagle and technology-oriented small and medium-sized enterprises all grew in number."
+        ),
+    },
+    {
+        "slug": "chaoyang-jianping",
+        "name_en": "Chaoyang Jianping Economic Development Zone",
+        "name_zh_hans": "朝阳建平经济开发区",
+        "city": City.CHAOYANG,
+        "summary_en": (
+            "Follows the development pattern of “one zone, three parks”, with four major "
+            "sectors: new materials, equipment manufacturing, agricultural product processing "
+            "and new energy."
+        ),
+        "aliases": [("辽宁建平经济开发区", ZoneAlias.Kind.ALIAS)],
+        "sectors": [
+            "new-materials",
+            "equipment-manufacturing",
+            "agricultural-product-processing",
+            "new-energy",
+        ],
+    },
+    {
+        "slug": "panjin-liaobin",
+        "name_en": "Liaobin Coastal Economic and Technological Development Zone of Panjin",
+        "name_zh_hans": "盘锦辽滨沿海经济技术开发区",
+        "short_name_zh_hans": "辽滨经开区",
+        "kind": Zone.Kind.ETDZ,
+        "city": City.PANJIN,
+        "summary_en": (
+            "Brings enterprises, universities and research institutes together, with "
+            "whole-process incubation services from research and development through "
+            "small-scale experimentation and pilot testing to industrialization."
+        ),
+    },
+]
+
+# Chaoyang Jianping's four major sectors, each a named area of the zone.
+JIANPING_PARKS = [
+    ("new-materials-industry-zone", "New materials industry zone", "new-materials"),
+    ("equipment-manufacturing-zone", "Equipment manufacturing zone", "equipment-manufacturing"),
+    (
+        "agricultural-product-processing-park",
+        "Agricultural product processing park",
+        "agricultural-product-processing",
+    ),
+    ("new-energy-industry-park", "New energy industry park", "new-energy"),
+]
+
+INSTITUTIONS = [
+    {
+        "slug": "dalian-university-of-technology",
+        "name_en": "Dalian University of Technology",
+        "name_zh_hans": "大连理工大学",
+        "kind": Institution.Kind.UNIVERSITY,
+        "city_en": "Dalian",
+        "city_zh_hans": "大连",
+    },
+    {
+        "slug": "tianjin-university",
+        "name_en": "Tianjin University",
+        "name_zh_hans": "天津大学",
+        "kind": Institution.Kind.UNIVERSITY,
+        "city_en": "Tianjin",
+    },
+    {
+        "slug": "dalian-institute-of-chemical-physics",
+        "name_en": "Dalian Institute of Chemical Physics, Chinese Academy of Sciences",
+        "name_zh_hans": "中国科学院大连化学物理研究所",
+        "short_name_zh_hans": "大连化物所",
+        "kind": Institution.Kind.RESEARCH_INSTITUTE,
+        "city_en": "Dalian",
+        "city_zh_hans": "大连",
+    },
+]
+
+
+def release_body() -> str:
+    """The release's paragraphs after the headline, as HTML."""
+    paragraphs = [p.strip() for p in RELEASE_TEXT.read_text(encoding="utf-8").split("\n\n")]
+    return "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs[1:] if p)
+
+
+def release_title() -> str:
+    return RELEASE_TEXT.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+
+
+def _upsert(model, lookup: dict, values: dict):
+    obj, _ = model.objects.update_or_create(**lookup, defaults=values)
+    return obj
+
+
+@transaction.atomic
+def load() -> Release:
+    """Create or update every record of the demo content; returns the June 20 release."""
+    sectors = {
+        slug: _upsert(Sector, {"slug": slug}, {"name_en": name, "gbt_section": section})
+        for slug, (name, section) in SECTORS.items()
+    }
+    for slug, name_en, name_zh, granting_body, validity in QUALIFICATIONS:
+        _upsert(
+            Qualification,
+            {"slug": slug},
+            {
+                "name_en": name_en,
+                "name_zh_hans": name_zh,
+                "granting_body_en": granting_body,
+                "validity_years": validity,
+            },
+        )
+    metrics = {
+        slug: _upsert(Metric, {"slug": slug}, {"name_en": name}) for slug, name in METRICS.items()
+    }
+
+    zones = {}
+    for data in ZONES:
+        values = {k: v for k, v in data.items() if k not in {"slug", "aliases", "sectors"}}
+        zone = _upsert(Zone, {"slug": data["slug"]}, values | PUBLISHED)
+        for alias, kind in data.get("aliases", []):
+            _upsert(ZoneAlias, {"zone": zone, "name": alias}, {"kind": kind})
+        zone.sectors.set([sectors[slug] for slug in data.get("sectors", [])])
+        zones[data["slug"]] = zone
+
+    jianping = zones["chaoyang-jianping"]
+    for position, (slug, name, sector) in enumerate(JIANPING_PARKS):
+        park = _upsert(
+            Park, {"zone": jianping, "slug": slug}, {"name_en": name, "position": position}
+        )
+        park.sectors.set([sectors[sector]])
+
+    institutions = [
+        _upsert(Institution, {"slug": data["slug"]}, {**data, **PUBLISHED}) for data in INSTITUTIONS
+    ]
+    liaobin = zones["panjin-liaobin"]
+    cooperation = _upsert(
+        Cooperation,
+        {"zone": liaobin, "kind": Cooperation.Kind.INDUSTRY_UNIVERSITY_RESEARCH},
+        {
+            "title_en": (
+                "Solving enterprises’ technical challenges with universities and institutes"
+            ),
+            "description_en": (
+                "The zone organized local enterprises to collaborate with Dalian University of "
+                "Technology, Tianjin University and the Dalian Institute of Chemical Physics, "
+                "addressing technical challenges that hinder enterprise development on a "
+                "one-to-one basis. Five technology contracts have been signed, and a research and "
+                "development investment of 110 million yuan has been completed."
+            ),
+        },
+    )
+    cooperation.institutions.set(institutions)
+
+    puwan, shenyang = zones["dalian-puwan"], zones["shenyang-etdz"]
+    enterprises = [
+        _upsert(
+            Enterprise,
+            {"slug": "allychem"},
+            {"name_en": "Allychem Co., Ltd.", "zone": puwan, **PUBLISHED},
+        ),
+        _upsert(
+            Enterprise,
+            {"slug": "dalian-sanhuan-composite-material"},
+            {
+                "name_en": "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
+                "zone": puwan,
+                **PUBLISHED,
+            },
+        ),
+    ]  # fmt: skip
+
+    committee = _upsert(
+        Platform,
+        {"slug": "china-germany-shenyang-innovation-committee"},
+        {
+            "name_en": (
+                "China-Germany (Shenyang) High-end Equipment Manufacturing Innovation Committee"
+            ),
+            "name_zh_hans": "中德(沈阳)高端装备制造创新委员会",
+            "short_name_zh_hans": "创委会",
+            "kind": Platform.Kind.INNOVATION_COMMITTEE,
+            "partner_country": "DE",
+            "summary_en": "Formed by the Shenyang Economic and Technological Development Zone as "
+            "an international exchange platform for enterprises.",
+            **PUBLISHED,
+        },
+    )
+    committee.zones.set([shenyang])
+    alliance = _upsert(
+        Platform,
+        {"slug": "provincial-industry-university-research-alliances"},
+        {
+            "name_en": "Provincial-level industry-university-research alliances",
+            "kind": Platform.Kind.ALLIANCE,
+            "level": Platform.Level.PROVINCIAL,
+            "summary_en": "Four companies of the Dalian Puwan Economic Zone, including Allychem "
+            "Co., Ltd. and Dalian Sanhuan Composite Material Technology Development Co., Ltd., "
+            "have been recognized as members of provincial-level industry-university-research "
+            "alliances.",
+            **PUBLISHED,
+        },
+    )
+    alliance.zones.set([puwan])
+    for enterprise in enterprises:
+        PlatformMembership.objects.get_or_create(platform=alliance, enterprise=enterprise)
+
+    series = _upsert(
+        Series,
+        {"slug": "promoting-high-quality-development-of-enterprises"},
+        {
+            "name_en": "Promoting High-Quality Development of Enterprises",
+            "organiser_en": INFORMATION_OFFICE,
+        },
+    )
+    release = _upsert(
+        Release,
+        {"slug": "shenyang-etdz-internationalized-industrial-ecosystem"},
+        {
+            "kind": Release.Kind.PRESS_RELEASE,
+            "title_en": release_title(),
+            "summary_en": (
+                "At the fifth press conference of the series “Promoting High-Quality Development "
+                "of Enterprises”, four development zones presented how they promote the "
+                "high-quality development of their enterprises."
+            ),
+            "body_en": release_body(),
+            "issuing_body_en": INFORMATION_OFFICE,
+            "series": series,
+            "series_number": 5,
+            **PUBLISHED,
+        },
+    )
+    release.zones.set(zones.values())
+    release.enterprises.set(enterprises)
+    release.institutions.set(institutions)
+    release.platforms.set([committee, alliance])
+
+    figures = [
+        (puwan, "high-tech-enterprises-growth", 2023, "23.7", Indicator.Unit.PERCENT_CHANGE, ""),
+        (puwan, "gazelle-enterprises-growth", 2023, "116.7", Indicator.Unit.PERCENT_CHANGE, ""),
+        (puwan, "young-eagle-enterprises-growth", 2023, "27.3", Indicator.Unit.PERCENT_CHANGE, ""),
+        (puwan, "technology-based-smes-growth", 2023, "35", Indicator.Unit.PERCENT_CHANGE, ""),
+        (liaobin, "technology-contracts-signed", None, "5", Indicator.Unit.COUNT, ""),
+        (liaobin, "rd-investment", None, "110000000", Indicator.Unit.CNY, ""),
+        (shenyang, "trade-exchange-activities", None, "100", Indicator.Unit.COUNT, "More than 100"),
+    ]  # fmt: skip
+    for zone, metric, year, value, unit, note in figures:
+        _upsert(
+            Indicator,
+            {"release": release, "zone": zone, "metric": metrics[metric], "year": year},
+            {"value": Decimal(value), "unit": unit, "note_en": note},
+        )
+
+    events = [
+        ("german-enterprises-trip-in-shenyang", "German Enterprises’ Trip in Shenyang",
+         "德国企业沈阳行", Event.Kind.TRADE_EXCHANGE),
+        ("shenyang-tiexi-business-day-in-germany", "Shenyang Tiexi Business Day in Germany", "",
+         Event.Kind.BUSINESS_DAY),
+    ]  # fmt: skip
+    for slug, title_en, title_zh, kind in events:
+        event = _upsert(
+            Event,
+            {"slug": slug},
+            {
+                "title_en": title_en,
+                "title_zh_hans": title_zh,
+                "kind": kind,
+                "zone": shenyang,
+                "partner_country": "DE",
+                "recurring": True,
+                "description_en": "One of the more than 100 economic and trade exchange "
+                "activities the Shenyang Economic and Technological Development Zone holds on a "
+                "regular basis, promoting enterprises’ exploration of international markets.",
+                **PUBLISHED,
+            },
+        )
+        event.releases.set([release])
+    return release

@@ -1,0 +1,287 @@
+"""Releases, the press-conference series they belong to, events, and the figures releases report."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portal.richtext import RichTextField
+from portal.uploads import UploadPath
+from zones.models import (
+    Enterprise,
+    Institution,
+    Park,
+    Platform,
+    Publishable,
+    PublishableQuerySet,
+    Zone,
+    published_q,
+    year_in_range,
+    year_validators,
+)
+
+
+class Series(models.Model):
+    """A run of press conferences under one title, numbered in order."""
+
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120)
+    organiser = models.CharField(_("organiser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("press-conference series")
+        verbose_name_plural = _("press-conference series")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="news_series_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Release(Publishable):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("press release")
+        NEWS = "news", _("news")
+        POLICY = "policy", _("policy")
+        EVENT_REPORT = "event_report", _("event report")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150)
+    summary = models.TextField(_("summary"), blank=True)
+    body = RichTextField(_("body"), blank=True)
+    issuing_body = models.CharField(_("issued by"), max_length=300, blank=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        related_name="releases",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    series_number = models.PositiveSmallIntegerField(
+        _("number in the series"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    cover_image = models.ImageField(
+        _("cover image"), upload_to=UploadPath("releases/covers"), blank=True
+    )
+    cover_image_alt = models.CharField(
+        _("cover image text alternative"), max_length=300, blank=True
+    )
+    zones = models.ManyToManyField(
+        Zone, verbose_name=_("zones"), related_name="releases", blank=True
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises"), related_name="releases", blank=True
+    )
+    institutions = models.ManyToManyField(
+        Institution, verbose_name=_("institutions"), related_name="releases", blank=True
+    )
+    platforms = models.ManyToManyField(
+        Platform, verbose_name=_("platforms"), related_name="releases", blank=True
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        db_index=True,
+        help_text=_("Generated for load testing; never part of the real content."),
+    )
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="news_release_public_idx"),
+            models.Index(fields=["-published_at"], name="news_release_newest_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="news_release_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(series_number__isnull=True) | Q(series__isnull=False),
+                name="news_release_number_needs_series",
+                violation_error_message=_("A number in the series needs a series."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:release_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.cover_image and not self.cover_image_alt:
+            raise ValidationError(
+                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
+            )
+
+
+class Metric(models.Model):
+    """What a figure measures, from a managed list, e.g. "growth in gazelle enterprises"."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="news_metric_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def published(self):
+        """Figures whose source release is public."""
+        return self.filter(published_q("release__"))
+
+
+class Indicator(models.Model):
+    """A figure about a zone (or one of its parks) for a period, as a release reported it."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("count")
+        PERCENT = "percent", _("percent")
+        PERCENT_CHANGE = "percent_change", _("percent change")
+        CNY = "cny", _("yuan (CNY)")
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="indicators", on_delete=models.CASCADE
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        related_name="indicators",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    metric = models.ForeignKey(
+        Metric, verbose_name=_("metric"), related_name="indicators", on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=year_validators,
+        help_text=_("The year the figure covers. Empty: the total as of the release."),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit)
+    release = models.ForeignKey(
+        Release,
+        verbose_name=_("source release"),
+        related_name="indicators",
+        on_delete=models.CASCADE,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["zone", "metric__name", "-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(unit="percent_change") | Q(value__gte=-100),
+                name="news_indicator_decline_at_most_100_percent",
+                violation_error_message=_("A decline cannot be more than 100%%."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit__in=["count", "cny", "percent"]) | Q(value__gte=0),
+                name="news_indicator_amount_not_negative",
+                violation_error_message=_(
+                    "Counts, amounts and shares cannot be negative; "
+                    "use percent change for a decline."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="news_indicator_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value} ({self.zone})"
+
+    def clean(self):
+        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
+            raise ValidationError({"park": _("This park belongs to another zone.")})
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self):
+        """Published events that have not ended yet (events without dates are not included)."""
+        today = timezone.localdate()
+        return self.published().filter(
+            Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+        )
+
+
+class Event(Publishable):
+    """An economic and trade exchange activity, one-off or recurring."""
+
+    class Kind(models.TextChoices):
+        TRADE_EXCHANGE = "trade_exchange", _("economic and trade exchange")
+        BUSINESS_DAY = "business_day", _("business day")
+        DELEGATION = "delegation", _("delegation visit")
+        CONFERENCE = "conference", _("conference")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        related_name="events",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    partner_country = CountryField(_("partner country"), blank=True, db_index=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True, db_index=True)
+    recurring = models.BooleanField(_("held regularly"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    releases = models.ManyToManyField(
+        Release, verbose_name=_("related releases"), related_name="events", blank=True
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date", "title"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="news_event_public_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="news_event_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="news_event_ends_after_start",
+                violation_error_message=_("An event cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:event_detail", kwargs={"slug": self.slug})

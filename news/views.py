@@ -1,0 +1,53 @@
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from news.models import Event, Indicator, Release
+from zones.models import Enterprise, Institution, Platform, Zone
+
+
+class ReleaseListView(ListView):
+    template_name = "news/release_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Release.objects.published().select_related("series")
+
+
+class ReleaseDetailView(DetailView):
+    template_name = "news/release_detail.html"
+
+    def get_queryset(self):
+        return (
+            Release.objects.published()
+            .select_related("series")
+            .prefetch_related(
+                Prefetch("zones", queryset=Zone.objects.published()),
+                Prefetch("enterprises", queryset=Enterprise.objects.published()),
+                Prefetch("institutions", queryset=Institution.objects.published()),
+                Prefetch("platforms", queryset=Platform.objects.published()),
+                Prefetch("events", queryset=Event.objects.published()),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.select_related("zone", "park", "metric"),
+                ),
+            )
+        )
+
+
+class EventListView(ListView):
+    template_name = "news/event_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Event.objects.published().select_related("zone")
+
+
+class EventDetailView(DetailView):
+    template_name = "news/event_detail.html"
+
+    def get_queryset(self):
+        return (
+            Event.objects.published()
+            .select_related("zone")
+            .prefetch_related(Prefetch("releases", queryset=Release.objects.published()))
+        )

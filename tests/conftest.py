@@ -1,0 +1,29 @@
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from news.models import Release
+
+
+@pytest.fixture
+def demo(db) -> Release:
+    """The demo content (the June 20 release and what it names); returns the release."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Release.objects.get()
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

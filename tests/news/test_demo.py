@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from news.models import Event, Indicator, Release
+from zones.models import Cooperation, Enterprise, Institution, Park, Platform, Zone
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    models = (Zone, Park, Enterprise, Institution, Cooperation, Platform, Release, Indicator, Event)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_loading_twice_creates_no_duplicates(demo):
+    before = counts()
+    call_command("load_demo", stdout=None)
+    assert counts() == before
+    assert before == {
+        "Zone": 4, "Park": 4, "Enterprise": 2, "Institution": 3, "Cooperation": 1,
+        "Platform": 2, "Release": 1, "Indicator": 7, "Event": 2,
+    }  # fmt: skip
+
+
+def test_the_release_is_public_with_its_full_text(demo):
+    assert demo.is_published()
+    assert demo.series_number == 5
+    assert "Five technology contracts have been signed" in demo.body_en
+    assert "Copyright" not in demo.body_en
+
+
+def test_every_figure_names_the_release_as_its_source(demo):
+    puwan = Zone.objects.get(slug="dalian-puwan")
+    growth = {
+        indicator.metric.slug: indicator.value
+        for indicator in Indicator.objects.filter(zone=puwan, year=2023)
+    }
+    assert growth == {
+        "high-tech-enterprises-growth": Decimal("23.7"),
+        "gazelle-enterprises-growth": Decimal("116.7"),
+        "young-eagle-enterprises-growth": Decimal("27.3"),
+        "technology-based-smes-growth": Decimal("35"),
+    }
+    assert set(Indicator.objects.values_list("release", flat=True)) == {demo.pk}
+    liaobin = Indicator.objects.filter(zone__slug="panjin-liaobin")
+    assert {(i.metric.slug, i.value) for i in liaobin} == {
+        ("technology-contracts-signed", Decimal("5")),
+        ("rd-investment", Decimal("110000000")),
+    }
+
+
+def test_the_release_links_what_it_names(demo):
+    assert demo.zones.count() == 4
+    assert set(demo.enterprises.values_list("slug", flat=True)) == {
+        "allychem",
+        "dalian-sanhuan-composite-material",
+    }
+    assert demo.institutions.count() == 3
+    alliance = Platform.objects.get(kind=Platform.Kind.ALLIANCE)
+    assert set(alliance.members.all()) == set(demo.enterprises.all())
+
+
+def test_chinese_names_only_where_the_glossary_gives_them(demo):
+    assert Zone.objects.get(slug="dalian-puwan").name_zh_hans == "大连普湾经济区"
+    assert Enterprise.objects.get(slug="allychem").name_zh_hans in (None, "")
+    assert Event.objects.get(slug="shenyang-tiexi-business-day-in-germany").title_zh_hans in (
+        None,
+        "",
+    )
+    assert demo.issuing_body_zh_hans in (None, "")

@@ -1,0 +1,168 @@
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from news.models import Release
+from tests.factories import (
+    EnterpriseFactory,
+    MetricFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
+from zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = [
+    model
+    for model in apps.get_models()
+    if model._meta.app_label in {"zones", "news"} and admin.site.is_registered(model)
+]
+
+
+def test_every_content_model_is_in_the_admin():
+    registered = {model.__name__ for model in CONTENT_MODELS}
+    assert registered >= {
+        "Zone", "Park", "Sector", "Enterprise", "Qualification", "Institution", "Cooperation",
+        "Platform", "Series", "Release", "Metric", "Indicator", "Event",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
+def test_an_editor_can_open_every_changelist_add_and_change_page(editor_client, demo, model):
+    opts = model._meta
+    changelist = editor_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    add = editor_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert editor_client.get(change_url).status_code == 200
+
+
+def test_an_editor_cannot_manage_users(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def form_data(response) -> dict:
+    """The management form fields of every inline formset on an admin page."""
+    html = response.content.decode()
+    data = {}
+    for prefix in re.findall(r'name="([^"]+)-TOTAL_FORMS"', html):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+def test_an_editor_enters_a_release_with_links_and_two_figures(editor_client, client):
+    zone = ZoneFactory(name_en="Dalian Puwan Economic Zone", slug="dalian-puwan")
+    enterprise = EnterpriseFactory(zone=zone)
+    metric = MetricFactory()
+    add_url = reverse("admin:news_release_add")
+    data = form_data(editor_client.get(add_url)) | {
+        "kind": "press_release",
+        "title_en": "Puwan grows",
+        "title_zh_hans": "普湾增长",
+        "slug": "puwan-grows",
+        "body_en": "<p>Growth.</p>",
+        "zones": [zone.pk],
+        "enterprises": [enterprise.pk],
+        "status": "published",
+        "indicators-TOTAL_FORMS": "2",
+        "indicators-0-zone": zone.pk,
+        "indicators-0-metric": metric.pk,
+        "indicators-0-year": "2023",
+        "indicators-0-value": "23.7",
+        "indicators-0-unit": "percent_change",
+        "indicators-1-zone": zone.pk,
+        "indicators-1-metric": metric.pk,
+        "indicators-1-year": "2022",
+        "indicators-1-value": "12",
+        "indicators-1-unit": "count",
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    release = Release.objects.get(slug="puwan-grows")
+    assert sorted(release.indicators.values_list("value", flat=True)) == [
+        Decimal("12"),
+        Decimal("23.7"),
+    ]
+    assert list(release.zones.all()) == [zone]
+    public = client.get(release.get_absolute_url())
+    assert public.status_code == 200
+    assert "Puwan grows" in public.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credit_code", "91110000100000000X", "should be"),
+        ("credit_code", "9111000010000000", "has 16"),
+        ("founded_year", "20245", "less than or equal to 2100"),
+        ("slug", "taken", "already exists"),
+    ],
+)
+def test_bad_enterprise_input_is_a_form_error(editor_client, field, value, message):
+    zone = ZoneFactory()
+    EnterpriseFactory(slug="taken")
+    add_url = reverse("admin:zones_enterprise_add")
+    data = form_data(editor_client.get(add_url)) | {
+        "name_en": "New Co., Ltd.",
+        "slug": "new-co",
+        "zone": zone.pk,
+        "status": "draft",
+        field: value,
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_negative_zone_area_is_a_form_error(editor_client):
+    add_url = reverse("admin:zones_zone_add")
+    data = form_data(editor_client.get(add_url)) | {
+        "name_en": "New zone",
+        "slug": "new-zone",
+        "city": "dalian",
+        "area_km2": "-3",
+        "status": "draft",
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "greater than or equal to 0" in response.content.decode()
+    assert not Zone.objects.filter(slug="new-zone").exists()
+
+
+def test_a_decline_below_100_percent_is_a_form_error_on_the_release(editor_client):
+    zone, metric = ZoneFactory(), MetricFactory()
+    add_url = reverse("admin:news_release_add")
+    data = form_data(editor_client.get(add_url)) | {
+        "kind": "press_release",
+        "title_en": "Decline",
+        "slug": "decline",
+        "status": "draft",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-0-zone": zone.pk,
+        "indicators-0-metric": metric.pk,
+        "indicators-0-value": "-120",
+        "indicators-0-unit": "percent_change",
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "A decline cannot be more than 100%." in response.content.decode()
+    assert not Release.objects.filter(slug="decline").exists()
+
+
+def test_a_draft_release_is_invisible_to_visitors(client):
+    draft = ReleaseFactory(status="draft")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.title_en not in client.get(reverse("news:release_list")).content.decode()

@@ -1,0 +1,203 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+)
+
+from zones.models import (
+    Cooperation,
+    Enterprise,
+    EnterpriseQualification,
+    Institution,
+    Park,
+    Platform,
+    PlatformMembership,
+    Qualification,
+    Sector,
+    Zone,
+    ZoneAlias,
+)
+
+
+class ContentAdmin(TranslationAdmin):
+    """What every content model's admin shares: both languages, facet counts, save on top."""
+
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+    save_on_top = True
+
+
+PUBLISHING_FIELDSET = (_("Publishing"), {"fields": ("status", "published_at")})
+
+
+@admin.register(Sector)
+class SectorAdmin(ContentAdmin):
+    list_display = ("name", "gbt_section")
+    list_filter = ("gbt_section",)
+    search_fields = ("name_en", "name_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class ZoneAliasInline(admin.TabularInline):
+    model = ZoneAlias
+    extra = 0
+
+
+class ParkInline(TranslationStackedInline):
+    model = Park
+    extra = 0
+    autocomplete_fields = ("sectors",)
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Zone)
+class ZoneAdmin(ContentAdmin):
+    list_display = ("name", "short_name", "kind", "level", "city", "established_year", "status")
+    list_filter = ("status", "level", "kind", "city", "sectors")
+    search_fields = (
+        "name_en",
+        "name_zh_hans",
+        "short_name_en",
+        "short_name_zh_hans",
+        "aliases__name",
+    )
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("sectors",)
+    inlines = (ZoneAliasInline, ParkInline)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "level", "city")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "established_year",
+                    "area_km2",
+                    "sectors",
+                    "summary",
+                    "description",
+                    "website",
+                    "address",
+                    ("latitude", "longitude"),
+                    "cover_image",
+                    "cover_image_alt",
+                )
+            },
+        ),
+        PUBLISHING_FIELDSET,
+    )
+
+
+@admin.register(Park)
+class ParkAdmin(ContentAdmin):
+    list_display = ("name", "zone", "position")
+    list_filter = ("zone",)
+    list_select_related = ("zone",)
+    search_fields = ("name_en", "name_zh_hans", "zone__name_en", "zone__name_zh_hans")
+    autocomplete_fields = ("zone", "sectors")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Qualification)
+class QualificationAdmin(ContentAdmin):
+    list_display = ("name", "granting_body", "validity_years")
+    search_fields = ("name_en", "name_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class EnterpriseQualificationInline(admin.TabularInline):
+    model = EnterpriseQualification
+    extra = 0
+    autocomplete_fields = ("qualification",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = PlatformMembership
+    extra = 0
+    autocomplete_fields = ("platform",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ContentAdmin):
+    list_display = ("name", "zone", "park", "founded_year", "country", "status")
+    list_filter = ("status", "zone", "sectors", "qualifications", "is_synthetic")
+    list_select_related = ("zone", "park")
+    search_fields = ("name_en", "name_zh_hans", "credit_code", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("zone", "park", "sectors")
+    inlines = (EnterpriseQualificationInline, MembershipInline)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "credit_code", "zone", "park")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "sectors",
+                    "founded_year",
+                    "country",
+                    "website",
+                    "summary",
+                    "description",
+                    "logo",
+                )
+            },
+        ),
+        PUBLISHING_FIELDSET,
+    )
+
+
+@admin.register(Institution)
+class InstitutionAdmin(ContentAdmin):
+    list_display = ("name", "short_name", "kind", "city", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "city", "website", "summary")}),
+        PUBLISHING_FIELDSET,
+    )
+
+
+@admin.register(Cooperation)
+class CooperationAdmin(ContentAdmin):
+    list_display = ("title", "kind", "zone", "signed_on", "value_cny")
+    list_filter = ("kind", "zone")
+    list_select_related = ("zone",)
+    search_fields = ("title_en", "title_zh_hans", "institutions__name_en", "zone__name_en")
+    autocomplete_fields = ("zone", "institutions", "enterprises")
+    date_hierarchy = "signed_on"
+
+
+class PlatformMemberInline(admin.TabularInline):
+    model = PlatformMembership
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(Platform)
+class PlatformAdmin(ContentAdmin):
+    list_display = ("name", "kind", "level", "partner_country", "status")
+    list_filter = ("status", "kind", "level", "zones")
+    search_fields = ("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("zones",)
+    inlines = (PlatformMemberInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "level",
+                    "zones",
+                    "partner_country",
+                    "website",
+                    "summary",
+                )
+            },
+        ),
+        PUBLISHING_FIELDSET,
+    )

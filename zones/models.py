@@ -1,0 +1,636 @@
+"""Development zones, the parks inside them, the enterprises in them and who they cooperate with."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portal.richtext import RichTextField
+from portal.uploads import UploadPath
+from zones.validators import validate_credit_code
+
+# Years a zone, an enterprise or a qualification can plausibly carry.
+YEAR_MIN = 1800
+YEAR_MAX = 2100
+year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+
+
+def year_in_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX}
+    )
+
+
+class City(models.TextChoices):
+    """Liaoning's fourteen prefecture-level cities."""
+
+    SHENYANG = "shenyang", _("Shenyang")
+    DALIAN = "dalian", _("Dalian")
+    ANSHAN = "anshan", _("Anshan")
+    FUSHUN = "fushun", _("Fushun")
+    BENXI = "benxi", _("Benxi")
+    DANDONG = "dandong", _("Dandong")
+    JINZHOU = "jinzhou", _("Jinzhou")
+    YINGKOU = "yingkou", _("Yingkou")
+    FUXIN = "fuxin", _("Fuxin")
+    LIAOYANG = "liaoyang", _("Liaoyang")
+    PANJIN = "panjin", _("Panjin")
+    TIELING = "tieling", _("Tieling")
+    CHAOYANG = "chaoyang", _("Chaoyang")
+    HULUDAO = "huludao", _("Huludao")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+def published_q(prefix: str = "") -> Q:
+    """The one visibility rule: published, with a publication time that has come.
+
+    Decided at read time, so a scheduled item appears on its own at its time. `prefix` applies
+    the rule across a relation, e.g. `published_q("release__")` for a release's figures.
+    """
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+
+class Publishable(models.Model):
+    """Public visibility: only published records with a past publication time are shown."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A time in the future schedules the publication. Empty means now."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def is_published(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class Sector(models.Model):
+    """An industry the portal classifies zones, parks and enterprises by."""
+
+    class GBTSection(models.TextChoices):
+        """Sections of GB/T 4754-2017, the national classification of economic activities."""
+
+        A = "A", _("A · Agriculture, forestry, animal husbandry and fishery")
+        B = "B", _("B · Mining")
+        C = "C", _("C · Manufacturing")
+        D = "D", _("D · Production and supply of electricity, heat, gas and water")
+        E = "E", _("E · Construction")
+        F = "F", _("F · Wholesale and retail")
+        G = "G", _("G · Transport, storage and postal services")
+        H = "H", _("H · Accommodation and catering")
+        I = "I", _("I · Information transmission, software and IT services")  # noqa: E741
+        J = "J", _("J · Finance")
+        K = "K", _("K · Real estate")
+        L = "L", _("L · Leasing and business services")
+        M = "M", _("M · Scientific research and technical services")
+        N = "N", _("N · Water conservancy, environment and public facilities management")
+        O = "O", _("O · Resident services, repairs and other services")  # noqa: E741
+        P = "P", _("P · Education")
+        Q = "Q", _("Q · Health and social work")
+        R = "R", _("R · Culture, sports and entertainment")
+        S = "S", _("S · Public administration, social security and social organisations")
+        T = "T", _("T · International organisations")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    gbt_section = models.CharField(
+        _("GB/T 4754-2017 section"), max_length=1, choices=GBTSection, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="zones_sector_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Zone(Publishable):
+    class Kind(models.TextChoices):
+        ETDZ = "etdz", _("economic and technological development zone")
+        HIGH_TECH = "high_tech", _("high-tech industrial development zone")
+        BONDED = "bonded", _("comprehensive bonded zone")
+        BORDER = "border", _("border economic cooperation zone")
+        PROVINCIAL = "provincial", _("provincial economic development zone")
+        ECONOMIC_ZONE = "economic_zone", _("economic zone / new area")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCIAL = "provincial", _("provincial")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, blank=True, db_index=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level, blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=20, choices=City, db_index=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("year established"), null=True, blank=True, validators=year_validators, db_index=True
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    description = RichTextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    cover_image = models.ImageField(
+        _("cover image"), upload_to=UploadPath("zones/covers"), blank=True
+    )
+    cover_image_alt = models.CharField(
+        _("cover image text alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="zones", blank=True
+    )
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="zones_zone_public_idx"),
+            models.Index(fields=["name"], name="zones_zone_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="zones_zone_slug_unique"),
+            models.CheckConstraint(
+                condition=year_in_range("established_year"),
+                name="zones_zone_established_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_km2__isnull=True) | Q(area_km2__gte=0),
+                name="zones_zone_area_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("zones:zone_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.cover_image and not self.cover_image_alt:
+            raise ValidationError(
+                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
+            )
+
+
+class ZoneAlias(models.Model):
+    """Another name a zone is or was known by: zones get renamed, merged and abbreviated."""
+
+    class Kind(models.TextChoices):
+        FORMER = "former", _("former name")
+        ALIAS = "alias", _("other name")
+        SHORT = "short", _("short form")
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="aliases", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.FORMER)
+    used_until = models.PositiveSmallIntegerField(
+        _("used until (year)"), null=True, blank=True, validators=year_validators
+    )
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("former and other names")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="zones_zonealias_unique"),
+            models.CheckConstraint(
+                condition=year_in_range("used_until"), name="zones_zonealias_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Park(models.Model):
+    """An area inside a zone with its own focus, as in "one zone, three parks"."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="parks", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    focus = models.TextField(_("focus"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="parks", blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+        ordering = ["zone", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "slug"], name="zones_park_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Qualification(models.Model):
+    """A recognition an enterprise can hold, e.g. high-tech enterprise or gazelle enterprise."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    granting_body = models.CharField(_("granting body"), max_length=200, blank=True)
+    validity_years = models.PositiveSmallIntegerField(
+        _("valid for (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Empty when the recognition has no fixed term."),
+    )
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="zones_qualification_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(Publishable):
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (统一社会信用代码); optional."),
+    )
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="enterprises", on_delete=models.PROTECT
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        related_name="enterprises",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="enterprises", blank=True
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=year_validators, db_index=True
+    )
+    website = models.URLField(_("website"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = RichTextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=UploadPath("enterprises/logos"), blank=True)
+    country = CountryField(
+        _("country of origin"),
+        blank=True,
+        db_index=True,
+        help_text=_("For foreign-invested enterprises: where the investment comes from."),
+    )
+    qualifications = models.ManyToManyField(
+        Qualification,
+        verbose_name=_("qualifications"),
+        through="EnterpriseQualification",
+        related_name="enterprises",
+        blank=True,
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        db_index=True,
+        help_text=_("Generated for load testing; never part of the real content."),
+    )
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="zones_enterprise_public_idx"),
+            models.Index(fields=["name"], name="zones_ent_name_idx"),
+            models.Index(fields=["-published_at"], name="zones_enterprise_newest_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="zones_enterprise_slug_unique"),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="zones_enterprise_credit_code_unique",
+                violation_error_message=_(
+                    "Another enterprise already has this unified social credit code."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("founded_year"),
+                name="zones_enterprise_founded_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = self.credit_code.strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("zones:enterprise_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.credit_code = (self.credit_code or "").strip().upper()
+        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
+            raise ValidationError({"park": _("This park belongs to another zone.")})
+
+
+class EnterpriseQualification(models.Model):
+    """An enterprise holding a qualification, granted in a given year."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        related_name="held_qualifications",
+        on_delete=models.CASCADE,
+    )
+    qualification = models.ForeignKey(
+        Qualification,
+        verbose_name=_("qualification"),
+        related_name="holdings",
+        on_delete=models.PROTECT,
+    )
+    year_granted = models.PositiveSmallIntegerField(
+        _("year granted"), null=True, blank=True, validators=year_validators
+    )
+
+    class Meta:
+        verbose_name = _("qualification held")
+        verbose_name_plural = _("qualifications held")
+        ordering = ["qualification__name", "-year_granted"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "qualification", "year_granted"],
+                name="zones_enterprisequalification_unique",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year_granted"),
+                name="zones_enterprisequalification_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.year_granted:
+            return f"{self.qualification} ({self.year_granted})"
+        return str(self.qualification)
+
+    @property
+    def valid_until(self) -> int | None:
+        """The last year the qualification is valid, or None when it has no fixed term."""
+        validity = self.qualification.validity_years
+        if validity is None or self.year_granted is None:
+            return None
+        return self.year_granted + validity - 1
+
+    def is_expired(self) -> bool:
+        valid_until = self.valid_until
+        return valid_until is not None and valid_until < timezone.localdate().year
+
+
+class Institution(Publishable):
+    """A university or research institute that zones and enterprises cooperate with."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("university")
+        RESEARCH_INSTITUTE = "research_institute", _("research institute")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="zones_institution_public_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="zones_institution_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("zones:institution_detail", kwargs={"slug": self.slug})
+
+
+class Cooperation(models.Model):
+    """Work between institutions and a zone or enterprises, e.g. a technology contract."""
+
+    class Kind(models.TextChoices):
+        TECHNOLOGY_CONTRACT = "technology_contract", _("technology contract")
+        JOINT_RESEARCH = "joint_research", _("joint research")
+        INDUSTRY_UNIVERSITY_RESEARCH = (
+            "industry_university_research",
+            _("industry-university-research cooperation"),
+        )
+        OTHER = "other", _("other")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        related_name="cooperations",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    institutions = models.ManyToManyField(
+        Institution, verbose_name=_("institutions"), related_name="cooperations"
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises"), related_name="cooperations", blank=True
+    )
+    signed_on = models.DateField(_("date"), null=True, blank=True)
+    value_cny = models.DecimalField(
+        _("value (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("cooperation")
+        verbose_name_plural = _("cooperation")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_cny__isnull=True) | Q(value_cny__gte=0),
+                name="zones_cooperation_value_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Platform(Publishable):
+    """A cooperation body: an innovation committee, an industry-university-research alliance."""
+
+    class Kind(models.TextChoices):
+        INNOVATION_COMMITTEE = "innovation_committee", _("innovation committee")
+        ALLIANCE = "alliance", _("industry-university-research alliance")
+        EXCHANGE = "exchange", _("exchange platform")
+        OTHER = "other", _("other")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCIAL = "provincial", _("provincial")
+        MUNICIPAL = "municipal", _("municipal")
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind, db_index=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level, blank=True)
+    zones = models.ManyToManyField(
+        Zone, verbose_name=_("zones"), related_name="platforms", blank=True
+    )
+    partner_country = CountryField(_("partner country"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        Enterprise,
+        verbose_name=_("members"),
+        through="PlatformMembership",
+        related_name="platforms",
+        blank=True,
+    )
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="zones_platform_public_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="zones_platform_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("zones:platform_detail", kwargs={"slug": self.slug})
+
+
+class PlatformMembership(models.Model):
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("platform"), related_name="memberships", on_delete=models.CASCADE
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        related_name="memberships",
+        on_delete=models.CASCADE,
+    )
+    since_year = models.PositiveSmallIntegerField(
+        _("member since (year)"), null=True, blank=True, validators=year_validators
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "enterprise"], name="zones_platformmembership_unique"
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("since_year"),
+                name="zones_platformmembership_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} – {self.platform}"

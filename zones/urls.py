@@ -1,0 +1,23 @@
+from django.urls import path
+
+from zones import views
+
+app_name = "zones"
+
+urlpatterns = [
+    path("zones/", views.ZoneListView.as_view(), name="zone_list"),
+    path("zones/<slug:slug>/", views.ZoneDetailView.as_view(), name="zone_detail"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path(
+        "enterprises/<slug:slug>/",
+        views.EnterpriseDetailView.as_view(),
+        name="enterprise_detail",
+    ),
+    path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
+    path(
+        "institutions/<slug:slug>/",
+        views.InstitutionDetailView.as_view(),
+        name="institution_detail",
+    ),
+    path("platforms/<slug:slug>/", views.PlatformDetailView.as_view(), name="platform_detail"),
+]
