@@ -1,16 +1,21 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from news.filters import EventFilter, ReleaseFilter
 from news.models import Event, Indicator, Release
+from portal.listing import FilteredListMixin
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
-class ReleaseListView(ListView):
+class ReleaseListView(FilteredListMixin, ListView):
     template_name = "news/release_list.html"
+    partial_template_name = "news/release_results.html"
+    filterset_class = ReleaseFilter
     paginate_by = 20
 
     def get_queryset(self):
-        return Release.objects.published().select_related("series")
+        self.queryset = Release.objects.published().select_related("series")
+        return super().get_queryset().distinct()
 
 
 class ReleaseDetailView(DetailView):
@@ -34,12 +39,15 @@ class ReleaseDetailView(DetailView):
         )
 
 
-class EventListView(ListView):
+class EventListView(FilteredListMixin, ListView):
     template_name = "news/event_list.html"
+    partial_template_name = "news/event_results.html"
+    filterset_class = EventFilter
     paginate_by = 20
 
     def get_queryset(self):
-        return Event.objects.published().select_related("zone")
+        self.queryset = Event.objects.published().select_related("zone")
+        return super().get_queryset()
 
 
 class EventDetailView(DetailView):

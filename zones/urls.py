@@ -8,6 +8,7 @@ urlpatterns = [
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
     path("zones/<slug:slug>/", views.ZoneDetailView.as_view(), name="zone_detail"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("enterprises/export.csv", views.enterprise_export, name="enterprise_export"),
     path(
         "enterprises/<slug:slug>/",
         views.EnterpriseDetailView.as_view(),

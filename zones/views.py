@@ -1,6 +1,12 @@
+import csv
+
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, query_without
+from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
     Enterprise,
@@ -12,15 +18,19 @@ from zones.models import (
 )
 
 
-class ZoneListView(ListView):
+class ZoneListView(FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
+    partial_template_name = "zones/zone_results.html"
+    filterset_class = ZoneFilter
+    paginate_by = 24
 
     def get_queryset(self):
-        return (
+        self.queryset = (
             Zone.objects.published()
             .prefetch_related("sectors")
             .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
         )
+        return super().get_queryset()
 
 
 class ZoneDetailView(DetailView):
@@ -50,12 +60,118 @@ class ZoneDetailView(DetailView):
         return context
 
 
-class EnterpriseListView(ListView):
+def enterprise_chips(params, filterset: EnterpriseFilter, facets) -> list[Chip]:
+    """The active filters of the directory, each with a link that removes it."""
+    chips = []
+    for facet in facets:
+        for option in facet.options:
+            if option.selected:
+                chips.append(
+                    Chip(facet.label, option.label, query_without(params, facet.name, option.value),
+                         name=facet.name)
+                )  # fmt: skip
+    cleaned = filterset.form.cleaned_data
+    for name in ("q", "founded_min", "founded_max"):
+        if cleaned.get(name) not in (None, ""):
+            label = filterset.filters[name].label
+            chips.append(Chip(label, cleaned[name], query_without(params, name), name=name))
+    return chips
+
+
+class EnterpriseListView(FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
+    partial_template_name = "zones/enterprise_directory.html"
+    filterset_class = EnterpriseFilter
     paginate_by = 20
 
     def get_queryset(self):
-        return Enterprise.objects.published().select_related("zone", "park")
+        self.queryset = (
+            Enterprise.objects.published()
+            .select_related("zone", "park")
+            .prefetch_related("sectors")
+        )
+        return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        facets = self.filterset.facets()
+        chips = enterprise_chips(self.request.GET, self.filterset, facets)
+        removable = {
+            facet.name for facet in facets if facet.active and facet.has_results_without_it
+        }
+        context.update(
+            facets=facets,
+            chips=chips,
+            suggestions=[chip for chip in chips if chip.name in removable]
+            or [chip for chip in chips if chip.name in ("q", "founded_min", "founded_max")],
+            export_query=query_without(self.request.GET, "page"),
+        )
+        return context
+
+
+def csv_cell(value) -> str:
+    """A value for a spreadsheet cell; text that a spreadsheet would run as a formula is quoted."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def enterprise_export(request):
+    """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
+
+    Runs a fixed number of queries: the list, its sectors and its qualifications.
+    """
+    filterset = EnterpriseFilter(
+        request.GET, queryset=Enterprise.objects.published(), request=request
+    )
+    enterprises = filterset.qs.select_related("zone", "park").prefetch_related(
+        "sectors",
+        Prefetch(
+            "held_qualifications",
+            queryset=EnterpriseQualification.objects.select_related("qualification"),
+        ),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Zone"),
+            _("Park"),
+            _("City"),
+            _("Founded"),
+            _("Investment from"),
+            _("Sectors"),
+            _("Qualifications"),
+            _("Website"),
+            _("Page"),
+        ]
+    )
+    for enterprise in enterprises:
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                enterprise.name,
+                enterprise.zone.name,
+                enterprise.park.name if enterprise.park else "",
+                enterprise.zone.get_city_display(),
+                enterprise.founded_year,
+                enterprise.country.name if enterprise.country else "",
+                "; ".join(sector.name for sector in enterprise.sectors.all()),
+                "; ".join(
+                    f"{held.qualification.name} ({held.year_granted})"
+                    if held.year_granted
+                    else held.qualification.name
+                    for held in enterprise.held_qualifications.all()
+                ),
+                enterprise.website,
+                request.build_absolute_uri(enterprise.get_absolute_url()),
+            )
+        )
+    return response
 
 
 class EnterpriseDetailView(DetailView):
@@ -73,7 +189,10 @@ class EnterpriseDetailView(DetailView):
                 ),
                 Prefetch("platforms", queryset=Platform.objects.published()),
                 Prefetch(
-                    "cooperations", queryset=Cooperation.objects.prefetch_related("institutions")
+                    "cooperations",
+                    queryset=Cooperation.objects.prefetch_related(
+                        Prefetch("institutions", queryset=Institution.objects.published())
+                    ),
                 ),
             )
         )
@@ -84,8 +203,9 @@ class EnterpriseDetailView(DetailView):
         return context
 
 
-class InstitutionListView(ListView):
+class InstitutionListView(ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
+    paginate_by = 50
 
     def get_queryset(self):
         return Institution.objects.published()

@@ -1,0 +1,65 @@
+"""The filters of the public release and event lists (see zones.filters for how bad values fare)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from news.models import Event, Release, Series
+from zones.filters import ANY, YearFilter, published_zones
+
+
+class ReleaseFilter(django_filters.FilterSet):
+    zone = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
+        label=_("Zone"),
+        field_name="zones",
+        queryset=published_zones,
+        to_field_name="slug",
+    )
+    kind = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Kind"), choices=Release.Kind.choices
+    )
+    series = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
+        label=_("Series"),
+        field_name="series",
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+    )
+    year = YearFilter(label=_("Year"), field_name="published_at", lookup_expr="year")
+
+    class Meta:
+        model = Release
+        fields: list[str] = []
+
+
+class EventFilter(django_filters.FilterSet):
+    zone = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
+        label=_("Zone"),
+        field_name="zone",
+        queryset=published_zones,
+        to_field_name="slug",
+    )
+    country = django_filters.ChoiceFilter(
+        empty_label=ANY,
+        label=_("Partner country"),
+        field_name="partner_country",
+        choices=lambda: list(countries),
+    )
+    when = django_filters.ChoiceFilter(
+        empty_label=ANY,
+        label=_("When"),
+        method="filter_when",
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def filter_when(self, queryset, name, value):
+        upcoming = Event.objects.upcoming().values("pk")
+        if value == "upcoming":
+            return queryset.filter(pk__in=upcoming)
+        return queryset.exclude(pk__in=upcoming)

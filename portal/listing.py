@@ -1,0 +1,77 @@
+"""What every public list page shares: a FilterSet over GET parameters and forgiving pagination."""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.cache import patch_vary_headers
+
+
+@dataclass
+class Chip:
+    """An active filter, shown with a link to the same list without it."""
+
+    label: str
+    value: object
+    remove_url: str
+    name: str = ""
+
+
+def query_without(params: QueryDict, name: str, value: str | None = None) -> str:
+    """`?...` for `params` without `name` (or only without that one value of it), from page 1.
+
+    Empty parameters, as a plain form submits them, are dropped to keep shared links short.
+    """
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key == "page":
+            continue
+        kept.setlist(
+            key, [v for v in values if v and not (key == name and (value is None or v == value))]
+        )
+    encoded = kept.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+class ForgivingPaginationMixin:
+    """A ListView whose `page` that is not a number, or past the end, shows the first or last page.
+
+    A link to page 7 of a list that has since shrunk still shows results instead of a 404.
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class FilteredListMixin(ForgivingPaginationMixin):
+    """A ListView filtered by `filterset_class` over the GET parameters.
+
+    A parameter that does not parse is left out and reported by the filter form. htmx requests
+    get `partial_template_name`: the filter form and results alone.
+    """
+
+    filterset_class = None
+    partial_template_name: str | None = None
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=super().get_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if self.partial_template_name and htmx and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

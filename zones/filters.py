@@ -1,0 +1,354 @@
+"""The filters of the public zone list and enterprise directory.
+
+Every parameter is parsed by a form field: a value that does not parse (an unknown slug, a year
+that is not a number, a NUL byte) becomes a form error and its filter is left out, so a bad link
+shows the page with a note instead of failing. Sort keys are mapped through allow-lists; request
+values never reach `order_by()` or `filter(**...)` directly.
+"""
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from zones.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    City,
+    Enterprise,
+    Park,
+    Platform,
+    Qualification,
+    Sector,
+    Zone,
+)
+
+ANY = _("Any")
+
+# Longer search text is cut: nobody types more, and a long pattern only costs the database.
+QUERY_MAX_LENGTH = 100
+
+
+def translated(field_name: str):
+    """An expression for a translated field in the current language, falling back to English.
+
+    Sorting on `name_zh_hans` alone would put every record without a Chinese name first.
+    """
+    language = (get_language() or "en").replace("-", "_")
+    other = "en" if language != "en" else "zh_hans"
+    return Coalesce(
+        NullIf(f"{field_name}_{language}", Value("")),
+        NullIf(f"{field_name}_{other}", Value("")),
+        "slug",
+        output_field=CharField(),
+    )
+
+
+class SearchField(forms.CharField):
+    """Free text: NUL bytes are dropped and the text is cut to a sensible length."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\x00", "")[:QUERY_MAX_LENGTH].strip()
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """`sort=<key>`, mapped through `orderings` (key → order_by arguments)."""
+
+    def __init__(self, orderings: dict, **kwargs):
+        self.orderings = orderings
+        kwargs.setdefault("label", _("Sort by"))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value not in self.orderings:
+            return qs
+        return qs.order_by(*self.orderings[value]())
+
+
+class ParkChoiceField(forms.MultipleChoiceField):
+    """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def clean(self, value):
+        values = super().clean(value)
+        keys = set()
+        for item in values:
+            self.validate_no_null_characters(item)
+            zone_slug, _dot, park_slug = item.partition(".")
+            if not zone_slug or not park_slug:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a park."), params={"value": item}, code="invalid_choice"
+                )
+            keys.add((zone_slug, park_slug))
+        if not keys:
+            return []
+        condition = Q()
+        for zone_slug, park_slug in keys:
+            condition |= Q(zone__slug=zone_slug, slug=park_slug)
+        parks = list(
+            Park.objects.filter(condition, zone__in=published_zones()).select_related("zone")
+        )
+        found = {(park.zone.slug, park.slug) for park in parks}
+        missing = sorted(f"{z}.{p}" for z, p in keys - found)
+        if missing:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a park."),
+                params={"value": missing[0]},
+                code="invalid_choice",
+            )
+        return parks
+
+    def validate_no_null_characters(self, value):
+        if "\x00" in value:
+            raise forms.ValidationError(_("Null characters are not allowed."), code="null")
+
+
+class ParkFilter(django_filters.MultipleChoiceFilter):
+    field_class = ParkChoiceField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(park__in=value)
+
+
+def enterprise_orderings() -> dict:
+    return {
+        "name": lambda: (translated("name"), "pk"),
+        "-founded": lambda: ("-founded_year", translated("name"), "pk"),
+        "founded": lambda: ("founded_year", translated("name"), "pk"),
+        "newest": lambda: ("-published_at", "-pk"),
+    }
+
+
+def published_zones(request=None) -> QuerySet:
+    return Zone.objects.published()
+
+
+def published_platforms(request=None) -> QuerySet:
+    return Platform.objects.published()
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: object  # a model instance or a translated string
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(option.selected for option in self.options)
+
+    @property
+    def has_results_without_it(self) -> bool:
+        """True when dropping this filter would give results: its counts ignore it already."""
+        return any(option.count for option in self.options)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Name or description"), method="filter_q")
+    zone = django_filters.ModelMultipleChoiceFilter(
+        label=_("Zone"), field_name="zone__slug", queryset=published_zones, to_field_name="slug"
+    )
+    park = ParkFilter(label=_("Park"))
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sector"),
+        field_name="sectors__slug",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+    )
+    qualification = django_filters.ModelMultipleChoiceFilter(
+        label=_("Qualification"),
+        field_name="qualifications__slug",
+        queryset=Qualification.objects.all(),
+        to_field_name="slug",
+    )
+    platform = django_filters.ModelMultipleChoiceFilter(
+        label=_("Platform"),
+        field_name="platforms__slug",
+        queryset=published_platforms,
+        to_field_name="slug",
+    )
+    city = django_filters.MultipleChoiceFilter(
+        label=_("City"), field_name="zone__city", choices=City.choices
+    )
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Investment from"), field_name="country", choices=lambda: list(countries)
+    )
+    founded_min = YearFilter(label=_("Founded in or after"), field_name="founded_year",
+                             lookup_expr="gte")  # fmt: skip
+    founded_max = YearFilter(label=_("Founded in or before"), field_name="founded_year",
+                             lookup_expr="lte")  # fmt: skip
+    sort = SortFilter(
+        orderings=enterprise_orderings(),
+        choices=[
+            ("name", _("Name")),
+            ("-founded", _("Founded, newest first")),
+            ("founded", _("Founded, oldest first")),
+            ("newest", _("Recently added")),
+        ],
+    )
+
+    FACETS = ("zone", "park", "sector", "qualification", "platform", "city", "country")
+
+    class Meta:
+        model = Enterprise
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        """Case-insensitive containment in the name and summary, in both languages."""
+        value = value.replace("\x00", "")[:QUERY_MAX_LENGTH].strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name_en__icontains=value)
+            | Q(name_zh_hans__icontains=value)
+            | Q(summary_en__icontains=value)
+            | Q(summary_zh_hans__icontains=value)
+        )
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*enterprise_orderings()["name"]())
+        return queryset
+
+    def filter_queryset_except(self, excluded: str) -> QuerySet:
+        """The enterprises under every valid filter but `excluded` (and without sorting)."""
+        self.errors  # noqa: B018  (validates the form)
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in (excluded, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected(self, name: str) -> set[str]:
+        """The values of a facet parameter that are in effect (valid ones only)."""
+        if name in self.form.errors:
+            return set()
+        return {value for value in self.data.getlist(name) if value}
+
+    def facets(self) -> list[Facet]:
+        """Each facet's choices, with how many enterprises each would give under the other filters.
+
+        Runs one query per facet, whatever the number of choices.
+        """
+        facets = []
+        for name in self.FACETS:
+            others = self.filter_queryset_except(name)
+            selected = self.selected(name)
+            facet = Facet(name=name, label=self.filters[name].label)
+            for value, label, count in self._facet_counts(name, others):
+                if count or value in selected:
+                    facet.options.append(FacetOption(value, label, count, value in selected))
+            facets.append(facet)
+        return facets
+
+    def _facet_counts(self, name: str, others: QuerySet):
+        within = Q(enterprises__in=others)
+        if name == "zone":
+            rows = published_zones().annotate(n=Count("enterprises", filter=within))
+            return [(zone.slug, zone, zone.n) for zone in rows.order_by(translated("name"))]
+        if name == "park":
+            rows = (
+                Park.objects.filter(zone__in=published_zones())
+                .select_related("zone")
+                .annotate(n=Count("enterprises", filter=within))
+                .order_by("zone__slug", "position", "slug")
+            )
+            return [(f"{park.zone.slug}.{park.slug}", park, park.n) for park in rows]
+        if name in ("sector", "qualification"):
+            model = Sector if name == "sector" else Qualification
+            rows = model.objects.annotate(n=Count("enterprises", filter=within, distinct=True))
+            return [(row.slug, row, row.n) for row in rows.order_by(translated("name"))]
+        if name == "platform":
+            rows = published_platforms().annotate(
+                n=Count("members", filter=Q(members__in=others), distinct=True)
+            )
+            return [(row.slug, row, row.n) for row in rows.order_by(translated("name"))]
+        if name == "city":
+            counts = dict(
+                others.order_by().values_list("zone__city").annotate(n=Count("pk", distinct=True))
+            )
+            return [(city.value, city.label, counts.get(city.value, 0)) for city in City]
+        counts = dict(
+            others.exclude(country="")
+            .order_by()
+            .values_list("country")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        return sorted(
+            ((code, countries.name(code), n) for code, n in counts.items()),
+            key=lambda option: str(option[1]),
+        )
+
+
+class ZoneFilter(django_filters.FilterSet):
+    city = django_filters.ChoiceFilter(empty_label=ANY, label=_("City"), choices=City.choices)
+    level = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Level"), choices=Zone.Level.choices
+    )
+    kind = django_filters.ChoiceFilter(empty_label=ANY, label=_("Kind"), choices=Zone.Kind.choices)
+    sector = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
+        label=_("Sector"),
+        field_name="sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+    )
+    sort = SortFilter(
+        orderings={
+            "name": lambda: (translated("name"), "pk"),
+            "established": lambda: ("established_year", translated("name"), "pk"),
+            "-established": lambda: ("-established_year", translated("name"), "pk"),
+            "enterprises": lambda: ("-enterprise_count", translated("name"), "pk"),
+        },
+        choices=[
+            ("name", _("Name")),
+            ("established", _("Year established, oldest first")),
+            ("-established", _("Year established, newest first")),
+            ("enterprises", _("Number of enterprises")),
+        ],
+    )
+
+    class Meta:
+        model = Zone
+        fields: list[str] = []
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(translated("name"), "pk")
+        return queryset
