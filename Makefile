@@ -49,5 +49,12 @@ check: install .env
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
+# Refresh the vendored front-end files from npm (package.json pins them). Needs node and npm;
+# `make run` and `make test` do not: the files are committed.
+vendor:
+	npm ci --ignore-scripts
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+
 clean:
 	rm -rf $(VENV) staticfiles
