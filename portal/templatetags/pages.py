@@ -1,0 +1,69 @@
+"""Template helpers of the public pages: translated content marked by language, image renditions."""
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal.renditions import srcset
+
+register = template.Library()
+
+
+def shown_language(obj, field_name: str) -> str | None:
+    """The language `obj.<field_name>` is shown in when it is not the page's language, else None.
+
+    modeltranslation falls back to another language where a translation is empty; a screen
+    reader needs to know, and so does a visitor.
+    """
+    current = get_language() or settings.LANGUAGE_CODE
+    if getattr(obj, f"{field_name}_{current.replace('-', '_')}", None):
+        return None
+    for code, _name in settings.LANGUAGES:
+        if code != current and getattr(obj, f"{field_name}_{code.replace('-', '_')}", None):
+            return code
+    return None
+
+
+@register.filter
+def fallback_lang(obj, field_name: str) -> str:
+    """`lang` for an element holding `obj.<field_name>`: empty when in the page's language."""
+    return shown_language(obj, field_name) or ""
+
+
+@register.filter
+def tr(obj, field_name: str = "name"):
+    """`obj.<field_name>`, wrapped in a span marked with its language when it is a fallback."""
+    value = getattr(obj, field_name, "")
+    language = shown_language(obj, field_name)
+    if not language or not value:
+        return value
+    return format_html(
+        '<span lang="{}" class="untranslated" title="{}">{}</span>',
+        language,
+        _("Not yet translated"),
+        value,
+    )
+
+
+@register.simple_tag
+def responsive_image(image, alt: str, widths: str = "480,960", sizes: str = "100vw", **attrs):
+    """An <img> with Pillow-made renditions of an ImageField at the given widths."""
+    if not image:
+        return ""
+    sources = srcset(image, [int(width) for width in widths.split(",")])
+    if not sources:
+        return ""
+    largest = sources[-1]
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}" loading="lazy"'
+        ' decoding="async" class="{}">',
+        largest.url,
+        ", ".join(f"{source.url} {source.width}w" for source in sources),
+        sizes,
+        alt,
+        largest.width,
+        largest.height,
+        attrs.get("class", ""),
+    )
