@@ -1,0 +1,94 @@
+"""A bad link never breaks a page: what is not understood is shown or ignored, with status 200."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LIST_PAGES = [
+    "zones:zone_list",
+    "zones:enterprise_list",
+    "zones:enterprise_export",
+    "zones:institution_list",
+    "news:release_list",
+    "news:event_list",
+]
+
+# Every parameter any list page takes, so that each page meets the bad values of its own.
+PARAMETERS = [
+    "q", "zone", "park", "sector", "qualification", "platform", "city", "country", "level",
+    "kind", "series", "year", "when", "founded_min", "founded_max", "sort", "page",
+]  # fmt: skip
+
+BAD_VALUES = {
+    "unknown slug": "no-such-thing",
+    "not a number": "abcd",
+    "negative": "-5",
+    "huge number": "9" * 40,
+    "10,000 characters": "x" * 10_000,
+    "NUL byte": "a\x00b",
+    "only a NUL byte": "\x00",
+    "SQL": "1' OR '1'='1",
+    "markup": "<script>alert(1)</script>",
+    "Chinese": "大连",
+    "park without its zone": ".the-park",
+}
+
+# Percent-encoded query strings a browser or a crawler may send as they are.
+RAW_QUERIES = {
+    "broken UTF-8": "q=%ff%fe&zone=%c3%28",
+    "NUL in every parameter": "&".join(f"{name}=%00" for name in PARAMETERS),
+    "page past the last": "page=99999",
+    "page zero": "page=0",
+    "page as text": "page=abc",
+    "page as last": "page=last",
+    "repeated parameters": "zone=a&zone=b&sort=name&sort=zzz&page=1&page=2",
+    "empty values": "&".join(f"{name}=" for name in PARAMETERS),
+    "founded range reversed": "founded_min=2020&founded_max=2000",
+    "sort unknown": "sort=-pk",
+}
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+@pytest.mark.parametrize("value", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_a_bad_value_in_any_parameter_gives_the_page_not_an_error(client, page, value):
+    for name in PARAMETERS:
+        response = client.get(reverse(page), {name: value})
+        assert response.status_code == 200, (name, value)
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+@pytest.mark.parametrize("query", RAW_QUERIES.values(), ids=RAW_QUERIES.keys())
+def test_a_malformed_query_string_gives_the_page_not_an_error(client, page, query):
+    response = client.get(f"{reverse(page)}?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_a_bad_value_works_in_chinese_too(client, page):
+    response = client.get(reverse(page).replace("/en/", "/zh-hans/", 1), {"zone": "\x00"})
+    assert response.status_code == 200
+
+
+def test_an_unknown_slug_is_reported_and_the_other_filters_still_apply(client, demo):
+    response = client.get(
+        reverse("zones:enterprise_list"), {"zone": "dalian-puwan", "qualification": "nonsense"}
+    )
+    assert response.status_code == 200
+    assert "was not understood" in response.text
+    assert response.context["paginator"].count == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "zones:zone_detail",
+        "zones:enterprise_detail",
+        "zones:institution_detail",
+        "zones:platform_detail",
+        "news:release_detail",
+        "news:event_detail",
+    ],
+)
+def test_a_missing_detail_page_is_not_found(client, name):
+    assert client.get(reverse(name, kwargs={"slug": "no-such-thing"})).status_code == 404
