@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 
 from news.models import Release
 
@@ -27,3 +28,10 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request to a /zh-hans/ page leaves Chinese active."""
+    with translation.override("en"):
+        yield

@@ -1,0 +1,178 @@
+"""The enterprise directory: filters as shareable GET parameters, facet counts, chips, CSV."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    ParkFactory,
+    QualificationFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/en/enterprises/"
+ALLIANCE = "provincial-industry-university-research-alliances"
+PUWAN_ENTERPRISES = {"allychem", "dalian-sanhuan-composite-material"}
+
+
+def slugs(response) -> set[str]:
+    return {enterprise.slug for enterprise in response.context["page_obj"].object_list}
+
+
+def facet(response, name: str) -> dict[str, int]:
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    return {option.value: option.count for option in facets[name].options}
+
+
+def test_filtering_by_dalian_puwan_gives_the_two_enterprises_the_release_names(client, demo):
+    response = client.get(DIRECTORY, {"zone": "dalian-puwan"})
+    assert slugs(response) == PUWAN_ENTERPRISES
+    assert response.context["paginator"].count == 2
+
+
+def test_filtering_by_alliance_membership_gives_the_same_two(client, demo):
+    response = client.get(DIRECTORY, {"platform": ALLIANCE})
+    assert slugs(response) == PUWAN_ENTERPRISES
+
+
+def test_search_matches_name_in_either_language(client, db):
+    EnterpriseFactory(slug="sanhuan", name_en="Sanhuan Composite", name_zh_hans="三环复合材料")
+    EnterpriseFactory(slug="other", name_en="Other Works")
+    assert slugs(client.get(DIRECTORY, {"q": "composite"})) == {"sanhuan"}
+    assert slugs(client.get(DIRECTORY, {"q": "三环"})) == {"sanhuan"}
+
+
+def test_search_text_is_cut_and_stripped_of_nul_bytes(client, db):
+    EnterpriseFactory(slug="sanhuan", name_en="Sanhuan Composite")
+    assert slugs(client.get(DIRECTORY, {"q": "San\x00huan"})) == {"sanhuan"}
+    assert client.get(DIRECTORY, {"q": "x" * 10_000}).context["paginator"].count == 0
+
+
+def test_unpublished_enterprises_are_not_listed(client, db):
+    EnterpriseFactory(slug="draft", status=Status.DRAFT)
+    EnterpriseFactory(slug="public")
+    assert slugs(client.get(DIRECTORY)) == {"public"}
+
+
+def test_each_facet_counts_under_the_other_filters(client, db):
+    zone, other_zone = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    gazelle = QualificationFactory(slug="gazelle")
+    for zone_, held in [(zone, True), (zone, False), (other_zone, True)]:
+        enterprise = EnterpriseFactory(zone=zone_)
+        if held:
+            EnterpriseQualificationFactory(enterprise=enterprise, qualification=gazelle)
+    response = client.get(DIRECTORY, {"zone": "a", "qualification": "gazelle"})
+    assert response.context["paginator"].count == 1
+    assert facet(response, "zone") == {"a": 1, "b": 1}
+    assert facet(response, "qualification") == {"gazelle": 1}
+
+
+def test_several_values_of_one_filter_add_up(client, db):
+    EnterpriseFactory(slug="one", zone=ZoneFactory(slug="a"))
+    EnterpriseFactory(slug="two", zone=ZoneFactory(slug="b"))
+    EnterpriseFactory(slug="three", zone=ZoneFactory(slug="c"))
+    assert slugs(client.get(f"{DIRECTORY}?zone=a&zone=b")) == {"one", "two"}
+
+
+def test_parks_are_named_with_their_zone_since_park_slugs_repeat(client, db):
+    first, second = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    EnterpriseFactory(slug="in-a", zone=first, park=ParkFactory(zone=first, slug="east"))
+    EnterpriseFactory(slug="in-b", zone=second, park=ParkFactory(zone=second, slug="east"))
+    assert slugs(client.get(DIRECTORY, {"park": "b.east"})) == {"in-b"}
+
+
+def test_sector_city_country_and_founding_years_filter(client, db):
+    sector = SectorFactory(slug="new-materials")
+    match = EnterpriseFactory(
+        slug="match", zone=ZoneFactory(city="dalian"), founded_year=2015, country="DE"
+    )
+    match.sectors.add(sector)
+    EnterpriseFactory(slug="older", zone=match.zone, founded_year=1990, country="DE")
+    EnterpriseFactory(slug="elsewhere", founded_year=2015, country="DE")
+    response = client.get(
+        DIRECTORY,
+        {
+            "sector": "new-materials",
+            "city": "dalian",
+            "country": "DE",
+            "founded_min": "2000",
+            "founded_max": "2020",
+        },
+    )
+    assert slugs(response) == {"match"}
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["a", "b", "c"]),
+        ("founded", ["b", "c", "a"]),
+        ("-founded", ["a", "c", "b"]),
+    ],
+)
+def test_sorting(client, db, sort, expected):
+    EnterpriseFactory(slug="a", name_en="Alpha", founded_year=2020)
+    EnterpriseFactory(slug="b", name_en="Beta", founded_year=2000)
+    EnterpriseFactory(slug="c", name_en="Gamma", founded_year=2010)
+    response = client.get(DIRECTORY, {"sort": sort})
+    assert [e.slug for e in response.context["page_obj"].object_list] == expected
+
+
+def test_active_filters_show_as_chips_that_remove_them(client, demo):
+    response = client.get(DIRECTORY, {"zone": "dalian-puwan", "platform": ALLIANCE, "page": 1})
+    chips = {chip.name: chip.remove_url for chip in response.context["chips"]}
+    assert chips == {"zone": f"?platform={ALLIANCE}", "platform": "?zone=dalian-puwan"}
+    assert 'href="?platform=' in response.text
+
+
+def test_an_empty_result_suggests_the_filter_to_remove(client, demo):
+    response = client.get(DIRECTORY, {"zone": "dalian-puwan", "city": "shenyang"})
+    assert response.context["paginator"].count == 0
+    suggested = {chip.name for chip in response.context["suggestions"]}
+    assert suggested == {"city"}  # without the zone filter Shenyang still has none
+    assert "Try removing one of these filters" in response.text
+
+
+def test_the_result_count_is_shown(client, demo):
+    assert "2 enterprises" in client.get(DIRECTORY, {"zone": "dalian-puwan"}).text
+
+
+def test_htmx_requests_get_only_the_directory(client, demo):
+    response = client.get(DIRECTORY, {"zone": "dalian-puwan"}, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<div id="directory"')
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_csv_export_has_a_bom_and_the_filtered_rows(client, demo):
+    response = client.get(reverse("zones:enterprise_export"), {"zone": "dalian-puwan"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Name"
+    assert {row[0] for row in rows[1:]} == {
+        "Allychem Co., Ltd.",
+        "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
+    }
+
+
+def test_csv_export_in_chinese_has_chinese_headers_and_names(client, demo):
+    response = client.get("/zh-hans/enterprises/export.csv", {"zone": "dalian-puwan"})
+    text = response.content.decode("utf-8-sig")
+    assert text.startswith("名称,开发区")
+    assert "大连普湾经济区" in text
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client, db):
+    EnterpriseFactory(name_en='=HYPERLINK("http://example.com")')
+    text = client.get(reverse("zones:enterprise_export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text

@@ -1,0 +1,103 @@
+"""Zone profiles, the zone list, and the enterprise, institution and platform pages."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    QualificationFactory,
+    ZoneFactory,
+)
+from zones.models import ZoneAlias
+
+pytestmark = pytest.mark.django_db
+
+RELEASE_URL = "/en/news/shenyang-etdz-internationalized-industrial-ecosystem/"
+
+
+def test_dalian_puwan_profile_shows_the_four_2023_growth_figures_linked_to_the_release(
+    client, demo
+):
+    response = client.get("/en/zones/dalian-puwan/")
+    indicators = list(response.context["indicators"])
+    growth = {(i.metric.slug, i.year, str(i.value.normalize())) for i in indicators}
+    assert growth == {
+        ("high-tech-enterprises-growth", 2023, "23.7"),
+        ("gazelle-enterprises-growth", 2023, "116.7"),
+        ("young-eagle-enterprises-growth", 2023, "27.3"),
+        ("technology-based-smes-growth", 2023, "35"),
+    }
+    for text in ("+23.7%", "+116.7%", "+27.3%", "+35%"):
+        assert text in response.text
+    assert response.text.count(f'href="{RELEASE_URL}" class="source-link"') == 4
+
+
+def test_the_profile_links_to_the_directory_filtered_to_the_zone(client, demo):
+    response = client.get("/en/zones/dalian-puwan/")
+    assert 'href="/en/enterprises/?zone=dalian-puwan"' in response.text
+
+
+def test_the_profile_shows_former_names(client, db):
+    zone = ZoneFactory(slug="renamed")
+    ZoneAlias.objects.create(zone=zone, name="Old Name Zone", used_until=2010)
+    response = client.get(zone.get_absolute_url())
+    assert "Old Name Zone" in response.text
+    assert "until 2010" in response.text
+
+
+def test_the_chinese_profile_has_the_chinese_name_and_interface(client, demo):
+    response = client.get("/zh-hans/zones/dalian-puwan/")
+    assert "<h1>大连普湾经济区</h1>" in response.text
+    assert "主要数据" in response.text
+    assert '<html lang="zh-hans">' in response.text
+
+
+def test_a_missing_translation_is_shown_in_english_and_marked_as_such(client, demo):
+    response = client.get("/zh-hans/enterprises/allychem/")
+    assert '<span lang="en" class="untranslated"' in response.text
+    assert "Allychem Co., Ltd." in response.text
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("name", ["a", "b"]), ("established", ["b", "a"]), ("enterprises", ["b", "a"])],
+)
+def test_the_zone_list_sorts(client, db, sort, expected):
+    ZoneFactory(slug="a", name_en="Alpha", established_year=2000)
+    busy = ZoneFactory(slug="b", name_en="Beta", established_year=1990)
+    EnterpriseFactory.create_batch(2, zone=busy)
+    response = client.get(reverse("zones:zone_list"), {"sort": sort})
+    assert [zone.slug for zone in response.context["object_list"]] == expected
+
+
+def test_the_zone_list_filters_by_city_and_level(client, demo):
+    response = client.get(reverse("zones:zone_list"), {"city": "dalian"})
+    assert [zone.slug for zone in response.context["object_list"]] == ["dalian-puwan"]
+    response = client.get(reverse("zones:zone_list"), {"level": "national"})
+    assert [zone.slug for zone in response.context["object_list"]] == ["shenyang-etdz"]
+
+
+def test_an_expired_qualification_is_shown_as_expired(client, db):
+    held = EnterpriseQualificationFactory(
+        qualification=QualificationFactory(validity_years=3), year_granted=2015
+    )
+    response = client.get(held.enterprise.get_absolute_url())
+    assert "expired (valid until 2017)" in response.text
+
+
+def test_platform_page_lists_its_members(client, demo):
+    response = client.get(
+        reverse(
+            "zones:platform_detail",
+            kwargs={"slug": "provincial-industry-university-research-alliances"},
+        )
+    )
+    assert "Allychem Co., Ltd." in response.text
+
+
+def test_institution_pages(client, demo):
+    response = client.get(reverse("zones:institution_list"))
+    assert "Tianjin University" in response.text
+    response = client.get("/zh-hans/institutions/dalian-university-of-technology/")
+    assert "大连理工大学" in response.text
