@@ -1,0 +1,126 @@
+"""What every public page shares: languages, metadata, the home page and image renditions."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
+from PIL import Image
+
+from tests.factories import EventFactory, ReleaseFactory, ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/en/",
+    "/en/zones/",
+    "/en/zones/dalian-puwan/",
+    "/en/enterprises/",
+    "/en/enterprises/allychem/",
+    "/en/institutions/",
+    "/en/institutions/tianjin-university/",
+    "/en/platforms/provincial-industry-university-research-alliances/",
+    "/en/news/",
+    "/en/news/shenyang-etdz-internationalized-industrial-ecosystem/",
+    "/en/events/",
+    "/en/events/german-enterprises-trip-in-shenyang/",
+]
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"), [("zh-CN,zh;q=0.9", "/zh-hans/"), ("de", "/en/"), ("", "/en/")]
+)
+def test_the_root_redirects_by_the_browser_language(client, accept_language, expected):
+    response = client.get("/", headers={"Accept-Language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_metadata_and_a_switch_to_the_other_language(client, demo, url):
+    text = client.get(url).text
+    chinese = url.replace("/en/", "/zh-hans/", 1)
+    assert f'<link rel="canonical" href="http://testserver{url}">' in text
+    assert f'hreflang="zh-Hans" href="http://testserver{chinese}"' in text
+    assert '<meta property="og:title"' in text
+    assert f'href="{chinese}" hreflang="zh-Hans" lang="zh-Hans">中文</a>' in text
+    assert '<a class="skip-link" href="#main">' in text
+
+
+def test_titles_are_unique(client, demo):
+    titles = set()
+    for url in PAGES:
+        text = client.get(url).text
+        titles.add(text.split("<title>", 1)[1].split("</title>", 1)[0])
+    assert len(titles) == len(PAGES)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_its_chinese_version(client, demo, url):
+    response = client.get(url.replace("/en/", "/zh-hans/", 1))
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.text
+    assert "辽宁开发区" in response.text
+
+
+def test_the_language_switch_keeps_the_filters(client, demo):
+    text = client.get("/en/enterprises/?zone=dalian-puwan").text
+    assert 'href="/zh-hans/enterprises/?zone=dalian-puwan"' in text
+
+
+def test_the_home_page_shows_zones_releases_figures_and_upcoming_events(client, demo):
+    EventFactory(title_en="Coming fair", start_date="2999-01-01")
+    text = client.get("/en/").text
+    assert "Dalian Puwan Economic Zone" in text
+    assert "Internationalized Industrial Ecosystem" in text
+    assert "+116.7%" in text
+    assert "Coming fair" in text
+    assert 'role="search"' in text
+
+
+def test_releases_filter_by_zone_and_year(client, db):
+    zone = ZoneFactory(slug="the-zone")
+    ReleaseFactory(slug="about-the-zone").zones.add(zone)
+    ReleaseFactory(slug="about-nothing")
+    response = client.get("/en/news/", {"zone": "the-zone"})
+    assert [r.slug for r in response.context["object_list"]] == ["about-the-zone"]
+    response = client.get("/en/news/", {"year": "1999"})
+    assert list(response.context["object_list"]) == []
+
+
+def test_events_filter_by_upcoming_and_past(client, db):
+    EventFactory(slug="next", start_date="2999-01-01")
+    EventFactory(slug="last", start_date="2000-01-01", end_date="2000-01-02")
+    upcoming = client.get("/en/events/", {"when": "upcoming"}).context["object_list"]
+    past = client.get("/en/events/", {"when": "past"}).context["object_list"]
+    assert [e.slug for e in upcoming] == ["next"]
+    assert [e.slug for e in past] == ["last"]
+
+
+def jpeg(width: int, height: int) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (11, 79, 138)).save(buffer, "JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_images_are_served_as_renditions_with_their_alt_text(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    zone = ZoneFactory(cover_image=jpeg(2000, 1000), cover_image_alt_en="The port at dawn")
+    html = Template(
+        "{% load pages %}"
+        '{% responsive_image zone.cover_image zone.cover_image_alt widths="400,800" %}'
+    ).render(Context({"zone": zone}))
+    assert 'alt="The port at dawn"' in html
+    assert "-400w.webp 400w" in html and "-800w.webp 800w" in html
+    renditions = sorted((tmp_path / "renditions").rglob("*.webp"))
+    assert [Image.open(path).size for path in renditions] == [(400, 200), (800, 400)]
+    assert 'alt="The port at dawn"' in client.get("/en/zones/").text
+
+
+def test_a_rendition_is_never_wider_than_the_original(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    zone = ZoneFactory(cover_image=jpeg(300, 200), cover_image_alt_en="Small")
+    html = Template(
+        '{% load pages %}{% responsive_image zone.cover_image "Small" widths="400,800" %}'
+    ).render(Context({"zone": zone}))
+    assert 'width="300" height="200"' in html
