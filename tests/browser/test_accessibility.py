@@ -1,0 +1,44 @@
+"""axe-core finds no serious or critical problem on the main pages, in both languages; every
+request stays on the portal's own host; screenshots at phone and desktop widths are kept."""
+
+import pytest
+
+from tests.browser.conftest import AXE, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "zones": "/zones/",
+    "zone": "/zones/dalian-puwan/",
+    "enterprises": "/enterprises/?zone=dalian-puwan",
+    "enterprise": "/enterprises/allychem/",
+    "release": "/news/shenyang-etdz-internationalized-industrial-ecosystem/",
+}
+WIDTHS = (390, 1280)
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_pages_pass_axe_and_load_nothing_from_elsewhere(page, site, language):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    problems = {}
+    for name, path in PAGES.items():
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{site}/{language}{path}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        blocking = [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
+            for violation in result["violations"]
+            if violation["impact"] in BLOCKING
+        ]
+        if blocking:
+            problems[name] = blocking
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width}.png", full_page=True)
+    assert problems == {}
+    assert [url for url in requested if not url.startswith(site)] == []

@@ -1,0 +1,78 @@
+"""A visitor filters the enterprise directory, with JavaScript and without."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import EnterpriseFactory, EnterpriseQualificationFactory, ZoneFactory
+from zones.models import Qualification
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def many_enterprises(site):
+    """25 gazelle enterprises and 5 others in one zone: two pages of gazelles."""
+    zone = ZoneFactory(slug="test-zone", name_en="Test Zone")
+    gazelle = Qualification.objects.get(slug="gazelle")
+    for number in range(30):
+        enterprise = EnterpriseFactory(zone=zone, name_en=f"Test Works {number:02d}")
+        if number < 25:
+            EnterpriseQualificationFactory(enterprise=enterprise, qualification=gazelle)
+    return site
+
+
+def test_a_visitor_filters_removes_a_chip_pages_and_downloads(page, many_enterprises):
+    page.goto(f"{many_enterprises}/en/enterprises/")
+    page.locator("#f-zone-test-zone").check()
+    expect(page).to_have_url(re.compile(r"zone=test-zone"))
+    expect(page.locator(".result-count")).to_have_text("30 enterprises")
+
+    page.locator("#f-qualification-gazelle").check()
+    expect(page).to_have_url(re.compile(r"qualification=gazelle"))
+    expect(page.locator(".result-count")).to_have_text("25 enterprises")
+    expect(page.locator(".chip", has_text="Zone: Test Zone")).to_be_visible()
+
+    page.locator(".chip", has_text="Zone: Test Zone").click()
+    expect(page).not_to_have_url(re.compile(r"zone="))
+    expect(page.locator(".chip", has_text="Zone: Test Zone")).to_have_count(0)
+    expect(page.locator(".result-count")).to_have_text("25 enterprises")
+
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".pagination")).to_contain_text("Page 2 of 2")
+    expect(page.locator(".result")).to_have_count(5)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    content = open(download.value.path(), "rb").read()
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert len(content.decode("utf-8-sig").strip().splitlines()) == 1 + 25
+
+
+def test_the_same_filters_work_without_javascript(page_without_javascript, many_enterprises):
+    page = page_without_javascript
+    page.goto(f"{many_enterprises}/en/enterprises/")
+    page.locator("#f-zone-test-zone").check()
+    page.locator("#f-qualification-gazelle").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"zone=test-zone.*qualification=gazelle"))
+    expect(page.locator(".result-count")).to_have_text("25 enterprises")
+
+    page.locator(".chip", has_text="Qualification").click()
+    expect(page.locator(".result-count")).to_have_text("30 enterprises")
+
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator(".pagination")).to_contain_text("Page 2 of 2")
+    expect(page).to_have_url(re.compile(r"zone=test-zone.*page=2"))
+
+
+def test_filtering_to_dalian_puwan_gives_the_two_enterprises_of_the_release(page, site):
+    page.goto(f"{site}/en/enterprises/?zone=dalian-puwan")
+    expect(page.locator(".result__title")).to_have_text(
+        [
+            "Allychem Co., Ltd.",
+            "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
+        ]
+    )

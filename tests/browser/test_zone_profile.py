@@ -1,0 +1,31 @@
+"""An investor reads a zone profile, checks a figure's source and reads it in Chinese."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+RELEASE = "/news/shenyang-etdz-internationalized-industrial-ecosystem/"
+
+
+def test_an_investor_follows_a_figure_to_its_release_and_switches_language(page, site):
+    page.goto(f"{site}/en/zones/dalian-puwan/")
+    figures = page.locator("table.figures tbody tr")
+    expect(figures).to_have_count(4)
+    expect(page.locator("table.figures")).to_contain_text("+116.7%")
+
+    page.locator(".source-link").first.click()
+    expect(page).to_have_url(f"{site}/en{RELEASE}")
+    expect(page.get_by_role("heading", name="Figures in this release")).to_be_visible()
+
+    page.get_by_role("link", name="中文").click()
+    expect(page).to_have_url(f"{site}/zh-hans{RELEASE}")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", name="本发布中的数据")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("大连普湾经济区")
+
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(rf"/en{RELEASE}$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
