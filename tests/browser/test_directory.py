@@ -76,3 +76,12 @@ def test_filtering_to_dalian_puwan_gives_the_two_enterprises_of_the_release(page
             "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
         ]
     )
+
+
+def test_the_language_switch_follows_the_filters_changed_in_place(page, site):
+    page.goto(f"{site}/en/enterprises/")
+    page.locator("#f-zone-dalian-puwan").check()
+    expect(page).to_have_url(re.compile(r"zone=dalian-puwan"))
+    page.get_by_role("link", name="中文").click()
+    expect(page).to_have_url(re.compile(r"/zh-hans/enterprises/\?.*zone=dalian-puwan"))
+    expect(page.locator(".result-count")).to_have_text("2 家企业")
