@@ -11,10 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in the test thread; Django would then refuse the
-# fixtures' database calls as "async-unsafe" although they run synchronously.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -26,22 +22,35 @@ def unavailable(reason: str):
     pytest.skip(f"{reason}: browser tests skipped (apt-get install -y chromium to run them).")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, closed when they are done.
+
+    Playwright's sync API runs an event loop in the test thread; Django would then refuse the
+    fixtures' database calls as "async-unsafe" although they run synchronously. The switch that
+    allows them is on only while this browser is open, so that the rest of the suite (and the
+    processes it starts) keeps Django's protection.
+    """
     if not CHROMIUM.exists():
         unavailable(f"Chromium not found at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("The playwright package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-background-networking",
+                    "--disable-dev-shm-usage",
+                ],
+            )
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
