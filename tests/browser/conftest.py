@@ -78,3 +78,14 @@ def page_without_javascript(browser, site):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "browser tests skipped" in str(report.longrepr)
+    ]
+    if skipped:
+        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{len(skipped)} browser tests skipped. {reason}", yellow=True)
