@@ -17,7 +17,11 @@ def translated_url(context, language_code: str) -> str:
 
 @register.filter
 def figure(indicator) -> str:
-    """An indicator's value written for a reader: +23.7%, 5, ¥110,000,000."""
+    """An indicator's value written for a reader: +23.7%, 5, ¥110,000,000.
+
+    Digits are grouped by threes with commas in both languages, as Chinese statistical releases
+    do; Django's Chinese number format would not group them at all.
+    """
     value: Decimal = indicator.value.normalize()
     if value == value.to_integral():
         value = value.quantize(Decimal(1))
@@ -27,5 +31,5 @@ def figure(indicator) -> str:
     if indicator.unit == "percent":
         return f"{value}%"
     if indicator.unit == "cny":
-        return _("¥%(amount)s") % {"amount": intcomma(value)}
-    return intcomma(value)
+        return _("¥%(amount)s") % {"amount": intcomma(value, use_l10n=False)}
+    return intcomma(value, use_l10n=False)

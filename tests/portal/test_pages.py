@@ -124,3 +124,9 @@ def test_a_rendition_is_never_wider_than_the_original(settings, tmp_path):
         '{% load pages %}{% responsive_image zone.cover_image "Small" widths="400,800" %}'
     ).render(Context({"zone": zone}))
     assert 'width="300" height="200"' in html
+
+
+def test_large_figures_are_grouped_in_both_languages(client, demo):
+    for language in ("en", "zh-hans"):
+        text = client.get(f"/{language}/zones/panjin-liaobin/").text
+        assert "¥110,000,000" in text
