@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import push_url
 
 
 @dataclass
@@ -30,6 +31,14 @@ def query_without(params: QueryDict, name: str, value: str | None = None) -> str
         )
     encoded = kept.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def without_empty(params: QueryDict) -> str:
+    """`params` as a query string without the empty values a submitted form carries."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        kept.setlist(key, [value for value in values if value])
+    return kept.urlencode()
 
 
 class ForgivingPaginationMixin:
@@ -74,4 +83,9 @@ class FilteredListMixin(ForgivingPaginationMixin):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         patch_vary_headers(response, ("HX-Request",))
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            # The address bar gets the short form of the filters, the one worth sharing.
+            query = without_empty(self.request.GET)
+            push_url(response, f"{self.request.path}?{query}" if query else self.request.path)
         return response

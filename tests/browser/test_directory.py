@@ -28,9 +28,10 @@ def test_a_visitor_filters_removes_a_chip_pages_and_downloads(page, many_enterpr
     page.locator("#f-zone-test-zone").check()
     expect(page).to_have_url(re.compile(r"zone=test-zone"))
     expect(page.locator(".result-count")).to_have_text("30 enterprises")
+    expect(page.locator("#results-status")).to_have_text("30 enterprises")
 
     page.locator("#f-qualification-gazelle").check()
-    expect(page).to_have_url(re.compile(r"qualification=gazelle"))
+    expect(page).to_have_url(re.compile(r"\?zone=test-zone&qualification=gazelle&sort=name$"))
     expect(page.locator(".result-count")).to_have_text("25 enterprises")
     expect(page.locator(".chip", has_text="Zone: Test Zone")).to_be_visible()
 

@@ -176,3 +176,10 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client, db):
     EnterpriseFactory(name_en='=HYPERLINK("http://example.com")')
     text = client.get(reverse("zones:enterprise_export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_htmx_requests_push_the_address_without_empty_parameters(client, demo):
+    response = client.get(
+        f"{DIRECTORY}?q=&zone=dalian-puwan&founded_min=&sort=name", headers={"HX-Request": "true"}
+    )
+    assert response["HX-Push-Url"] == f"{DIRECTORY}?zone=dalian-puwan&sort=name"
