@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +34,8 @@ ANY = _("Any")
 QUERY_MAX_LENGTH = 100
 
 
-def translated(field_name: str):
-    """An expression for a translated field in the current language, falling back to English.
+def translated(field_name: str) -> Coalesce:
+    """A translated field in the current language, else in the other one, else the slug.
 
     Sorting on `name_zh_hans` alone would put every record without a Chinese name first.
     """
@@ -89,6 +89,7 @@ class ParkChoiceField(forms.MultipleChoiceField):
     """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
 
     def validate(self, value):
+        # The choices are the database's parks, checked in clean(); only "required" applies.
         forms.Field.validate(self, value)
 
     def clean(self, value):
@@ -137,8 +138,8 @@ class ParkFilter(django_filters.MultipleChoiceFilter):
 def enterprise_orderings() -> dict:
     return {
         "name": lambda: (translated("name"), "pk"),
-        "-founded": lambda: ("-founded_year", translated("name"), "pk"),
-        "founded": lambda: ("founded_year", translated("name"), "pk"),
+        "-founded": lambda: (F("founded_year").desc(nulls_last=True), translated("name"), "pk"),
+        "founded": lambda: (F("founded_year").asc(nulls_last=True), translated("name"), "pk"),
         "newest": lambda: ("-published_at", "-pk"),
     }
 
@@ -330,8 +331,16 @@ class ZoneFilter(django_filters.FilterSet):
     sort = SortFilter(
         orderings={
             "name": lambda: (translated("name"), "pk"),
-            "established": lambda: ("established_year", translated("name"), "pk"),
-            "-established": lambda: ("-established_year", translated("name"), "pk"),
+            "established": lambda: (
+                F("established_year").asc(nulls_last=True),
+                translated("name"),
+                "pk",
+            ),
+            "-established": lambda: (
+                F("established_year").desc(nulls_last=True),
+                translated("name"),
+                "pk",
+            ),
             "enterprises": lambda: ("-enterprise_count", translated("name"), "pk"),
         },
         choices=[

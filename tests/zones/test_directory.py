@@ -183,3 +183,15 @@ def test_htmx_requests_push_the_address_without_empty_parameters(client, demo):
         f"{DIRECTORY}?q=&zone=dalian-puwan&founded_min=&sort=name", headers={"HX-Request": "true"}
     )
     assert response["HX-Push-Url"] == f"{DIRECTORY}?zone=dalian-puwan&sort=name"
+
+
+def test_enterprises_without_a_founding_year_sort_last_either_way(client, db):
+    EnterpriseFactory(slug="unknown", founded_year=None)
+    EnterpriseFactory(slug="old", founded_year=1990)
+    EnterpriseFactory(slug="new", founded_year=2020)
+    for sort, expected in (
+        ("founded", ["old", "new", "unknown"]),
+        ("-founded", ["new", "old", "unknown"]),
+    ):
+        response = client.get(DIRECTORY, {"sort": sort})
+        assert [e.slug for e in response.context["page_obj"].object_list] == expected
