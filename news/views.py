@@ -13,9 +13,8 @@ class ReleaseListView(FilteredListMixin, ListView):
     filterset_class = ReleaseFilter
     paginate_by = 20
 
-    def get_queryset(self):
-        self.queryset = Release.objects.published().select_related("series")
-        return super().get_queryset().distinct()
+    def get_unfiltered_queryset(self):
+        return Release.objects.published().select_related("series")
 
 
 class ReleaseDetailView(DetailView):
@@ -45,9 +44,8 @@ class EventListView(FilteredListMixin, ListView):
     filterset_class = EventFilter
     paginate_by = 20
 
-    def get_queryset(self):
-        self.queryset = Event.objects.published().select_related("zone")
-        return super().get_queryset()
+    def get_unfiltered_queryset(self):
+        return Event.objects.published().select_related("zone")
 
 
 class EventDetailView(DetailView):

@@ -63,9 +63,13 @@ class FilteredListMixin(ForgivingPaginationMixin):
     filterset_class = None
     partial_template_name: str | None = None
 
+    def get_unfiltered_queryset(self):
+        """What the list shows before any filter: the public records, with their relations."""
+        raise NotImplementedError
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET, queryset=super().get_queryset(), request=self.request
+            self.request.GET, queryset=self.get_unfiltered_queryset(), request=self.request
         )
         return self.filterset.qs
 

@@ -144,6 +144,8 @@ def enterprise_orderings() -> dict:
     }
 
 
+# Choice querysets are callables so that the visibility rule is read at each request: a
+# QuerySet built at import would keep the time of the import as "now".
 def published_zones(request=None) -> QuerySet:
     return Zone.objects.published()
 
@@ -276,7 +278,7 @@ class EnterpriseFilter(django_filters.FilterSet):
             facets.append(facet)
         return facets
 
-    def _facet_counts(self, name: str, others: QuerySet):
+    def _facet_counts(self, name: str, others: QuerySet) -> list[tuple[str, object, int]]:
         within = Q(enterprises__in=others)
         if name == "zone":
             rows = published_zones().annotate(n=Count("enterprises", filter=within))

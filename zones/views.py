@@ -24,13 +24,12 @@ class ZoneListView(FilteredListMixin, ListView):
     filterset_class = ZoneFilter
     paginate_by = 24
 
-    def get_queryset(self):
-        self.queryset = (
+    def get_unfiltered_queryset(self):
+        return (
             Zone.objects.published()
             .prefetch_related("sectors")
             .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
         )
-        return super().get_queryset()
 
 
 class ZoneDetailView(DetailView):
@@ -84,13 +83,12 @@ class EnterpriseListView(FilteredListMixin, ListView):
     filterset_class = EnterpriseFilter
     paginate_by = 20
 
-    def get_queryset(self):
-        self.queryset = (
+    def get_unfiltered_queryset(self):
+        return (
             Enterprise.objects.published()
             .select_related("zone", "park")
             .prefetch_related("sectors")
         )
-        return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
