@@ -130,3 +130,10 @@ def test_large_figures_are_grouped_in_both_languages(client, demo):
     for language in ("en", "zh-hans"):
         text = client.get(f"/{language}/zones/panjin-liaobin/").text
         assert "¥110,000,000" in text
+
+
+def test_events_offer_only_the_partner_countries_they_have(client, demo):
+    choices = client.get("/en/events/").context["filter"].form.fields["country"].choices
+    assert [code for code, _name in choices if code] == ["DE"]
+    response = client.get("/en/events/", {"country": "DE"})
+    assert response.context["paginator"].count == 2
