@@ -6,12 +6,13 @@ shows the page with a note instead of failing. Sort keys are mapped through allo
 values never reach `order_by()` or `filter(**...)` directly.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -85,54 +86,97 @@ class SortFilter(django_filters.ChoiceFilter):
         return qs.order_by(*self.orderings[value]())
 
 
-class ParkChoiceField(forms.MultipleChoiceField):
-    """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+PARK_KEY = re.compile(r"[-a-zA-Z0-9_]{1,120}\.[-a-zA-Z0-9_]{1,120}")
+
+
+class SlugListField(forms.MultipleChoiceField):
+    """Values of a repeated parameter; the form checks them against the database, in one query."""
 
     def validate(self, value):
-        # The choices are the database's parks, checked in clean(); only "required" applies.
+        # There are no fixed choices to check here; only "required" applies.
         forms.Field.validate(self, value)
 
-    def clean(self, value):
-        values = super().clean(value)
-        keys = set()
-        for item in values:
-            self.validate_no_null_characters(item)
-            zone_slug, _dot, park_slug = item.partition(".")
-            if not zone_slug or not park_slug:
-                raise forms.ValidationError(
-                    _("“%(value)s” is not a park."), params={"value": item}, code="invalid_choice"
-                )
-            keys.add((zone_slug, park_slug))
-        if not keys:
-            return []
-        condition = Q()
-        for zone_slug, park_slug in keys:
-            condition |= Q(zone__slug=zone_slug, slug=park_slug)
-        parks = list(
-            Park.objects.filter(condition, zone__in=published_zones()).select_related("zone")
-        )
-        found = {(park.zone.slug, park.slug) for park in parks}
-        missing = sorted(f"{z}.{p}" for z, p in keys - found)
-        if missing:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a park."),
-                params={"value": missing[0]},
-                code="invalid_choice",
-            )
-        return parks
 
-    def validate_no_null_characters(self, value):
-        if "\x00" in value:
-            raise forms.ValidationError(_("Null characters are not allowed."), code="null")
+class SlugsFilter(django_filters.MultipleChoiceFilter):
+    """Records whose `field_name` is any of the given slugs."""
+
+    field_class = SlugListField
 
 
-class ParkFilter(django_filters.MultipleChoiceFilter):
-    field_class = ParkChoiceField
+class ParkFilter(SlugsFilter):
+    """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
 
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(park__in=value)
+        condition = Q()
+        for key in value:
+            zone_slug, park_slug = key.split(".", 1)
+            condition |= Q(park__zone__slug=zone_slug, park__slug=park_slug)
+        return qs.filter(condition)
+
+
+class EnterpriseFilterForm(forms.Form):
+    """Checks every slug given to the directory in one query; an unknown one is named and dropped.
+
+    Dropping only the unknown values keeps the rest of a half-broken link working.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = {name: cleaned.get(name) or [] for name in SLUG_SOURCES}
+        known = known_keys(wanted)
+        for name, values in wanted.items():
+            unknown = [value for value in values if f"{name}:{value}" not in known]
+            if unknown:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("“%(value)s” is not known."),
+                        params={"value": ", ".join(unknown)},
+                        code="invalid_choice",
+                    ),
+                )
+                self.cleaned_data[name] = [value for value in values if value not in unknown]
+        return self.cleaned_data
+
+
+def _slug_key(name: str, slug_expression):
+    return Concat(Value(f"{name}:"), slug_expression, output_field=CharField())
+
+
+# Where each slug parameter of the directory is looked up, as "<parameter>:<slug>" keys.
+SLUG_SOURCES = {
+    "zone": lambda: published_zones().annotate(key=_slug_key("zone", F("slug"))),
+    "park": lambda: Park.objects.filter(zone__in=published_zones()).annotate(
+        key=_slug_key("park", Concat("zone__slug", Value("."), "slug", output_field=CharField()))
+    ),
+    "sector": lambda: Sector.objects.annotate(key=_slug_key("sector", F("slug"))),
+    "qualification": lambda: Qualification.objects.annotate(
+        key=_slug_key("qualification", F("slug"))
+    ),
+    "platform": lambda: published_platforms().annotate(key=_slug_key("platform", F("slug"))),
+}
+
+
+def known_keys(wanted: dict[str, list[str]]) -> set[str]:
+    """Which of the wanted slugs exist, as "<parameter>:<slug>"; one query for all parameters.
+
+    A value that cannot be a slug (or park key) never reaches the database.
+    """
+    queries = []
+    for name, values in wanted.items():
+        shape = PARK_KEY if name == "park" else SLUG
+        keys = [f"{name}:{value}" for value in values if shape.fullmatch(value)]
+        if keys:
+            queries.append(
+                SLUG_SOURCES[name]().filter(key__in=keys).order_by().values_list("key", flat=True)
+            )
+    if not queries:
+        return set()
+    first, *rest = queries
+    return set(first.union(*rest) if rest else first)
 
 
 def enterprise_orderings() -> dict:
@@ -180,28 +224,11 @@ class Facet:
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Name or description"), method="filter_q")
-    zone = django_filters.ModelMultipleChoiceFilter(
-        label=_("Zone"), field_name="zone__slug", queryset=published_zones, to_field_name="slug"
-    )
+    zone = SlugsFilter(label=_("Zone"), field_name="zone__slug")
     park = ParkFilter(label=_("Park"))
-    sector = django_filters.ModelMultipleChoiceFilter(
-        label=_("Sector"),
-        field_name="sectors__slug",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-    )
-    qualification = django_filters.ModelMultipleChoiceFilter(
-        label=_("Qualification"),
-        field_name="qualifications__slug",
-        queryset=Qualification.objects.all(),
-        to_field_name="slug",
-    )
-    platform = django_filters.ModelMultipleChoiceFilter(
-        label=_("Platform"),
-        field_name="platforms__slug",
-        queryset=published_platforms,
-        to_field_name="slug",
-    )
+    sector = SlugsFilter(label=_("Sector"), field_name="sectors__slug")
+    qualification = SlugsFilter(label=_("Qualification"), field_name="qualifications__slug")
+    platform = SlugsFilter(label=_("Platform"), field_name="platforms__slug")
     city = django_filters.MultipleChoiceFilter(
         label=_("City"), field_name="zone__city", choices=City.choices
     )
@@ -227,6 +254,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields: list[str] = []
+        form = EnterpriseFilterForm
 
     def filter_q(self, queryset, name, value):
         """Case-insensitive containment in the name and summary, in both languages."""
@@ -257,10 +285,9 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset
 
     def selected(self, name: str) -> set[str]:
-        """The values of a facet parameter that are in effect (valid ones only)."""
-        if name in self.form.errors:
-            return set()
-        return {value for value in self.data.getlist(name) if value}
+        """The values of a facet parameter that are in effect (known ones only)."""
+        self.errors  # noqa: B018  (validates the form)
+        return set(self.form.cleaned_data.get(name) or [])
 
     def facets(self) -> list[Facet]:
         """Each facet's choices, with how many enterprises each would give under the other filters.
