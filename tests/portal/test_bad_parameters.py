@@ -92,3 +92,9 @@ def test_an_unknown_slug_is_reported_and_the_other_filters_still_apply(client, d
 )
 def test_a_missing_detail_page_is_not_found(client, name):
     assert client.get(reverse(name, kwargs={"slug": "no-such-thing"})).status_code == 404
+
+
+def test_an_unknown_value_is_dropped_and_the_known_ones_of_the_same_filter_kept(client, demo):
+    response = client.get("/en/enterprises/?zone=dalian-puwan&zone=no-such-zone")
+    assert response.context["paginator"].count == 2
+    assert "“no-such-zone” is not known." in response.text
