@@ -101,3 +101,10 @@ def test_institution_pages(client, demo):
     assert "Tianjin University" in response.text
     response = client.get("/zh-hans/institutions/dalian-university-of-technology/")
     assert "大连理工大学" in response.text
+
+
+def test_the_location_links_to_a_map_without_loading_one(client, db):
+    zone = ZoneFactory(latitude="39.123456", longitude="121.654321")
+    text = client.get(zone.get_absolute_url()).text
+    assert "https://www.openstreetmap.org/?mlat=39.123456&amp;mlon=121.654321" in text
+    assert "<iframe" not in text and '<script src="http' not in text
