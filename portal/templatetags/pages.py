@@ -47,6 +47,14 @@ def tr(obj, field_name: str = "name"):
     )
 
 
+@register.filter
+def script_lang(text: str) -> str:
+    """`lang` for a text in no particular language (a former name, say), from its script."""
+    if any("\u3400" <= char <= "\u9fff" for char in str(text)):
+        return "zh-Hans"
+    return "en"
+
+
 @register.simple_tag
 def responsive_image(image, alt: str, widths: str = "480,960", sizes: str = "100vw", **attrs):
     """An <img> with Pillow-made renditions of an ImageField at the given widths."""

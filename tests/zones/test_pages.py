@@ -108,3 +108,8 @@ def test_the_location_links_to_a_map_without_loading_one(client, db):
     text = client.get(zone.get_absolute_url()).text
     assert "https://www.openstreetmap.org/?mlat=39.123456&amp;mlon=121.654321" in text
     assert "<iframe" not in text and '<script src="http' not in text
+
+
+def test_a_chinese_former_name_is_marked_as_chinese_on_the_english_page(client, demo):
+    text = client.get("/en/zones/chaoyang-jianping/").text
+    assert '<span lang="zh-Hans">辽宁建平经济开发区</span>' in text
