@@ -235,10 +235,12 @@ class EnterpriseFilter(django_filters.FilterSet):
     country = django_filters.MultipleChoiceFilter(
         label=_("Investment from"), field_name="country", choices=lambda: list(countries)
     )
-    founded_min = YearFilter(label=_("Founded in or after"), field_name="founded_year",
-                             lookup_expr="gte")  # fmt: skip
-    founded_max = YearFilter(label=_("Founded in or before"), field_name="founded_year",
-                             lookup_expr="lte")  # fmt: skip
+    founded_min = YearFilter(
+        label=_("Founded in or after"), field_name="founded_year", lookup_expr="gte"
+    )
+    founded_max = YearFilter(
+        label=_("Founded in or before"), field_name="founded_year", lookup_expr="lte"
+    )
     sort = SortFilter(
         orderings=enterprise_orderings(),
         choices=[

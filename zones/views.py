@@ -65,10 +65,8 @@ def enterprise_chips(params, filterset: EnterpriseFilter, facets) -> list[Chip]:
     for facet in facets:
         for option in facet.options:
             if option.selected:
-                chips.append(
-                    Chip(facet.label, option.label, query_without(params, facet.name, option.value),
-                         name=facet.name)
-                )  # fmt: skip
+                remove_url = query_without(params, facet.name, option.value)
+                chips.append(Chip(facet.label, option.label, remove_url, name=facet.name))
     cleaned = filterset.form.cleaned_data
     for name in ("q", "founded_min", "founded_max"):
         if cleaned.get(name) not in (None, ""):
