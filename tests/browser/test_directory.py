@@ -86,3 +86,11 @@ def test_the_language_switch_follows_the_filters_changed_in_place(page, site):
     page.get_by_role("link", name="中文").click()
     expect(page).to_have_url(re.compile(r"/zh-hans/enterprises/\?.*zone=dalian-puwan"))
     expect(page.locator(".result-count")).to_have_text("2 家企业")
+
+
+def test_typing_a_name_narrows_the_directory_as_one_types(page, site):
+    page.goto(f"{site}/en/enterprises/")
+    page.locator("#f-q").press_sequentially("allychem", delay=20)
+    expect(page).to_have_url(re.compile(r"q=allychem"))
+    expect(page.locator(".result__title")).to_have_text(["Allychem Co., Ltd."])
+    expect(page.locator("#f-q")).to_be_focused()
