@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from news.models import Event, Indicator, Metric, Release, Series
-from zones.admin import PUBLISHING_FIELDSET, ContentAdmin
+from news.models import Attachment, Event, Indicator, Metric, Release, Series
+from portal.attachments import ValidatedPDFField
+from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 
 
 @admin.register(Series)
@@ -29,6 +31,13 @@ class IndicatorInline(TranslationTabularInline):
     fields = ("zone", "park", "metric", "year", "value", "unit", "note")
 
 
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("title", "file", "position")
+    formfield_overrides = {models.FileField: {"form_class": ValidatedPDFField}}
+
+
 class EventInline(admin.TabularInline):
     model = Event.releases.through
     extra = 0
@@ -38,7 +47,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ContentAdmin):
+class ReleaseAdmin(PublishableAdmin):
     list_display = ("title", "kind", "series", "series_number", "published_at", "status")
     list_filter = ("status", "kind", "series", "zones", "is_synthetic")
     list_select_related = ("series",)
@@ -46,7 +55,7 @@ class ReleaseAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("series", "zones", "enterprises", "institutions", "platforms")
     date_hierarchy = "published_at"
-    inlines = (IndicatorInline, EventInline)
+    inlines = (IndicatorInline, AttachmentInline, EventInline)
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "summary", "body")}),
         (
@@ -77,7 +86,7 @@ class IndicatorAdmin(ContentAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ContentAdmin):
+class EventAdmin(PublishableAdmin):
     list_display = ("title", "kind", "zone", "partner_country", "start_date", "recurring", "status")
     list_filter = ("status", "kind", "zone", "recurring")
     list_select_related = ("zone",)

@@ -63,12 +63,12 @@ def form_data(response) -> dict:
     return data
 
 
-def test_an_editor_enters_a_release_with_links_and_two_figures(editor_client, client):
+def test_a_publisher_enters_a_release_with_links_and_two_figures(publisher_client, client):
     zone = ZoneFactory(name_en="Dalian Puwan Economic Zone", slug="dalian-puwan")
     enterprise = EnterpriseFactory(zone=zone)
     metric = MetricFactory()
     add_url = reverse("admin:news_release_add")
-    data = form_data(editor_client.get(add_url)) | {
+    data = form_data(publisher_client.get(add_url)) | {
         "kind": "press_release",
         "title_en": "Puwan grows",
         "title_zh_hans": "普湾增长",
@@ -89,7 +89,7 @@ def test_an_editor_enters_a_release_with_links_and_two_figures(editor_client, cl
         "indicators-1-value": "12",
         "indicators-1-unit": "count",
     }
-    response = editor_client.post(add_url, data)
+    response = publisher_client.post(add_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     release = Release.objects.get(slug="puwan-grows")
     assert sorted(release.indicators.values_list("value", flat=True)) == [
