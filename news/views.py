@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from news.models import Event, Indicator, Release
+from portal.mixins import GoneWhenArchivedMixin
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
@@ -13,7 +14,7 @@ class ReleaseListView(ListView):
         return Release.objects.published().select_related("series")
 
 
-class ReleaseDetailView(DetailView):
+class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/release_detail.html"
 
     def get_queryset(self):
@@ -42,7 +43,7 @@ class EventListView(ListView):
         return Event.objects.published().select_related("zone")
 
 
-class EventDetailView(DetailView):
+class EventDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/event_detail.html"
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
 from django.db.models import Count, Prefetch
 from django.views.generic import DetailView, ListView
 
+from portal.mixins import GoneWhenArchivedMixin
 from zones.models import (
     Cooperation,
     Enterprise,
@@ -23,7 +24,7 @@ class ZoneListView(ListView):
         )
 
 
-class ZoneDetailView(DetailView):
+class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
@@ -58,7 +59,7 @@ class EnterpriseListView(ListView):
         return Enterprise.objects.published().select_related("zone", "park")
 
 
-class EnterpriseDetailView(DetailView):
+class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/enterprise_detail.html"
 
     def get_queryset(self):
@@ -91,7 +92,7 @@ class InstitutionListView(ListView):
         return Institution.objects.published()
 
 
-class InstitutionDetailView(DetailView):
+class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/institution_detail.html"
 
     def get_queryset(self):
@@ -105,7 +106,7 @@ class InstitutionDetailView(DetailView):
         return context
 
 
-class PlatformDetailView(DetailView):
+class PlatformDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/platform_detail.html"
 
     def get_queryset(self):
