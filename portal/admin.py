@@ -11,14 +11,17 @@
 - Preview: the public page, rendered from the unsaved form or the stored draft, for staff only.
 """
 
+import copy
 import datetime
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
@@ -60,6 +63,24 @@ class HistoryAdmin(VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.record_first_version(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_first_version(self, request, object_id) -> None:
+        """Before the first change made in the admin, record the record as it was.
+
+        Demo content and imported rows were not saved through the admin and have no history;
+        this keeps their original state restorable.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or Version.objects.get_for_object(obj).exists():
+            return
+        with reversion.create_revision():
+            reversion.set_comment(gettext("As it was before its first change in the admin"))
+            reversion.add_to_revision(obj)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
@@ -124,7 +145,20 @@ class HistoryAdmin(VersionAdmin):
             )
         return response
 
+    def snapshot_before_delete(self, request, objects) -> None:
+        """Record the records as they are, with their inline rows, so they can be recovered.
+
+        Records that were never saved through the admin (demo content, imports) have no history
+        yet; without this they could not be brought back.
+        """
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Deleted"))
+            for obj in objects:
+                reversion.add_to_revision(obj)
+
     def delete_model(self, request, obj):
+        self.snapshot_before_delete(request, [obj])
         AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj)
         super().delete_model(request, obj)
         touch_parents(obj)
@@ -144,6 +178,7 @@ class HistoryAdmin(VersionAdmin):
             touch_parents(row, exclude=form.instance)
 
     def delete_queryset(self, request, queryset):
+        self.snapshot_before_delete(request, queryset)
         for obj in queryset:
             AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj)
         super().delete_queryset(request, queryset)
@@ -423,6 +458,23 @@ class WorkflowAdmin(HistoryAdmin):
             lambda n: ngettext("%(count)d record archived.", "%(count)d records archived.", n),
         )
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes the old version's fields back, its version number included; keep the
+        # number the record has now, so the restore saves as the next one and an editor who
+        # saved meanwhile is not overwritten unseen.
+        request.stored_version = (
+            self.model._base_manager.filter(pk=unquote(object_id))
+            .values_list("version", flat=True)
+            .first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        stored = getattr(request, "stored_version", None)
+        if stored is not None and object_id is not None:
+            self.model._base_manager.filter(pk=unquote(object_id)).update(version=stored)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     # Preview.
 
     def get_urls(self):
@@ -503,7 +555,11 @@ def render_as_public(request: HttpRequest, obj) -> HttpResponse:
         status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     match = resolve(obj.get_absolute_url())
-    response = match.func(request, *match.args, **match.kwargs)
+    # The public views answer GET only; a preview of an unsaved change arrives as a POST.
+    public_request = copy.copy(request)
+    public_request.method = "GET"
+    public_request.POST = QueryDict()
+    response = match.func(public_request, *match.args, **match.kwargs)
     if hasattr(response, "render"):
         response.render()
     response["X-Robots-Tag"] = "noindex, nofollow"
