@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 
 from news.models import Release
 
@@ -42,3 +43,9 @@ def publisher(db, django_user_model):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture
+def visitor() -> Client:
+    """A browser with nobody signed in, separate from the staff clients above."""
+    return Client()

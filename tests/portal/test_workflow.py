@@ -52,7 +52,7 @@ def test_an_editor_cannot_publish_by_posting_the_action(editor_client):
     assert not AuditEntry.objects.exists()
 
 
-def test_an_editor_cannot_publish_by_posting_the_status_in_the_form(editor_client, client):
+def test_an_editor_cannot_publish_by_posting_the_status_in_the_form(editor_client, visitor):
     draft = ReleaseFactory(status=Status.REVIEW, published_at=None)
     data = change_form_data(editor_client.get(change_url(draft))) | {"status": "published"}
     response = editor_client.post(change_url(draft), data)
@@ -60,7 +60,7 @@ def test_an_editor_cannot_publish_by_posting_the_status_in_the_form(editor_clien
     assert "status" in response.context["adminform"].form.errors
     draft.refresh_from_db()
     assert draft.status == Status.REVIEW
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert visitor.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_an_editor_cannot_schedule_by_posting_a_publication_time(editor_client):
@@ -75,21 +75,21 @@ def test_an_editor_cannot_schedule_by_posting_a_publication_time(editor_client):
     assert draft.published_at is None
 
 
-def test_an_editor_cannot_unpublish_a_published_release_through_the_form(editor_client, client):
+def test_an_editor_cannot_unpublish_a_published_release_through_the_form(editor_client, visitor):
     release = ReleaseFactory()
     data = change_form_data(editor_client.get(change_url(release))) | {"status": "draft"}
     editor_client.post(change_url(release), data)
     release.refresh_from_db()
     assert release.status == Status.PUBLISHED
-    assert client.get(release.get_absolute_url()).status_code == 200
+    assert visitor.get(release.get_absolute_url()).status_code == 200
 
 
-def test_a_publisher_publishes_and_the_audit_log_records_it(publisher_client, publisher, client):
+def test_a_publisher_publishes_and_the_audit_log_records_it(publisher_client, publisher, visitor):
     draft = ReleaseFactory(status=Status.REVIEW, published_at=None)
     run_action(publisher_client, "publish", draft)
     draft.refresh_from_db()
     assert draft.is_published()
-    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert visitor.get(draft.get_absolute_url()).status_code == 200
     entry = AuditEntry.objects.get()
     assert (entry.user, entry.action, entry.object_repr) == (
         publisher,
@@ -98,34 +98,34 @@ def test_a_publisher_publishes_and_the_audit_log_records_it(publisher_client, pu
     )
 
 
-def test_unpublishing_takes_the_page_off_the_site_at_once(publisher_client, client):
+def test_unpublishing_takes_the_page_off_the_site_at_once(publisher_client, visitor):
     release = ReleaseFactory()
     run_action(publisher_client, "unpublish", release)
-    assert client.get(release.get_absolute_url()).status_code == 404
-    assert release.title not in client.get(reverse("news:release_list")).content.decode()
+    assert visitor.get(release.get_absolute_url()).status_code == 404
+    assert release.title not in visitor.get(reverse("news:release_list")).content.decode()
 
 
-def test_an_archived_release_answers_410_gone(publisher_client, client):
+def test_an_archived_release_answers_410_gone(publisher_client, visitor):
     release = ReleaseFactory()
     run_action(publisher_client, "archive", release)
-    response = client.get(release.get_absolute_url())
+    response = visitor.get(release.get_absolute_url())
     assert response.status_code == 410
     assert AuditEntry.objects.get().action == AuditEntry.Action.ARCHIVE
 
 
-def test_an_archived_enterprise_answers_410_gone(publisher_client, client):
+def test_an_archived_enterprise_answers_410_gone(publisher_client, visitor):
     enterprise = EnterpriseFactory()
     run_action(
         publisher_client, "archive", enterprise, url=reverse("admin:zones_enterprise_changelist")
     )
-    assert client.get(enterprise.get_absolute_url()).status_code == 410
+    assert visitor.get(enterprise.get_absolute_url()).status_code == 410
 
 
-def test_an_unknown_address_is_still_404(client):
-    assert client.get(reverse("news:release_detail", args=["no-such-release"])).status_code == 404
+def test_an_unknown_address_is_still_404(visitor):
+    assert visitor.get(reverse("news:release_detail", args=["no-such-release"])).status_code == 404
 
 
-def test_a_scheduled_release_appears_at_its_time_with_no_job_to_run(publisher_client, client):
+def test_a_scheduled_release_appears_at_its_time_with_no_job_to_run(publisher_client, visitor):
     draft = ReleaseFactory(status=Status.REVIEW, published_at=None)
     in_a_minute = timezone.now() + datetime.timedelta(minutes=1)
     local = timezone.localtime(in_a_minute)
@@ -136,11 +136,11 @@ def test_a_scheduled_release_appears_at_its_time_with_no_job_to_run(publisher_cl
     }
     assert publisher_client.post(change_url(draft), data).status_code == 302
     assert AuditEntry.objects.get().action == AuditEntry.Action.SCHEDULE
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert visitor.get(draft.get_absolute_url()).status_code == 404
     assert not Release.objects.published().filter(pk=draft.pk).exists()
     with time_machine.travel(in_a_minute + datetime.timedelta(seconds=1)):
-        assert client.get(draft.get_absolute_url()).status_code == 200
-        assert draft.title in client.get(reverse("news:release_list")).content.decode()
+        assert visitor.get(draft.get_absolute_url()).status_code == 200
+        assert draft.title in visitor.get(reverse("news:release_list")).content.decode()
 
 
 def test_the_admin_shows_times_in_asia_shanghai_and_marks_scheduled_releases(publisher_client):
