@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationTabularInline
 
+from news.links import suggest_links
 from news.models import Attachment, Event, Indicator, Metric, Release, Series
 from portal.attachments import ValidatedPDFField
 from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
@@ -48,6 +50,8 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Release)
 class ReleaseAdmin(PublishableAdmin):
+    """Releases, with the records the body names but does not link suggested for linking."""
+
     list_display = ("title", "kind", "series", "series_number", "published_at", "status")
     list_filter = ("status", "kind", "series", "zones", "is_synthetic")
     list_select_related = ("series",)
@@ -69,6 +73,34 @@ class ReleaseAdmin(PublishableAdmin):
         ),
         PUBLISHING_FIELDSET,
     )
+
+    class Media:
+        js = ("portal/link_suggestions.js",)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["link_suggestions"] = suggest_links(obj) if obj is not None and obj.pk else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_preview" not in request.POST and "_continue" not in request.POST:
+            suggestions = suggest_links(obj)
+            if suggestions:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The body names %(count)d record that is not linked yet: %(names)s. "
+                        "Open the release to link it with one click.",
+                        "The body names %(count)d records that are not linked yet: %(names)s. "
+                        "Open the release to link them with one click.",
+                        len(suggestions),
+                    )
+                    % {
+                        "count": len(suggestions),
+                        "names": ", ".join(str(s.record) for s in suggestions),
+                    },
+                    messages.WARNING,
+                )
+        return super().response_change(request, obj)
 
 
 @admin.register(Indicator)
