@@ -2,11 +2,14 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
 from news.links import suggest_links
 from news.models import Attachment, Event, Indicator, Metric, Release, Series
+from news.resources import IndicatorResource
 from portal.attachments import ValidatedPDFField
+from portal.imports import ImportAdminMixin
 from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 
 
@@ -104,7 +107,7 @@ class ReleaseAdmin(PublishableAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ContentAdmin):
+class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAdmin):
     list_display = ("metric", "zone", "year", "value", "unit", "release")
     list_filter = ("zone", "metric", "unit", "year")
     list_select_related = ("metric", "zone", "release")
@@ -115,6 +118,7 @@ class IndicatorAdmin(ContentAdmin):
         "release__title_en",
     )
     autocomplete_fields = ("zone", "park", "metric", "release")
+    resource_classes = (IndicatorResource,)
 
 
 @admin.register(Event)

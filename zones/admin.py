@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
 )
 
 from portal.admin import HistoryAdmin, UploadsAdminMixin, WorkflowAdmin
+from portal.imports import ImportAdminMixin
 from portal.richtext import RichTextField
 from zones.models import (
     Cooperation,
@@ -21,6 +23,7 @@ from zones.models import (
     Zone,
     ZoneAlias,
 )
+from zones.resources import EnterpriseResource, ZoneResource
 
 # The rich-text editor's toolbar offers exactly what portal.richtext keeps on save.
 RICH_TEXT_EDITOR = {
@@ -91,7 +94,7 @@ class ParkInline(TranslationStackedInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(PublishableAdmin):
+class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
     list_display = ("name", "short_name", "kind", "level", "city", "established_year", "status")
     list_filter = ("status", "level", "kind", "city", "sectors")
     search_fields = (
@@ -104,6 +107,7 @@ class ZoneAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("sectors",)
     inlines = (ZoneAliasInline, ParkInline)
+    resource_classes = (ZoneResource,)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "level", "city")}),
         (
@@ -157,7 +161,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(PublishableAdmin):
+class EnterpriseAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
     list_display = ("name", "zone", "park", "founded_year", "country", "status")
     list_filter = ("status", "zone", "sectors", "qualifications", "is_synthetic")
     list_select_related = ("zone", "park")
@@ -165,6 +169,7 @@ class EnterpriseAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("zone", "park", "sectors")
     inlines = (EnterpriseQualificationInline, MembershipInline)
+    resource_classes = (EnterpriseResource,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "credit_code", "zone", "park")}),
         (
