@@ -10,6 +10,8 @@ from zones.models import Enterprise, Zone
 
 
 class ZoneResource(ContentResource):
+    unique_in_database = ("slug",)
+
     class Meta:
         model = Zone
         import_id_fields = ("slug",)
@@ -33,6 +35,7 @@ class EnterpriseResource(ContentResource):
 
     zone = fields.Field(attribute="zone", column_name="zone", widget=SlugWidget(Zone, _("zone")))
     unique_in_file = ("slug", "credit_code")
+    unique_in_database = ("slug", "credit_code")
 
     class Meta:
         model = Enterprise
