@@ -62,7 +62,9 @@ class ContentAdmin(UploadsAdminMixin, HistoryAdmin, TranslationAdmin):
     list_per_page = 50
     save_on_top = True
     formfield_overrides = {
-        RichTextField: {"widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR)},
+        RichTextField: {
+            "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
+        },
     }
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from news.models import Release
@@ -166,3 +167,11 @@ def test_a_draft_release_is_invisible_to_visitors(client):
     draft = ReleaseFactory(status="draft")
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert draft.title_en not in client.get(reverse("news:release_list")).content.decode()
+
+
+def test_release_bodies_are_edited_with_the_rich_text_editor_served_from_static(editor_client):
+    page = editor_client.get(reverse("admin:news_release_add")).content.decode()
+    assert 'name="body_en"' in page
+    assert "data-django-prose-editor-configurable" in page
+    assert "django_prose_editor/configurable.js" in page
+    assert finders.find("django_prose_editor/configurable.js")
