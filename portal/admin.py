@@ -402,7 +402,10 @@ class WorkflowAdmin(HistoryAdmin):
             transaction.atomic(using=router.db_for_write(self.model)),
             self.create_revision(request),
         ):
-            for obj in queryset.select_for_update():
+            locked = self.model._default_manager.select_for_update().filter(
+                pk__in=list(queryset.values_list("pk", flat=True))
+            )
+            for obj in locked:
                 if obj.status not in allowed_from:
                     continue
                 old_status = obj.status
