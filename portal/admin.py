@@ -27,6 +27,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -312,14 +313,32 @@ class WorkflowAdmin(HistoryAdmin):
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def has_change_permission(self, request, obj=None):
+        # What is live (or archived) changes only through a Publisher: an Editor's change to a
+        # published record would go live unreviewed. Editors still see it, read-only.
+        if (
+            obj is not None
+            and obj.status in PUBLISHED_STATES
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if self.has_publish_permission(request):
             return fields
-        fields += ("published_at",)
-        if obj is not None and obj.status in PUBLISHED_STATES:
-            fields += ("status",)
-        return fields
+        return (*fields, "published_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            field.help_text = format_html(
+                "{} {}",
+                db_field.help_text,
+                gettext("Times are in %(zone)s.") % {"zone": timezone.get_current_timezone_name()},
+            )
+        return field
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.has_publish_permission(request):

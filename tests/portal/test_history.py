@@ -13,7 +13,7 @@ from tests.factories import (
     ReleaseFactory,
     SectorFactory,
 )
-from zones.models import Enterprise
+from zones.models import Enterprise, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def save_through_admin(client, obj, **changes):
 
 
 def test_each_save_is_recorded_with_who_and_what_changed(editor_client, editor):
-    release = ReleaseFactory(body_en="<p>The first body.</p>")
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>The first body.</p>")
     save_through_admin(editor_client, release, body_en="<p>The second body.</p>")
     version = Version.objects.get_for_object(release).first()
     assert version.revision.user == editor
@@ -45,7 +45,7 @@ def test_each_save_is_recorded_with_who_and_what_changed(editor_client, editor):
 
 
 def test_restoring_an_earlier_version_gives_back_its_body(editor_client, publisher_client):
-    release = ReleaseFactory(body_en="<p>Original.</p>")
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>Original.</p>")
     save_through_admin(editor_client, release, body_en="<p>Version one.</p>")
     save_through_admin(editor_client, release, body_en="<p>Version two, a mistake.</p>")
     first = next(
@@ -95,7 +95,7 @@ def test_a_deleted_enterprise_is_recovered_with_its_relations(publisher_client):
 
 
 def test_an_editor_cannot_delete(editor_client):
-    release = ReleaseFactory()
+    release = ReleaseFactory(status=Status.DRAFT)
     delete_url = reverse("admin:news_release_delete", args=[release.pk])
     assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
     assert Release.objects.filter(pk=release.pk).exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from news.models import Release
 from tests.adminforms import change_form_data
 from tests.factories import IndicatorFactory, ReleaseFactory
+from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def change_url(release) -> str:
 def test_the_second_of_two_saves_is_refused_and_keeps_its_input(
     editor_client, second_editor_client
 ):
-    release = ReleaseFactory(title_en="Old title", body_en="<p>Old body.</p>")
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Old title", body_en="<p>Old body.</p>")
     first = change_form_data(editor_client.get(change_url(release)))
     second = change_form_data(second_editor_client.get(change_url(release)))
 
@@ -50,7 +51,7 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_input(
 def test_saving_again_after_the_conflict_keeps_the_second_editors_input(
     editor_client, second_editor_client
 ):
-    release = ReleaseFactory(body_en="<p>Old body.</p>")
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>Old body.</p>")
     first = change_form_data(editor_client.get(change_url(release)))
     second = change_form_data(second_editor_client.get(change_url(release)))
     editor_client.post(change_url(release), first | {"summary_en": "Their summary"})
@@ -66,7 +67,7 @@ def test_saving_again_after_the_conflict_keeps_the_second_editors_input(
 def test_a_change_to_an_inline_row_by_another_editor_refuses_the_save(
     editor_client, second_editor_client
 ):
-    figure = IndicatorFactory(value="10")
+    figure = IndicatorFactory(value="10", release__status=Status.DRAFT)
     release = figure.release
     first = change_form_data(editor_client.get(change_url(release)))
     second = change_form_data(second_editor_client.get(change_url(release)))
@@ -86,7 +87,7 @@ def test_a_change_to_an_inline_row_by_another_editor_refuses_the_save(
 def test_a_figure_saved_on_its_own_page_refuses_a_stale_release_form(
     editor_client, second_editor_client
 ):
-    figure = IndicatorFactory(value="10")
+    figure = IndicatorFactory(value="10", release__status=Status.DRAFT)
     release = figure.release
     stale = change_form_data(second_editor_client.get(change_url(release)))
     figure_url = reverse("admin:news_indicator_change", args=[figure.pk])
@@ -101,7 +102,7 @@ def test_a_figure_saved_on_its_own_page_refuses_a_stale_release_form(
 
 
 def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):
-    release = ReleaseFactory()
+    release = ReleaseFactory(status=Status.DRAFT)
     for title in ("One", "Two"):
         data = change_form_data(editor_client.get(change_url(release))) | {"title_en": title}
         assert editor_client.post(change_url(release), data).status_code == 302

@@ -32,14 +32,14 @@ def test_a_visitor_cannot_reach_the_preview_even_with_its_address(client):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_previewing_an_unsaved_change_shows_it_and_saves_nothing(editor_client):
+def test_previewing_an_unsaved_change_shows_it_and_saves_nothing(publisher_client):
     release = ReleaseFactory(title_en="Published title")
     url = reverse("admin:news_release_change", args=[release.pk])
-    data = change_form_data(editor_client.get(url)) | {
+    data = change_form_data(publisher_client.get(url)) | {
         "title_en": "Retitled, not saved yet",
         "_preview": "1",
     }
-    response = editor_client.post(url, data)
+    response = publisher_client.post(url, data)
     assert response.status_code == 200
     assert "Retitled, not saved yet" in response.content.decode()
     assert Release.objects.get(pk=release.pk).title_en == "Published title"
