@@ -53,6 +53,7 @@ class HistoryAdmin(VersionAdmin):
     """Every save recorded; a readable diff per save; restore and recover, both audited."""
 
     object_history_template = "admin/portal/object_history.html"
+    history_latest_first = True
 
     def get_urls(self):
         opts = self.model._meta

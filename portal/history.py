@@ -5,6 +5,7 @@ save is refused because someone else saved first ("what the other editor changed
 """
 
 import difflib
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from modeltranslation.fields import TranslationField
 from reversion.models import Version
 
 # Bookkeeping that changes on every save and says nothing to an editor.
@@ -53,7 +55,7 @@ def _display(field: models.Field, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.TextField):
-        return strip_tags(str(value)).strip()
+        return html.unescape(strip_tags(str(value))).strip()
     return str(value)
 
 
@@ -72,9 +74,14 @@ def changes(model: type[models.Model], before: dict, after: dict) -> list[Change
     """
     found = []
     fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    # modeltranslation keeps the original field (`title`) beside the per-language ones
+    # (`title_en`, `title_zh_hans`); it repeats one of them, so only those are compared.
+    translated = {f.translated_field.name for f in fields if isinstance(f, TranslationField)}
     for field in fields:
         name = field.attname
-        if field.name in IGNORED_FIELDS or field.primary_key or name not in after:
+        if field.name in IGNORED_FIELDS or field.name in translated or field.primary_key:
+            continue
+        if name not in after:
             continue
         if _same(before.get(name), after.get(name)):
             continue

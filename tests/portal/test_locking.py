@@ -43,6 +43,7 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_input(
     page = response.content.decode()
     assert "saved this record" in page
     assert "They changed title [en]: “Old title” → “New title”" in page
+    assert "They changed title:" not in page  # the language field is listed, not its twin
     assert "My careful rewrite." in page  # the input is still in the form
     release.refresh_from_db()
     assert (release.title_en, release.body_en) == ("New title", "<p>Old body.</p>")
