@@ -34,3 +34,13 @@ def change_form_data(response) -> dict:
         for form in formset.forms:
             data |= _form_data(form)
     return data
+
+
+def add_form_data(response) -> dict:
+    """The management forms of an add page's inlines, each with no rows."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        data |= _form_data(inline.formset.management_form) | {
+            inline.formset.management_form.add_prefix("TOTAL_FORMS"): "0"
+        }
+    return data

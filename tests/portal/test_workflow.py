@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from news.models import Release
 from portal.models import AuditEntry
-from tests.adminforms import change_form_data
+from tests.adminforms import add_form_data, change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory
 from zones.models import Status
 
@@ -155,3 +155,17 @@ def test_the_admin_shows_times_in_asia_shanghai_and_marks_scheduled_releases(pub
     page = publisher_client.get(CHANGELIST).content.decode()
     assert "2099-01-01 17:00 (Asia/Shanghai)" in page
     assert "scheduled for" in page
+
+
+def test_an_editor_cannot_add_a_release_as_published(editor_client):
+    add_url = reverse("admin:news_release_add")
+    data = add_form_data(editor_client.get(add_url)) | {
+        "kind": "press_release",
+        "title_en": "Straight to the public",
+        "slug": "straight-to-the-public",
+        "status": "published",
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    assert not Release.objects.filter(slug="straight-to-the-public").exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import AuditEntry
 from tests.factories import EnterpriseFactory, ZoneFactory
-from zones.models import Enterprise, Status
+from zones.models import Enterprise, Status, Zone
 from zones.validators import credit_code_check_character
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +166,53 @@ def test_the_selection_is_exported_to_csv_and_xlsx(editor_client, file_format, m
     assert response.content.startswith(marker) or marker in response.content
     if file_format == "0":
         assert other.name_en.encode() not in response.content
+
+
+def post_import(client, url_name: str, header: list[str], data: list[list[str]]):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(data)
+    upload = io.BytesIO(out.getvalue().encode())
+    upload.name = "import.csv"
+    return client.post(reverse(url_name), {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def test_zones_are_imported_with_a_dry_run_first(editor_client):
+    response = post_import(
+        editor_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city", "established_year"],
+        [["tieling-etdz", "Tieling Economic Development Zone", "tieling", "1992"],
+         ["bad-year", "Bad Year Zone", "tieling", "3000"]],
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "less than or equal to 2100" in page
+    assert not Zone.objects.exists()
+
+
+def test_figures_name_their_zone_metric_and_release_by_slug(editor_client):
+    from tests.factories import MetricFactory, ReleaseFactory
+
+    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory()
+    header = ["release", "zone", "metric", "year", "value", "unit"]
+    response = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        header,
+        [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"],
+         [release.slug, zone.slug, "no-such-metric", "2023", "1", "count"]],
+    )  # fmt: skip
+    assert "Unknown metric “no-such-metric”." in response.content.decode()
+    preview = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        header,
+        [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"]],
+    )
+    confirm = preview.context["confirm_form"]
+    editor_client.post(
+        reverse("admin:news_indicator_process_import"),
+        {name: confirm[name].value() for name in confirm.fields},
+    )
+    assert zone.indicators.get().value == 12.5
