@@ -371,7 +371,8 @@ class WorkflowAdmin(HistoryAdmin):
         ) and not self.has_publish_permission(request):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-        if status_changed:
+        rescheduled = obj.status == Status.PUBLISHED and obj.published_at != old_time
+        if status_changed or rescheduled:
             self.audit_status(request, obj, old_status)
 
     def audit_status(self, request, obj, old_status: str) -> None:
