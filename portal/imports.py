@@ -3,6 +3,7 @@
 The resources themselves live with their models (zones/resources.py, news/resources.py).
 """
 
+import reversion
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,9 +79,18 @@ class ContentResource(resources.ModelResource):
                         }
                     )
                 )
+        # A related record named by slug was found by SlugWidget already; Django would check
+        # that it exists again, with a query per row.
+        looked_up = {
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, SlugWidget)
+        }
         try:
             instance.full_clean(
-                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+                exclude={*errors.keys(), *looked_up},
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
@@ -118,6 +128,13 @@ class ImportAdminMixin:
     """
 
     formats = (base_formats.CSV, base_formats.XLSX)
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # Imported rows get a history entry like any save, so an import can be undone per record.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Imported from a file"))
+            return super().process_dataset(dataset, form, request, **kwargs)
 
     def get_import_data_kwargs(self, **kwargs):
         return super().get_import_data_kwargs(**kwargs) | {
