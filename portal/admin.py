@@ -18,6 +18,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F
@@ -139,12 +140,10 @@ class HistoryAdmin(VersionAdmin):
         response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
-            AuditEntry.record(
-                request.user,
-                AuditEntry.Action.RECOVER,
-                self.model._base_manager.filter(pk=version.object_id).first(),
-                model=self.model,
-            )
+            obj = self.model._base_manager.filter(pk=version.object_id).first()
+            if obj is not None:
+                restore_incoming_links(obj)
+            AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
         return response
 
     def snapshot_before_delete(self, request, objects) -> None:
@@ -161,7 +160,7 @@ class HistoryAdmin(VersionAdmin):
 
     def delete_model(self, request, obj):
         self.snapshot_before_delete(request, [obj])
-        AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj)
+        AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj))
         super().delete_model(request, obj)
         touch_parents(obj)
 
@@ -182,8 +181,46 @@ class HistoryAdmin(VersionAdmin):
     def delete_queryset(self, request, queryset):
         self.snapshot_before_delete(request, queryset)
         for obj in queryset:
-            AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj)
+            AuditEntry.record(
+                request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
+            )
         super().delete_queryset(request, queryset)
+
+
+def incoming_links(obj) -> dict[str, list]:
+    """The many-to-many links other records hold to `obj` ("news.release.enterprises": [pks]).
+
+    Reversion's snapshot of `obj` keeps its own links (an enterprise's sectors) but not these
+    (the releases naming the enterprise), which a delete removes. One query per relation.
+    """
+    links = {}
+    for relation in obj._meta.related_objects:
+        if not relation.many_to_many or not relation.through._meta.auto_created:
+            continue
+        pks = list(getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True))
+        if pks:
+            links[f"{relation.related_model._meta.label_lower}.{relation.field.name}"] = pks
+    return links
+
+
+def restore_incoming_links(obj) -> None:
+    """Give a recovered record back the links its delete removed (see `incoming_links`)."""
+    deleted = (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.DELETE,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if deleted is None:
+        return
+    for relation in obj._meta.related_objects:
+        key = f"{relation.related_model._meta.label_lower}.{relation.field.name}"
+        if relation.many_to_many and key in deleted.links:
+            existing = relation.related_model._base_manager.filter(pk__in=deleted.links[key])
+            getattr(obj, relation.get_accessor_name()).add(*existing)
 
 
 def touch_parents(obj, exclude=None) -> None:

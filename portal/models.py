@@ -41,6 +41,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     object_repr = models.CharField(_("record"), max_length=300, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    # What undoing the action needs beyond reversion's snapshot: for a delete, the links other
+    # records held to this one ({"app.model.field": [pk, …]}), restored on recovery.
+    links = models.JSONField(_("links"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit log entry")
@@ -53,7 +56,13 @@ class AuditEntry(models.Model):
 
     @classmethod
     def record(
-        cls, user, action: str, obj: models.Model | None = None, detail: str = "", model=None
+        cls,
+        user,
+        action: str,
+        obj: models.Model | None = None,
+        detail: str = "",
+        model=None,
+        links: dict | None = None,
     ) -> "AuditEntry":
         """Write an entry for `obj` (or, for an action on many rows, for `model`)."""
         model = model or type(obj)
@@ -64,4 +73,5 @@ class AuditEntry(models.Model):
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=str(obj)[:300] if obj is not None else "",
             detail=detail,
+            links=links or {},
         )

@@ -72,6 +72,8 @@ def test_a_deleted_enterprise_is_recovered_with_its_relations(publisher_client):
     enterprise = EnterpriseFactory(name_en="Allychem Co., Ltd.")
     enterprise.sectors.add(sector)
     EnterpriseQualificationFactory(enterprise=enterprise, year_granted=2022)
+    release = ReleaseFactory()
+    release.enterprises.add(enterprise)
     delete_url = reverse("admin:zones_enterprise_delete", args=[enterprise.pk])
 
     assert publisher_client.post(delete_url, {"post": "yes"}).status_code == 302
@@ -91,6 +93,7 @@ def test_a_deleted_enterprise_is_recovered_with_its_relations(publisher_client):
     assert recovered.name_en == "Allychem Co., Ltd."
     assert list(recovered.sectors.all()) == [sector]
     assert recovered.held_qualifications.get().year_granted == 2022
+    assert list(release.enterprises.all()) == [recovered]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.RECOVER).exists()
 
 
