@@ -6,8 +6,9 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
 from news.links import suggest_links
-from news.models import Attachment, Event, Indicator, Metric, Release, Series
+from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
 from news.resources import IndicatorResource
+from portal.admin import HistoryAdmin, UploadsAdminMixin
 from portal.attachments import ValidatedPDFField
 from portal.imports import ImportAdminMixin
 from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
@@ -18,6 +19,21 @@ class SeriesAdmin(ContentAdmin):
     list_display = ("name", "organiser")
     search_fields = ("name_en", "name_zh_hans")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Image)
+class ImageAdmin(UploadsAdminMixin, HistoryAdmin):
+    """The portal's media: images checked and re-encoded on upload, placed in rich text by the
+    address shown here (the only images rich text keeps)."""
+
+    list_display = ("title", "address", "alt_text", "created_at")
+    search_fields = ("title", "alt_text")
+    readonly_fields = ("address",)
+    fields = ("title", "file", "alt_text", "address")
+
+    @admin.display(description=_("address for the rich-text editor"))
+    def address(self, obj) -> str:
+        return obj.file.url if obj.file else ""
 
 
 @admin.register(Metric)

@@ -149,6 +149,27 @@ class Attachment(models.Model):
         return reverse("attachment_download", kwargs={"pk": self.pk})
 
 
+class Image(models.Model):
+    """A picture for release bodies and descriptions, uploaded once and placed by its address."""
+
+    title = models.CharField(_("title"), max_length=300)
+    file = models.ImageField(_("image"), upload_to=UploadPath("images"))
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Metric(models.Model):
     """What a figure measures, from a managed list, e.g. "growth in gazelle enterprises"."""
 

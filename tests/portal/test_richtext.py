@@ -192,3 +192,14 @@ def test_a_release_body_is_sanitised_when_saved():
     release = ReleaseFactory(body_en='<p onclick="alert(1)">Hi<script>alert(2)</script></p>')
     release.refresh_from_db()
     assert release.body_en == "<p>Hi</p>"
+
+
+def test_images_are_kept_only_from_the_portals_media():
+    clean = sanitize_html(
+        '<p><img src="/media/images/2026/chart.png" alt="Chart">'
+        '<img src="https://tracker.example/pixel.gif" alt="Pixel">'
+        '<img src="//cdn.example/media/x.png" alt="Elsewhere"></p>'
+    )
+    assert '<img src="/media/images/2026/chart.png" alt="Chart">' in clean
+    assert "tracker.example" not in clean
+    assert "cdn.example" not in clean

@@ -184,3 +184,25 @@ def test_an_html_attachment_is_a_form_error(publisher_client):
     assert response.status_code == 200
     assert "This is not a PDF file." in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_image_for_rich_text_is_uploaded_checked_and_given_its_address(editor_client):
+    from news.models import Image as PortalImage
+
+    response = editor_client.post(
+        reverse("admin:news_image_add"),
+        {
+            "title": "Chart",
+            "alt_text": "A chart",
+            "file": upload("chart.webp", image_bytes("WEBP")),
+        },
+    )
+    assert response.status_code == 302
+    image = PortalImage.objects.get()
+    assert image.file.url.startswith("/media/images/")
+    bad = editor_client.post(
+        reverse("admin:news_image_add"),
+        {"title": "Bad", "alt_text": "Bad", "file": upload("x.svg", b"<svg/>")},
+    )
+    assert "not a JPEG, PNG or WebP" in bad.content.decode()
