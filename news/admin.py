@@ -1,9 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
-from news.models import Event, Indicator, Metric, Release, Series
-from zones.admin import PUBLISHING_FIELDSET, ContentAdmin
+from news.links import suggest_links
+from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
+from news.resources import IndicatorResource
+from portal.admin import HistoryAdmin, UploadsAdminMixin
+from portal.attachments import ValidatedPDFField
+from portal.imports import ImportAdminMixin
+from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 
 
 @admin.register(Series)
@@ -11,6 +19,21 @@ class SeriesAdmin(ContentAdmin):
     list_display = ("name", "organiser")
     search_fields = ("name_en", "name_zh_hans")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Image)
+class ImageAdmin(UploadsAdminMixin, HistoryAdmin):
+    """The portal's media: images checked and re-encoded on upload, placed in rich text by the
+    address shown here (the only images rich text keeps)."""
+
+    list_display = ("title", "address", "alt_text", "created_at")
+    search_fields = ("title", "alt_text")
+    readonly_fields = ("address",)
+    fields = ("title", "file", "alt_text", "address")
+
+    @admin.display(description=_("address for the rich-text editor"))
+    def address(self, obj) -> str:
+        return obj.file.url if obj.file else ""
 
 
 @admin.register(Metric)
@@ -29,6 +52,13 @@ class IndicatorInline(TranslationTabularInline):
     fields = ("zone", "park", "metric", "year", "value", "unit", "note")
 
 
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("title", "file", "position")
+    formfield_overrides = {models.FileField: {"form_class": ValidatedPDFField}}
+
+
 class EventInline(admin.TabularInline):
     model = Event.releases.through
     extra = 0
@@ -38,7 +68,9 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ContentAdmin):
+class ReleaseAdmin(PublishableAdmin):
+    """Releases, with the records the body names but does not link suggested for linking."""
+
     list_display = ("title", "kind", "series", "series_number", "published_at", "status")
     list_filter = ("status", "kind", "series", "zones", "is_synthetic")
     list_select_related = ("series",)
@@ -46,7 +78,7 @@ class ReleaseAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("series", "zones", "enterprises", "institutions", "platforms")
     date_hierarchy = "published_at"
-    inlines = (IndicatorInline, EventInline)
+    inlines = (IndicatorInline, AttachmentInline, EventInline)
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "summary", "body")}),
         (
@@ -61,9 +93,37 @@ class ReleaseAdmin(ContentAdmin):
         PUBLISHING_FIELDSET,
     )
 
+    class Media:
+        js = ("portal/link_suggestions.js",)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["link_suggestions"] = suggest_links(obj) if obj is not None and obj.pk else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_preview" not in request.POST and "_continue" not in request.POST:
+            suggestions = suggest_links(obj)
+            if suggestions:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The body names %(count)d record that is not linked yet: %(names)s. "
+                        "Open the release to link it with one click.",
+                        "The body names %(count)d records that are not linked yet: %(names)s. "
+                        "Open the release to link them with one click.",
+                        len(suggestions),
+                    )
+                    % {
+                        "count": len(suggestions),
+                        "names": ", ".join(str(s.record) for s in suggestions),
+                    },
+                    messages.WARNING,
+                )
+        return super().response_change(request, obj)
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(ContentAdmin):
+class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAdmin):
     list_display = ("metric", "zone", "year", "value", "unit", "release")
     list_filter = ("zone", "metric", "unit", "year")
     list_select_related = ("metric", "zone", "release")
@@ -74,10 +134,11 @@ class IndicatorAdmin(ContentAdmin):
         "release__title_en",
     )
     autocomplete_fields = ("zone", "park", "metric", "release")
+    resource_classes = (IndicatorResource,)
 
 
 @admin.register(Event)
-class EventAdmin(ContentAdmin):
+class EventAdmin(PublishableAdmin):
     list_display = ("title", "kind", "zone", "partner_country", "start_date", "recurring", "status")
     list_filter = ("status", "kind", "zone", "recurring")
     list_select_related = ("zone",)

@@ -125,6 +125,51 @@ class Release(Publishable):
             )
 
 
+class Attachment(models.Model):
+    """A PDF that comes with a release (the full text, a table of figures), served as a download."""
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), related_name="attachments", on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(
+        _("PDF file"), upload_to=UploadPath("releases/attachments", extensions=(".pdf",))
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["release", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment_download", kwargs={"pk": self.pk})
+
+
+class Image(models.Model):
+    """A picture for release bodies and descriptions, uploaded once and placed by its address."""
+
+    title = models.CharField(_("title"), max_length=300)
+    file = models.ImageField(_("image"), upload_to=UploadPath("images"))
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Metric(models.Model):
     """What a figure measures, from a managed list, e.g. "growth in gazelle enterprises"."""
 

@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 from news.filters import EventFilter, ReleaseFilter
 from news.models import Event, Indicator, Release
 from portal.listing import FilteredListMixin
+from portal.mixins import GoneWhenArchivedMixin
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
@@ -17,7 +18,7 @@ class ReleaseListView(FilteredListMixin, ListView):
         return Release.objects.published().select_related("series")
 
 
-class ReleaseDetailView(DetailView):
+class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/release_detail.html"
 
     def get_queryset(self):
@@ -48,7 +49,7 @@ class EventListView(FilteredListMixin, ListView):
         return Event.objects.published().select_related("zone")
 
 
-class EventDetailView(DetailView):
+class EventDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/event_detail.html"
 
     def get_queryset(self):

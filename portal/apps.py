@@ -8,12 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from django.apps import apps
-
         from portal.roles import sync_groups
 
         # post_migrate is sent per app with models, after the auth app has made that app's
-        # permissions; news is the last content app, so every content permission exists by then.
-        post_migrate.connect(
-            sync_groups, sender=apps.get_app_config("news"), dispatch_uid="portal.sync_groups"
-        )
+        # permissions; portal comes after the content apps, so every permission exists by then.
+        post_migrate.connect(sync_groups, sender=self, dispatch_uid="portal.sync_groups")

@@ -2,10 +2,13 @@
 
 Pasted Word or web HTML keeps its structure (headings, lists, tables, links, images) and loses
 everything else: styles, classes, scripts, event handlers, iframes, forms and any URL whose
-scheme is not http, https or mailto (so no `javascript:` or `data:`).
+scheme is not http, https or mailto (so no `javascript:` or `data:`). Images must come from the
+portal's own media (the Images section of the admin): an image from elsewhere could track
+readers or disappear, so its address is dropped.
 """
 
 import nh3
+from django.conf import settings
 from django.db import models
 
 ALLOWED_TAGS = {
@@ -28,6 +31,14 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 CLEAN_CONTENT_TAGS = {"script", "style", "template", "iframe", "object", "embed", "noscript"}
 
 
+def media_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: keep an image's address only when it is in the portal's media."""
+    if tag == "img" and attribute == "src":
+        media = "/" + settings.MEDIA_URL.strip("/") + "/"
+        return value if value.startswith(media) and not value.startswith("//") else None
+    return value
+
+
 def sanitize_html(html: str) -> str:
     """Return `html` with everything outside the allow-list removed; idempotent."""
     if not html:
@@ -36,6 +47,7 @@ def sanitize_html(html: str) -> str:
         html.replace("\x00", ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=media_images_only,
         url_schemes=ALLOWED_URL_SCHEMES,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         link_rel="noopener noreferrer",

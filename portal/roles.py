@@ -4,10 +4,14 @@ from django.apps import apps as global_apps
 
 CONTENT_APPS = ("zones", "news")
 
-# Codename prefixes each group gets on every model of the content apps.
+# Codename prefixes each group gets on every model of the content apps. "publish" exists only on
+# the models with a publication status (Meta.default_permissions of zones.models.Publishable).
 GROUP_PERMISSIONS = {
     "Editors": ("add", "change", "view"),
+    "Publishers": ("add", "change", "delete", "view", "publish"),
 }
+# Both groups read the audit log; nobody writes it by hand.
+AUDIT_LOG_PERMISSION = ("portal", "view_auditentry")
 
 
 def sync_groups(sender=None, apps=global_apps, using="default", **kwargs) -> None:
@@ -30,3 +34,9 @@ def sync_groups(sender=None, apps=global_apps, using="default", **kwargs) -> Non
             content_type__app_label__in=CONTENT_APPS, codename__in=codenames
         )
         group.permissions.add(*permissions)
+        app_label, codename = AUDIT_LOG_PERMISSION
+        group.permissions.add(
+            *Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        )

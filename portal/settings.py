@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_htmx",
+    "reversion",
+    "import_export",
+    "django_prose_editor",
     "zones",
     "news",
     "portal",
@@ -127,6 +130,12 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Bulk import (django-import-export): importing needs the model's add permission, exporting its
+# view permission; every import runs in one transaction.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 

@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from portal import views
+from portal import attachments, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("attachments/<int:pk>/", attachments.download, name="attachment_download"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

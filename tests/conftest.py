@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 
 from news.models import Release
@@ -35,3 +36,24 @@ def english():
     """Each test starts in English: a request to a /zh-hans/ page leaves Chinese active."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def publisher(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        "publisher", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Publishers"))
+    return user
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
+    return client
+
+
+@pytest.fixture
+def visitor() -> Client:
+    """A browser with nobody signed in, separate from the staff clients above."""
+    return Client()

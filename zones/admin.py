@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
+from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
 )
 
+from portal.admin import HistoryAdmin, UploadsAdminMixin, WorkflowAdmin
+from portal.imports import ImportAdminMixin
+from portal.richtext import RichTextField
 from zones.models import (
     Cooperation,
     Enterprise,
@@ -18,14 +23,53 @@ from zones.models import (
     Zone,
     ZoneAlias,
 )
+from zones.resources import EnterpriseResource, ZoneResource
+
+# The rich-text editor's toolbar offers exactly what portal.richtext keeps on save.
+RICH_TEXT_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Underline": True,
+        "Subscript": True,
+        "Superscript": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HorizontalRule": True,
+        "Link": {"enableTarget": False},
+        "Image": True,
+        "Figure": True,
+        "Caption": True,
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "HardBreak": True,
+        "History": True,
+        "HTML": True,
+    }
+}
 
 
-class ContentAdmin(TranslationAdmin):
-    """What every content model's admin shares: both languages, facet counts, save on top."""
+class ContentAdmin(UploadsAdminMixin, HistoryAdmin, TranslationAdmin):
+    """What every content model's admin shares: both languages, facet counts, save on top,
+    history with restore and recovery, checked uploads, the rich-text editor."""
 
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
     save_on_top = True
+    formfield_overrides = {
+        RichTextField: {
+            "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
+        },
+    }
+
+
+class PublishableAdmin(WorkflowAdmin, ContentAdmin):
+    """Content with a publication status: the editorial workflow on top of ContentAdmin."""
 
 
 PUBLISHING_FIELDSET = (_("Publishing"), {"fields": ("status", "published_at")})
@@ -52,7 +96,7 @@ class ParkInline(TranslationStackedInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ContentAdmin):
+class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
     list_display = ("name", "short_name", "kind", "level", "city", "established_year", "status")
     list_filter = ("status", "level", "kind", "city", "sectors")
     search_fields = (
@@ -65,6 +109,7 @@ class ZoneAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("sectors",)
     inlines = (ZoneAliasInline, ParkInline)
+    resource_classes = (ZoneResource,)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "level", "city")}),
         (
@@ -118,7 +163,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ContentAdmin):
+class EnterpriseAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
     list_display = ("name", "zone", "park", "founded_year", "country", "status")
     list_filter = ("status", "zone", "sectors", "qualifications", "is_synthetic")
     list_select_related = ("zone", "park")
@@ -126,6 +171,7 @@ class EnterpriseAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("zone", "park", "sectors")
     inlines = (EnterpriseQualificationInline, MembershipInline)
+    resource_classes = (EnterpriseResource,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "credit_code", "zone", "park")}),
         (
@@ -147,7 +193,7 @@ class EnterpriseAdmin(ContentAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ContentAdmin):
+class InstitutionAdmin(PublishableAdmin):
     list_display = ("name", "short_name", "kind", "city", "status")
     list_filter = ("status", "kind")
     search_fields = ("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
@@ -175,7 +221,7 @@ class PlatformMemberInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(ContentAdmin):
+class PlatformAdmin(PublishableAdmin):
     list_display = ("name", "kind", "level", "partner_country", "status")
     list_filter = ("status", "kind", "level", "zones")
     search_fields = ("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")

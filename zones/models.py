@@ -80,22 +80,50 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Optimistic locking: every save takes the next number, so a form that was opened at an
+    # older number knows that someone else saved in between.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
         abstract = True
+        # "publish" covers publishing, unpublishing, archiving and scheduling.
+        default_permissions = ("add", "change", "delete", "view", "publish")
 
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.version = self.stored_version() + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+    def stored_version(self) -> int:
+        """The version in the database (0 for a new record); one query.
+
+        Read rather than trusted from the instance, so that a restored old version still gets a
+        number higher than any saved before it.
+        """
+        if self.pk is None:
+            return 0
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True)
+        return stored.first() or 0
 
     def is_published(self) -> bool:
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self) -> bool:
+        """Published, with a publication time still to come."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
         )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, query_without
+from portal.mixins import GoneWhenArchivedMixin
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -32,7 +33,7 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
-class ZoneDetailView(DetailView):
+class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
@@ -170,7 +171,7 @@ def enterprise_export(request):
     return response
 
 
-class EnterpriseDetailView(DetailView):
+class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/enterprise_detail.html"
 
     def get_queryset(self):
@@ -207,7 +208,7 @@ class InstitutionListView(ForgivingPaginationMixin, ListView):
         return Institution.objects.published()
 
 
-class InstitutionDetailView(DetailView):
+class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/institution_detail.html"
 
     def get_queryset(self):
@@ -221,7 +222,7 @@ class InstitutionDetailView(DetailView):
         return context
 
 
-class PlatformDetailView(DetailView):
+class PlatformDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "zones/platform_detail.html"
 
     def get_queryset(self):

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from news.models import Release
@@ -63,12 +64,12 @@ def form_data(response) -> dict:
     return data
 
 
-def test_an_editor_enters_a_release_with_links_and_two_figures(editor_client, client):
+def test_a_publisher_enters_a_release_with_links_and_two_figures(publisher_client, client):
     zone = ZoneFactory(name_en="Dalian Puwan Economic Zone", slug="dalian-puwan")
     enterprise = EnterpriseFactory(zone=zone)
     metric = MetricFactory()
     add_url = reverse("admin:news_release_add")
-    data = form_data(editor_client.get(add_url)) | {
+    data = form_data(publisher_client.get(add_url)) | {
         "kind": "press_release",
         "title_en": "Puwan grows",
         "title_zh_hans": "普湾增长",
@@ -89,7 +90,7 @@ def test_an_editor_enters_a_release_with_links_and_two_figures(editor_client, cl
         "indicators-1-value": "12",
         "indicators-1-unit": "count",
     }
-    response = editor_client.post(add_url, data)
+    response = publisher_client.post(add_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     release = Release.objects.get(slug="puwan-grows")
     assert sorted(release.indicators.values_list("value", flat=True)) == [
@@ -166,3 +167,11 @@ def test_a_draft_release_is_invisible_to_visitors(client):
     draft = ReleaseFactory(status="draft")
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert draft.title_en not in client.get(reverse("news:release_list")).content.decode()
+
+
+def test_release_bodies_are_edited_with_the_rich_text_editor_served_from_static(editor_client):
+    page = editor_client.get(reverse("admin:news_release_add")).content.decode()
+    assert 'name="body_en"' in page
+    assert "data-django-prose-editor-configurable" in page
+    assert "django_prose_editor/configurable.js" in page
+    assert finders.find("django_prose_editor/configurable.js")

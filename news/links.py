@@ -1,0 +1,104 @@
+"""Link suggestions: records a release's body names but the release does not link yet.
+
+The body is read as text (tags dropped, entities decoded, typographic apostrophes made plain)
+and searched for every name a record goes by: its name and short name in each language, a
+zone's former and other names, and a name without its trailing qualifier ("Dalian Institute of
+Chemical Physics" for "…, Chinese Academy of Sciences"). A Latin name must stand as whole words:
+"Allychem" is not found in "Allychemical". A name found only inside a longer name that is also
+found ("Sanhuan" inside "Dalian Sanhuan Composite Material …") is not suggested either.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.html import strip_tags
+
+from news.models import Release
+from zones.models import Enterprise, Institution, Platform, Zone
+
+NAMES = ("name_en", "name_zh_hans")
+NAMES_AND_SHORT_NAMES = (*NAMES, "short_name_en", "short_name_zh_hans")
+# The release's link fields, what they point to, and the name fields searched.
+LINK_FIELDS = (
+    ("zones", Zone, NAMES_AND_SHORT_NAMES),
+    ("enterprises", Enterprise, NAMES),
+    ("institutions", Institution, NAMES_AND_SHORT_NAMES),
+    ("platforms", Platform, NAMES_AND_SHORT_NAMES),
+)
+# "…, Chinese Academy of Sciences" or "… (Chinese Academy of Sciences)" at the end of a name.
+QUALIFIER = re.compile(r"\s*(?:,\s*[^,]+|\([^)]*\))$")
+LATIN = "A-Za-z0-9"
+# Names shorter than this are too likely to turn up by chance.
+MIN_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    field: str  # the release's link field: zones, enterprises, institutions or platforms
+    record: models.Model
+    found: str  # the name as the body has it
+
+    @property
+    def kind(self) -> str:
+        return str(self.record._meta.verbose_name)
+
+
+def plain_text(body: str) -> str:
+    text = html.unescape(strip_tags(body or ""))
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'"))
+
+
+def names(record: models.Model, fields: tuple[str, ...]) -> set[str]:
+    found = {plain_text(getattr(record, field) or "").strip() for field in fields}
+    if isinstance(record, Zone):
+        found |= {plain_text(alias.name).strip() for alias in record.aliases.all()}
+    for name in list(found):
+        shorter = QUALIFIER.sub("", name)
+        if shorter != name and len(shorter.split()) >= 3:
+            found.add(shorter)
+    return {name for name in found if len(name) >= MIN_LENGTH}
+
+
+def pattern(name: str) -> re.Pattern:
+    """`name` as a regex: whole words at Latin edges; Chinese has no spaces to stop at."""
+    before = f"(?<![{LATIN}])" if name[0].isascii() and name[0].isalnum() else ""
+    after = f"(?![{LATIN}])" if name[-1].isascii() and name[-1].isalnum() else ""
+    return re.compile(before + re.escape(name) + after, re.IGNORECASE)
+
+
+def suggest_links(release: Release) -> list[Suggestion]:
+    """Records named in the body and not linked, in the order the body names them.
+
+    Runs one query per link field (two for zones, with their other names) and reads every
+    unlinked record's names: fine for the thousands of records the portal holds.
+    """
+    text = " ".join(plain_text(getattr(release, f"body_{lang}", "")) for lang in ("en", "zh_hans"))
+    lowered = text.lower()
+    matches = []  # (start, end, field, record, found)
+    for field, model, name_fields in LINK_FIELDS:
+        linked = getattr(release, field).values_list("pk", flat=True) if release.pk else []
+        records = model._default_manager.exclude(pk__in=list(linked))
+        if model is Zone:
+            records = records.prefetch_related("aliases")
+        for record in records.only("pk", *name_fields):
+            for name in names(record, name_fields):
+                if name.lower() not in lowered:
+                    continue
+                for match in pattern(name).finditer(text):
+                    matches.append((match.start(), match.end(), field, record, match.group()))
+
+    def inside_another(start: int, end: int, record) -> bool:
+        return any(
+            other is not record and s <= start and end <= e and (s, e) != (start, end)
+            for s, e, _field, other, _found in matches
+        )
+
+    suggestions: dict[tuple[str, int], tuple[int, Suggestion]] = {}
+    for start, end, field, record, found in sorted(matches, key=lambda m: m[0]):
+        key = (field, record.pk)
+        if key in suggestions or inside_another(start, end, record):
+            continue
+        suggestions[key] = (start, Suggestion(field, record, found))
+    return [suggestion for _start, suggestion in sorted(suggestions.values(), key=lambda s: s[0])]

@@ -1,0 +1,648 @@
+"""What every content admin shares: history with restore, the publishing workflow, safe saves.
+
+- History: django-reversion records every save (who, when, the whole record with its inline rows
+  and links); the history page shows what each save changed, and any version can be restored.
+  Deleted records are recovered from the same snapshots.
+- Workflow: Editors draft and submit for review; only users with the model's `publish`
+  permission (the Publishers group) publish, schedule, unpublish or archive, whether through an
+  action, the form or a hand-made POST.
+- No overwritten work: the form carries the record's version; a save made from an older
+  version is refused with the other editor's changes listed and the form's input kept.
+- Preview: the public page, rendered from the unsaved form or the stored draft, for staff only.
+"""
+
+import copy
+import datetime
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, resolve, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from portal import history
+from portal.images import ValidatedImageField
+from portal.models import AuditEntry
+from zones.models import Publishable, Status
+
+PUBLISHED_STATES = (Status.PUBLISHED, Status.ARCHIVED)
+
+
+def local_time(value) -> str:
+    """A time as the admin shows it: local, with the time zone named (Asia/Shanghai)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'Y-m-d H:i')} ({timezone.get_current_timezone_name()})"
+
+
+class HistoryAdmin(VersionAdmin):
+    """Every save recorded; a readable diff per save; restore and recover, both audited."""
+
+    object_history_template = "admin/portal/object_history.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name=f"{opts.app_label}_{opts.model_name}_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.record_first_version(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_first_version(self, request, object_id) -> None:
+        """Before the first change made in the admin, record the record as it was.
+
+        Demo content and imported rows were not saved through the admin and have no history;
+        this keeps their original state restorable.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or Version.objects.get_for_object(obj).exists():
+            return
+        with reversion.create_revision():
+            reversion.set_comment(gettext("As it was before its first change in the admin"))
+            reversion.add_to_revision(obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        opts = self.model._meta
+        for action in response.context_data.get("action_list", []):
+            version_id = action["url"].rstrip("/").rsplit("/", 1)[-1]
+            action["changes_url"] = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changes",
+                args=[object_id, version_id],
+            )
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """What one save changed: each field before and after, with a word-level diff."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        if version._model is not self.model:
+            raise PermissionDenied
+        before_version = history.previous_version(version)
+        before = before_version.field_dict if before_version else {}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Changes saved on %(time)s")
+            % {"time": local_time(version.revision.date_created)},
+            "object_repr": version.object_repr,
+            "object_id": object_id,
+            "version": version,
+            "changes": history.changes(self.model, before, version.field_dict),
+            "restore_url": reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_"
+                f"{self.model._meta.model_name}_revision",
+                args=[object_id, version.pk],
+            ),
+        }
+        return TemplateResponse(request, "admin/portal/version_changes.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.get(pk=version_id)
+            AuditEntry.record(
+                request.user,
+                AuditEntry.Action.RESTORE,
+                self.model._base_manager.filter(pk=version.object_id).first(),
+                detail=gettext("Version saved on %(time)s")
+                % {"time": local_time(version.revision.date_created)},
+                model=self.model,
+            )
+        return response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.get(pk=version_id)
+            obj = self.model._base_manager.filter(pk=version.object_id).first()
+            if obj is not None:
+                restore_incoming_links(obj)
+            AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
+        return response
+
+    def snapshot_before_delete(self, request, objects) -> None:
+        """Record the records as they are, with their inline rows, so they can be recovered.
+
+        Records that were never saved through the admin (demo content, imports) have no history
+        yet; without this they could not be brought back.
+        """
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Deleted"))
+            for obj in objects:
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self.snapshot_before_delete(request, [obj])
+        AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj))
+        super().delete_model(request, obj)
+        touch_parents(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        touch_parents(obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        rows = [
+            *formset.new_objects,
+            *(obj for obj, _fields in formset.changed_objects),
+            *formset.deleted_objects,
+        ]
+        for row in rows:
+            touch_parents(row, exclude=form.instance)
+
+    def delete_queryset(self, request, queryset):
+        self.snapshot_before_delete(request, queryset)
+        for obj in queryset:
+            AuditEntry.record(
+                request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
+            )
+        super().delete_queryset(request, queryset)
+
+
+def incoming_links(obj) -> dict[str, list]:
+    """The many-to-many links other records hold to `obj` ("news.release.enterprises": [pks]).
+
+    Reversion's snapshot of `obj` keeps its own links (an enterprise's sectors) but not these
+    (the releases naming the enterprise), which a delete removes. One query per relation.
+    """
+    links = {}
+    for relation in obj._meta.related_objects:
+        if not relation.many_to_many or not relation.through._meta.auto_created:
+            continue
+        pks = list(getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True))
+        if pks:
+            links[f"{relation.related_model._meta.label_lower}.{relation.field.name}"] = pks
+    return links
+
+
+def restore_incoming_links(obj) -> None:
+    """Give a recovered record back the links its delete removed (see `incoming_links`)."""
+    deleted = (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.DELETE,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if deleted is None:
+        return
+    for relation in obj._meta.related_objects:
+        key = f"{relation.related_model._meta.label_lower}.{relation.field.name}"
+        if relation.many_to_many and key in deleted.links:
+            existing = relation.related_model._base_manager.filter(pk__in=deleted.links[key])
+            getattr(obj, relation.get_accessor_name()).add(*existing)
+
+
+def touch_parents(obj, exclude=None) -> None:
+    """Give the publishable records `obj` belongs to a new version number.
+
+    A figure saved on its own page, or a membership saved from the enterprise's page, changes
+    what the release's or the platform's form shows in its inlines; a form opened before then
+    must not save over it. Records that are publishable themselves are skipped: their own
+    version covers them.
+    """
+    if isinstance(obj, Publishable):
+        return
+    for field in obj._meta.concrete_fields:
+        target = field.related_model if field.many_to_one else None
+        if target is None or not issubclass(target, Publishable):
+            continue
+        pk = getattr(obj, field.attname)
+        if pk is None or (exclude is not None and isinstance(exclude, target) and exclude.pk == pk):
+            continue
+        target._base_manager.filter(pk=pk).update(version=F("version") + 1)
+
+
+class UploadsAdminMixin:
+    """Images are checked by content and re-encoded before they are stored (portal.images)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django.db import models
+
+        if isinstance(db_field, models.ImageField):
+            kwargs["form_class"] = ValidatedImageField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class PublishableForm(forms.ModelForm):
+    """Carries the version the editor started from, and refuses a save made over someone else's."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        seen = cleaned_data.get("seen_version")
+        model = type(self.instance)
+        # Locks the row until the save commits (the admin saves in one transaction), so that
+        # two saves cannot both pass this check. SQLite serialises writes anyway.
+        stored = (
+            model._base_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if stored is not None and seen != stored:
+            # The next save from this form is a deliberate one, made with the changes in view.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = str(stored)
+            raise ValidationError(self.conflict_messages(seen))
+        return cleaned_data
+
+    def conflict_messages(self, seen: int | None) -> list[str]:
+        obj = self.instance
+        latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
+        if latest is not None and latest.revision.user is not None:
+            who = gettext("%(user)s saved this record at %(time)s, after you opened it.") % {
+                "user": latest.revision.user.get_username(),
+                "time": local_time(latest.revision.date_created),
+            }
+        else:
+            who = gettext("Someone else saved this record after you opened it.")
+        lines = [
+            who,
+            gettext(
+                "Your input is still in the form. Compare it with their changes below, then "
+                "save again to keep yours."
+            ),
+        ]
+        seen_version = history.version_with_number(obj, seen) if seen else None
+        if seen_version is not None:
+            stored = history.current_values(type(obj)._base_manager.get(pk=obj.pk))
+            for change in history.changes(type(obj), seen_version.field_dict, stored):
+                lines.append(
+                    gettext("They changed %(field)s: “%(before)s” → “%(after)s”")
+                    % {
+                        "field": change.field,
+                        "before": history.short(change.before),
+                        "after": history.short(change.after),
+                    }
+                )
+            lines += inline_changes(seen_version)
+        return lines
+
+
+def inline_changes(seen_version: Version) -> list[str]:
+    """Rows of inlines (figures, names, memberships…) added, changed or removed since then."""
+    lines = []
+    for version in seen_version.revision.version_set.exclude(pk=seen_version.pk):
+        model = version._model
+        if model is None:
+            continue
+        current = model._base_manager.filter(pk=version.object_id).first()
+        if current is None:
+            lines.append(
+                gettext("They removed %(kind)s “%(record)s”.")
+                % {"kind": model._meta.verbose_name, "record": version.object_repr}
+            )
+        elif history.changes(model, version.field_dict, history.current_values(current)):
+            lines.append(
+                gettext("They changed %(kind)s “%(record)s”.")
+                % {"kind": model._meta.verbose_name, "record": current}
+            )
+    return lines
+
+
+class WorkflowAdmin(HistoryAdmin):
+    """Status filter and column, workflow actions, guarded status, locking and preview."""
+
+    form = PublishableForm
+    change_form_template = "admin/portal/change_form.html"
+    actions = ("submit_for_review", "publish", "unpublish", "archive")
+
+    # Permissions.
+
+    def has_publish_permission(self, request: HttpRequest, obj=None) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        # What is live (or archived) changes only through a Publisher: an Editor's change to a
+        # published record would go live unreviewed. Editors still see it, read-only.
+        if (
+            obj is not None
+            and obj.status in PUBLISHED_STATES
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.has_publish_permission(request):
+            return fields
+        return (*fields, "published_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            field.help_text = format_html(
+                "{} {}",
+                db_field.help_text,
+                gettext("Times are in %(zone)s.") % {"zone": timezone.get_current_timezone_name()},
+            )
+        return field
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (Status.DRAFT, Status.DRAFT.label),
+                (Status.REVIEW, Status.REVIEW.label),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The hidden version rides along in the last fieldset (Publishing).
+        name, options = fieldsets[-1]
+        if "seen_version" not in options["fields"]:
+            fieldsets = [
+                *fieldsets[:-1],
+                (name, {**options, "fields": (*options["fields"], "seen_version")}),
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        previous = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        old_status = previous.status if previous else Status.DRAFT
+        old_time = previous.published_at if previous else None
+        status_changed = obj.status != old_status
+        public_change = obj.status in PUBLISHED_STATES or old_status in PUBLISHED_STATES
+        if (
+            (status_changed and public_change) or obj.published_at != old_time
+        ) and not self.has_publish_permission(request):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        rescheduled = obj.status == Status.PUBLISHED and obj.published_at != old_time
+        if status_changed or rescheduled:
+            self.audit_status(request, obj, old_status)
+
+    def audit_status(self, request, obj, old_status: str) -> None:
+        action = {
+            Status.REVIEW: AuditEntry.Action.SUBMIT,
+            Status.PUBLISHED: AuditEntry.Action.PUBLISH,
+            Status.ARCHIVED: AuditEntry.Action.ARCHIVE,
+            Status.DRAFT: AuditEntry.Action.UNPUBLISH,
+        }[obj.status]
+        if obj.status == Status.DRAFT and old_status != Status.PUBLISHED:
+            return
+        if action == AuditEntry.Action.PUBLISH and obj.is_scheduled():
+            action = AuditEntry.Action.SCHEDULE
+        AuditEntry.record(
+            request.user,
+            action,
+            obj,
+            detail=gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)},
+        )
+
+    # Columns.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj) -> str:
+        if obj.is_scheduled():
+            return gettext("scheduled for %(time)s") % {"time": local_time(obj.published_at)}
+        return obj.get_status_display()
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def publication_time(self, obj) -> str:
+        return local_time(obj.published_at)
+
+    def get_list_display(self, request):
+        return tuple(
+            "status_column"
+            if name == "status"
+            else "publication_time"
+            if name == "published_at"
+            else name
+            for name in super().get_list_display(request)
+        )
+
+    # Actions: each saves record by record, so history, version numbers and audit are kept.
+
+    def _move(self, request, queryset, status: str, allowed_from: tuple[str, ...], message):
+        moved = 0
+        with (
+            transaction.atomic(using=router.db_for_write(self.model)),
+            self.create_revision(request),
+        ):
+            locked = self.model._default_manager.select_for_update().filter(
+                pk__in=list(queryset.values_list("pk", flat=True))
+            )
+            for obj in locked:
+                if obj.status not in allowed_from:
+                    continue
+                old_status = obj.status
+                obj.status = status
+                obj.save()
+                self.audit_status(request, obj, old_status)
+                moved += 1
+        self.message_user(request, message(moved) % {"count": moved}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit selected for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(
+            request,
+            queryset,
+            Status.REVIEW,
+            (Status.DRAFT,),
+            lambda n: ngettext(
+                "%(count)d record submitted for review.",
+                "%(count)d records submitted for review.",
+                n,
+            ),
+        )
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(
+            request,
+            queryset,
+            Status.PUBLISHED,
+            (Status.DRAFT, Status.REVIEW, Status.ARCHIVED),
+            lambda n: ngettext("%(count)d record published.", "%(count)d records published.", n),
+        )
+
+    @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._move(
+            request,
+            queryset,
+            Status.DRAFT,
+            (Status.PUBLISHED, Status.REVIEW, Status.ARCHIVED),
+            lambda n: ngettext(
+                "%(count)d record unpublished.", "%(count)d records unpublished.", n
+            ),
+        )
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(
+            request,
+            queryset,
+            Status.ARCHIVED,
+            (Status.DRAFT, Status.REVIEW, Status.PUBLISHED),
+            lambda n: ngettext("%(count)d record archived.", "%(count)d records archived.", n),
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes the old version's fields back, its version number included; keep the
+        # number the record has now, so the restore saves as the next one and an editor who
+        # saved meanwhile is not overwritten unseen.
+        request.stored_version = (
+            self.model._base_manager.filter(pk=unquote(object_id))
+            .values_list("version", flat=True)
+            .first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        stored = getattr(request, "stored_version", None)
+        if stored is not None and object_id is not None:
+            self.model._base_manager.filter(pk=unquote(object_id)).update(version=stored)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Preview.
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """The stored record's public page, as visitors would see it once it is published."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = render_as_public(request, obj)
+            transaction.set_rollback(True)
+        return response
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_unsaved(request, None, form_url, extra_context)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_unsaved(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_unsaved(self, request, object_id, form_url, extra_context):
+        """Save the form, render the public page from it, then undo the save.
+
+        A preview of the unsaved change that leaves no trace: it runs outside reversion's
+        revision (so no history entry) and in a transaction that is rolled back (so no row,
+        version number, log or audit entry survives). An invalid form comes back with its errors.
+        """
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = self.changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return render_as_public(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return render_as_public(request, obj)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["preview_url"] = (
+            reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_"
+                f"{self.model._meta.model_name}_preview",
+                args=[obj.pk],
+            )
+            if obj is not None and obj.pk
+            else None
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def render_as_public(request: HttpRequest, obj) -> HttpResponse:
+    """Render `obj`'s public page through the public view itself, as if it were published.
+
+    Must run inside a transaction the caller rolls back: the record is marked published (with a
+    publication time that has come) for the length of the render only.
+    """
+    type(obj)._base_manager.filter(pk=obj.pk).update(
+        status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    match = resolve(obj.get_absolute_url())
+    # The public views answer GET only; a preview of an unsaved change arrives as a POST.
+    public_request = copy.copy(request)
+    public_request.method = "GET"
+    public_request.POST = QueryDict()
+    response = match.func(public_request, *match.args, **match.kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the actions they record."""
+
+    list_display = ("created_at", "user", "action", "content_type", "object_repr", "detail")
+    list_filter = ("action", "content_type", "user")
+    list_select_related = ("user", "content_type")
+    search_fields = ("object_repr", "detail", "user__username")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,116 @@
+"""Images editors upload: checked by their content, then re-encoded before they are stored.
+
+Only JPEG, PNG and WebP are accepted, and only when the file name says the same as the content
+(a PNG named `.gif` is refused: a name that lies is a warning sign). Pillow opens the file with
+exactly those formats, so an SVG, an HTML page or a GIF is never parsed as an image. The pixel
+limit counts every frame and is checked from the header, before any pixel is decoded, which
+stops decompression bombs. Re-encoding writes pixels only: EXIF (with any GPS position),
+comments and any trailing payload are dropped.
+"""
+
+import io
+import warnings
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (file name suffixes, the suffix and content type we store it under).
+FORMATS = {
+    "JPEG": ((".jpg", ".jpeg"), ".jpg", "image/jpeg"),
+    "PNG": ((".png",), ".png", "image/png"),
+    "WEBP": ((".webp",), ".webp", "image/webp"),
+}
+SUFFIXES = {suffix for suffixes, _, _ in FORMATS.values() for suffix in suffixes}
+NOT_AN_IMAGE = _("This is not a JPEG, PNG or WebP image. Upload one of those.")
+
+
+def check_image(upload: UploadedFile) -> SimpleUploadedFile:
+    """Return the upload re-encoded, or raise ValidationError saying what is wrong with it."""
+    if upload.size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; the largest allowed is %(limit)s."),
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.IMAGE_MAX_BYTES),
+            },
+            code="too_large",
+        )
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationError(NOT_AN_IMAGE, code="invalid_image")
+    upload.seek(0)
+    data = upload.read()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+            OSError,
+            ValueError,
+        ) as error:
+            raise ValidationError(NOT_AN_IMAGE, code="invalid_image") from error
+        suffixes, stored_suffix, content_type = FORMATS[image.format]
+        if suffix not in suffixes:
+            raise ValidationError(
+                _("The file is a %(format)s image but its name ends in %(suffix)s."),
+                params={"format": image.format, "suffix": suffix},
+                code="invalid_image",
+            )
+        width, height = image.size
+        pixels = width * height * getattr(image, "n_frames", 1)
+        if pixels > settings.IMAGE_MAX_PIXELS:
+            raise ValidationError(
+                _(
+                    "The image has %(pixels)s megapixels; the largest allowed is %(limit)s. "
+                    "Make it smaller and upload it again."
+                ),
+                params={
+                    "pixels": round(pixels / 1_000_000, 1),
+                    "limit": round(settings.IMAGE_MAX_PIXELS / 1_000_000, 1),
+                },
+                code="too_many_pixels",
+            )
+        try:
+            image.load()
+        except (OSError, ValueError, SyntaxError) as error:
+            raise ValidationError(
+                _("The image is damaged or incomplete. Upload it again."), code="invalid_image"
+            ) from error
+    return SimpleUploadedFile(f"image{stored_suffix}", reencode(image), content_type=content_type)
+
+
+def reencode(image: Image.Image) -> bytes:
+    """The first frame's pixels in the image's own format, without any metadata."""
+    out = io.BytesIO()
+    if image.format == "JPEG":
+        # Apply the EXIF orientation before EXIF is dropped, so the photo stays upright.
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        upright.save(out, "JPEG", quality=88, optimize=True)
+    elif image.format == "PNG":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=88)
+    return out.getvalue()
+
+
+class ValidatedImageField(forms.FileField):
+    """An image upload field that stores only what `check_image` accepts and re-encodes."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile):
+            return check_image(value)
+        return value

