@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -65,6 +66,8 @@ class ContentAdmin(UploadsAdminMixin, HistoryAdmin, TranslationAdmin):
         RichTextField: {
             "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
         },
+        # A website typed without a scheme is taken as https://, as Django 6 will do.
+        models.URLField: {"assume_scheme": "https"},
     }
 
 
