@@ -1,0 +1,282 @@
+"""Search over zones, enterprises, institutions, platforms and releases.
+
+    results = search("沈阳", kind=None)       # for the search page: counts, pages of results
+    suggest("shenya")                         # for search as you type
+    filter_queryset(Enterprise.objects..., q) # for a list page's `q` filter
+
+How a query is read is in text.py, what is indexed and when in index.py, the SQL per database
+in backends.py.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import SearchEntry, SearchTerm
+from portal.search import text
+from portal.search.backends import backend
+from portal.search.index import KIND_OF_MODEL
+
+Kind = SearchEntry.Kind
+
+URL_NAMES = {
+    Kind.ZONE: "zones:zone_detail",
+    Kind.ENTERPRISE: "zones:enterprise_detail",
+    Kind.INSTITUTION: "zones:institution_detail",
+    Kind.PLATFORM: "zones:platform_detail",
+    Kind.RELEASE: "news:release_detail",
+}
+
+MATCHED_ON = {
+    "name": _("name"),
+    "alias": _("former or other name"),
+    "pinyin": _("pinyin"),
+    "body": _("text"),
+    "corrected": _("corrected spelling"),
+}
+
+SNIPPET_CHARS = 180
+
+
+def prepare(raw: str, correct: bool = True) -> text.Query:
+    """Parse a query and, with `correct`, find corrections for words the index doesn't know."""
+    query = text.parse(raw)
+    if not correct:
+        return query
+    for term in query.terms:
+        word = term.text
+        if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
+            continue
+        # Known as it is, or as the start of an indexed word: nothing to correct.
+        if SearchTerm.objects.filter(term__gte=word, term__lt=word + "{").exists():
+            continue
+        limit = text.allowed_distance(word)
+        scored = []
+        for position, candidate in enumerate(backend().similar_terms(word)):
+            distance = text.edit_distance(word, candidate, limit)
+            if distance <= limit:
+                scored.append((distance, position, candidate))
+        term.corrections = [candidate for _, _, candidate in sorted(scored)[:3]]
+    return query
+
+
+@dataclass
+class Result:
+    entry: SearchEntry
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    matched_on: str
+
+
+def localised(entry: SearchEntry, field: str) -> str:
+    """A field of an entry in the current language, falling back to the other one."""
+    values = [getattr(entry, f"{field}_en"), getattr(entry, f"{field}_zh_hans")]
+    if (get_language() or "en").startswith("zh"):
+        values.reverse()
+    return next((value for value in values if value), "")
+
+
+def url_of(entry: SearchEntry) -> str:
+    return reverse(URL_NAMES[entry.kind], kwargs={"slug": entry.slug})
+
+
+def highlight_pattern(query: text.Query) -> re.Pattern | None:
+    """What a snippet marks: query words at the start of a word, Chinese runs anywhere."""
+    parts = []
+    for word in sorted(set(query.words()), key=len, reverse=True):
+        if text.is_cjk(word):
+            parts.append(re.escape(word))
+        else:
+            parts.append(r"\b" + re.escape(word))
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
+    """An escaped extract of value around the first match, with every match in <mark>."""
+    match = pattern.search(value) if pattern else None
+    start = 0
+    if match:
+        start = max(0, match.start() - SNIPPET_CHARS // 3)
+        # Start at a word boundary rather than mid-word.
+        space = value.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    extract = value[start : start + SNIPPET_CHARS]
+    pieces, position = [], 0
+    if pattern:
+        for found in pattern.finditer(extract):
+            pieces.append((extract[position : found.start()], extract[found.start() : found.end()]))
+            position = found.end()
+    before = "… " if start > 0 else ""
+    after = " …" if start + SNIPPET_CHARS < len(value) else ""
+    marked = format_html_join("", "{}<mark>{}</mark>", pieces)
+    return format_html("{}{}{}{}", before, marked, extract[position:], after)
+
+
+def term_in(term: text.Term, column: str) -> bool:
+    if term.cjk:
+        return " ".join(text.pairs(term.text)) in column
+    words = column.split()
+    if any(word.startswith(term.text) for word in words):
+        return True
+    return bool(term.pinyin) and " ".join(term.pinyin) in column
+
+
+def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
+    if not exact:
+        return MATCHED_ON["corrected"]
+    for key, column in (("name", entry.names), ("alias", entry.aliases), ("pinyin", entry.pinyin)):
+        if all(term_in(term, column) for term in query.terms):
+            return MATCHED_ON[key]
+    return MATCHED_ON["body"]
+
+
+def results_for(hits, query: text.Query) -> list[Result]:
+    """Hits turned into results, in the hits' order; one query."""
+    entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
+    pattern = highlight_pattern(query)
+    results = []
+    for hit in hits:
+        entry = entries.get(hit.entry_id)
+        if entry is None:
+            continue
+        results.append(
+            Result(
+                entry=entry,
+                kind=entry.kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=snippet(localised(entry, "text"), pattern),
+                matched_on=matched_on(entry, query, hit.exact),
+            )
+        )
+    return results
+
+
+class SearchResults:
+    """The results of a query, counted once and fetched a page at a time (a Paginator's
+    object_list)."""
+
+    def __init__(self, query: text.Query, kind: str | None = None):
+        self.query = query
+        self.kind = kind
+        self._counts: dict[str, tuple[int, int]] | None = None
+
+    @property
+    def counts(self) -> dict[str, tuple[int, int]]:
+        if self._counts is None:
+            self._counts = {} if self.query.is_empty else backend().counts(self.query)
+        return self._counts
+
+    def count_by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind, in a fixed order."""
+        return [(kind, label, self.counts.get(kind, (0, 0))[0]) for kind, label in Kind.choices]
+
+    def count(self) -> int:
+        if self.kind:
+            return self.counts.get(self.kind, (0, 0))[0]
+        return sum(count for count, _ in self.counts.values())
+
+    def total(self) -> int:
+        """Matches of every kind, whichever kind is shown."""
+        return sum(count for count, _ in self.counts.values())
+
+    def exact_count(self) -> int:
+        return sum(exact for _, exact in self.counts.values())
+
+    def did_you_mean(self) -> str:
+        """The corrected query, when the query as typed finds nothing."""
+        if self.query.corrected and self.exact_count() == 0:
+            return self.query.corrected_text()
+        return ""
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        if self.query.is_empty:
+            return []
+        start, stop = key.start or 0, key.stop
+        hits = backend().hits(self.query, self.kind, stop - start, start)
+        return results_for(hits, self.query)
+
+
+def search(raw: str, kind: str | None = None) -> SearchResults:
+    if kind not in Kind.values:
+        kind = None
+    return SearchResults(prepare(raw), kind)
+
+
+def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
+    """The best name matches per kind, for search as you type: (kind, label, results).
+
+    Spelling is corrected only when the query as typed finds nothing.
+    """
+    query = prepare(raw, correct=False)
+    if query.is_empty:
+        return []
+    ids = backend().suggestions(query, per_kind)
+    if not ids:
+        query = prepare(raw)
+        if not query.corrected:
+            return []
+        ids = backend().suggestions(query, per_kind)
+    entries = SearchEntry.objects.in_bulk(ids)
+    groups = []
+    for kind, label in Kind.choices:
+        results = [
+            Result(
+                entry=entry,
+                kind=kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=SafeString(""),
+                matched_on="",
+            )
+            for entry in (entries[i] for i in ids if i in entries)
+            if entry.kind == kind
+        ]
+        if results:
+            groups.append((kind, label, results))
+    return groups
+
+
+def filter_queryset(queryset: QuerySet, raw: str) -> QuerySet:
+    """The queryset restricted to records matching the query, best first.
+
+    For a list page's `q` filter, so that the query composes with its other filters. Adds a
+    `search_rank` annotation: 0 for a match on a name, 1 on the text, 2 on a corrected spelling.
+    An empty query leaves the queryset as it is.
+    """
+    query = prepare(raw)
+    if query.is_empty:
+        return queryset
+    kind = KIND_OF_MODEL[queryset.model]
+    engine = backend()
+    matching = RawSQL(*engine.object_ids_sql(query, kind, names_only=False, fuzzy=True))
+    in_name = RawSQL(*engine.object_ids_sql(query, kind, names_only=True, fuzzy=False))
+    rank = [When(pk__in=in_name, then=Value(0))]
+    if query.corrected:
+        exact = RawSQL(*engine.object_ids_sql(query, kind, names_only=False, fuzzy=False))
+        rank.append(When(pk__in=exact, then=Value(1)))
+        default = 2
+    else:
+        default = 1
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+    return (
+        queryset.filter(pk__in=matching)
+        .annotate(search_rank=Case(*rank, default=Value(default), output_field=IntegerField()))
+        .order_by("search_rank", *ordering)
+    )
