@@ -90,9 +90,14 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """FTS5 over portal_searchentry (external content, kept in step by triggers)."""
+    """FTS5 over portal_searchentry (external content, kept in step by triggers).
+
+    The joins are CROSS JOINs because SQLite then keeps the FTS table as the outer loop; left
+    to itself, the planner may scan the entries and run the MATCH once per row.
+    """
 
     fts = "portal_search_fts"
+    source = f"{fts} CROSS JOIN {Backend.entry_table} ON {Backend.entry_table}.id = {fts}.rowid"
     # bm25 weights of names, other names, pinyin, body.
     rank = "bm25(portal_search_fts, 10.0, 8.0, 5.0, 1.0)"
 
@@ -140,7 +145,7 @@ class SQLiteBackend(Backend):
             where, where_params = f"AND {self.entry_table}.kind = %s", [kind]
         sql = f"""
             SELECT {self.entry_table}.id, {exact_sql} AS exact, {name_sql} AS in_name
-            FROM {self.fts} JOIN {self.entry_table} ON {self.entry_table}.id = {self.fts}.rowid
+            FROM {self.source}
             WHERE {self.fts} MATCH %s AND {published} {where}
             ORDER BY exact DESC, in_name DESC, ROUND({self.rank}, 2),
                 {self.entry_table}.published_at DESC
@@ -167,7 +172,7 @@ class SQLiteBackend(Backend):
             exact_sql, exact_params = "1", []
         sql = f"""
             SELECT {self.entry_table}.kind, COUNT(*), SUM({exact_sql})
-            FROM {self.fts} JOIN {self.entry_table} ON {self.entry_table}.id = {self.fts}.rowid
+            FROM {self.source}
             WHERE {self.fts} MATCH %s AND {published}
             GROUP BY {self.entry_table}.kind
         """
@@ -188,8 +193,7 @@ class SQLiteBackend(Backend):
                     SELECT {self.entry_table}.id, {self.entry_table}.kind,
                         {self.entry_table}.published_at, {self.rank} AS score,
                         {name_sql} AS in_name
-                    FROM {self.fts}
-                    JOIN {self.entry_table} ON {self.entry_table}.id = {self.fts}.rowid
+                    FROM {self.source}
                     WHERE {self.fts} MATCH %s AND {published}
                 )
             ) WHERE position <= %s
@@ -207,7 +211,7 @@ class SQLiteBackend(Backend):
     def object_ids_sql(self, query, kind, names_only, fuzzy):
         sql = f"""
             SELECT {self.entry_table}.object_id
-            FROM {self.fts} JOIN {self.entry_table} ON {self.entry_table}.id = {self.fts}.rowid
+            FROM {self.source}
             WHERE {self.fts} MATCH %s AND {self.entry_table}.kind = %s
         """
         return sql, [self.expression(query, names_only=names_only, fuzzy=fuzzy), kind]
@@ -219,7 +223,7 @@ class SQLiteBackend(Backend):
         sql = """
             SELECT portal_searchterm.term
             FROM portal_searchterm_fts
-            JOIN portal_searchterm ON portal_searchterm.id = portal_searchterm_fts.rowid
+            CROSS JOIN portal_searchterm ON portal_searchterm.id = portal_searchterm_fts.rowid
             WHERE portal_searchterm_fts MATCH %s AND portal_searchterm.length BETWEEN %s AND %s
             ORDER BY portal_searchterm_fts.rank
             LIMIT %s

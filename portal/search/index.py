@@ -34,7 +34,7 @@ MAX_TERM = 60
 
 def indexed_queryset(kind: str) -> QuerySet:
     """The records of a kind that have an entry: published ones, on time or scheduled."""
-    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED).order_by("pk")
+    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED)
     if kind == Kind.ZONE:
         queryset = queryset.prefetch_related(
             Prefetch("aliases", queryset=ZoneAlias.objects.order_by("pk"))
@@ -156,10 +156,10 @@ def remove(kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def batches(kind: str, size: int) -> Iterator[list]:
-    """Records of a kind in batches by primary key, so a big table is never held in memory."""
+def batches(queryset: QuerySet, size: int) -> Iterator[list]:
+    """Records in batches by primary key, so a big table is never held in memory."""
     last = 0
-    queryset = indexed_queryset(kind)
+    queryset = queryset.order_by("pk")
     while True:
         batch = list(queryset.filter(pk__gt=last)[:size])
         if not batch:
@@ -168,26 +168,33 @@ def batches(kind: str, size: int) -> Iterator[list]:
         last = batch[-1].pk
 
 
-def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
-    """Rewrite the entries of the given kinds (all by default); returns how many were written.
-
-    `progress(n)` is called after each batch with the number of records it held.
-    """
-    kinds = list(kinds or MODELS)
+def add(kind: str, queryset: QuerySet, batch_size: int = 2000, progress=None) -> int:
+    """Write entries for records of a kind that have none yet (bulk-created ones, say); only
+    the published ones are indexed. Returns how many were written; `progress(n)` is called
+    after each batch with the number of records it held."""
     written = 0
+    published = indexed_queryset(kind).filter(pk__in=queryset.values("pk"))
+    for batch in batches(published, batch_size):
+        entries = [entry_for(kind, record) for record in batch]
+        with transaction.atomic():
+            SearchEntry.objects.bulk_create(entries, batch_size=500)
+            add_terms(vocabulary(entries))
+        written += len(entries)
+        if progress:
+            progress(len(entries))
+    return written
+
+
+def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
+    """Rewrite the entries of the given kinds (all by default); returns how many were written."""
+    kinds = list(kinds or MODELS)
     SearchEntry.objects.filter(kind__in=kinds).delete()
     if set(kinds) == set(MODELS):
         SearchTerm.objects.all().delete()
-    for kind in kinds:
-        for batch in batches(kind, batch_size):
-            entries = [entry_for(kind, record) for record in batch]
-            with transaction.atomic():
-                SearchEntry.objects.bulk_create(entries, batch_size=500)
-                add_terms(vocabulary(entries))
-            written += len(entries)
-            if progress:
-                progress(len(entries))
-    return written
+    return sum(
+        add(kind, MODELS[kind].objects.all(), batch_size=batch_size, progress=progress)
+        for kind in kinds
+    )
 
 
 def count_indexable(kinds: Iterable[str] | None = None) -> int:
