@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import SearchEntry, SearchTerm
+from portal.models import SearchEntry
 from portal.search import text
 from portal.search.backends import backend
 from portal.search.index import KIND_OF_MODEL
@@ -46,7 +46,12 @@ SNIPPET_CHARS = 180
 
 
 def prepare(raw: str, correct: bool = True) -> text.Query:
-    """Parse a query and, with `correct`, find corrections for words the index doesn't know."""
+    """Parse a query and, with `correct`, find spelling corrections for its longer words.
+
+    A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
+    more), other than those it starts, which it already finds. The search ranks what the words
+    find as typed above what their corrections find.
+    """
     query = text.parse(raw)
     if not correct:
         return query
@@ -54,12 +59,11 @@ def prepare(raw: str, correct: bool = True) -> text.Query:
         word = term.text
         if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
             continue
-        # Known as it is, or as the start of an indexed word: nothing to correct.
-        if SearchTerm.objects.filter(term__gte=word, term__lt=word + "{").exists():
-            continue
         limit = text.allowed_distance(word)
         scored = []
         for position, candidate in enumerate(backend().similar_terms(word)):
+            if candidate.startswith(word):
+                continue
             distance = text.edit_distance(word, candidate, limit)
             if distance <= limit:
                 scored.append((distance, position, candidate))
