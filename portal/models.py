@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zones.models import Status
 
+# An entry's id is its kind's code times this, plus the record's id: the full-text index can
+# then count and filter by kind from ids alone, without reading the entries.
+KIND_SPAN = 10**12
+
 
 class SearchEntry(models.Model):
     class Kind(models.TextChoices):
@@ -19,6 +23,16 @@ class SearchEntry(models.Model):
         PLATFORM = "platform", _("Platforms")
         RELEASE = "release", _("News")
 
+    # Higher codes come first where matches are otherwise equal (see backends.py).
+    CODES = {
+        Kind.ZONE: 5,
+        Kind.INSTITUTION: 4,
+        Kind.PLATFORM: 3,
+        Kind.ENTERPRISE: 2,
+        Kind.RELEASE: 1,
+    }
+
+    id = models.BigIntegerField(primary_key=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     object_id = models.BigIntegerField(_("object id"))
     slug = models.CharField(_("slug"), max_length=150)
@@ -46,11 +60,24 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="portal_searchentry_unique"),
         ]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="portal_searchentry_public_idx"),
+            models.Index(fields=["published_at"], name="portal_searchentry_time_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title_en or self.title_zh_hans
+
+    @classmethod
+    def id_for(cls, kind: str, object_id: int) -> int:
+        return cls.CODES[kind] * KIND_SPAN + object_id
+
+    @classmethod
+    def id_range(cls, kind: str) -> tuple[int, int]:
+        return cls.CODES[kind] * KIND_SPAN, (cls.CODES[kind] + 1) * KIND_SPAN - 1
+
+    @classmethod
+    def kind_of_id(cls, entry_id: int) -> str:
+        code = entry_id // KIND_SPAN
+        return next(kind for kind, value in cls.CODES.items() if value == code)
 
 
 class SearchTerm(models.Model):

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.BigIntegerField(primary_key=True, serialize=False)),
                 ('kind', models.CharField(choices=[('zone', 'Zones'), ('enterprise', 'Enterprises'), ('institution', 'Institutions'), ('platform', 'Platforms'), ('release', 'News')], max_length=20, verbose_name='kind')),
                 ('object_id', models.BigIntegerField(verbose_name='object id')),
                 ('slug', models.CharField(max_length=150, verbose_name='slug')),
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'search entry',
                 'verbose_name_plural': 'search entries',
-                'indexes': [models.Index(fields=['status', 'published_at'], name='portal_searchentry_public_idx')],
+                'indexes': [models.Index(fields=['published_at'], name='portal_searchentry_time_idx')],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='portal_searchentry_unique')],
             },
         ),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SearchEntry
 from portal.search import text
-from portal.search.backends import backend
+from portal.search.backends import backend, name_rank
 from portal.search.index import KIND_OF_MODEL
 
 Kind = SearchEntry.Kind
@@ -231,15 +231,26 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     query = prepare(raw, correct=False)
     if query.is_empty:
         return []
-    ids = backend().suggestions(query, per_kind)
-    if not ids:
+    engine = backend()
+    ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    if not any(ids.values()):
         query = prepare(raw)
         if not query.corrected:
             return []
-        ids = backend().suggestions(query, per_kind)
-    entries = SearchEntry.objects.in_bulk(ids)
+        ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    entries = SearchEntry.objects.only(
+        "id", "kind", "slug", "title_en", "title_zh_hans", "name_keys", "published_at"
+    ).in_bulk([entry_id for found in ids.values() for entry_id in found])
     groups = []
     for kind, label in Kind.choices:
+        found = [entries[entry_id] for entry_id in ids[kind] if entry_id in entries]
+        found.sort(
+            key=lambda entry: (
+                -name_rank(entry, query, in_name=True),
+                len(entry.name_keys),
+                -entry.published_at.timestamp(),
+            )
+        )
         results = [
             Result(
                 entry=entry,
@@ -249,8 +260,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
                 snippet=SafeString(""),
                 matched_on="",
             )
-            for entry in (entries[i] for i in ids if i in entries)
-            if entry.kind == kind
+            for entry in found[:per_kind]
         ]
         if results:
             groups.append((kind, label, results))

@@ -34,7 +34,7 @@ MAX_TERM = 60
 
 def indexed_queryset(kind: str) -> QuerySet:
     """The records of a kind that have an entry: published ones, on time or scheduled."""
-    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED)
+    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED, published_at__isnull=False)
     if kind == Kind.ZONE:
         queryset = queryset.prefetch_related(
             Prefetch("aliases", queryset=ZoneAlias.objects.order_by("pk"))
@@ -97,6 +97,7 @@ def entry_for(kind: str, record) -> SearchEntry:
     text_en = " ".join(v for v in texts["en"] if v)
     text_zh = " ".join(v for v in texts["zh_hans"] if v)
     return SearchEntry(
+        id=SearchEntry.id_for(kind, record.pk),
         kind=kind,
         object_id=record.pk,
         slug=record.slug,
@@ -139,7 +140,7 @@ def add_terms(words: set[str]) -> None:
 def update(record) -> None:
     """Bring one record's entry up to date: written when published, removed otherwise."""
     kind = KIND_OF_MODEL[type(record)]
-    if record.status != Status.PUBLISHED:
+    if record.status != Status.PUBLISHED or record.published_at is None:
         remove(kind, record.pk)
         return
     if kind == Kind.ZONE:
