@@ -8,7 +8,7 @@ they do.
 
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Prefetch, QuerySet
 
 from news.models import Release
@@ -192,10 +192,15 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
     SearchEntry.objects.filter(kind__in=kinds).delete()
     if set(kinds) == set(MODELS):
         SearchTerm.objects.all().delete()
-    return sum(
+    written = sum(
         add(kind, MODELS[kind].objects.all(), batch_size=batch_size, progress=progress)
         for kind in kinds
     )
+    # Fresh statistics for the query planner, now that the tables have been rewritten.
+    with connection.cursor() as cursor:
+        for model in (SearchEntry, SearchTerm):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return written
 
 
 def count_indexable(kinds: Iterable[str] | None = None) -> int:

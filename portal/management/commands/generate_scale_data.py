@@ -10,7 +10,7 @@ import random
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 from tqdm import tqdm
@@ -109,6 +109,9 @@ class Command(BaseCommand):
         self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
         made = Release.objects.filter(is_synthetic=True).count()
         self.make_releases(start=made, count=max(0, releases - made))
+        # Fresh statistics, or the query planner may scan a table that has just grown 100-fold.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Synthetic content: {Enterprise.objects.filter(is_synthetic=True).count()} "
