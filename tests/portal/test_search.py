@@ -299,3 +299,18 @@ def test_bad_queries_never_raise_in_the_directory_filter(demo, q):
 def test_broken_utf8_in_the_query_string_gives_a_normal_page(client, demo):
     response = client.get("/en/search/?q=%ff%fe%c3%28&type=%00&page=%ff")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("q", "title"),
+    [
+        ("沈阳", "Shenyang Economic and Technological Development Zone"),
+        ("盘锦", "Liaobin Coastal Economic and Technological Development Zone of Panjin"),
+        ("panjin", "Liaobin Coastal Economic and Technological Development Zone of Panjin"),
+        ("Shenyag", "Shenyang Economic and Technological Development Zone"),
+        ("allychem", "Allychem Co., Ltd."),
+    ],
+)
+def test_the_demo_queries_put_the_right_record_first(client, demo, q, title):
+    response = client.get(reverse("search"), {"q": q})
+    assert response.context["page_obj"][0].title == title
