@@ -2,7 +2,8 @@
 
 The rows hold text already cut into tokens (portal/search/text.py). The full-text structures
 over them depend on the database and are made by the migration: an FTS5 table kept in step by
-triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
+triggers on SQLite, a table of tsvectors with a GIN index, kept in step by a trigger, on
+PostgreSQL.
 """
 
 from django.db import models

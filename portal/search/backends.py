@@ -72,10 +72,28 @@ def name_rank(entry: SearchEntry, query: Query, in_name: bool) -> int:
 
 
 class Backend:
-    entry_table = SearchEntry._meta.db_table
-    position_function = "instr"
+    """What both databases share; subclasses say how to match and to spell an expression.
 
-    # Expressions, written per backend.
+    Reading an entry row costs far more than reading the full-text index, so everything that can
+    be answered from the index alone is: the kind is in the entry id, and visibility is checked
+    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW candidates
+    are joined to their entries to be ranked.
+    """
+
+    entry_table = SearchEntry._meta.db_table
+    table = ""  # the full-text table, one row per entry
+    id = ""  # its column holding the entry id
+    position_function = ""  # instr / strpos
+    suggestion_order = ""
+    join = "JOIN"
+
+    def match_sql(self, expr: str) -> tuple[str, list]:
+        """A condition on `table`: the row matches expr."""
+        raise NotImplementedError
+
+    def flag_sql(self, expr: str) -> tuple[str, list]:
+        """A column of `table` rows that already match something: whether it matches expr."""
+        raise NotImplementedError
 
     def term_expr(self, term: Term, names_only: bool, corrected: bool) -> str:
         raise NotImplementedError
@@ -84,6 +102,10 @@ class Backend:
         raise NotImplementedError
 
     def any_of(self, parts: list[str]) -> str:
+        raise NotImplementedError
+
+    def similar_terms(self, word: str, limit: int = 50) -> list[str]:
+        """Words of the index that look like word, most alike first."""
         raise NotImplementedError
 
     def expression(self, query: Query, names_only: bool = False, fuzzy: bool = True) -> str:
@@ -95,55 +117,138 @@ class Backend:
         corrected = self.all_of([self.term_expr(t, names_only, True) for t in query.terms])
         return self.any_of([exact, corrected])
 
-    def order_sql(self, query: Query, table: str) -> tuple[str, str, list]:
-        """The name rank column and the ORDER BY of steps 2 to 4, over rows of the entries
-        table aliased `table` with boolean columns `exact` and `in_name`."""
-        keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
-        find = " OR ".join(f"{self.position_function}({table}.name_keys, %s) > 0" for _ in keys)
-        rank = f"CASE WHEN {find} THEN 3 WHEN {find} THEN 2 WHEN in_name THEN 1 ELSE 0 END"
-        params = [*(key + "\n" for key in keys), *keys]
-        order = (
-            "exact DESC, name_rank DESC, "
-            f"CASE WHEN name_rank > 0 THEN LENGTH({table}.name_keys) ELSE 0 END, "
-            f"{table}.published_at DESC, {table}.id DESC"
-        )
-        return rank, order, params
+    def exact_sql(self, query: Query) -> tuple[str, list]:
+        if query.corrected:
+            return self.flag_sql(self.expression(query, fuzzy=False))
+        return "1 = 1", []
 
-    # Questions.
+    def visible_sql(self) -> tuple[str, list]:
+        hidden = hidden_entry_ids()
+        if not hidden:
+            return "1 = 1", []
+        if len(hidden) > MAX_HIDDEN_LISTED:
+            published, params = published_sql()
+            return f"{self.id} IN (SELECT id FROM {self.entry_table} WHERE {published})", params
+        return f"{self.id} NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
+
+    def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
+        """Matching entry ids with `exact` and `in_name`, from the full-text table alone, in
+        the cheap order."""
+        exact, exact_params = self.exact_sql(query)
+        in_name, in_name_params = self.flag_sql(self.expression(query, names_only=True))
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            SELECT {self.id} AS id, {exact} AS exact, {in_name} AS in_name
+            FROM {self.table} WHERE {match} AND {visible} {where}
+            ORDER BY exact DESC, in_name DESC, {self.id} DESC
+        """
+        return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
 
     def hits(self, query: Query, kind: str | None, limit: int, offset: int) -> list[Hit]:
-        raise NotImplementedError
+        """A page of matches in the ranking's order (see the top of this module)."""
+        candidates, params = self.candidates_sql(query, kind)
+        if offset + limit > RANK_WINDOW:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{candidates} LIMIT %s OFFSET %s", [*params, limit, offset])
+                return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
+        keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
+        find = " OR ".join(f"{self.position_function}(entry.name_keys, %s) > 0" for _ in keys)
+        sql = f"""
+            WITH candidates AS ({candidates} LIMIT %s)
+            SELECT id, exact, name_rank FROM (
+                SELECT entry.id, entry.name_keys, entry.published_at, candidates.exact,
+                    CASE WHEN {find} THEN 3 WHEN {find} THEN 2 WHEN candidates.in_name THEN 1
+                        ELSE 0 END AS name_rank
+                FROM candidates {self.join} {self.entry_table} AS entry
+                    ON entry.id = candidates.id
+            ) AS entry
+            ORDER BY exact DESC, name_rank DESC,
+                CASE WHEN name_rank > 0 THEN LENGTH(entry.name_keys) ELSE 0 END,
+                entry.published_at DESC, entry.id DESC
+            LIMIT %s OFFSET %s
+        """
+        # (The two finds are the same SQL: their parameters differ by the closing newline.)
+        rank_params = [*(key + "\n" for key in keys), *keys]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, RANK_WINDOW, *rank_params, limit, offset])
+            return [Hit(row[0], bool(row[1]), row[2]) for row in cursor.fetchall()]
 
     def counts(self, query: Query) -> dict[str, tuple[int, int]]:
         """Per kind: (matches, matches as typed)."""
-        raise NotImplementedError
+        exact, exact_params = self.exact_sql(query)
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} / {KIND_SPAN} AS code, COUNT(*),
+                SUM(CASE WHEN {exact} THEN 1 ELSE 0 END)
+            FROM {self.table} WHERE {match} AND {visible}
+            GROUP BY code
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*exact_params, *match_params, *visible_params])
+            return {
+                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact or 0)
+                for code, count, exact in cursor.fetchall()
+            }
 
     def suggestion_ids(self, query: Query, kind: str) -> list[int]:
         """Some entries of a kind whose names match, to pick suggestions from."""
-        raise NotImplementedError
+        match, match_params = self.match_sql(self.expression(query, names_only=True))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} FROM {self.table}
+            WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+            {self.suggestion_order} LIMIT %s
+        """
+        params = [
+            *match_params,
+            *visible_params,
+            *SearchEntry.id_range(kind),
+            SUGGESTION_CANDIDATES,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def object_ids_sql(self, query: Query, kind: str, names_only: bool, fuzzy: bool):
-        raise NotImplementedError
-
-    def similar_terms(self, word: str, limit: int = 50) -> list[str]:
-        raise NotImplementedError
+        """SQL for the ids of the records of a kind that match (their visibility is left to
+        the caller's queryset)."""
+        low, high = SearchEntry.id_range(kind)
+        match, match_params = self.match_sql(
+            self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        )
+        sql = f"""
+            SELECT {self.id} - %s FROM {self.table}
+            WHERE {match} AND {self.id} BETWEEN %s AND %s
+        """
+        return sql, [low, *match_params, low, high]
 
 
 class SQLiteBackend(Backend):
-    """FTS5 over portal_searchentry (external content, kept in step by triggers).
+    """FTS5 over the entries (external content, kept in step by triggers)."""
 
-    Reading an entry row costs far more than reading the FTS index, so everything that can be
-    answered from the index alone is: the kind is in the entry id, and visibility is checked
-    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW candidates
-    are joined to their entries to be ranked.
-    """
+    table = "portal_search_fts"
+    id = "rowid"
+    position_function = "instr"
+    # FTS5 walks its index in id order, so this is cheap; ids then favour zones (see models).
+    suggestion_order = "ORDER BY rowid DESC"
+    # A CROSS JOIN keeps the candidates as SQLite's outer loop.
+    join = "CROSS JOIN"
 
-    fts = "portal_search_fts"
+    def match_sql(self, expr):
+        return f"{self.table} MATCH %s", [expr]
+
+    def flag_sql(self, expr):
+        return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
 
     def quote(self, tokens: list[str], prefix: bool = False) -> str:
         return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
-    def term_expr(self, term: Term, names_only: bool, corrected: bool) -> str:
+    def term_expr(self, term, names_only, corrected):
         if term.cjk:
             options = [self.quote(pairs(term.text), prefix=len(term.text) == 1)]
         elif corrected and term.corrections:
@@ -157,113 +262,11 @@ class SQLiteBackend(Backend):
             expr = "{names aliases pinyin} : " + expr
         return expr
 
-    def all_of(self, parts: list[str]) -> str:
+    def all_of(self, parts):
         return "(" + " AND ".join(parts) + ")"
 
-    def any_of(self, parts: list[str]) -> str:
+    def any_of(self, parts):
         return "(" + " OR ".join(parts) + ")"
-
-    def in_match(self, expr: str) -> tuple[str, list]:
-        return f"rowid IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)", [expr]
-
-    def visible_sql(self) -> tuple[str, list]:
-        hidden = hidden_entry_ids()
-        if not hidden:
-            return "1", []
-        if len(hidden) > MAX_HIDDEN_LISTED:
-            published, params = published_sql()
-            return f"rowid IN (SELECT id FROM {self.entry_table} WHERE {published})", params
-        return f"rowid NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
-
-    def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
-        """Matching entry ids with `exact` and `in_name`, from the FTS index alone."""
-        if query.corrected:
-            exact, exact_params = self.in_match(self.expression(query, fuzzy=False))
-        else:
-            exact, exact_params = "1", []
-        in_name, in_name_params = self.in_match(self.expression(query, names_only=True))
-        visible, visible_params = self.visible_sql()
-        where, where_params = "", []
-        if kind:
-            where, where_params = "AND rowid BETWEEN %s AND %s", list(SearchEntry.id_range(kind))
-        sql = f"""
-            SELECT rowid AS id, {exact} AS exact, {in_name} AS in_name
-            FROM {self.fts} WHERE {self.fts} MATCH %s AND {visible} {where}
-            ORDER BY exact DESC, in_name DESC, rowid DESC
-        """
-        params = [
-            *exact_params,
-            *in_name_params,
-            self.expression(query),
-            *visible_params,
-            *where_params,
-        ]
-        return sql, params
-
-    def hits(self, query, kind, limit, offset):
-        candidates, params = self.candidates_sql(query, kind)
-        if offset + limit > RANK_WINDOW:
-            with connection.cursor() as cursor:
-                cursor.execute(f"{candidates} LIMIT %s OFFSET %s", [*params, limit, offset])
-                return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
-        rank, order, rank_params = self.order_sql(query, "entry")
-        sql = f"""
-            WITH candidates AS ({candidates} LIMIT %s)
-            SELECT id, exact, name_rank FROM (
-                SELECT entry.id, entry.name_keys, entry.published_at, candidates.exact,
-                    {rank} AS name_rank
-                FROM candidates CROSS JOIN {self.entry_table} AS entry
-                    ON entry.id = candidates.id
-            ) AS entry
-            ORDER BY {order}
-            LIMIT %s OFFSET %s
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, RANK_WINDOW, *rank_params, limit, offset])
-            return [Hit(row[0], bool(row[1]), row[2]) for row in cursor.fetchall()]
-
-    def counts(self, query):
-        if query.corrected:
-            exact, exact_params = self.in_match(self.expression(query, fuzzy=False))
-        else:
-            exact, exact_params = "1", []
-        visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT rowid / {KIND_SPAN} AS code, COUNT(*), SUM({exact})
-            FROM {self.fts} WHERE {self.fts} MATCH %s AND {visible}
-            GROUP BY code
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*exact_params, self.expression(query), *visible_params])
-            return {
-                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact or 0)
-                for code, count, exact in cursor.fetchall()
-            }
-
-    def suggestion_ids(self, query, kind):
-        visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT rowid FROM {self.fts}
-            WHERE {self.fts} MATCH %s AND {visible} AND rowid BETWEEN %s AND %s
-            ORDER BY rowid DESC LIMIT %s
-        """
-        params = [
-            self.expression(query, names_only=True),
-            *visible_params,
-            *SearchEntry.id_range(kind),
-            SUGGESTION_CANDIDATES,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    def object_ids_sql(self, query, kind, names_only, fuzzy):
-        low, high = SearchEntry.id_range(kind)
-        sql = f"""
-            SELECT rowid - %s FROM {self.fts}
-            WHERE {self.fts} MATCH %s AND rowid BETWEEN %s AND %s
-        """
-        return sql, [low, self.expression(query, names_only=names_only, fuzzy=fuzzy), low, high]
 
     def similar_terms(self, word, limit=50):
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
@@ -284,9 +287,18 @@ class SQLiteBackend(Backend):
 
 
 class PostgreSQLBackend(Backend):
-    """A generated tsvector column with a GIN index; pg_trgm over the vocabulary."""
+    """A narrow table of tsvectors with a GIN index, kept in step by a trigger; pg_trgm over
+    the vocabulary."""
 
+    table = "portal_search_document"
+    id = "id"
     position_function = "strpos"
+
+    def match_sql(self, expr):
+        return "document @@ to_tsquery('simple', %s)", [expr]
+
+    def flag_sql(self, expr):
+        return self.match_sql(expr)
 
     def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
         marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
@@ -299,7 +311,7 @@ class PostgreSQLBackend(Backend):
         ]
         return "(" + " <-> ".join(parts) + ")"
 
-    def term_expr(self, term: Term, names_only: bool, corrected: bool) -> str:
+    def term_expr(self, term, names_only, corrected):
         if term.cjk:
             options = [self.phrase(pairs(term.text), len(term.text) == 1, names_only)]
         elif corrected and term.corrections:
@@ -310,83 +322,11 @@ class PostgreSQLBackend(Backend):
                 options.append(self.phrase(term.pinyin, True, names_only))
         return self.any_of(options)
 
-    def all_of(self, parts: list[str]) -> str:
+    def all_of(self, parts):
         return "(" + " & ".join(parts) + ")"
 
-    def any_of(self, parts: list[str]) -> str:
+    def any_of(self, parts):
         return "(" + " | ".join(parts) + ")"
-
-    def hits(self, query, kind, limit, offset):
-        published, published_params = published_sql("entry")
-        where, where_params = "", []
-        if kind:
-            where, where_params = "AND entry.kind = %s", [kind]
-        rank, order, rank_params = self.order_sql(query, "entry")
-        sql = f"""
-            SELECT id, exact, name_rank FROM (
-                SELECT entry.id, entry.name_keys, entry.published_at, exact, {rank} AS name_rank
-                FROM (
-                    SELECT entry.*,
-                        document @@ to_tsquery('simple', %s) AS exact,
-                        document @@ to_tsquery('simple', %s) AS in_name
-                    FROM {self.entry_table} AS entry
-                    WHERE document @@ to_tsquery('simple', %s) AND {published} {where}
-                ) AS entry
-            ) AS entry
-            ORDER BY {order}
-            LIMIT %s OFFSET %s
-        """
-        params = [
-            *rank_params,
-            self.expression(query, fuzzy=False),
-            self.expression(query, names_only=True),
-            self.expression(query),
-            *published_params,
-            *where_params,
-            limit,
-            offset,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [Hit(row[0], bool(row[1]), row[2]) for row in cursor.fetchall()]
-
-    def counts(self, query):
-        published, published_params = published_sql()
-        sql = f"""
-            SELECT kind, COUNT(*),
-                COUNT(*) FILTER (WHERE document @@ to_tsquery('simple', %s))
-            FROM {self.entry_table}
-            WHERE document @@ to_tsquery('simple', %s) AND {published}
-            GROUP BY kind
-        """
-        params = [self.expression(query, fuzzy=False), self.expression(query), *published_params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return {kind: (count, exact) for kind, count, exact in cursor.fetchall()}
-
-    def suggestion_ids(self, query, kind):
-        published, published_params = published_sql()
-        sql = f"""
-            SELECT id FROM {self.entry_table}
-            WHERE kind = %s AND document @@ to_tsquery('simple', %s) AND {published}
-            LIMIT %s
-        """
-        params = [
-            kind,
-            self.expression(query, names_only=True),
-            *published_params,
-            SUGGESTION_CANDIDATES,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    def object_ids_sql(self, query, kind, names_only, fuzzy):
-        sql = f"""
-            SELECT object_id FROM {self.entry_table}
-            WHERE kind = %s AND document @@ to_tsquery('simple', %s)
-        """
-        return sql, [kind, self.expression(query, names_only=names_only, fuzzy=fuzzy)]
 
     def similar_terms(self, word, limit=50):
         sql = """

@@ -198,8 +198,7 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
     )
     # Fresh statistics for the query planner, now that the tables have been rewritten.
     with connection.cursor() as cursor:
-        for model in (SearchEntry, SearchTerm):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        cursor.execute("ANALYZE")
     return written
 
 
