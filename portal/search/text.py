@@ -219,7 +219,7 @@ def parse(raw: str) -> Query:
             terms.append(Term(token, cjk=True))
         else:
             # One short syllable ("co", "an") would match too much pinyin to be worth it.
-            pinyin = split_pinyin(token)
+            pinyin = split_pinyin(token, allow_partial_end=False)
             if pinyin and len(pinyin) == 1 and (len(token) < 4 or token not in syllables()):
                 pinyin = None
             terms.append(Term(token, cjk=False, pinyin=pinyin))

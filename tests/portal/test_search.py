@@ -314,3 +314,9 @@ def test_broken_utf8_in_the_query_string_gives_a_normal_page(client, demo):
 def test_the_demo_queries_put_the_right_record_first(client, demo, q, title):
     response = client.get(reverse("search"), {"q": q})
     assert response.context["page_obj"][0].title == title
+
+
+def test_suggestions_follow_pinyin_as_it_is_typed(db):
+    EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
+    groups = {kind: results for kind, _, results in suggest("hengta")}
+    assert [result.title for result in groups["enterprise"]] == ["恒泰装备制造有限公司"]
