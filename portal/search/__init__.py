@@ -11,7 +11,8 @@ in backends.py.
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -279,18 +280,21 @@ def filter_queryset(queryset: QuerySet, raw: str) -> QuerySet:
         return queryset
     kind = KIND_OF_MODEL[queryset.model]
     engine = backend()
-    matching = RawSQL(*engine.object_ids_sql(query, kind, names_only=False, fuzzy=True))
-    in_name = RawSQL(*engine.object_ids_sql(query, kind, names_only=True, fuzzy=False))
-    rank = [When(pk__in=in_name, then=Value(0))]
+    model = queryset.model
+    pk_column = f"{connection.ops.quote_name(model._meta.db_table)}.{model._meta.pk.column}"
+
+    def matches(names_only: bool, fuzzy: bool) -> RawSQL:
+        sql, params = engine.record_match_sql(query, kind, pk_column, names_only, fuzzy)
+        return RawSQL(sql, params, output_field=BooleanField())
+
+    rank = [When(matches(names_only=True, fuzzy=False), then=Value(0))]
+    default = 1
     if query.corrected:
-        exact = RawSQL(*engine.object_ids_sql(query, kind, names_only=False, fuzzy=False))
-        rank.append(When(pk__in=exact, then=Value(1)))
+        rank.append(When(matches(names_only=False, fuzzy=False), then=Value(1)))
         default = 2
-    else:
-        default = 1
-    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+    ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
     return (
-        queryset.filter(pk__in=matching)
+        queryset.filter(matches(names_only=False, fuzzy=True))
         .annotate(search_rank=Case(*rank, default=Value(default), output_field=IntegerField()))
         .order_by("search_rank", *ordering)
     )

@@ -217,18 +217,12 @@ class Backend:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def object_ids_sql(self, query: Query, kind: str, names_only: bool, fuzzy: bool):
-        """SQL for the ids of the records of a kind that match (their visibility is left to
-        the caller's queryset)."""
-        low, high = SearchEntry.id_range(kind)
-        match, match_params = self.match_sql(
-            self.expression(query, names_only=names_only, fuzzy=fuzzy)
-        )
-        sql = f"""
-            SELECT {self.id} - %s FROM {self.table}
-            WHERE {match} AND {self.id} BETWEEN %s AND %s
-        """
-        return sql, [low, *match_params, low, high]
+    def record_match_sql(
+        self, query: Query, kind: str, pk_column: str, names_only: bool, fuzzy: bool
+    ) -> tuple[str, list]:
+        """A condition on a table of records of a kind (its primary key is pk_column): the
+        record matches. Their visibility is left to the caller's queryset."""
+        raise NotImplementedError
 
 
 class SQLiteBackend(Backend):
@@ -245,6 +239,15 @@ class SQLiteBackend(Backend):
 
     def flag_sql(self, expr):
         return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
+
+    def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
+        # Materialised once from the FTS index; a correlated lookup would run the MATCH per row.
+        low, high = SearchEntry.id_range(kind)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        sql = f"""{pk_column} + %s IN (
+            SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+        )"""
+        return sql, [low, expr, low, high]
 
     def quote(self, tokens: list[str], prefix: bool = False) -> str:
         return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
@@ -300,6 +303,16 @@ class PostgreSQLBackend(Backend):
 
     def flag_sql(self, expr):
         return self.match_sql(expr)
+
+    def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
+        # Correlated, so that the planner may look up just the records the other filters keep.
+        low, _ = SearchEntry.id_range(kind)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        sql = f"""EXISTS (
+            SELECT 1 FROM {self.table}
+            WHERE {self.table}.id = {pk_column} + %s AND document @@ to_tsquery('simple', %s)
+        )"""
+        return sql, [low, expr]
 
     def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
         marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
