@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SearchEntry
 from portal.search import text
-from portal.search.backends import backend, name_rank
+from portal.search.backends import RANK_WINDOW, Hit, backend, name_rank, rank_key
 from portal.search.index import KIND_OF_MODEL
 
 Kind = SearchEntry.Kind
@@ -176,12 +176,29 @@ class SearchResults:
         self.query = query
         self.kind = kind
         self._counts: dict[str, tuple[int, int]] | None = None
+        self._window: list[Hit] = []
+        self._ranked: list[Hit] | None = None
 
     @property
     def counts(self) -> dict[str, tuple[int, int]]:
         if self._counts is None:
-            self._counts = {} if self.query.is_empty else backend().counts(self.query)
+            if self.query.is_empty:
+                self._counts = {}
+            else:
+                self._counts, self._window = backend().matches(self.query, self.kind)
         return self._counts
+
+    def ranked(self) -> list[Hit]:
+        """The window of best matches in the ranking's order; one query, on narrow columns."""
+        if self._ranked is None:
+            self.counts  # noqa: B018 -- fetches the window along with the counts
+            entries = SearchEntry.objects.only("id", "name_keys", "published_at").in_bulk(
+                [hit.entry_id for hit in self._window]
+            )
+            hits = [hit for hit in self._window if hit.entry_id in entries]
+            hits.sort(key=lambda hit: rank_key(entries[hit.entry_id], self.query, hit))
+            self._ranked = hits
+        return self._ranked
 
     def count_by_kind(self) -> list[tuple[str, str, int]]:
         """(kind, label, count) for every kind, in a fixed order."""
@@ -214,7 +231,10 @@ class SearchResults:
         if self.query.is_empty:
             return []
         start, stop = key.start or 0, key.stop
-        hits = backend().hits(self.query, self.kind, stop - start, start)
+        if stop <= RANK_WINDOW:
+            hits = self.ranked()[start:stop]
+        else:
+            hits = backend().hits_beyond_window(self.query, self.kind, stop - start, start)
         return results_for(hits, self.query)
 
 

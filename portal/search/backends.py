@@ -37,7 +37,7 @@ MAX_HIDDEN_LISTED = 500
 class Hit:
     entry_id: int
     exact: bool
-    name_rank: int
+    in_name: bool
 
 
 def published_sql(table: str = SearchEntry._meta.db_table) -> tuple[str, list]:
@@ -62,7 +62,8 @@ def hidden_entry_ids() -> list[int]:
 
 
 def name_rank(entry: SearchEntry, query: Query, in_name: bool) -> int:
-    """The ranking's step 2 for one entry, in Python (for suggestions)."""
+    """The ranking's step 2 for one entry: 3 for a name that is the query, 2 for one that
+    starts with it, 1 for another name match, 0 for a match in the text only."""
     keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
     if any(key + "\n" in entry.name_keys for key in keys):
         return 3
@@ -84,7 +85,6 @@ class Backend:
     table = ""  # the full-text table, one row per entry
     id = ""  # its column holding the entry id
     position_function = ""  # instr / strpos
-    join = "JOIN"
 
     def match_sql(self, expr: str) -> tuple[str, list]:
         """A condition on `table`: the row matches expr."""
@@ -131,8 +131,7 @@ class Backend:
         return f"{self.id} NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
 
     def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
-        """Matching entry ids with `exact` and `in_name`, from the full-text table alone, in
-        the cheap order."""
+        """Matching entry ids with `exact` and `in_name`, from the full-text table alone."""
         exact, exact_params = self.exact_sql(query)
         in_name, in_name_params = self.flag_sql(self.expression(query, names_only=True))
         match, match_params = self.match_sql(self.expression(query))
@@ -143,56 +142,49 @@ class Backend:
         sql = f"""
             SELECT {self.id} AS id, {exact} AS exact, {in_name} AS in_name
             FROM {self.table} WHERE {match} AND {visible} {where}
-            ORDER BY exact DESC, in_name DESC, {self.id} DESC
         """
         return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
 
-    def hits(self, query: Query, kind: str | None, limit: int, offset: int) -> list[Hit]:
-        """A page of matches in the ranking's order (see the top of this module)."""
-        candidates, params = self.candidates_sql(query, kind)
-        if offset + limit > RANK_WINDOW:
-            with connection.cursor() as cursor:
-                cursor.execute(f"{candidates} LIMIT %s OFFSET %s", [*params, limit, offset])
-                return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
-        keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
-        find = " OR ".join(f"{self.position_function}(entry.name_keys, %s) > 0" for _ in keys)
+    def matches(
+        self, query: Query, kind: str | None
+    ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
+        """In one pass over the matches: per kind, (matches, matches as typed); and the best
+        RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order (as typed, name
+        match, kind, newest record), for ranking.name_rank to order."""
+        candidates, params = self.candidates_sql(query, None)
+        where, where_params = "", []
+        if kind:
+            where, where_params = "WHERE id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
         sql = f"""
-            WITH candidates AS ({candidates} LIMIT %s)
-            SELECT id, exact, name_rank FROM (
-                SELECT entry.id, entry.name_keys, entry.published_at, candidates.exact,
-                    CASE WHEN {find} THEN 3 WHEN {find} THEN 2 WHEN candidates.in_name THEN 1
-                        ELSE 0 END AS name_rank
-                FROM candidates {self.join} {self.entry_table} AS entry
-                    ON entry.id = candidates.id
-            ) AS entry
-            ORDER BY exact DESC, name_rank DESC,
-                CASE WHEN name_rank > 0 THEN LENGTH(entry.name_keys) ELSE 0 END,
-                entry.published_at DESC, entry.id DESC
-            LIMIT %s OFFSET %s
+            WITH matches AS ({candidates})
+            SELECT 0, id / {KIND_SPAN}, COUNT(*), SUM(CASE WHEN exact THEN 1 ELSE 0 END)
+            FROM matches GROUP BY id / {KIND_SPAN}
+            UNION ALL
+            SELECT 1, id, exact_flag, in_name_flag FROM (
+                SELECT id, CASE WHEN exact THEN 1 ELSE 0 END AS exact_flag,
+                    CASE WHEN in_name THEN 1 ELSE 0 END AS in_name_flag
+                FROM matches {where}
+                ORDER BY exact_flag DESC, in_name_flag DESC, id DESC
+                LIMIT %s
+            ) AS best
         """
-        # (The two finds are the same SQL: their parameters differ by the closing newline.)
-        rank_params = [*(key + "\n" for key in keys), *keys]
+        counts, window = {}, []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, RANK_WINDOW, *rank_params, limit, offset])
-            return [Hit(row[0], bool(row[1]), row[2]) for row in cursor.fetchall()]
+            cursor.execute(sql, [*params, *where_params, RANK_WINDOW])
+            for part, a, b, c in cursor.fetchall():
+                if part == 0:
+                    counts[SearchEntry.kind_of_id(a * KIND_SPAN)] = (b, c or 0)
+                else:
+                    window.append(Hit(a, bool(b), int(c)))
+        return counts, window
 
-    def counts(self, query: Query) -> dict[str, tuple[int, int]]:
-        """Per kind: (matches, matches as typed)."""
-        exact, exact_params = self.exact_sql(query)
-        match, match_params = self.match_sql(self.expression(query))
-        visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT {self.id} / {KIND_SPAN} AS code, COUNT(*),
-                SUM(CASE WHEN {exact} THEN 1 ELSE 0 END)
-            FROM {self.table} WHERE {match} AND {visible}
-            GROUP BY code
-        """
+    def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
+        """A page past the ranked window, in the cheap order."""
+        candidates, params = self.candidates_sql(query, kind)
+        sql = f"{candidates} ORDER BY exact DESC, in_name DESC, {self.id} DESC LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*exact_params, *match_params, *visible_params])
-            return {
-                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact or 0)
-                for code, count, exact in cursor.fetchall()
-            }
+            cursor.execute(sql, [*params, limit, offset])
+            return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
 
     def suggestion_ids(self, query: Query, kind: str) -> list[int]:
         """Some entries of a kind whose names match, to pick suggestions from: the newest.
@@ -231,8 +223,6 @@ class SQLiteBackend(Backend):
     table = "portal_search_fts"
     id = "rowid"
     position_function = "instr"
-    # A CROSS JOIN keeps the candidates as SQLite's outer loop.
-    join = "CROSS JOIN"
 
     def match_sql(self, expr):
         return f"{self.table} MATCH %s", [expr]
@@ -352,6 +342,18 @@ class PostgreSQLBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [word, len(word) - 2, len(word) + 2, word, limit])
             return [row[0] for row in cursor.fetchall()]
+
+
+def rank_key(entry: SearchEntry, query: Query, hit: Hit) -> tuple:
+    """The ranking (see the top of this module) as a sort key."""
+    rank = name_rank(entry, query, hit.in_name)
+    return (
+        not hit.exact,
+        -rank,
+        len(entry.name_keys) if rank else 0,
+        -entry.published_at.timestamp(),
+        -entry.id,
+    )
 
 
 def backend() -> Backend:
