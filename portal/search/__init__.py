@@ -192,11 +192,14 @@ class SearchResults:
         """The window of best matches in the ranking's order; one query, on narrow columns."""
         if self._ranked is None:
             self.counts  # noqa: B018 -- fetches the window along with the counts
-            entries = SearchEntry.objects.only("id", "name_keys", "published_at").in_bulk(
-                [hit.entry_id for hit in self._window]
-            )
-            hits = [hit for hit in self._window if hit.entry_id in entries]
-            hits.sort(key=lambda hit: rank_key(entries[hit.entry_id], self.query, hit))
+            rows = {
+                entry_id: (name_keys, published_at)
+                for entry_id, name_keys, published_at in SearchEntry.objects.filter(
+                    id__in=[hit.entry_id for hit in self._window]
+                ).values_list("id", "name_keys", "published_at")
+            }
+            hits = [hit for hit in self._window if hit.entry_id in rows]
+            hits.sort(key=lambda hit: rank_key(hit, *rows[hit.entry_id], self.query))
             self._ranked = hits
         return self._ranked
 
@@ -267,7 +270,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
         found = [entries[entry_id] for entry_id in ids[kind] if entry_id in entries]
         found.sort(
             key=lambda entry: (
-                -name_rank(entry, query, in_name=True),
+                -name_rank(entry.name_keys, query, in_name=True),
                 len(entry.name_keys),
                 -entry.published_at.timestamp(),
             )

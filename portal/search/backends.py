@@ -61,13 +61,13 @@ def hidden_entry_ids() -> list[int]:
     )
 
 
-def name_rank(entry: SearchEntry, query: Query, in_name: bool) -> int:
+def name_rank(name_keys: str, query: Query, in_name: bool) -> int:
     """The ranking's step 2 for one entry: 3 for a name that is the query, 2 for one that
     starts with it, 1 for another name match, 0 for a match in the text only."""
     keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
-    if any(key + "\n" in entry.name_keys for key in keys):
+    if any(key + "\n" in name_keys for key in keys):
         return 3
-    if any(key in entry.name_keys for key in keys):
+    if any(key in name_keys for key in keys):
         return 2
     return 1 if in_name else 0
 
@@ -231,11 +231,13 @@ class SQLiteBackend(Backend):
         return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
 
     def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
-        # Materialised once from the FTS index; a correlated lookup would run the MATCH per row.
+        # Materialised once from the FTS index, and a list SQLite can start from; a correlated
+        # lookup would run the MATCH once per row.
         low, high = SearchEntry.id_range(kind)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
-        sql = f"""{pk_column} + %s IN (
-            SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+        sql = f"""{pk_column} IN (
+            SELECT rowid - %s FROM {self.table}
+            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
         )"""
         return sql, [low, expr, low, high]
 
@@ -344,15 +346,15 @@ class PostgreSQLBackend(Backend):
             return [row[0] for row in cursor.fetchall()]
 
 
-def rank_key(entry: SearchEntry, query: Query, hit: Hit) -> tuple:
+def rank_key(hit: Hit, name_keys: str, published_at, query: Query) -> tuple:
     """The ranking (see the top of this module) as a sort key."""
-    rank = name_rank(entry, query, hit.in_name)
+    rank = name_rank(name_keys, query, hit.in_name)
     return (
         not hit.exact,
         -rank,
-        len(entry.name_keys) if rank else 0,
-        -entry.published_at.timestamp(),
-        -entry.id,
+        len(name_keys) if rank else 0,
+        -published_at.timestamp(),
+        -hit.entry_id,
     )
 
 
