@@ -320,3 +320,20 @@ def test_suggestions_follow_pinyin_as_it_is_typed(db):
     EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
     groups = {kind: results for kind, _, results in suggest("hengta")}
     assert [result.title for result in groups["enterprise"]] == ["恒泰装备制造有限公司"]
+
+
+def test_search_page_runs_the_same_number_of_queries_for_2_or_30_results(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("search"), {"q": "harbour"}).status_code == 200
+        return len(captured)
+
+    for n in range(2):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    few = queries()
+    for n in range(2, 30):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    assert queries() == few
