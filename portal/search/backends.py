@@ -26,7 +26,7 @@ from zones.models import published_q
 NAME_WEIGHTS = "ABC"  # names, other names, pinyin (body is D)
 # Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
 # keep the cheaper order: as typed, name match, kind, newest record.
-RANK_WINDOW = 1000
+RANK_WINDOW = 500
 # Suggestions are picked from this many name matches per kind.
 SUGGESTION_CANDIDATES = 40
 # With more scheduled entries than this, visibility is checked by joining the entries.
@@ -103,6 +103,9 @@ class Backend:
     def any_of(self, parts: list[str]) -> str:
         raise NotImplementedError
 
+    def but_not(self, expr: str, excluded: str) -> str:
+        raise NotImplementedError
+
     def similar_terms(self, word: str, limit: int = 50) -> list[str]:
         """Words of the index that look like word, most alike first."""
         raise NotImplementedError
@@ -148,35 +151,66 @@ class Backend:
     def matches(
         self, query: Query, kind: str | None
     ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
-        """In one pass over the matches: per kind, (matches, matches as typed); and the best
-        RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order (as typed, name
-        match, kind, newest record), for ranking.name_rank to order."""
-        candidates, params = self.candidates_sql(query, None)
+        """Per kind, (matches, matches as typed); and the best RANK_WINDOW matches of `kind` (or
+        of all kinds) in the cheap order (as typed, name match, kind, newest record), for
+        rank_key to order.
+
+        The window is read tier by tier, each newest first with a LIMIT, which both databases
+        can stop early on, rather than by sorting every match.
+        """
+        exact, exact_params = self.exact_sql(query)
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} / {KIND_SPAN}, COUNT(*), SUM(CASE WHEN {exact} THEN 1 ELSE 0 END)
+            FROM {self.table} WHERE {match} AND {visible}
+            GROUP BY {self.id} / {KIND_SPAN}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*exact_params, *match_params, *visible_params])
+            counts = {
+                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact_count or 0)
+                for code, count, exact_count in cursor.fetchall()
+            }
+        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        window: list[Hit] = []
+        for expr, is_exact, in_name in self.tiers(query):
+            if len(window) >= min(wanted, RANK_WINDOW):
+                break
+            window += [
+                Hit(entry_id, is_exact, in_name)
+                for entry_id in self.newest(expr, kind, RANK_WINDOW - len(window))
+            ]
+        return counts, window
+
+    def tiers(self, query: Query) -> list[tuple[str, bool, bool]]:
+        """(expression, as typed, on a name) for each tier of the cheap order; each expression
+        excludes the tiers before it."""
+        exact = self.expression(query, fuzzy=False)
+        exact_names = self.expression(query, names_only=True, fuzzy=False)
+        tiers = [(exact_names, True, True), (self.but_not(exact, exact_names), True, False)]
+        if query.corrected:
+            fuzzy = self.expression(query)
+            fuzzy_names = self.expression(query, names_only=True)
+            tiers += [
+                (self.but_not(fuzzy_names, exact), False, True),
+                (self.but_not(fuzzy, self.any_of([fuzzy_names, exact])), False, False),
+            ]
+        return tiers
+
+    def newest(self, expr: str, kind: str | None, limit: int) -> list[int]:
+        match, match_params = self.match_sql(expr)
+        visible, visible_params = self.visible_sql()
         where, where_params = "", []
         if kind:
-            where, where_params = "WHERE id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
         sql = f"""
-            WITH matches AS ({candidates})
-            SELECT 0, id / {KIND_SPAN}, COUNT(*), SUM(CASE WHEN exact THEN 1 ELSE 0 END)
-            FROM matches GROUP BY id / {KIND_SPAN}
-            UNION ALL
-            SELECT 1, id, exact_flag, in_name_flag FROM (
-                SELECT id, CASE WHEN exact THEN 1 ELSE 0 END AS exact_flag,
-                    CASE WHEN in_name THEN 1 ELSE 0 END AS in_name_flag
-                FROM matches {where}
-                ORDER BY exact_flag DESC, in_name_flag DESC, id DESC
-                LIMIT %s
-            ) AS best
+            SELECT {self.id} FROM {self.table} WHERE {match} AND {visible} {where}
+            ORDER BY {self.id} DESC LIMIT %s
         """
-        counts, window = {}, []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *where_params, RANK_WINDOW])
-            for part, a, b, c in cursor.fetchall():
-                if part == 0:
-                    counts[SearchEntry.kind_of_id(a * KIND_SPAN)] = (b, c or 0)
-                else:
-                    window.append(Hit(a, bool(b), int(c)))
-        return counts, window
+            cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
+            return [row[0] for row in cursor.fetchall()]
 
     def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
         """A page past the ranked window, in the cheap order."""
@@ -264,6 +298,9 @@ class SQLiteBackend(Backend):
     def any_of(self, parts):
         return "(" + " OR ".join(parts) + ")"
 
+    def but_not(self, expr, excluded):
+        return f"({expr} NOT {excluded})"
+
     def similar_terms(self, word, limit=50):
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
         if not trigrams:
@@ -333,6 +370,9 @@ class PostgreSQLBackend(Backend):
 
     def any_of(self, parts):
         return "(" + " | ".join(parts) + ")"
+
+    def but_not(self, expr, excluded):
+        return f"({expr} & !{excluded})"
 
     def similar_terms(self, word, limit=50):
         sql = """
