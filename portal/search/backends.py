@@ -1,7 +1,7 @@
 """The two index backends: SQLite FTS5 and PostgreSQL full text with pg_trgm.
 
 Both answer the same questions (which entries match and in what order, how many per kind, which
-object ids of a kind match, which vocabulary words look like a misspelt word) from the same
+records of a kind match, which vocabulary words look like a misspelt word) from the same
 parsed query, and order results the same way:
 
 1. what the query finds as typed, before what its spelling corrections find;
@@ -40,12 +40,12 @@ class Hit:
     in_name: bool
 
 
-def published_sql(table: str = SearchEntry._meta.db_table) -> tuple[str, list]:
+def published_sql() -> tuple[str, list]:
     """The visibility rule (zones.models.published_q) as SQL on the entries table."""
     query = SearchEntry.objects.filter(published_q()).query
     compiler = query.get_compiler(connection=connection)
     sql, params = query.where.as_sql(compiler, connection)
-    return sql.replace(f'"{SearchEntry._meta.db_table}"', table), list(params)
+    return sql, list(params)
 
 
 def hidden_entry_ids() -> list[int]:
@@ -77,8 +77,8 @@ class Backend:
 
     Reading an entry row costs far more than reading the full-text index, so everything that can
     be answered from the index alone is: the kind is in the entry id, and visibility is checked
-    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW candidates
-    are joined to their entries to be ranked.
+    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW matches are
+    read from the entries, to be ranked by rank_key.
     """
 
     entry_table = SearchEntry._meta.db_table

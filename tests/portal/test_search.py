@@ -337,3 +337,31 @@ def test_search_page_runs_the_same_number_of_queries_for_2_or_30_results(client,
     for n in range(2, 30):
         EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
     assert queries() == few
+
+
+def test_pages_past_the_ranked_window_continue_without_repeats(client, db, monkeypatch):
+    import portal.search
+    import portal.search.backends
+
+    monkeypatch.setattr(portal.search, "RANK_WINDOW", 20)
+    monkeypatch.setattr(portal.search.backends, "RANK_WINDOW", 20)
+    for n in range(45):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(reverse("search"), {"q": "harbour", "page": page})
+        seen += [result.entry.pk for result in response.context["page_obj"]]
+    assert len(seen) == len(set(seen)) == 45
+
+
+def test_many_scheduled_records_are_still_hidden(db, monkeypatch):
+    import portal.search.backends
+
+    monkeypatch.setattr(portal.search.backends, "MAX_HIDDEN_LISTED", 1)
+    for n in range(3):
+        EnterpriseFactory(
+            name_en=f"Scheduled Widgets {n}",
+            published_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    EnterpriseFactory(name_en="Public Widgets")
+    assert titles("widgets") == ["Public Widgets"]
