@@ -31,12 +31,14 @@ def search(request):
     kind = request.GET.get("type", "")
     results = search_index(raw, kind)
     page = Paginator(results, 20).get_page(request.GET.get("page"))
+    did_you_mean = results.did_you_mean()
     context = {
         "q": raw[:MAX_QUERY_CHARS],
         "kind": results.kind or "",
         "results": results,
         "page_obj": page,
-        "did_you_mean": results.did_you_mean(),
+        "did_you_mean": did_you_mean,
+        "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
     }
     return render(request, "portal/search.html", context)
 
