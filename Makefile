@@ -10,6 +10,7 @@ MANAGE := $(BIN)/python manage.py
 run: install .env messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
@@ -55,6 +56,20 @@ vendor:
 	npm ci --ignore-scripts
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+
+# Search benchmark on synthetic scale data (see README, "Search"): on a separate SQLite file, and
+# also on DATABASE_URL when it is set (point it at a database of its own). Not part of `make test`.
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/var/bench/bench.sqlite3
+BENCH_ENTERPRISES ?= 100000
+BENCH_RELEASES ?= 20000
+BENCH_STEPS = $(MANAGE) migrate --noinput -v0 && $(MANAGE) load_demo && \
+	$(MANAGE) generate_scale_data --enterprises $(BENCH_ENTERPRISES) --releases $(BENCH_RELEASES) && \
+	$(MANAGE) search_benchmark --rebuild
+
+bench: install .env
+	mkdir -p var/bench
+	DATABASE_URL=$(BENCH_SQLITE) sh -c '$(BENCH_STEPS)'
+	if [ -n "$$DATABASE_URL" ]; then sh -c '$(BENCH_STEPS)'; fi
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -15,6 +15,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggestions, name="search_suggestions"),
     path("", include("zones.urls")),
     path("", include("news.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,6 +1,14 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from news.models import Event, Indicator, Release
+from portal.search import search as search_index
+from portal.search import suggest
+from portal.search.text import MAX_QUERY_CHARS
 from zones.models import Zone
 
 
@@ -15,3 +23,42 @@ def home(request):
         "events": Event.objects.upcoming().select_related("zone")[:5],
     }
     return render(request, "portal/home.html", context)
+
+
+def search(request):
+    """The search page: results of every kind, a count per kind, one kind at a time if asked."""
+    raw = request.GET.get("q", "")
+    kind = request.GET.get("type", "")
+    results = search_index(raw, kind)
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    did_you_mean = results.did_you_mean()
+    context = {
+        "q": raw[:MAX_QUERY_CHARS],
+        "kind": results.kind or "",
+        "results": results,
+        "page_obj": page,
+        "did_you_mean": did_you_mean,
+        "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
+    }
+    return render(request, "portal/search.html", context)
+
+
+def search_suggestions(request):
+    """Suggestions for search as you type, as JSON: the best name matches per kind."""
+    raw = request.GET.get("q", "")
+    groups = suggest(raw)
+    data = {
+        "query": raw[:MAX_QUERY_CHARS],
+        "search_url": reverse("search") + "?" + urlencode({"q": raw[:MAX_QUERY_CHARS]}),
+        "groups": [
+            {
+                "type": kind,
+                "label": str(label),
+                "items": [{"title": r.title, "url": r.url} for r in items],
+            }
+            for kind, label, items in groups
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "max-age=60"
+    return response

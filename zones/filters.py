@@ -13,10 +13,12 @@ import django_filters
 from django import forms
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal import search
 from zones.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -258,22 +260,20 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = EnterpriseFilterForm
 
+    @cached_property
+    def search_query(self):
+        """The query, parsed and spell-checked once although each facet count filters by it."""
+        return search.prepare(self.form.cleaned_data["q"])
+
     def filter_q(self, queryset, name, value):
-        """Case-insensitive containment in the name and summary, in both languages."""
-        value = value.replace("\x00", "")[:QUERY_MAX_LENGTH].strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name_en__icontains=value)
-            | Q(name_zh_hans__icontains=value)
-            | Q(summary_en__icontains=value)
-            | Q(summary_zh_hans__icontains=value)
-        )
+        """The site's search, restricted to the enterprises the other filters keep, best first."""
+        return search.filter_queryset(queryset, self.search_query)
 
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
+        # Without a sort, a query lists the best matches first and a plain list goes by name.
+        if not self.form.cleaned_data.get("sort") and not self.form.cleaned_data.get("q"):
             queryset = queryset.order_by(*enterprise_orderings()["name"]())
         return queryset
 

@@ -1,0 +1,134 @@
+"""Time the search page, the suggestions and the enterprise directory's query on this database.
+
+Run on the synthetic scale data (`generate_scale_data`), never on the real content. Requests go
+through Django's test client, so the numbers include URL routing, the view and the template.
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+
+from portal.search import filter_queryset
+from zones.models import Enterprise, Sector, Zone
+
+QUERIES = [
+    ("English word", "equipment"),
+    ("English prefix", "manufac"),
+    ("Chinese, two characters", "沈阳"),
+    ("Chinese, four characters", "装备制造"),
+    ("pinyin", "hengtai"),
+    ("misspelling", "Shenyag"),
+    ("no hit", "qxzvwk"),
+]
+TARGETS_MS = {"search": 50, "suggest": 20, "directory": 100}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Benchmark search, suggestions and the directory query (p50/p95), print and save JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=20, help="Runs of each query.")
+        parser.add_argument("--rebuild", action="store_true", help="Also time a full rebuild.")
+        parser.add_argument("--output", default=str(settings.BASE_DIR / "var" / "bench"))
+
+    def handle(self, *args, repeat, rebuild, output, **options):
+        enterprises = Enterprise.objects.filter(is_synthetic=True).count()
+        if not enterprises:
+            raise CommandError("No synthetic data: run `manage.py generate_scale_data` first.")
+        vendor = connection.vendor
+        result = {
+            "backend": vendor,
+            "synthetic_enterprises": enterprises,
+            "repeat": repeat,
+            "targets_ms": TARGETS_MS,
+            "endpoints": {},
+        }
+        if rebuild:
+            started = time.perf_counter()
+            call_command("rebuild_search_index", verbosity=0)
+            result["rebuild_seconds"] = round(time.perf_counter() - started, 1)
+
+        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+            client = Client()
+            zone = Zone.objects.published().filter(enterprises__is_synthetic=True).first()
+            sector = Sector.objects.filter(enterprises__zone=zone).first()
+            timers = {
+                "search": lambda q: client.get("/en/search/", {"q": q}),
+                "suggest": lambda q: client.get("/en/search/suggest/", {"q": q}),
+                "directory": lambda q: self.directory(q, zone, sector),
+            }
+            for name, run in timers.items():
+                run(QUERIES[0][1])  # warm up connections and caches
+                per_query, everything = {}, []
+                for label, q in QUERIES:
+                    times = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        response = run(q)
+                        times.append((time.perf_counter() - started) * 1000)
+                        if hasattr(response, "status_code") and response.status_code != 200:
+                            raise CommandError(f"{name} {q!r}: HTTP {response.status_code}")
+                    everything += times
+                    per_query[label] = {
+                        "q": q,
+                        "p50_ms": round(statistics.median(times), 1),
+                        "p95_ms": round(percentile(times, 0.95), 1),
+                    }
+                result["endpoints"][name] = {
+                    "p50_ms": round(statistics.median(everything), 1),
+                    "p95_ms": round(percentile(everything, 0.95), 1),
+                    "target_p95_ms": TARGETS_MS[name],
+                    "queries": per_query,
+                }
+        self.report(result)
+        path = Path(output)
+        path.mkdir(parents=True, exist_ok=True)
+        target = path / f"search-{vendor}.json"
+        target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        self.stdout.write(f"Written to {target}")
+
+    def directory(self, q: str, zone: Zone, sector: Sector):
+        """The directory's query: published enterprises, a zone and a sector, `q`, page 1."""
+        queryset = Enterprise.objects.published().select_related("zone", "park")
+        queryset = filter_queryset(queryset.filter(zone=zone, sectors=sector), q)
+        page = Paginator(queryset, 20).get_page(1)
+        return [enterprise.name for enterprise in page]
+
+    def report(self, result: dict) -> None:
+        self.stdout.write(
+            f"\nSearch benchmark on {result['backend']}, "
+            f"{result['synthetic_enterprises']} synthetic enterprises"
+        )
+        if "rebuild_seconds" in result:
+            self.stdout.write(f"Full index rebuild: {result['rebuild_seconds']} s (target 180 s)")
+        header = f"{'':28}" + "".join(f"{name:>20}" for name in result["endpoints"])
+        self.stdout.write(header)
+        self.stdout.write(f"{'':28}" + f"{'p50 / p95 ms':>20}" * len(result["endpoints"]))
+        for label, _ in QUERIES:
+            row = f"{label:28}"
+            for data in result["endpoints"].values():
+                q = data["queries"][label]
+                row += f"{q['p50_ms']:>12.1f} / {q['p95_ms']:<5.1f}"
+            self.stdout.write(row)
+        row = f"{'all queries':28}"
+        for data in result["endpoints"].values():
+            row += f"{data['p50_ms']:>12.1f} / {data['p95_ms']:<5.1f}"
+        self.stdout.write(row)
+        row = f"{'target p95':28}"
+        for data in result["endpoints"].values():
+            row += f"{'≤ ' + str(data['target_p95_ms']):>20}"
+        self.stdout.write(row)

@@ -1,0 +1,359 @@
+"""Search over zones, enterprises, institutions, platforms and releases.
+
+    results = search("沈阳", kind=None)       # for the search page: counts, pages of results
+    suggest("shenya")                         # for search as you type
+    filter_queryset(Enterprise.objects..., q) # for a list page's `q` filter
+
+How a query is read is in text.py, what is indexed and when in index.py, the SQL per database
+in backends.py.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import Expression
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import SearchEntry
+from portal.search import text
+from portal.search.backends import RANK_WINDOW, Hit, backend, name_rank, rank_key
+from portal.search.index import KIND_OF_MODEL
+
+Kind = SearchEntry.Kind
+
+URL_NAMES = {
+    Kind.ZONE: "zones:zone_detail",
+    Kind.ENTERPRISE: "zones:enterprise_detail",
+    Kind.INSTITUTION: "zones:institution_detail",
+    Kind.PLATFORM: "zones:platform_detail",
+    Kind.RELEASE: "news:release_detail",
+}
+
+MATCHED_ON = {
+    "name": _("name"),
+    "alias": _("former or other name"),
+    "pinyin": _("pinyin"),
+    "body": _("text"),
+    "corrected": _("corrected spelling"),
+}
+
+SNIPPET_CHARS = 180
+
+
+def prepare(raw: str, correct: bool = True) -> text.Query:
+    """Parse a query and, with `correct`, find spelling corrections for its longer words.
+
+    A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
+    more), other than those it starts, which it already finds. The search ranks what the words
+    find as typed above what their corrections find.
+    """
+    query = text.parse(raw)
+    if not correct:
+        return query
+    for term in query.terms:
+        word = term.text
+        if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
+            continue
+        limit = text.allowed_distance(word)
+        scored = []
+        for position, candidate in enumerate(backend().similar_terms(word)):
+            if candidate.startswith(word):
+                continue
+            distance = text.edit_distance(word, candidate, limit)
+            if distance <= limit:
+                scored.append((distance, position, candidate))
+        term.corrections = [candidate for _, _, candidate in sorted(scored)[:3]]
+    return query
+
+
+@dataclass
+class Result:
+    entry: SearchEntry
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    matched_on: str
+
+
+def localised(entry: SearchEntry, field: str) -> str:
+    """A field of an entry in the current language, falling back to the other one."""
+    values = [getattr(entry, f"{field}_en"), getattr(entry, f"{field}_zh_hans")]
+    if (get_language() or "en").startswith("zh"):
+        values.reverse()
+    return next((value for value in values if value), "")
+
+
+def url_of(entry: SearchEntry) -> str:
+    return reverse(URL_NAMES[entry.kind], kwargs={"slug": entry.slug})
+
+
+def highlight_pattern(query: text.Query) -> re.Pattern | None:
+    """What a snippet marks: query words at the start of a word, Chinese runs anywhere."""
+    parts = []
+    for word in sorted(set(query.words()), key=len, reverse=True):
+        if text.is_cjk(word):
+            parts.append(re.escape(word))
+        else:
+            parts.append(r"\b" + re.escape(word))
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
+    """An escaped extract of value around the first match, with every match in <mark>."""
+    match = pattern.search(value) if pattern else None
+    start = 0
+    if match:
+        start = max(0, match.start() - SNIPPET_CHARS // 3)
+        # Start at a word boundary rather than mid-word.
+        space = value.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    extract = value[start : start + SNIPPET_CHARS]
+    pieces, position = [], 0
+    if pattern:
+        for found in pattern.finditer(extract):
+            pieces.append((extract[position : found.start()], extract[found.start() : found.end()]))
+            position = found.end()
+    before = "… " if start > 0 else ""
+    after = " …" if start + SNIPPET_CHARS < len(value) else ""
+    marked = format_html_join("", "{}<mark>{}</mark>", pieces)
+    return format_html("{}{}{}{}", before, marked, extract[position:], after)
+
+
+def term_in(term: text.Term, column: str) -> bool:
+    if term.cjk:
+        return " ".join(text.pairs(term.text)) in column
+    words = column.split()
+    if any(word.startswith(term.text) for word in words):
+        return True
+    return bool(term.pinyin) and " ".join(term.pinyin) in column
+
+
+def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
+    if not exact:
+        return MATCHED_ON["corrected"]
+    for key, column in (("name", entry.names), ("alias", entry.aliases), ("pinyin", entry.pinyin)):
+        if all(term_in(term, column) for term in query.terms):
+            return MATCHED_ON[key]
+    return MATCHED_ON["body"]
+
+
+def results_for(hits, query: text.Query) -> list[Result]:
+    """Hits turned into results, in the hits' order; one query."""
+    entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
+    pattern = highlight_pattern(query)
+    results = []
+    for hit in hits:
+        entry = entries.get(hit.entry_id)
+        if entry is None:
+            continue
+        results.append(
+            Result(
+                entry=entry,
+                kind=entry.kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=snippet(localised(entry, "text"), pattern),
+                matched_on=matched_on(entry, query, hit.exact),
+            )
+        )
+    return results
+
+
+class SearchResults:
+    """The results of a query, counted once and fetched a page at a time (a Paginator's
+    object_list)."""
+
+    def __init__(self, query: text.Query, kind: str | None = None):
+        self.query = query
+        self.kind = kind
+        self._counts: dict[str, tuple[int, int]] | None = None
+        self._window: list[Hit] = []
+        self._ranked: list[Hit] | None = None
+
+    @property
+    def counts(self) -> dict[str, tuple[int, int]]:
+        if self._counts is None:
+            if self.query.is_empty:
+                self._counts = {}
+            else:
+                self._counts, self._window = backend().matches(self.query, self.kind)
+        return self._counts
+
+    def ranked(self) -> list[Hit]:
+        """The window of best matches in the ranking's order; one query, on narrow columns."""
+        if self._ranked is None:
+            self.counts  # noqa: B018 -- fetches the window along with the counts
+            rows = {
+                entry_id: (name_keys, published_at)
+                for entry_id, name_keys, published_at in SearchEntry.objects.filter(
+                    id__in=[hit.entry_id for hit in self._window]
+                ).values_list("id", "name_keys", "published_at")
+            }
+            hits = [hit for hit in self._window if hit.entry_id in rows]
+            hits.sort(key=lambda hit: rank_key(hit, *rows[hit.entry_id], self.query))
+            self._ranked = hits
+        return self._ranked
+
+    def count_by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind, in a fixed order."""
+        return [(kind, label, self.counts.get(kind, (0, 0))[0]) for kind, label in Kind.choices]
+
+    def count(self) -> int:
+        if self.kind:
+            return self.counts.get(self.kind, (0, 0))[0]
+        return sum(count for count, _ in self.counts.values())
+
+    def total(self) -> int:
+        """Matches of every kind, whichever kind is shown."""
+        return sum(count for count, _ in self.counts.values())
+
+    def exact_count(self) -> int:
+        return sum(exact for _, exact in self.counts.values())
+
+    def did_you_mean(self) -> str:
+        """The corrected query, when the query as typed finds nothing."""
+        if self.query.corrected and self.exact_count() == 0:
+            return self.query.corrected_text()
+        return ""
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        if self.query.is_empty:
+            return []
+        start, stop = key.start or 0, key.stop
+        if stop <= RANK_WINDOW:
+            hits = self.ranked()[start:stop]
+        else:
+            hits = backend().hits_beyond_window(self.query, self.kind, stop - start, start)
+        return results_for(hits, self.query)
+
+
+def search(raw: str, kind: str | None = None) -> SearchResults:
+    if kind not in Kind.values:
+        kind = None
+    return SearchResults(prepare(raw), kind)
+
+
+def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
+    """The best name matches per kind, for search as you type: (kind, label, results).
+
+    Spelling is corrected only when the query as typed finds nothing.
+    """
+    query = prepare(raw, correct=False)
+    if query.is_empty:
+        return []
+    engine = backend()
+    ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    if not any(ids.values()):
+        query = prepare(raw)
+        if not query.corrected:
+            return []
+        ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    entries = SearchEntry.objects.only(
+        "id", "kind", "slug", "title_en", "title_zh_hans", "name_keys", "published_at"
+    ).in_bulk([entry_id for found in ids.values() for entry_id in found])
+    groups = []
+    for kind, label in Kind.choices:
+        found = [entries[entry_id] for entry_id in ids[kind] if entry_id in entries]
+        found.sort(
+            key=lambda entry: (
+                -name_rank(entry.name_keys, query, in_name=True),
+                len(entry.name_keys),
+                -entry.published_at.timestamp(),
+            )
+        )
+        results = [
+            Result(
+                entry=entry,
+                kind=kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=SafeString(""),
+                matched_on="",
+            )
+            for entry in found[:per_kind]
+        ]
+        if results:
+            groups.append((kind, label, results))
+    return groups
+
+
+class RecordMatch(Expression):
+    """The condition "this record matches the query", for the queryset's own rows.
+
+    The record's primary key is compiled by Django, so the condition holds wherever the queryset
+    goes, including inside the subqueries of the directory's facet counts.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, engine, query, kind: str, names_only: bool, fuzzy: bool):
+        super().__init__()
+        self.engine, self.query, self.kind = engine, query, kind
+        self.names_only, self.fuzzy = names_only, fuzzy
+        self.pk = F("pk")
+
+    # Compared by identity: the parsed query is not hashable, and two matches are never merged.
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, expressions):
+        (self.pk,) = expressions
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        sql, params = self.engine.record_match_sql(
+            self.query, self.kind, pk_sql, self.names_only, self.fuzzy
+        )
+        # A column reference has no parameters of its own, so `params` stay in order.
+        assert not pk_params
+        return sql, params
+
+
+def filter_queryset(queryset: QuerySet, raw: str | text.Query) -> QuerySet:
+    """The queryset restricted to records matching the query, best first.
+
+    For a list page's `q` filter, so that the query composes with its other filters. Adds a
+    `search_rank` annotation: 0 for a match on a name, 1 on the text, 2 on a corrected spelling.
+    An empty query leaves the queryset as it is. A page that filters several querysets by one
+    query passes it `prepare()`d, so the spelling lookups run once.
+    """
+    query = prepare(raw) if isinstance(raw, str) else raw
+    if query.is_empty:
+        return queryset
+    kind = KIND_OF_MODEL[queryset.model]
+    engine = backend()
+    model = queryset.model
+
+    def matches(names_only: bool, fuzzy: bool) -> RecordMatch:
+        return RecordMatch(engine, query, kind, names_only=names_only, fuzzy=fuzzy)
+
+    rank = [When(matches(names_only=True, fuzzy=False), then=Value(0))]
+    default = 1
+    if query.corrected:
+        rank.append(When(matches(names_only=False, fuzzy=False), then=Value(1)))
+        default = 2
+    ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
+    return (
+        queryset.filter(matches(names_only=False, fuzzy=True))
+        .annotate(search_rank=Case(*rank, default=Value(default), output_field=IntegerField()))
+        .order_by("search_rank", *ordering)
+    )

@@ -1,0 +1,405 @@
+"""The two index backends: SQLite FTS5 and PostgreSQL full text with pg_trgm.
+
+Both answer the same questions (which entries match and in what order, how many per kind, which
+records of a kind match, which vocabulary words look like a misspelt word) from the same
+parsed query, and order results the same way:
+
+1. what the query finds as typed, before what its spelling corrections find;
+2. a name that is the query, then a name that starts with it, then any other name match, then a
+   match in the text only;
+3. among name matches, the shorter names first (the closer match);
+4. the newer publication first.
+
+Query text only reaches SQL as parameters, and only as the tokens text.py lets through
+([a-z0-9] words and Chinese characters).
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from portal.models import KIND_SPAN, SearchEntry
+from portal.search.text import Query, Term, pairs
+from zones.models import published_q
+
+NAME_WEIGHTS = "ABC"  # names, other names, pinyin (body is D)
+# Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
+# keep the cheaper order: as typed, name match, kind, newest record.
+RANK_WINDOW = 500
+# Suggestions are picked from this many name matches per kind.
+SUGGESTION_CANDIDATES = 40
+# With more scheduled entries than this, visibility is checked by joining the entries.
+MAX_HIDDEN_LISTED = 500
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    exact: bool
+    in_name: bool
+
+
+def published_sql() -> tuple[str, list]:
+    """The visibility rule (zones.models.published_q) as SQL on the entries table."""
+    query = SearchEntry.objects.filter(published_q()).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = query.where.as_sql(compiler, connection)
+    return sql, list(params)
+
+
+def hidden_entry_ids() -> list[int]:
+    """Entries that are not visible yet.
+
+    Only published records with a publication time are indexed (index.py), so of the two
+    conditions of published_q() only the time can fail: the filter on it lets the database use
+    its index on the time, the exclude keeps the rule the one in zones.models.
+    """
+    scheduled = SearchEntry.objects.filter(published_at__gt=timezone.now())
+    return list(
+        scheduled.exclude(published_q()).values_list("id", flat=True)[: MAX_HIDDEN_LISTED + 1]
+    )
+
+
+def name_rank(name_keys: str, query: Query, in_name: bool) -> int:
+    """The ranking's step 2 for one entry: 3 for a name that is the query, 2 for one that
+    starts with it, 1 for another name match, 0 for a match in the text only."""
+    keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
+    if any(key + "\n" in name_keys for key in keys):
+        return 3
+    if any(key in name_keys for key in keys):
+        return 2
+    return 1 if in_name else 0
+
+
+class Backend:
+    """What both databases share; subclasses say how to match and to spell an expression.
+
+    Reading an entry row costs far more than reading the full-text index, so everything that can
+    be answered from the index alone is: the kind is in the entry id, and visibility is checked
+    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW matches are
+    read from the entries, to be ranked by rank_key.
+    """
+
+    entry_table = SearchEntry._meta.db_table
+    table = ""  # the full-text table, one row per entry
+    id = ""  # its column holding the entry id
+    position_function = ""  # instr / strpos
+
+    def match_sql(self, expr: str) -> tuple[str, list]:
+        """A condition on `table`: the row matches expr."""
+        raise NotImplementedError
+
+    def flag_sql(self, expr: str) -> tuple[str, list]:
+        """A column of `table` rows that already match something: whether it matches expr."""
+        raise NotImplementedError
+
+    def term_expr(self, term: Term, names_only: bool, corrected: bool) -> str:
+        raise NotImplementedError
+
+    def all_of(self, parts: list[str]) -> str:
+        raise NotImplementedError
+
+    def any_of(self, parts: list[str]) -> str:
+        raise NotImplementedError
+
+    def but_not(self, expr: str, excluded: str) -> str:
+        raise NotImplementedError
+
+    def similar_terms(self, word: str, limit: int = 50) -> list[str]:
+        """Words of the index that look like word, most alike first."""
+        raise NotImplementedError
+
+    def expression(self, query: Query, names_only: bool = False, fuzzy: bool = True) -> str:
+        """The match expression: every term, each in any of its forms; with fuzzy, a corrected
+        term may also match as one of its corrections."""
+        exact = self.all_of([self.term_expr(t, names_only, False) for t in query.terms])
+        if not (fuzzy and query.corrected):
+            return exact
+        corrected = self.all_of([self.term_expr(t, names_only, True) for t in query.terms])
+        return self.any_of([exact, corrected])
+
+    def exact_sql(self, query: Query) -> tuple[str, list]:
+        if query.corrected:
+            return self.flag_sql(self.expression(query, fuzzy=False))
+        return "1 = 1", []
+
+    def visible_sql(self) -> tuple[str, list]:
+        hidden = hidden_entry_ids()
+        if not hidden:
+            return "1 = 1", []
+        if len(hidden) > MAX_HIDDEN_LISTED:
+            published, params = published_sql()
+            return f"{self.id} IN (SELECT id FROM {self.entry_table} WHERE {published})", params
+        return f"{self.id} NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
+
+    def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
+        """Matching entry ids with `exact` and `in_name`, from the full-text table alone."""
+        exact, exact_params = self.exact_sql(query)
+        in_name, in_name_params = self.flag_sql(self.expression(query, names_only=True))
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            SELECT {self.id} AS id, {exact} AS exact, {in_name} AS in_name
+            FROM {self.table} WHERE {match} AND {visible} {where}
+        """
+        return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
+
+    def matches(
+        self, query: Query, kind: str | None
+    ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
+        """Per kind, (matches, matches as typed); and the best RANK_WINDOW matches of `kind` (or
+        of all kinds) in the cheap order (as typed, name match, kind, newest record), for
+        rank_key to order.
+
+        The window is read tier by tier, each newest first with a LIMIT, which both databases
+        can stop early on, rather than by sorting every match.
+        """
+        exact, exact_params = self.exact_sql(query)
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} / {KIND_SPAN}, COUNT(*), SUM(CASE WHEN {exact} THEN 1 ELSE 0 END)
+            FROM {self.table} WHERE {match} AND {visible}
+            GROUP BY {self.id} / {KIND_SPAN}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*exact_params, *match_params, *visible_params])
+            counts = {
+                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact_count or 0)
+                for code, count, exact_count in cursor.fetchall()
+            }
+        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        window: list[Hit] = []
+        for expr, is_exact, in_name in self.tiers(query):
+            if len(window) >= min(wanted, RANK_WINDOW):
+                break
+            window += [
+                Hit(entry_id, is_exact, in_name)
+                for entry_id in self.newest(expr, kind, RANK_WINDOW - len(window))
+            ]
+        return counts, window
+
+    def tiers(self, query: Query) -> list[tuple[str, bool, bool]]:
+        """(expression, as typed, on a name) for each tier of the cheap order; each expression
+        excludes the tiers before it."""
+        exact = self.expression(query, fuzzy=False)
+        exact_names = self.expression(query, names_only=True, fuzzy=False)
+        tiers = [(exact_names, True, True), (self.but_not(exact, exact_names), True, False)]
+        if query.corrected:
+            fuzzy = self.expression(query)
+            fuzzy_names = self.expression(query, names_only=True)
+            tiers += [
+                (self.but_not(fuzzy_names, exact), False, True),
+                (self.but_not(fuzzy, self.any_of([fuzzy_names, exact])), False, False),
+            ]
+        return tiers
+
+    def newest(self, expr: str, kind: str | None, limit: int) -> list[int]:
+        match, match_params = self.match_sql(expr)
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            SELECT {self.id} FROM {self.table} WHERE {match} AND {visible} {where}
+            ORDER BY {self.id} DESC LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
+        """A page past the ranked window, in the cheap order."""
+        candidates, params = self.candidates_sql(query, kind)
+        sql = f"{candidates} ORDER BY exact DESC, in_name DESC, {self.id} DESC LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
+
+    def suggestion_ids(self, query: Query, kind: str) -> list[int]:
+        """Some entries of a kind whose names match, to pick suggestions from: the newest.
+
+        Cheap on both databases: FTS5 walks its index in id order, and PostgreSQL can walk the
+        primary key backwards and stop early.
+        """
+        match, match_params = self.match_sql(self.expression(query, names_only=True))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} FROM {self.table}
+            WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+            ORDER BY {self.id} DESC LIMIT %s
+        """
+        params = [
+            *match_params,
+            *visible_params,
+            *SearchEntry.id_range(kind),
+            SUGGESTION_CANDIDATES,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def record_match_sql(
+        self, query: Query, kind: str, pk_column: str, names_only: bool, fuzzy: bool
+    ) -> tuple[str, list]:
+        """A condition on a table of records of a kind (its primary key is the SQL pk_column):
+        the record matches. Their visibility is left to the caller's queryset."""
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    """FTS5 over the entries (external content, kept in step by triggers)."""
+
+    table = "portal_search_fts"
+    id = "rowid"
+    position_function = "instr"
+
+    def match_sql(self, expr):
+        return f"{self.table} MATCH %s", [expr]
+
+    def flag_sql(self, expr):
+        return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
+
+    def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
+        # Materialised once from the FTS index, and a list SQLite can start from; a correlated
+        # lookup would run the MATCH once per row.
+        low, high = SearchEntry.id_range(kind)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        sql = f"""{pk_column} IN (
+            SELECT rowid - %s FROM {self.table}
+            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+        )"""
+        return sql, [low, expr, low, high]
+
+    def quote(self, tokens: list[str], prefix: bool = False) -> str:
+        return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+    def term_expr(self, term, names_only, corrected):
+        if term.cjk:
+            options = [self.quote(pairs(term.text), prefix=len(term.text) == 1)]
+        elif corrected and term.corrections:
+            options = [self.quote([word]) for word in term.corrections]
+        else:
+            options = [self.quote([term.text], prefix=True)]
+            if term.pinyin:
+                options.append(self.quote(term.pinyin, prefix=True))
+        expr = self.any_of(options)
+        if names_only:
+            expr = "{names aliases pinyin} : " + expr
+        return expr
+
+    def all_of(self, parts):
+        return "(" + " AND ".join(parts) + ")"
+
+    def any_of(self, parts):
+        return "(" + " OR ".join(parts) + ")"
+
+    def but_not(self, expr, excluded):
+        return f"({expr} NOT {excluded})"
+
+    def similar_terms(self, word, limit=50):
+        trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not trigrams:
+            return []
+        sql = """
+            SELECT portal_searchterm.term
+            FROM portal_searchterm_fts
+            CROSS JOIN portal_searchterm ON portal_searchterm.id = portal_searchterm_fts.rowid
+            WHERE portal_searchterm_fts MATCH %s AND portal_searchterm.length BETWEEN %s AND %s
+            ORDER BY portal_searchterm_fts.rank
+            LIMIT %s
+        """
+        expr = " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expr, len(word) - 2, len(word) + 2, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+class PostgreSQLBackend(Backend):
+    """A narrow table of tsvectors with a GIN index, kept in step by a trigger; pg_trgm over
+    the vocabulary."""
+
+    table = "portal_search_document"
+    id = "id"
+    position_function = "strpos"
+
+    def match_sql(self, expr):
+        return "document @@ to_tsquery('simple', %s)", [expr]
+
+    def flag_sql(self, expr):
+        return self.match_sql(expr)
+
+    def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
+        # Correlated, so that the planner may look up just the records the other filters keep.
+        low, _ = SearchEntry.id_range(kind)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        sql = f"""EXISTS (
+            SELECT 1 FROM {self.table}
+            WHERE {self.table}.id = {pk_column} + %s AND document @@ to_tsquery('simple', %s)
+        )"""
+        return sql, [low, expr]
+
+    def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
+        marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
+        return f"'{token}'" + (f":{marks}" if marks else "")
+
+    def phrase(self, tokens: list[str], prefix: bool, names_only: bool) -> str:
+        parts = [
+            self.lexeme(token, prefix and i == len(tokens) - 1, names_only)
+            for i, token in enumerate(tokens)
+        ]
+        return "(" + " <-> ".join(parts) + ")"
+
+    def term_expr(self, term, names_only, corrected):
+        if term.cjk:
+            options = [self.phrase(pairs(term.text), len(term.text) == 1, names_only)]
+        elif corrected and term.corrections:
+            options = [self.lexeme(word, False, names_only) for word in term.corrections]
+        else:
+            options = [self.lexeme(term.text, True, names_only)]
+            if term.pinyin:
+                options.append(self.phrase(term.pinyin, True, names_only))
+        return self.any_of(options)
+
+    def all_of(self, parts):
+        return "(" + " & ".join(parts) + ")"
+
+    def any_of(self, parts):
+        return "(" + " | ".join(parts) + ")"
+
+    def but_not(self, expr, excluded):
+        return f"({expr} & !{excluded})"
+
+    def similar_terms(self, word, limit=50):
+        sql = """
+            SELECT term FROM portal_searchterm
+            WHERE term %% %s AND length BETWEEN %s AND %s
+            ORDER BY similarity(term, %s) DESC
+            LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [word, len(word) - 2, len(word) + 2, word, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def rank_key(hit: Hit, name_keys: str, published_at, query: Query) -> tuple:
+    """The ranking (see the top of this module) as a sort key."""
+    rank = name_rank(name_keys, query, hit.in_name)
+    return (
+        not hit.exact,
+        -rank,
+        len(name_keys) if rank else 0,
+        -published_at.timestamp(),
+        -hit.entry_id,
+    )
+
+
+def backend() -> Backend:
+    """The backend for the database in use."""
+    if connection.vendor == "postgresql":
+        return PostgreSQLBackend()
+    return SQLiteBackend()

@@ -1,0 +1,227 @@
+"""What each kind of record puts in the search index, and keeping the index in step with saves.
+
+Only published records (including scheduled ones, whose time has not come yet) have an entry;
+the query checks the publication time, so a scheduled record appears at its time with no job.
+The signal handlers below are connected in portal/apps.py: keeping the index in step is all
+they do.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from django.db import connection, transaction
+from django.db.models import Model, Prefetch, QuerySet
+
+from news.models import Release
+from portal.models import SearchEntry, SearchTerm
+from portal.search import text
+from zones.models import Enterprise, Institution, Platform, Status, Zone, ZoneAlias
+
+Kind = SearchEntry.Kind
+
+MODELS: dict[str, type[Model]] = {
+    Kind.ZONE: Zone,
+    Kind.ENTERPRISE: Enterprise,
+    Kind.INSTITUTION: Institution,
+    Kind.PLATFORM: Platform,
+    Kind.RELEASE: Release,
+}
+KIND_OF_MODEL = {model: kind for kind, model in MODELS.items()}
+
+# Words shorter than this are never corrected, so they need not be in the vocabulary.
+MIN_TERM = 4
+MAX_TERM = 60
+
+
+def indexed_queryset(kind: str) -> QuerySet:
+    """The records of a kind that have an entry: published ones, on time or scheduled."""
+    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED, published_at__isnull=False)
+    if kind == Kind.ZONE:
+        queryset = queryset.prefetch_related(
+            Prefetch("aliases", queryset=ZoneAlias.objects.order_by("pk"))
+        )
+    return queryset
+
+
+def entry_for(kind: str, record) -> SearchEntry:
+    """The index entry of one record (not saved). For a zone, its aliases must be prefetched
+    or it runs one query."""
+    aliases: list[str] = []
+    if kind == Kind.ZONE:
+        names = [
+            record.name_en,
+            record.name_zh_hans,
+            record.short_name_en,
+            record.short_name_zh_hans,
+        ]
+        aliases = [alias.name for alias in record.aliases.all()]
+        texts = {
+            "en": [record.summary_en, text.plain_text(record.description_en)],
+            "zh_hans": [record.summary_zh_hans, text.plain_text(record.description_zh_hans)],
+        }
+        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
+    elif kind == Kind.ENTERPRISE:
+        names = [record.name_en, record.name_zh_hans]
+        texts = {
+            "en": [record.summary_en, text.plain_text(record.description_en)],
+            "zh_hans": [record.summary_zh_hans, text.plain_text(record.description_zh_hans)],
+        }
+        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
+    elif kind == Kind.INSTITUTION:
+        names = [
+            record.name_en,
+            record.name_zh_hans,
+            record.short_name_en,
+            record.short_name_zh_hans,
+        ]
+        texts = {
+            "en": [record.summary_en, record.city_en],
+            "zh_hans": [record.summary_zh_hans, record.city_zh_hans],
+        }
+        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
+    elif kind == Kind.PLATFORM:
+        names = [
+            record.name_en,
+            record.name_zh_hans,
+            record.short_name_en,
+            record.short_name_zh_hans,
+        ]
+        texts = {"en": [record.summary_en], "zh_hans": [record.summary_zh_hans]}
+        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
+    else:
+        names = [record.title_en, record.title_zh_hans]
+        texts = {
+            "en": [record.summary_en, text.plain_text(record.body_en)],
+            "zh_hans": [record.summary_zh_hans, text.plain_text(record.body_zh_hans)],
+        }
+        title = {"en": record.title_en, "zh_hans": record.title_zh_hans}
+    text_en = " ".join(v for v in texts["en"] if v)
+    text_zh = " ".join(v for v in texts["zh_hans"] if v)
+    return SearchEntry(
+        id=SearchEntry.id_for(kind, record.pk),
+        kind=kind,
+        object_id=record.pk,
+        slug=record.slug,
+        status=record.status,
+        published_at=record.published_at,
+        title_en=title["en"] or "",
+        title_zh_hans=title["zh_hans"] or "",
+        text_en=text_en,
+        text_zh_hans=text_zh,
+        name_keys=text.name_keys(*names, *aliases),
+        names=text.index_text(*(n or "" for n in names)),
+        aliases=text.index_text(*aliases),
+        pinyin=text.pinyin_text(*(n or "" for n in names), *aliases),
+        body=text.index_text(text_en, text_zh),
+    )
+
+
+def vocabulary(entries: Iterable[SearchEntry]) -> set[str]:
+    """The words (not Chinese) of entries, for spelling correction."""
+    words = set()
+    for entry in entries:
+        for column in (entry.names, entry.aliases, entry.body):
+            words.update(
+                word
+                for word in column.split()
+                if MIN_TERM <= len(word) <= MAX_TERM and word.isascii() and word.isalpha()
+            )
+    return words
+
+
+def add_terms(words: set[str]) -> None:
+    if words:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=word, length=len(word)) for word in sorted(words)],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+
+
+def update(record) -> None:
+    """Bring one record's entry up to date: written when published, removed otherwise."""
+    kind = KIND_OF_MODEL[type(record)]
+    if record.status != Status.PUBLISHED or record.published_at is None:
+        remove(kind, record.pk)
+        return
+    if kind == Kind.ZONE:
+        # The aliases may have changed since the record was loaded.
+        record = indexed_queryset(kind).get(pk=record.pk)
+    entry = entry_for(kind, record)
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=kind, object_id=record.pk).delete()
+        entry.save()
+        add_terms(vocabulary([entry]))
+
+
+def remove(kind: str, object_id: int) -> None:
+    SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def batches(queryset: QuerySet, size: int) -> Iterator[list]:
+    """Records in batches by primary key, so a big table is never held in memory."""
+    last = 0
+    queryset = queryset.order_by("pk")
+    while True:
+        batch = list(queryset.filter(pk__gt=last)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def add(kind: str, queryset: QuerySet, batch_size: int = 2000, progress=None) -> int:
+    """Write entries for records of a kind that have none yet (bulk-created ones, say); only
+    the published ones are indexed. Returns how many were written; `progress(n)` is called
+    after each batch with the number of records it held."""
+    written = 0
+    published = indexed_queryset(kind).filter(pk__in=queryset.values("pk"))
+    for batch in batches(published, batch_size):
+        entries = [entry_for(kind, record) for record in batch]
+        with transaction.atomic():
+            SearchEntry.objects.bulk_create(entries, batch_size=500)
+            add_terms(vocabulary(entries))
+        written += len(entries)
+        if progress:
+            progress(len(entries))
+    return written
+
+
+def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
+    """Rewrite the entries of the given kinds (all by default); returns how many were written."""
+    kinds = list(kinds or MODELS)
+    SearchEntry.objects.filter(kind__in=kinds).delete()
+    if set(kinds) == set(MODELS):
+        SearchTerm.objects.all().delete()
+    written = sum(
+        add(kind, MODELS[kind].objects.all(), batch_size=batch_size, progress=progress)
+        for kind in kinds
+    )
+    # Fresh statistics for the query planner, now that the tables have been rewritten.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return written
+
+
+def count_indexable(kinds: Iterable[str] | None = None) -> int:
+    return sum(indexed_queryset(kind).count() for kind in kinds or MODELS)
+
+
+# Signal handlers, connected in portal/apps.py.
+
+
+def record_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: the rebuild command indexes fixtures afterwards
+        return
+    update(instance)
+
+
+def record_deleted(sender, instance, **kwargs) -> None:
+    remove(KIND_OF_MODEL[sender], instance.pk)
+
+
+def alias_changed(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    zone = Zone.objects.filter(pk=instance.zone_id).first()
+    if zone is not None:
+        update(zone)

@@ -1,0 +1,226 @@
+"""Turning names and queries into the tokens both index backends store.
+
+Chinese is written without spaces, and a full-text tokenizer keeps a run of Chinese characters as
+one token (so 沈阳 would never be found inside 沈阳经济技术开发区). Every run of Chinese characters
+is therefore cut into overlapping character pairs, 沈阳 阳经 经济 …, with the run's last character
+added on its own so a one-character query still finds something. A query is cut the same way and
+matched as a phrase of consecutive pairs.
+
+Pinyin is stored as syllables in name order ("shen yang jing ji …"); a query word that spells
+pinyin ("shenyang", "dalianpuwan") is cut into syllables and matched as a phrase.
+"""
+
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
+
+# A visitor's query is cut down to this before anything else looks at it.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 8
+# Words this long or longer may be corrected when nothing in the index spells them.
+MIN_CORRECTABLE = 5
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN_RE = re.compile(rf"[{CJK}]+|[a-z0-9]+")
+CJK_RE = re.compile(rf"[{CJK}]")
+TAG_RE = re.compile(r"<[^>]*>")
+TONE_DIGITS_RE = re.compile(r"(?<=[a-z])[1-5]")
+
+
+def normalise(value: str) -> str:
+    """Lower case, full-width forms folded, accents (pinyin tone marks) removed, NULs dropped."""
+    value = unicodedata.normalize("NFKD", value.replace("\x00", " "))
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", value).lower()
+
+
+def plain_text(value: str) -> str:
+    """Rich text without its tags and entities, for indexing and snippets."""
+    return " ".join(html.unescape(TAG_RE.sub(" ", value or "")).split())
+
+
+def is_cjk(token: str) -> bool:
+    return bool(CJK_RE.match(token))
+
+
+def tokens(value: str) -> list[str]:
+    """The words and Chinese runs of a text, normalised; everything else is a separator."""
+    return TOKEN_RE.findall(normalise(value))
+
+
+def pairs(run: str) -> list[str]:
+    """A run of Chinese characters as overlapping pairs: 沈阳经 -> 沈阳 阳经."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(*values: str) -> str:
+    """Text as the index stores it: words as they are, Chinese runs as pairs plus the last
+    character. Values are kept apart by a newline, which the tokenizers treat as a space."""
+    lines = []
+    for value in values:
+        words = []
+        for token in tokens(value or ""):
+            if is_cjk(token):
+                words.extend(pairs(token))
+                if len(token) > 1:
+                    words.append(token[-1])
+            else:
+                words.append(token)
+        if words:
+            lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def pinyin_text(*values: str) -> str:
+    """The pinyin syllables of the Chinese in each value, one value per line."""
+    lines = []
+    for value in values:
+        runs = [token for token in tokens(value or "") if is_cjk(token)]
+        if runs:
+            lines.append(" ".join(" ".join(lazy_pinyin(run)) for run in runs))
+    return "\n".join(lines)
+
+
+def name_keys(*names: str) -> str:
+    """Names as keys: "\\nshenyang economic and …\\n沈阳经济技术开发区\\nshenyangjingji…\\n"."""
+    keys = []
+    for name in names:
+        found = tokens(name or "")
+        if found:
+            keys.append(" ".join(found))
+            runs = [token for token in found if is_cjk(token)]
+            if runs:
+                keys.append("".join("".join(lazy_pinyin(run)) for run in runs))
+    return "\n" + "\n".join(keys) + "\n" if keys else ""
+
+
+@functools.cache
+def syllables() -> frozenset[str]:
+    """Every pinyin syllable without tone, from pypinyin's own dictionary (built once)."""
+    found = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(to_normal(reading).replace("ü", "v"))
+    return frozenset(s for s in found if s.isascii() and s.isalpha())
+
+
+@functools.cache
+def syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
+
+
+def split_pinyin(word: str, allow_partial_end: bool = True) -> list[str] | None:
+    """A word cut into as few pinyin syllables as possible, or None when it isn't pinyin.
+
+    "shenyang" -> ["shen", "yang"]; with allow_partial_end, the last piece may be the start of
+    a syllable ("shenya" -> ["shen", "ya"]), for search as you type. Tone digits are ignored.
+    """
+    word = TONE_DIGITS_RE.sub("", word)
+    if not word.isascii() or not word.isalpha() or len(word) > 40:
+        return None
+    known, starts = syllables(), syllable_prefixes()
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for begin in range(max(0, end - 6), end):
+            previous = best[begin]
+            piece = word[begin:end]
+            if previous is None:
+                continue
+            if piece in known or (allow_partial_end and end == n and piece in starts):
+                candidate = [*previous, piece]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[n]
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts one), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def allowed_distance(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+@dataclass
+class Term:
+    """One token of a query and the ways it may match."""
+
+    text: str
+    cjk: bool
+    pinyin: list[str] | None = None
+    corrections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    """A visitor's query, parsed. Only these tokens, never the raw text, reach the database."""
+
+    raw: str
+    terms: list[Term]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def corrected(self) -> bool:
+        return any(term.corrections for term in self.terms)
+
+    def corrected_text(self) -> str:
+        """The query with each corrected word replaced by its best correction."""
+        return " ".join(
+            term.corrections[0] if term.corrections else term.text for term in self.terms
+        )
+
+    def key(self, corrected: bool = False) -> str:
+        """The query as a name key prefix (see name_keys)."""
+        return "\n" + (self.corrected_text() if corrected else " ".join(t.text for t in self.terms))
+
+    def words(self) -> list[str]:
+        """The strings a snippet highlights: the terms and their corrections."""
+        found = []
+        for term in self.terms:
+            found.append(term.text)
+            found.extend(term.corrections)
+        return found
+
+
+def parse(raw: str) -> Query:
+    raw = (raw or "")[: MAX_QUERY_CHARS * 4]
+    found = tokens(raw[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+    terms = []
+    for token in found:
+        if is_cjk(token):
+            terms.append(Term(token, cjk=True))
+        else:
+            # One short syllable ("co", "an") would match too much pinyin to be worth it.
+            pinyin = split_pinyin(token, allow_partial_end=False)
+            if pinyin and len(pinyin) == 1 and (len(token) < 4 or token not in syllables()):
+                pinyin = None
+            terms.append(Term(token, cjk=False, pinyin=pinyin))
+    return Query(raw=raw, terms=terms)

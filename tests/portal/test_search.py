@@ -1,0 +1,370 @@
+"""What a visitor finds with the search box: each kind of query, ranking, and bad input."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.search import search, suggest
+from tests.factories import (
+    EnterpriseFactory,
+    InstitutionFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
+from zones.models import Enterprise, Institution, Zone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def titles(q: str, kind: str | None = None) -> list[str]:
+    return [result.title for result in search(q, kind)[0:20]]
+
+
+def first(q: str):
+    results = search(q)[0:1]
+    assert results, f"nothing found for {q!r}"
+    return results[0]
+
+
+@pytest.fixture
+def zones(demo):
+    return {zone.slug: zone for zone in Zone.objects.all()}
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("沈阳", "shenyang-etdz"),
+        ("大连", "dalian-puwan"),
+        ("盘锦", "panjin-liaobin"),
+        ("普湾", "dalian-puwan"),
+        ("沈阳经开区", "shenyang-etdz"),
+        ("辽滨经开区", "panjin-liaobin"),
+    ],
+)
+def test_chinese_without_spaces_finds_the_zone(zones, q, slug):
+    found = [result.entry.slug for result in search(q, "zone")[0:10]]
+    assert found[0] == slug
+
+
+def test_two_chinese_characters_also_find_the_institutions_in_that_city(demo):
+    found = titles("大连", "institution")
+    assert "Dalian University of Technology" in found
+    assert (
+        "Dalian Institute of Chemical Physics, Chinese Academy of Sciences" in found
+        or len(found) == Institution.objects.filter(name_zh_hans__contains="大连").count()
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("shenyang", "shenyang-etdz"),
+        ("panjin", "panjin-liaobin"),
+        ("dalian puwan", "dalian-puwan"),
+        ("liaobin", "panjin-liaobin"),
+    ],
+)
+def test_pinyin_finds_the_zone(zones, q, slug):
+    assert first(q).entry.slug == slug
+
+
+@pytest.mark.parametrize("q", ["hengtai", "heng tai", "HengTai", "héngtài", "heng2tai4"])
+def test_pinyin_with_or_without_spaces_and_tones_finds_a_chinese_only_name(db, q):
+    EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
+    assert titles(q) == ["恒泰装备制造有限公司"]
+
+
+def test_pinyin_match_is_named(db):
+    EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
+    assert first("hengtai").matched_on == "pinyin"
+
+
+@pytest.mark.parametrize("q", ["equip", "EQUIPMENT", "Equipment Manufacturing"])
+def test_english_any_case_with_prefix_matching(demo, q):
+    assert any("Equipment Manufacturing" in title for title in titles(q))
+
+
+@pytest.mark.parametrize(
+    ("q", "title"),
+    [
+        ("Shenyag", "Shenyang Economic and Technological Development Zone"),
+        ("Allychen", "Allychem Co., Ltd."),
+        ("allychem", "Allychem Co., Ltd."),
+        ("Tianjn University", "Tianjin University"),
+    ],
+)
+def test_misspelt_names_find_the_intended_record(demo, q, title):
+    assert first(q).title == title
+
+
+def test_a_misspelling_offers_the_corrected_query(demo):
+    results = search("Tianjn University")
+    assert results.did_you_mean() == "tianjin university"
+    assert first("Tianjn University").matched_on == "corrected spelling"
+
+
+def test_a_correct_spelling_offers_no_correction(demo):
+    assert search("Tianjin University").did_you_mean() == ""
+
+
+def test_former_names_find_the_zone(demo):
+    result = first("辽宁建平经济开发区")
+    assert result.entry.slug == "chaoyang-jianping"
+    assert result.matched_on == "former or other name"
+
+
+def test_a_new_alias_finds_the_zone(db):
+    zone = ZoneFactory(name_en="Hunnan Zone")
+    zone.aliases.create(name="Shenyang High-tech Zone", kind="former")
+    assert titles("high-tech") == ["Hunnan Zone"]
+
+
+# Ranking
+
+
+def test_an_exact_match_ranks_above_a_corrected_one(db):
+    EnterpriseFactory(name_en="Shenyang Precision Tools")
+    EnterpriseFactory(name_en="Shenyag Trading")
+    assert titles("shenyag") == ["Shenyag Trading", "Shenyang Precision Tools"]
+
+
+def test_a_name_match_ranks_above_a_text_match(db):
+    EnterpriseFactory(name_en="Northern Trading", summary_en="Sells boilers to Liaoning.")
+    EnterpriseFactory(name_en="Liaoning Boilers")
+    assert titles("boilers") == ["Liaoning Boilers", "Northern Trading"]
+
+
+def test_a_name_that_starts_with_the_query_ranks_above_one_that_contains_it(db):
+    InstitutionFactory(name_en="Northeastern Tianjin Institute")
+    InstitutionFactory(name_en="Tianjin University")
+    assert titles("tianjin")[0] == "Tianjin University"
+
+
+def test_newer_releases_rank_above_older_ones_at_equal_relevance(db):
+    now = timezone.now()
+    for days, slug in ((30, "older"), (1, "newer"), (10, "middle")):
+        ReleaseFactory(
+            title_en="Port logistics report",
+            slug=slug,
+            published_at=now - datetime.timedelta(days=days),
+        )
+    assert [r.entry.slug for r in search("logistics")[0:3]] == ["newer", "middle", "older"]
+
+
+# The page
+
+
+def test_search_page_counts_results_per_type_and_filters_by_type(client, demo):
+    response = client.get(reverse("search"), {"q": "大连"})
+    assert response.status_code == 200
+    counts = {kind: count for kind, _, count in response.context["results"].count_by_kind()}
+    assert counts["zone"] == 1
+    assert counts["institution"] == 2
+    response = client.get(reverse("search"), {"q": "大连", "type": "institution"})
+    assert [r.kind for r in response.context["page_obj"]] == ["institution", "institution"]
+
+
+def test_search_page_paginates(client, db):
+    for n in range(25):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    response = client.get(reverse("search"), {"q": "harbour", "page": 2})
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["page_obj"].object_list) == 5
+
+
+def test_snippets_are_escaped_except_the_highlight(client, db):
+    EnterpriseFactory(name_en="Bolt Works", summary_en="<script>alert(1)</script> bolts & nuts")
+    response = client.get(reverse("search"), {"q": "bolts"})
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>bolts</mark> &amp; nuts" in content
+
+
+def test_search_page_offers_did_you_mean_with_a_link(client, demo):
+    response = client.get(reverse("search"), {"q": "Tianjn University"})
+    content = response.content.decode()
+    assert (
+        'Did you mean <a href="?q=tianjin+university&amp;type=">tianjin university</a>?' in content
+    )
+
+
+def test_results_link_to_the_page_in_the_current_language(client, demo):
+    response = client.get("/zh-hans/search/", {"q": "盘锦"})
+    result = response.context["page_obj"][0]
+    assert result.url == "/zh-hans/zones/panjin-liaobin/"
+    assert result.title == "盘锦辽滨沿海经济技术开发区"
+
+
+def test_suggestions_are_json_grouped_by_type(client, demo):
+    response = client.get(reverse("search_suggestions"), {"q": "dalian"})
+    data = response.json()
+    groups = {group["type"]: group for group in data["groups"]}
+    assert groups["zone"]["items"][0]["title"] == "Dalian Puwan Economic Zone"
+    assert {item["title"] for item in groups["institution"]["items"]} >= {
+        "Dalian University of Technology"
+    }
+
+
+def test_suggestions_complete_a_partly_typed_word(demo):
+    groups = {kind: results for kind, _, results in suggest("shenya")}
+    assert groups["zone"][0].title == "Shenyang Economic and Technological Development Zone"
+
+
+def test_suggestions_correct_spelling_when_nothing_matches(demo):
+    groups = {kind: results for kind, _, results in suggest("allychen")}
+    assert groups["enterprise"][0].title == "Allychem Co., Ltd."
+
+
+def test_header_has_a_search_box_that_works_without_javascript(client, demo):
+    content = client.get("/en/").content.decode()
+    assert 'action="/en/search/"' in content
+    assert 'name="q"' in content
+
+
+# Visibility
+
+
+def test_unpublished_and_scheduled_records_are_not_found(db):
+    EnterpriseFactory(name_en="Draft Widgets", status="draft")
+    EnterpriseFactory(
+        name_en="Scheduled Widgets", published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    EnterpriseFactory(name_en="Public Widgets")
+    assert titles("widgets") == ["Public Widgets"]
+
+
+def test_a_scheduled_record_appears_at_its_time_without_reindexing(db, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    EnterpriseFactory(
+        name_en="Scheduled Widgets", published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert titles("widgets") == []
+    time_machine.shift(datetime.timedelta(hours=2))
+    assert titles("widgets") == ["Scheduled Widgets"]
+
+
+# Bad queries
+
+BAD_QUERIES = [
+    "",
+    "   ",
+    "!!!",
+    "。，、",
+    '"',
+    '"unbalanced',
+    "*",
+    "equip*",
+    "NEAR(a b)",
+    "NEAR(",
+    "-shenyang",
+    "^shenyang",
+    "names: shenyang",
+    "{names}: x",
+    "a OR b AND NOT c",
+    "'; DROP TABLE zones_zone; --",
+    "1' OR '1'='1",
+    "x" * 10_000,
+    "沈" * 10_000,
+    "shen\x00yang",
+    "\x00",
+    "\ufffd",
+    "%ff%fe",
+    "\\",
+    "():&|!<->",
+    "'a':*",
+]
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES)
+def test_bad_queries_give_a_normal_page(client, demo, q):
+    response = client.get(reverse("search"), {"q": q, "page": "x"})
+    assert response.status_code == 200
+    response = client.get(reverse("search_suggestions"), {"q": q})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES)
+def test_bad_queries_never_raise_in_the_directory_filter(demo, q):
+    from portal.search import filter_queryset
+
+    list(filter_queryset(Enterprise.objects.published(), q))
+
+
+def test_broken_utf8_in_the_query_string_gives_a_normal_page(client, demo):
+    response = client.get("/en/search/?q=%ff%fe%c3%28&type=%00&page=%ff")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("q", "title"),
+    [
+        ("沈阳", "Shenyang Economic and Technological Development Zone"),
+        ("盘锦", "Liaobin Coastal Economic and Technological Development Zone of Panjin"),
+        ("panjin", "Liaobin Coastal Economic and Technological Development Zone of Panjin"),
+        ("Shenyag", "Shenyang Economic and Technological Development Zone"),
+        ("allychem", "Allychem Co., Ltd."),
+    ],
+)
+def test_the_demo_queries_put_the_right_record_first(client, demo, q, title):
+    response = client.get(reverse("search"), {"q": q})
+    assert response.context["page_obj"][0].title == title
+
+
+def test_suggestions_follow_pinyin_as_it_is_typed(db):
+    EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
+    groups = {kind: results for kind, _, results in suggest("hengta")}
+    assert [result.title for result in groups["enterprise"]] == ["恒泰装备制造有限公司"]
+
+
+def test_search_page_runs_the_same_number_of_queries_for_2_or_30_results(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("search"), {"q": "harbour"}).status_code == 200
+        return len(captured)
+
+    for n in range(2):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    few = queries()
+    for n in range(2, 30):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    assert queries() == few
+
+
+def test_pages_past_the_ranked_window_continue_without_repeats(client, db, monkeypatch):
+    import portal.search
+    import portal.search.backends
+
+    monkeypatch.setattr(portal.search, "RANK_WINDOW", 20)
+    monkeypatch.setattr(portal.search.backends, "RANK_WINDOW", 20)
+    for n in range(45):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(reverse("search"), {"q": "harbour", "page": page})
+        seen += [result.entry.pk for result in response.context["page_obj"]]
+    assert len(seen) == len(set(seen)) == 45
+
+
+def test_many_scheduled_records_are_still_hidden(db, monkeypatch):
+    import portal.search.backends
+
+    monkeypatch.setattr(portal.search.backends, "MAX_HIDDEN_LISTED", 1)
+    for n in range(3):
+        EnterpriseFactory(
+            name_en=f"Scheduled Widgets {n}",
+            published_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    EnterpriseFactory(name_en="Public Widgets")
+    assert titles("widgets") == ["Public Widgets"]

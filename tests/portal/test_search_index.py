@@ -1,0 +1,112 @@
+"""The search index follows the content: creating, editing, publishing, unpublishing, deleting."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import SearchEntry
+from portal.search import search
+from tests.factories import (
+    EnterpriseFactory,
+    InstitutionFactory,
+    PlatformFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(q: str) -> list[str]:
+    return [result.title for result in search(q)[0:20]]
+
+
+@pytest.mark.parametrize(
+    "factory", [ZoneFactory, EnterpriseFactory, InstitutionFactory, PlatformFactory]
+)
+def test_a_new_record_is_found_by_the_next_search(factory):
+    factory(name_en="Quartzite Works")
+    assert titles("quartzite") == ["Quartzite Works"]
+
+
+def test_a_new_release_is_found_by_its_title_and_body():
+    ReleaseFactory(title_en="Harbour report", body_en="<p>Cranes and <b>quartzite</b></p>")
+    assert titles("harbour") == ["Harbour report"]
+    assert titles("quartzite") == ["Harbour report"]
+
+
+def test_an_edit_is_reflected_in_the_next_search():
+    enterprise = EnterpriseFactory(name_en="Quartzite Works")
+    enterprise.name_en = "Basalt Works"
+    enterprise.name_zh_hans = "玄武岩公司"
+    enterprise.save()
+    assert titles("quartzite") == []
+    assert titles("basalt") == ["Basalt Works"]
+    assert titles("玄武") == ["Basalt Works"]
+
+
+def test_publishing_a_draft_makes_it_findable():
+    enterprise = EnterpriseFactory(name_en="Quartzite Works", status=Status.DRAFT)
+    assert titles("quartzite") == []
+    enterprise.status = Status.PUBLISHED
+    enterprise.save()
+    assert titles("quartzite") == ["Quartzite Works"]
+
+
+def test_unpublishing_removes_it_from_the_index():
+    enterprise = EnterpriseFactory(name_en="Quartzite Works")
+    enterprise.status = Status.ARCHIVED
+    enterprise.save()
+    assert titles("quartzite") == []
+    assert not SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").exists()
+
+
+def test_a_deleted_record_is_gone_from_the_index():
+    enterprise = EnterpriseFactory(name_en="Quartzite Works")
+    enterprise.delete()
+    assert titles("quartzite") == []
+    assert not SearchEntry.objects.filter(kind="enterprise").exists()
+
+
+def test_a_zone_alias_added_or_removed_is_reflected():
+    zone = ZoneFactory(name_en="Hunnan Zone")
+    alias = zone.aliases.create(name="浑南新区", kind="former")
+    assert titles("浑南") == ["Hunnan Zone"]
+    alias.delete()
+    assert titles("浑南") == []
+
+
+def test_a_deleted_zone_takes_its_aliases_out_of_the_index():
+    zone = ZoneFactory(name_en="Hunnan Zone")
+    zone.aliases.create(name="浑南新区", kind="former")
+    zone.delete()
+    assert titles("浑南") == []
+    assert not SearchEntry.objects.filter(kind="zone").exists()
+
+
+def test_only_published_content_is_indexed():
+    EnterpriseFactory(status=Status.DRAFT)
+    EnterpriseFactory(status=Status.REVIEW)
+    published = EnterpriseFactory()
+    indexed = SearchEntry.objects.filter(kind="enterprise").values_list("object_id", flat=True)
+    assert list(indexed) == [published.pk]
+
+
+def test_rebuild_indexes_everything_published_again(demo):
+    before = sorted(SearchEntry.objects.values_list("kind", "object_id", "names", "pinyin"))
+    SearchEntry.objects.all().delete()
+    assert titles("沈阳") == []
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    after = sorted(SearchEntry.objects.values_list("kind", "object_id", "names", "pinyin"))
+    assert after == before
+    assert titles("沈阳")[0] == "Shenyang Economic and Technological Development Zone"
+
+
+def test_rebuild_in_small_batches_indexes_every_record():
+    for n in range(7):
+        EnterpriseFactory(name_en=f"Quartzite Works {n}")
+    SearchEntry.objects.all().delete()
+    call_command("rebuild_search_index", "--no-progress", "--batch-size", "3", stdout=io.StringIO())
+    assert len(titles("quartzite")) == 7

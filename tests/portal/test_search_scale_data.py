@@ -1,0 +1,41 @@
+"""Synthetic scale data: marked, searchable, never mixed with the real content, removable."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from news.models import Release
+from portal.models import SearchEntry
+from portal.search import search
+from zones.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(*args: str) -> None:
+    call_command("generate_scale_data", *args, verbosity=0, stdout=io.StringIO())
+
+
+def test_generated_records_are_marked_synthetic_and_indexed(demo):
+    real = Enterprise.objects.count()
+    generate("--enterprises", "30", "--releases", "5")
+    assert Enterprise.objects.filter(is_synthetic=True).count() == 30
+    assert Release.objects.filter(is_synthetic=True).count() == 5
+    assert (
+        not Enterprise.objects.filter(is_synthetic=True)
+        .exclude(slug__startswith="synthetic-")
+        .exists()
+    )
+    assert SearchEntry.objects.filter(kind="enterprise").count() == real + 30
+    assert search("有限公司").count() >= 30
+
+
+def test_remove_deletes_only_the_synthetic_rows(demo):
+    real = set(Enterprise.objects.values_list("pk", flat=True))
+    generate("--enterprises", "30", "--releases", "5")
+    generate("--remove")
+    assert set(Enterprise.objects.values_list("pk", flat=True)) == real
+    assert Release.objects.count() == 1
+    assert SearchEntry.objects.filter(kind="enterprise").count() == len(real)
+    assert search("allychem")[0:1][0].title == "Allychem Co., Ltd."
