@@ -3,9 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from portal import attachments, views
+
+admin.site.site_header = admin.site.site_title = _("Liaoning development zones")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
