@@ -35,6 +35,7 @@ class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
                     "indicators",
                     queryset=Indicator.objects.select_related("zone", "park", "metric"),
                 ),
+                "attachments",
             )
         )
 
