@@ -17,7 +17,7 @@ def home(request):
     context = {
         "releases": Release.objects.published().select_related("series")[:5],
         "zones": Zone.objects.published(),
-        "figures": Indicator.objects.filter(release__in=Release.objects.published())
+        "figures": Indicator.objects.published()
         .select_related("zone", "metric", "release")
         .order_by("-release__published_at", "zone__name", "metric__name")[:8],
         "events": Event.objects.upcoming().select_related("zone")[:5],
@@ -59,6 +59,5 @@ def search_suggestions(request):
             for kind, label, items in groups
         ],
     }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "max-age=60"
-    return response
+    # Not cached: an unpublished record must drop out of the suggestions at once.
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
