@@ -351,14 +351,15 @@ class PostgreSQLBackend(Backend):
         return self.match_sql(expr)
 
     def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
-        # Correlated, so that the planner may look up just the records the other filters keep.
-        low, _ = SearchEntry.id_range(kind)
+        # Uncorrelated, so that the planner may start from the matches (one GIN scan) and join
+        # the records to them, or hash them once for the other filters' rows.
+        low, high = SearchEntry.id_range(kind)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
-        sql = f"""EXISTS (
-            SELECT 1 FROM {self.table}
-            WHERE {self.table}.id = {pk_column} + %s AND document @@ to_tsquery('simple', %s)
+        sql = f"""{pk_column} IN (
+            SELECT id - %s FROM {self.table}
+            WHERE document @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s
         )"""
-        return sql, [low, expr]
+        return sql, [low, expr, low, high]
 
     def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
         marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
