@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import Expression
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SearchEntry
 from portal.search import text
-from portal.search.backends import RANK_WINDOW, Hit, backend, name_rank, rank_key
+from portal.search.backends import COUNT_CAP, RANK_WINDOW, Hit, backend, name_rank, rank_key
 from portal.search.index import KIND_OF_MODEL
 
 Kind = SearchEntry.Kind
@@ -69,6 +70,13 @@ def prepare(raw: str, correct: bool = True) -> text.Query:
                 scored.append((distance, position, candidate))
         term.corrections = [candidate for _, _, candidate in sorted(scored)[:3]]
     return query
+
+
+def shown_count(count: int, capped: bool) -> str:
+    """A count for the page: "1,000+" for a count that stopped at the cap."""
+    if capped:
+        return _("%(count)s+") % {"count": number_format(count, force_grouping=True)}
+    return number_format(count, force_grouping=True)
 
 
 @dataclass
@@ -202,21 +210,53 @@ class SearchResults:
             self._ranked = hits
         return self._ranked
 
+    def kind_count(self, kind: str) -> int:
+        """Matches of a kind, at most COUNT_CAP (see `capped`)."""
+        return min(self.counts.get(kind, (0, 0))[0], COUNT_CAP)
+
+    def kind_capped(self, kind: str) -> bool:
+        return self.counts.get(kind, (0, 0))[0] > COUNT_CAP
+
     def count_by_kind(self) -> list[tuple[str, str, int]]:
-        """(kind, label, count) for every kind, in a fixed order."""
-        return [(kind, label, self.counts.get(kind, (0, 0))[0]) for kind, label in Kind.choices]
+        """(kind, label, count) for every kind, in a fixed order; counts stop at the cap."""
+        return [(kind, label, self.kind_count(kind)) for kind, label in Kind.choices]
+
+    def shown_by_kind(self) -> list[tuple[str, str, int, str]]:
+        """count_by_kind with each count as the page shows it ("1,000+" over the cap)."""
+        return [
+            (kind, label, count, shown_count(count, self.kind_capped(kind)))
+            for kind, label, count in self.count_by_kind()
+        ]
 
     def count(self) -> int:
         if self.kind:
-            return self.counts.get(self.kind, (0, 0))[0]
-        return sum(count for count, _ in self.counts.values())
+            return self.kind_count(self.kind)
+        return self.total()
 
     def total(self) -> int:
-        """Matches of every kind, whichever kind is shown."""
-        return sum(count for count, _ in self.counts.values())
+        """Matches of every kind, whichever kind is shown (each kind counted up to the cap)."""
+        return sum(self.kind_count(kind) for kind in self.counts)
+
+    def capped(self) -> bool:
+        """Whether count() is a lower bound: some kind it covers has more than the cap."""
+        kinds = [self.kind] if self.kind else list(self.counts)
+        return any(self.kind_capped(kind) for kind in kinds)
+
+    def total_capped(self) -> bool:
+        return any(self.kind_capped(kind) for kind in self.counts)
+
+    def shown_count(self) -> str:
+        return shown_count(self.count(), self.capped())
+
+    def shown_total(self) -> str:
+        return shown_count(self.total(), self.total_capped())
 
     def exact_count(self) -> int:
-        return sum(exact for _, exact in self.counts.values())
+        # Counted among the first matches of each kind only; the window reads matches as typed
+        # first, so it holds one whenever there is one.
+        return sum(exact for _, exact in self.counts.values()) + sum(
+            hit.exact for hit in self._window
+        )
 
     def did_you_mean(self) -> str:
         """The corrected query, when the query as typed finds nothing."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import KIND_SPAN, SearchEntry
+from portal.models import SearchEntry
 from portal.search.text import Query, Term, pairs
 from zones.models import published_q
 
@@ -27,6 +27,8 @@ NAME_WEIGHTS = "ABC"  # names, other names, pinyin (body is D)
 # Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
 # keep the cheaper order: as typed, name match, kind, newest record.
 RANK_WINDOW = 500
+# Matches are counted up to this many per kind; more show as "1,000+".
+COUNT_CAP = 1000
 # Suggestions are picked from this many name matches per kind.
 SUGGESTION_CANDIDATES = 40
 # With more scheduled entries than this, visibility is checked by joining the entries.
@@ -161,16 +163,31 @@ class Backend:
         exact, exact_params = self.exact_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT {self.id} / {KIND_SPAN}, COUNT(*), SUM(CASE WHEN {exact} THEN 1 ELSE 0 END)
-            FROM {self.table} WHERE {match} AND {visible}
-            GROUP BY {self.id} / {KIND_SPAN}
-        """
+        # Each kind is counted up to COUNT_CAP + 1 matches, so a broad query stops early instead
+        # of reading every match; above the cap the page says "1,000+".
+        parts, params = [], []
+        for kind_value in SearchEntry.Kind.values:
+            parts.append(f"""
+                SELECT %s, COUNT(*), SUM(CASE WHEN exact THEN 1 ELSE 0 END) FROM (
+                    SELECT {exact} AS exact FROM {self.table}
+                    WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+                    LIMIT %s
+                ) AS capped
+            """)
+            params += [
+                kind_value,
+                *exact_params,
+                *match_params,
+                *visible_params,
+                *SearchEntry.id_range(kind_value),
+                COUNT_CAP + 1,
+            ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*exact_params, *match_params, *visible_params])
+            cursor.execute(" UNION ALL ".join(parts), params)
             counts = {
-                SearchEntry.kind_of_id(code * KIND_SPAN): (count, exact_count or 0)
-                for code, count, exact_count in cursor.fetchall()
+                kind_value: (count, exact_count or 0)
+                for kind_value, count, exact_count in cursor.fetchall()
+                if count
             }
         wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
         window: list[Hit] = []
@@ -334,14 +351,15 @@ class PostgreSQLBackend(Backend):
         return self.match_sql(expr)
 
     def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
-        # Correlated, so that the planner may look up just the records the other filters keep.
-        low, _ = SearchEntry.id_range(kind)
+        # Uncorrelated, so that the planner may start from the matches (one GIN scan) and join
+        # the records to them, or hash them once for the other filters' rows.
+        low, high = SearchEntry.id_range(kind)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
-        sql = f"""EXISTS (
-            SELECT 1 FROM {self.table}
-            WHERE {self.table}.id = {pk_column} + %s AND document @@ to_tsquery('simple', %s)
+        sql = f"""{pk_column} IN (
+            SELECT id - %s FROM {self.table}
+            WHERE document @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s
         )"""
-        return sql, [low, expr]
+        return sql, [low, expr, low, high]
 
     def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
         marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
