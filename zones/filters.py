@@ -307,28 +307,59 @@ class EnterpriseFilter(django_filters.FilterSet):
             facets.append(facet)
         return facets
 
+    def _with_selected(self, name: str, counted, choices, key) -> list[tuple[str, object, int]]:
+        """`counted` (choices annotated with `n`), then the selected `choices` it lacks, at 0."""
+        rows = [(key(row), row, row.n) for row in counted]
+        missing = self.selected(name) - {value for value, _, _ in rows}
+        if missing:
+            rows += [(key(row), row, 0) for row in choices if key(row) in missing]
+        return rows
+
     def _facet_counts(self, name: str, others: QuerySet) -> list[tuple[str, object, int]]:
-        within = Q(enterprises__in=others)
+        """(value, label, count) for the choices `others` has, and for the selected ones.
+
+        The choices are joined to the enterprises the other filters keep, so a query reads only
+        those, not the whole table. A selected choice that none of them has costs one more query,
+        and only then, so that its chip can still be removed.
+        """
         if name == "zone":
-            rows = published_zones().annotate(n=Count("enterprises", filter=within))
-            return [(zone.slug, zone, zone.n) for zone in rows.order_by(translated("name"))]
-        if name == "park":
-            rows = (
-                Park.objects.filter(zone__in=published_zones())
-                .select_related("zone")
-                .annotate(n=Count("enterprises", filter=within))
-                .order_by("zone__slug", "position", "slug")
+            counted = published_zones().filter(enterprises__in=others)
+            return self._with_selected(
+                name,
+                counted.annotate(n=Count("enterprises")).order_by(translated("name")),
+                published_zones(),
+                key=lambda zone: zone.slug,
             )
-            return [(f"{park.zone.slug}.{park.slug}", park, park.n) for park in rows]
+        if name == "park":
+            parks = Park.objects.filter(zone__in=published_zones()).select_related("zone")
+            return self._with_selected(
+                name,
+                parks.filter(enterprises__in=others)
+                .annotate(n=Count("enterprises"))
+                .order_by("zone__slug", "position", "slug"),
+                parks.order_by("zone__slug", "position", "slug"),
+                key=lambda park: f"{park.zone.slug}.{park.slug}",
+            )
         if name in ("sector", "qualification"):
             model = Sector if name == "sector" else Qualification
-            rows = model.objects.annotate(n=Count("enterprises", filter=within, distinct=True))
-            return [(row.slug, row, row.n) for row in rows.order_by(translated("name"))]
-        if name == "platform":
-            rows = published_platforms().annotate(
-                n=Count("members", filter=Q(members__in=others), distinct=True)
+            return self._with_selected(
+                name,
+                model.objects.filter(enterprises__in=others)
+                .annotate(n=Count("enterprises", distinct=True))
+                .order_by(translated("name")),
+                model.objects.all(),
+                key=lambda row: row.slug,
             )
-            return [(row.slug, row, row.n) for row in rows.order_by(translated("name"))]
+        if name == "platform":
+            return self._with_selected(
+                name,
+                published_platforms()
+                .filter(members__in=others)
+                .annotate(n=Count("members", distinct=True))
+                .order_by(translated("name")),
+                published_platforms(),
+                key=lambda row: row.slug,
+            )
         if name == "city":
             counts = dict(
                 others.order_by().values_list("zone__city").annotate(n=Count("pk", distinct=True))

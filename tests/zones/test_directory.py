@@ -141,6 +141,13 @@ def test_an_empty_result_suggests_the_filter_to_remove(client, demo):
     assert "Try removing one of these filters" in response.text
 
 
+def test_a_selected_choice_no_enterprise_has_still_shows_as_a_removable_chip(client, demo):
+    response = client.get(DIRECTORY, {"zone": "dalian-puwan", "sector": "new-energy"})
+    assert response.context["paginator"].count == 0
+    chips = {chip.name: chip.remove_url for chip in response.context["chips"]}
+    assert chips == {"zone": "?sector=new-energy", "sector": "?zone=dalian-puwan"}
+
+
 def test_the_result_count_is_shown(client, demo):
     assert "2 enterprises" in client.get(DIRECTORY, {"zone": "dalian-puwan"}).text
 
