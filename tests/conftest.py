@@ -16,13 +16,16 @@ def demo(db) -> Release:
     return Release.objects.get()
 
 
+def staff_member(user_model, username: str, group: str):
+    """A staff user in one of the editorial groups that `migrate` creates."""
+    user = user_model.objects.create_user(username, password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    return staff_member(django_user_model, "editor", "Editors")
 
 
 @pytest.fixture
@@ -40,11 +43,7 @@ def english():
 
 @pytest.fixture
 def publisher(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        "publisher", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return user
+    return staff_member(django_user_model, "publisher", "Publishers")
 
 
 @pytest.fixture
