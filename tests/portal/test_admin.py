@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +7,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from news.models import Release
+from tests.adminforms import add_form_data
 from tests.factories import (
     EnterpriseFactory,
     MetricFactory,
@@ -50,26 +50,12 @@ def test_an_editor_cannot_manage_users(editor_client):
     assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
-def form_data(response) -> dict:
-    """The management form fields of every inline formset on an admin page."""
-    html = response.content.decode()
-    data = {}
-    for prefix in re.findall(r'name="([^"]+)-TOTAL_FORMS"', html):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data
-
-
 def test_a_publisher_enters_a_release_with_links_and_two_figures(publisher_client, client):
     zone = ZoneFactory(name_en="Dalian Puwan Economic Zone", slug="dalian-puwan")
     enterprise = EnterpriseFactory(zone=zone)
     metric = MetricFactory()
     add_url = reverse("admin:news_release_add")
-    data = form_data(publisher_client.get(add_url)) | {
+    data = add_form_data(publisher_client.get(add_url)) | {
         "kind": "press_release",
         "title_en": "Puwan grows",
         "title_zh_hans": "普湾增长",
@@ -116,7 +102,7 @@ def test_bad_enterprise_input_is_a_form_error(editor_client, field, value, messa
     zone = ZoneFactory()
     EnterpriseFactory(slug="taken")
     add_url = reverse("admin:zones_enterprise_add")
-    data = form_data(editor_client.get(add_url)) | {
+    data = add_form_data(editor_client.get(add_url)) | {
         "name_en": "New Co., Ltd.",
         "slug": "new-co",
         "zone": zone.pk,
@@ -130,7 +116,7 @@ def test_bad_enterprise_input_is_a_form_error(editor_client, field, value, messa
 
 def test_a_negative_zone_area_is_a_form_error(editor_client):
     add_url = reverse("admin:zones_zone_add")
-    data = form_data(editor_client.get(add_url)) | {
+    data = add_form_data(editor_client.get(add_url)) | {
         "name_en": "New zone",
         "slug": "new-zone",
         "city": "dalian",
@@ -146,7 +132,7 @@ def test_a_negative_zone_area_is_a_form_error(editor_client):
 def test_a_decline_below_100_percent_is_a_form_error_on_the_release(editor_client):
     zone, metric = ZoneFactory(), MetricFactory()
     add_url = reverse("admin:news_release_add")
-    data = form_data(editor_client.get(add_url)) | {
+    data = add_form_data(editor_client.get(add_url)) | {
         "kind": "press_release",
         "title_en": "Decline",
         "slug": "decline",
