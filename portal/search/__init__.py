@@ -3,6 +3,7 @@
     results = search("沈阳", kind=None)       # for the search page: counts, pages of results
     suggest("shenya")                         # for search as you type
     filter_queryset(Enterprise.objects..., q) # for a list page's `q` filter
+    record_matches(Enterprise, prepare(q))    # the same, as ids with how they matched
 
 How a query is read is in text.py, what is indexed and when in index.py, the SQL per database
 in backends.py.
@@ -22,7 +23,20 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SearchEntry
 from portal.search import text
-from portal.search.backends import COUNT_CAP, RANK_WINDOW, Hit, backend, name_rank, rank_key
+from portal.search.backends import (
+    AS_TYPED as AS_TYPED,
+)
+from portal.search.backends import (
+    COUNT_CAP,
+    RANK_WINDOW,
+    Hit,
+    backend,
+    name_rank,
+    rank_key,
+)
+from portal.search.backends import (
+    ON_NAME as ON_NAME,
+)
 from portal.search.index import KIND_OF_MODEL
 
 Kind = SearchEntry.Kind
@@ -328,6 +342,16 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
         if results:
             groups.append((kind, label, results))
     return groups
+
+
+def record_matches(model, query: text.Query) -> list[int]:
+    """Every record of the model that matches a prepared query, visible or not (the caller
+    keeps the visible ones), in no particular order, for lists that filter in memory: as
+    `id * 4 + ON_NAME + AS_TYPED`, each flag there when the record matched on a name as typed,
+    or as typed rather than through a spelling correction."""
+    if query.is_empty:
+        return []
+    return backend().record_matches(query, KIND_OF_MODEL[model])
 
 
 class RecordMatch(Expression):
