@@ -71,7 +71,11 @@ class FilteredListMixin(ForgivingPaginationMixin):
         self.filterset = self.filterset_class(
             self.request.GET, queryset=self.get_unfiltered_queryset(), request=self.request
         )
-        return self.filterset.qs
+        return self.filtered(self.filterset)
+
+    def filtered(self, filterset):
+        """What the list pages through: the filtered queryset, unless a list knows better."""
+        return filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

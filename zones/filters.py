@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from portal import search
+from zones import directory
+from zones.directory import DirectoryIndex, Matches
 from zones.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -201,6 +203,13 @@ def published_platforms(request=None) -> QuerySet:
 
 
 @dataclass
+class Choice:
+    value: str  # as in the URL
+    label: object  # a model instance or a translated string
+    index_value: object  # as in the directory's index
+
+
+@dataclass
 class FacetOption:
     value: str
     label: object  # a model instance or a translated string
@@ -277,104 +286,138 @@ class EnterpriseFilter(django_filters.FilterSet):
             queryset = queryset.order_by(*enterprise_orderings()["name"]())
         return queryset
 
-    def filter_queryset_except(self, excluded: str) -> QuerySet:
-        """The enterprises under every valid filter but `excluded` (and without sorting)."""
-        self.errors  # noqa: B018  (validates the form)
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in (excluded, "sort"):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
     def selected(self, name: str) -> set[str]:
         """The values of a facet parameter that are in effect (known ones only)."""
         self.errors  # noqa: B018  (validates the form)
         return set(self.form.cleaned_data.get(name) or [])
 
-    def facets(self) -> list[Facet]:
-        """Each facet's choices, with how many enterprises each would give under the other filters.
+    def choices(self, index: DirectoryIndex) -> dict[str, list[Choice]]:
+        """Each facet's choices, in the order they are listed.
 
-        Runs one query per facet, whatever the number of choices.
+        Read once per language for each state of the index (whose token changes with them too),
+        so a request runs no query for them. Countries are listed where some enterprise is from
+        them, and when selected.
         """
+        language = get_language() or "en"
+        choices = index.memo(("choices", language), lambda: listed_choices(index))
+        selected = self.selected("country") - {choice.value for choice in choices["country"]}
+        if selected:
+            added = [Choice(code, countries.name(code), code) for code in selected]
+            choices = dict(choices)
+            choices["country"] = sorted(
+                choices["country"] + added, key=lambda choice: str(choice.label)
+            )
+        return choices
+
+    def listing(self) -> tuple[list[Facet], "DirectoryResults"]:
+        """The facets with their counts, and the results, from the directory's index.
+
+        Each facet counts its choices under every filter but its own, so that a visitor sees
+        what choosing another value of it would give.
+        """
+        self.errors  # noqa: B018  (validates the form)
+        index = directory.current()
+        choices = self.choices(index)
+        cleaned = self.form.cleaned_data
+        kept: dict[str, int] = {}
+        for name in self.FACETS:
+            if cleaned.get(name):
+                index_value = {choice.value: choice.index_value for choice in choices[name]}
+                wanted = [index_value[value] for value in cleaned[name] if value in index_value]
+                kept[name] = index.any_of(name, wanted)
+        low, high = cleaned.get("founded_min"), cleaned.get("founded_max")
+        if low is not None or high is not None:
+            kept["founded"] = index.founded_between(low, high)
+        matches = index.matches(search.record_matches(Enterprise, self.search_query))
+        if not self.search_query.is_empty:
+            kept["q"] = matches.found
+
+        def under_all_but(excluded: str | None) -> int:
+            bits = index.everyone
+            for name, name_bits in kept.items():
+                if name != excluded:
+                    bits &= name_bits
+            return bits
+
         facets = []
         for name in self.FACETS:
-            others = self.filter_queryset_except(name)
+            counts = index.counts(name, under_all_but(name))
             selected = self.selected(name)
             facet = Facet(name=name, label=self.filters[name].label)
-            for value, label, count in self._facet_counts(name, others):
-                if count or value in selected:
-                    facet.options.append(FacetOption(value, label, count, value in selected))
+            for choice in choices[name]:
+                count = counts.get(choice.index_value, 0)
+                if count or choice.value in selected:
+                    facet.options.append(
+                        FacetOption(choice.value, choice.label, count, choice.value in selected)
+                    )
             facets.append(facet)
-        return facets
+        tiers = self.tiers(under_all_but(None), matches)
+        return facets, DirectoryResults(index, tiers, self.order())
 
-    def _with_selected(self, name: str, counted, choices, key) -> list[tuple[str, object, int]]:
-        """`counted` (choices annotated with `n`), then the selected `choices` it lacks, at 0."""
-        rows = [(key(row), row, row.n) for row in counted]
-        missing = self.selected(name) - {value for value, _, _ in rows}
-        if missing:
-            rows += [(key(row), row, 0) for row in choices if key(row) in missing]
-        return rows
+    def tiers(self, results: int, matches: Matches) -> list[int]:
+        """The results in the groups listed one after the other: with a query and no sort, as
+        search ranks them (a match on a name, then on the text, then on a corrected spelling)."""
+        if self.search_query.is_empty or self.form.cleaned_data.get("sort"):
+            return [results]
+        on_name, as_typed = matches.on_name, matches.as_typed
+        return [results & on_name, results & as_typed & ~on_name, results & ~as_typed]
 
-    def _facet_counts(self, name: str, others: QuerySet) -> list[tuple[str, object, int]]:
-        """(value, label, count) for the choices `others` has, and for the selected ones.
+    def order(self) -> str:
+        """The name of the index's order for the chosen sort (by name without one)."""
+        sort = self.form.cleaned_data.get("sort") or "name"
+        if sort == "newest":
+            return sort
+        return f"{sort}:{get_language() or 'en'}"
 
-        The choices are joined to the enterprises the other filters keep, so a query reads only
-        those, not the whole table. A selected choice that none of them has costs one more query,
-        and only then, so that its chip can still be removed.
-        """
-        if name == "zone":
-            counted = published_zones().filter(enterprises__in=others)
-            return self._with_selected(
-                name,
-                counted.annotate(n=Count("enterprises")).order_by(translated("name")),
-                published_zones(),
-                key=lambda zone: zone.slug,
-            )
-        if name == "park":
-            parks = Park.objects.filter(zone__in=published_zones()).select_related("zone")
-            return self._with_selected(
-                name,
-                parks.filter(enterprises__in=others)
-                .annotate(n=Count("enterprises"))
-                .order_by("zone__slug", "position", "slug"),
-                parks.order_by("zone__slug", "position", "slug"),
-                key=lambda park: f"{park.zone.slug}.{park.slug}",
-            )
-        if name in ("sector", "qualification"):
-            model = Sector if name == "sector" else Qualification
-            return self._with_selected(
-                name,
-                model.objects.filter(enterprises__in=others)
-                .annotate(n=Count("enterprises", distinct=True))
-                .order_by(translated("name")),
-                model.objects.all(),
-                key=lambda row: row.slug,
-            )
-        if name == "platform":
-            return self._with_selected(
-                name,
-                published_platforms()
-                .filter(members__in=others)
-                .annotate(n=Count("members", distinct=True))
-                .order_by(translated("name")),
-                published_platforms(),
-                key=lambda row: row.slug,
-            )
-        if name == "city":
-            counts = dict(
-                others.order_by().values_list("zone__city").annotate(n=Count("pk", distinct=True))
-            )
-            return [(city.value, city.label, counts.get(city.value, 0)) for city in City]
-        counts = dict(
-            others.exclude(country="")
-            .order_by()
-            .values_list("country")
-            .annotate(n=Count("pk", distinct=True))
+
+def listed_choices(index: DirectoryIndex) -> dict[str, list[Choice]]:
+    """The directory's facet choices in the current language's order; one query per facet."""
+    parks = Park.objects.filter(zone__in=published_zones()).select_related("zone")
+    records = {
+        "zone": (published_zones(), lambda zone: zone.slug),
+        "park": (
+            parks.order_by("zone__slug", "position", "slug"),
+            lambda park: f"{park.zone.slug}.{park.slug}",
+        ),
+        "sector": (Sector.objects.all(), lambda sector: sector.slug),
+        "qualification": (Qualification.objects.all(), lambda row: row.slug),
+        "platform": (published_platforms(), lambda platform: platform.slug),
+    }
+    choices = {}
+    for name, (queryset, key) in records.items():
+        if name != "park":
+            queryset = queryset.order_by(translated("name"), "pk")
+        choices[name] = [Choice(key(row), row, row.pk) for row in queryset]
+    choices["city"] = [Choice(city.value, city.label, city.value) for city in City]
+    choices["country"] = sorted(
+        (Choice(code, countries.name(code), code) for code in index.values["country"]),
+        key=lambda choice: str(choice.label),
+    )
+    return choices
+
+
+class DirectoryResults:
+    """The directory's results as a Paginator's object_list: counted in memory, and fetched a
+    page at a time (two queries: the enterprises with their zone and park, their sectors)."""
+
+    def __init__(self, index: DirectoryIndex, tiers: list[int], order: str):
+        self.index, self.tiers, self.order = index, tiers, order
+
+    def count(self) -> int:
+        return sum(tier.bit_count() for tier in self.tiers)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Enterprise]:
+        ids = self.index.page(self.tiers, self.order, key.start or 0, key.stop)
+        found = (
+            Enterprise.objects.published()
+            .select_related("zone", "park")
+            .prefetch_related("sectors")
+            .in_bulk(ids)
         )
-        return sorted(
-            ((code, countries.name(code), n) for code, n in counts.items()),
-            key=lambda option: str(option[1]),
-        )
+        return [found[pk] for pk in ids if pk in found]
 
 
 class ZoneFilter(django_filters.FilterSet):

@@ -662,3 +662,22 @@ class PlatformMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} – {self.platform}"
+
+
+class IndexStamp(models.Model):
+    """A token that changes with every change to the records an index in memory is built from
+    (zones/directory.py), so that each process knows when to rebuild its copy.
+
+    Random rather than counted: a change that is rolled back takes its token with it, and no
+    later change can bring back a token that stood for other content.
+    """
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("index stamp")
+        verbose_name_plural = _("index stamps")
+
+    def __str__(self) -> str:
+        return self.name

@@ -89,9 +89,15 @@ class EnterpriseListView(FilteredListMixin, ListView):
             .prefetch_related("sectors")
         )
 
+    def filtered(self, filterset):
+        # Counted and paged from the directory's index (zones/directory.py); the SQL queryset
+        # serves the CSV export.
+        self.facets, results = filterset.listing()
+        return results
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        facets = self.filterset.facets()
+        facets = self.facets
         chips = enterprise_chips(self.request.GET, self.filterset, facets)
         removable = {
             facet.name for facet in facets if facet.active and facet.has_results_without_it

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from news.models import Release
 from portal.models import SearchEntry
 from portal.search import index
+from zones import directory
 from zones.models import (
     City,
     Enterprise,
@@ -107,6 +108,8 @@ class Command(BaseCommand):
         self.qualifications = list(Qualification.objects.values_list("pk", flat=True))
         made = Enterprise.objects.filter(is_synthetic=True).count()
         self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
+        # Written in bulk, without the signals that keep the directory's index in step.
+        directory.content_changed()
         made = Release.objects.filter(is_synthetic=True).count()
         self.make_releases(start=made, count=max(0, releases - made))
         # Fresh statistics, or the query planner may scan a table that has just grown 100-fold.

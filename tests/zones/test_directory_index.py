@@ -1,0 +1,190 @@
+"""The directory's index in memory: the same answers as the FilterSet's SQL, and in step with
+every change to what it is built from."""
+
+import datetime
+import random
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    ParkFactory,
+    PlatformFactory,
+    PlatformMembershipFactory,
+    QualificationFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+from zones.filters import EnterpriseFilter
+from zones.models import City, Enterprise, Status
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/en/enterprises/"
+
+
+def listed(client, params=None) -> list[str]:
+    """Every enterprise the directory lists for the parameters, page after page, in order."""
+    slugs, page = [], 1
+    while True:
+        response = client.get(DIRECTORY, {**(params or {}), "page": page})
+        slugs += [enterprise.slug for enterprise in response.context["page_obj"].object_list]
+        if not response.context["page_obj"].has_next():
+            return slugs
+        page += 1
+
+
+def counts(response) -> dict[str, dict[str, int]]:
+    return {
+        facet.name: {option.value: option.count for option in facet.options}
+        for facet in response.context["facets"]
+    }
+
+
+def sql_slugs(params: dict) -> set[str]:
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    filterset = EnterpriseFilter(query, queryset=Enterprise.objects.published())
+    return set(filterset.qs.values_list("slug", flat=True))
+
+
+@pytest.fixture
+def varied():
+    """Thirty enterprises spread at random over two zones, parks, sectors, qualifications, a
+    platform, countries and years; a few of them not published."""
+    rng = random.Random(7)
+    zones = [
+        ZoneFactory(slug="north", city=City.SHENYANG),
+        ZoneFactory(slug="south", city=City.DALIAN),
+    ]
+    parks = [ParkFactory(zone=zones[0], slug="east"), ParkFactory(zone=zones[1], slug="east")]
+    sectors = [SectorFactory(slug=slug) for slug in ("chips", "drugs", "ships")]
+    qualifications = [QualificationFactory(slug=slug) for slug in ("gazelle", "unicorn")]
+    platform = PlatformFactory(slug="alliance")
+    for number in range(30):
+        zone = rng.choice(zones)
+        enterprise = EnterpriseFactory(
+            slug=f"firm-{number}",
+            name_en=f"{rng.choice(['Alpha', 'Beta', 'Gamma'])} Works {number}",
+            zone=zone,
+            park=rng.choice([None, *[park for park in parks if park.zone == zone]]),
+            country=rng.choice(["", "", "DE", "JP"]),
+            founded_year=rng.choice([None, 1999, 2005, 2015]),
+            status=Status.PUBLISHED if number % 7 else Status.DRAFT,
+        )
+        enterprise.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
+        if rng.random() < 0.5:
+            EnterpriseQualificationFactory(
+                enterprise=enterprise, qualification=rng.choice(qualifications)
+            )
+        if rng.random() < 0.3:
+            PlatformMembershipFactory(platform=platform, enterprise=enterprise)
+
+
+FILTERS = [
+    {},
+    {"zone": "north"},
+    {"zone": ["north", "south"], "sector": "chips"},
+    {"park": "south.east", "qualification": "gazelle"},
+    {"sector": ["drugs", "ships"], "country": "DE"},
+    {"platform": "alliance", "city": "shenyang"},
+    {"founded_min": "2000", "founded_max": "2010"},
+    {"founded_min": "2010", "qualification": ["gazelle", "unicorn"], "zone": "south"},
+    {"q": "alpha"},
+    {"q": "beta", "sector": "chips", "sort": "-founded"},
+]
+
+
+@pytest.mark.parametrize("params", FILTERS)
+def test_the_directory_lists_what_the_filters_sql_selects(client, varied, params):
+    assert set(listed(client, params)) == sql_slugs(params)
+
+
+@pytest.mark.parametrize("params", FILTERS)
+def test_each_count_is_what_choosing_that_value_would_list(client, varied, params):
+    response = client.get(DIRECTORY, params)
+    assert response.context["paginator"].count == len(sql_slugs(params))
+    for facet, options in counts(response).items():
+        for value, count in options.items():
+            chosen = {**params, facet: value}
+            assert count == len(sql_slugs(chosen)), (facet, value)
+
+
+def test_sorts_list_every_result_once_in_order(client, varied):
+    by_year = listed(client, {"sort": "-founded"})
+    years = {e.slug: e.founded_year for e in Enterprise.objects.published()}
+    dated = [years[slug] for slug in by_year if years[slug] is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert all(years[slug] is None for slug in by_year[len(dated) :])
+    by_name = listed(client, {"sort": "name"})
+    names = {e.slug: e.name_en for e in Enterprise.objects.published()}
+    assert [names[slug] for slug in by_name] == sorted(names[slug] for slug in by_name)
+    assert sorted(by_name) == sorted(by_year) == sorted(names)
+
+
+def test_a_query_lists_name_matches_before_text_matches(client, db):
+    EnterpriseFactory(slug="in-text", name_en="Aardvark Works", summary="Makes turbines.")
+    EnterpriseFactory(slug="in-name", name_en="Zephyr Turbines")
+    assert listed(client, {"q": "turbines"}) == ["in-name", "in-text"]
+
+
+def test_the_index_follows_creation_edits_links_and_deletion(client, db):
+    zone = ZoneFactory(slug="north")
+    chips = SectorFactory(slug="chips")
+    assert listed(client) == []
+    enterprise = EnterpriseFactory(slug="new", zone=zone)
+    assert listed(client) == ["new"]
+    enterprise.sectors.add(chips)
+    assert listed(client, {"sector": "chips"}) == ["new"]
+    enterprise.sectors.remove(chips)
+    assert listed(client, {"sector": "chips"}) == []
+    enterprise.founded_year = 2001
+    enterprise.save()
+    assert listed(client, {"founded_min": "2000"}) == ["new"]
+    enterprise.status = Status.DRAFT
+    enterprise.save()
+    assert listed(client) == []
+    enterprise.status = Status.PUBLISHED
+    enterprise.save()
+    platform = PlatformFactory(slug="alliance")
+    membership = PlatformMembershipFactory(platform=platform, enterprise=enterprise)
+    assert listed(client, {"platform": "alliance"}) == ["new"]
+    membership.delete()
+    assert listed(client, {"platform": "alliance"}) == []
+    enterprise.delete()
+    assert listed(client) == []
+
+
+def test_a_deleted_park_leaves_its_enterprises_listed_without_it(client, db):
+    park = ParkFactory(slug="east")
+    EnterpriseFactory(slug="firm", zone=park.zone, park=park)
+    assert counts(client.get(DIRECTORY))["park"] == {f"{park.zone.slug}.east": 1}
+    park.delete()
+    response = client.get(DIRECTORY)
+    assert counts(response)["park"] == {}
+    assert listed(client) == ["firm"]
+
+
+def test_a_scheduled_enterprise_appears_at_its_time(client, db):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    EnterpriseFactory(slug="now")
+    EnterpriseFactory(slug="later", published_at=soon)
+    assert listed(client) == ["now"]
+    with time_machine.travel(soon + datetime.timedelta(minutes=1)):
+        assert sorted(listed(client)) == ["later", "now"]
+
+
+def test_a_change_rolled_back_leaves_no_trace(client, db):
+    EnterpriseFactory(slug="kept")
+    assert listed(client) == ["kept"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        EnterpriseFactory(slug="rolled-back")
+        assert sorted(listed(client)) == ["kept", "rolled-back"]
+        raise RuntimeError
+    assert listed(client) == ["kept"]
