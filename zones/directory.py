@@ -82,7 +82,7 @@ def raw_rows(queryset, *fields: str) -> list[tuple]:
     picked = [names.index(field) for field in fields]
     if picked == list(range(len(names))):
         return rows
-    return list(map(itemgetter(*picked), rows)) if len(picked) > 1 else rows
+    return list(map(itemgetter(*picked), rows))
 
 
 def current_token() -> str:
