@@ -88,6 +88,9 @@ class Backend:
     id = ""  # its column holding the entry id
     position_function = ""  # instr / strpos
 
+    def __init__(self):
+        self.hidden: list[int] | None = None
+
     def match_sql(self, expr: str) -> tuple[str, list]:
         """A condition on `table`: the row matches expr."""
         raise NotImplementedError
@@ -127,7 +130,11 @@ class Backend:
         return "1 = 1", []
 
     def visible_sql(self) -> tuple[str, list]:
-        hidden = hidden_entry_ids()
+        # Looked up once per backend object, that is once per search or set of suggestions,
+        # rather than before each of its statements.
+        if self.hidden is None:
+            self.hidden = hidden_entry_ids()
+        hidden = self.hidden
         if not hidden:
             return "1 = 1", []
         if len(hidden) > MAX_HIDDEN_LISTED:
