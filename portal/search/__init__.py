@@ -295,12 +295,12 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     if query.is_empty:
         return []
     engine = backend()
-    ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    ids = engine.suggestions(query)
     if not any(ids.values()):
         query = prepare(raw)
         if not query.corrected:
             return []
-        ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+        ids = engine.suggestions(query)
     entries = SearchEntry.objects.only(
         "id", "kind", "slug", "title_en", "title_zh_hans", "name_keys", "published_at"
     ).in_bulk([entry_id for found in ids.values() for entry_id in found])

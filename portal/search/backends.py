@@ -23,7 +23,8 @@ from portal.models import SearchEntry
 from portal.search.text import Query, Term, pairs
 from zones.models import published_q
 
-NAME_WEIGHTS = "ABC"  # names, other names, pinyin (body is D)
+Kind = SearchEntry.Kind
+
 # Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
 # keep the cheaper order: as typed, name match, kind, newest record.
 RANK_WINDOW = 500
@@ -145,7 +146,7 @@ class Backend:
     def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
         """Matching entry ids with `exact` and `in_name`, from the full-text table alone."""
         exact, exact_params = self.exact_sql(query)
-        in_name, in_name_params = self.flag_sql(self.expression(query, names_only=True))
+        in_name, in_name_params = self.in_name_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
         where, where_params = "", []
@@ -157,16 +158,21 @@ class Backend:
         """
         return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
 
+    def in_name_sql(self, query: Query) -> tuple[str, list]:
+        """A column of `table` rows: whether the row's names match the query."""
+        return self.flag_sql(self.expression(query, names_only=True))
+
     def matches(
         self, query: Query, kind: str | None
     ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
         """Per kind, (matches, matches as typed); and the best RANK_WINDOW matches of `kind` (or
         of all kinds) in the cheap order (as typed, name match, kind, newest record), for
-        rank_key to order.
+        rank_key to order."""
+        counts = self.counts(query)
+        return counts, self.window(query, kind, counts)
 
-        The window is read tier by tier, each newest first with a LIMIT, which both databases
-        can stop early on, rather than by sorting every match.
-        """
+    def counts(self, query: Query) -> dict[str, tuple[int, int]]:
+        """Per kind, (matches, matches as typed), each counted up to COUNT_CAP + 1."""
         exact, exact_params = self.exact_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
@@ -191,11 +197,18 @@ class Backend:
             ]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            counts = {
+            return {
                 kind_value: (count, exact_count or 0)
                 for kind_value, count, exact_count in cursor.fetchall()
                 if count
             }
+
+    def window(self, query: Query, kind: str | None, counts: dict) -> list[Hit]:
+        """The best RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order.
+
+        Read tier by tier, each newest first with a LIMIT, which both databases can stop early
+        on, rather than by sorting every match.
+        """
         wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
         window: list[Hit] = []
         for expr, is_exact, in_name in self.tiers(query):
@@ -205,7 +218,7 @@ class Backend:
                 Hit(entry_id, is_exact, in_name)
                 for entry_id in self.newest(expr, kind, RANK_WINDOW - len(window))
             ]
-        return counts, window
+        return window
 
     def tiers(self, query: Query) -> list[tuple[str, bool, bool]]:
         """(expression, as typed, on a name) for each tier of the cheap order; each expression
@@ -243,6 +256,10 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
+
+    def suggestions(self, query: Query) -> dict[str, list[int]]:
+        """Per kind, some entries whose names match, to pick suggestions from: the newest."""
+        return {kind: self.suggestion_ids(query, kind) for kind in Kind.values}
 
     def suggestion_ids(self, query: Query, kind: str) -> list[int]:
         """Some entries of a kind whose names match, to pick suggestions from: the newest.
@@ -344,10 +361,17 @@ class SQLiteBackend(Backend):
 
 
 class PostgreSQLBackend(Backend):
-    """A narrow table of tsvectors with a GIN index, kept in step by a trigger; pg_trgm over
-    the vocabulary."""
+    """Two tables of tsvectors with GIN indexes, kept in step with the entries by triggers and
+    partitioned by kind (portal/migrations/0003_search_names.py): the document, every column of
+    the entry, and the names, only names, other names and pinyin. pg_trgm over the vocabulary.
+
+    Anything that matches names alone reads the names table: the GIN index cannot check phrases
+    (Chinese, pinyin), so every candidate row is read again, and a names row is a fraction of
+    the width of a document row.
+    """
 
     table = "portal_search_document"
+    names_table = "portal_search_name"
     id = "id"
     position_function = "strpos"
 
@@ -357,37 +381,129 @@ class PostgreSQLBackend(Backend):
     def flag_sql(self, expr):
         return self.match_sql(expr)
 
+    def in_name_sql(self, query):
+        expr = self.expression(query, names_only=True)
+        sql = f"id IN (SELECT id FROM {self.names_table} WHERE names @@ to_tsquery('simple', %s))"
+        return sql, [expr]
+
+    def source(self, names_only: bool) -> tuple[str, str]:
+        """The table and column to match on: the names, or the whole document."""
+        return (self.names_table, "names") if names_only else (self.table, "document")
+
     def record_match_sql(self, query, kind, pk_column, names_only, fuzzy):
         # Uncorrelated, so that the planner may start from the matches (one GIN scan) and join
         # the records to them, or hash them once for the other filters' rows.
         low, high = SearchEntry.id_range(kind)
+        table, column = self.source(names_only)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
         sql = f"""{pk_column} IN (
-            SELECT id - %s FROM {self.table}
-            WHERE document @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s
+            SELECT id - %s FROM {table}
+            WHERE {column} @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s
         )"""
         return sql, [low, expr, low, high]
 
-    def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
-        marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
-        return f"'{token}'" + (f":{marks}" if marks else "")
+    def window(self, query, kind, counts):
+        """As Backend.window, with tiers on the names or the document by turn; each tier
+        excludes the ids the tiers before it found, which are all their matches (a tier that
+        fills the window is the last one read)."""
+        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        exact = self.expression(query, fuzzy=False)
+        tiers = [(True, exact, True, True), (False, exact, True, False)]
+        if query.corrected:
+            fuzzy = self.expression(query)
+            tiers += [(True, fuzzy, False, True), (False, fuzzy, False, False)]
+        window: list[Hit] = []
+        for names_only, expr, is_exact, in_name in tiers:
+            if len(window) >= min(wanted, RANK_WINDOW):
+                break
+            found = self.newest_in(
+                names_only,
+                expr,
+                kind,
+                RANK_WINDOW - len(window),
+                excluded=[hit.entry_id for hit in window],
+            )
+            window += [Hit(entry_id, is_exact, in_name) for entry_id in found]
+        return window
 
-    def phrase(self, tokens: list[str], prefix: bool, names_only: bool) -> str:
-        parts = [
-            self.lexeme(token, prefix and i == len(tokens) - 1, names_only)
-            for i, token in enumerate(tokens)
-        ]
+    def newest_in(
+        self, names_only: bool, expr: str, kind: str | None, limit: int, excluded: list[int]
+    ) -> list[int]:
+        """The newest matches of kind (or of every kind), other than the excluded ids.
+
+        Every match is read from the GIN index (in a CTE, which the planner keeps as it is) and
+        sorted. Left to itself, the planner may walk the primary key backwards instead, reading
+        rows until it has `limit` matches, when it expects many; and a short prefix makes it
+        expect far too many.
+
+        The excluded ids are left out here rather than in SQL, where a long list of constants
+        costs the planner more than the query: as many more matches are read as there are
+        excluded ids.
+        """
+        table, column = self.source(names_only)
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            WITH matches AS MATERIALIZED (
+                SELECT id FROM {table}
+                WHERE {column} @@ to_tsquery('simple', %s) AND {visible} {where}
+            )
+            SELECT id FROM matches ORDER BY id DESC LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expr, *visible_params, *where_params, limit + len(excluded)])
+            found = [row[0] for row in cursor.fetchall()]
+        skip = set(excluded)
+        return [entry_id for entry_id in found if entry_id not in skip][:limit]
+
+    def suggestions(self, query):
+        """As Backend.suggestions, in one statement for every kind, each from its names alone
+        (every match, then the newest: see newest_in)."""
+        expr = self.expression(query, names_only=True)
+        visible, visible_params = self.visible_sql()
+        parts, params = [], []
+        for kind in Kind.values:
+            parts.append(f"""(
+                WITH matches AS MATERIALIZED (
+                    SELECT id FROM {self.names_table}
+                    WHERE names @@ to_tsquery('simple', %s) AND {visible} AND id BETWEEN %s AND %s
+                )
+                SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
+            )""")
+            params += [
+                expr,
+                *visible_params,
+                *SearchEntry.id_range(kind),
+                kind,
+                SUGGESTION_CANDIDATES,
+            ]
+        found = {kind: [] for kind in Kind.values}
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, entry_id in cursor.fetchall():
+                found[kind].append(entry_id)
+        return found
+
+    def lexeme(self, token: str, prefix: bool) -> str:
+        return f"'{token}'" + (":*" if prefix else "")
+
+    def phrase(self, tokens: list[str], prefix: bool) -> str:
+        last = len(tokens) - 1
+        parts = [self.lexeme(token, prefix and i == last) for i, token in enumerate(tokens)]
         return "(" + " <-> ".join(parts) + ")"
 
     def term_expr(self, term, names_only, corrected):
+        # The same on both tables: which table is read says whether names alone may match.
         if term.cjk:
-            options = [self.phrase(pairs(term.text), len(term.text) == 1, names_only)]
+            options = [self.phrase(pairs(term.text), len(term.text) == 1)]
         elif corrected and term.corrections:
-            options = [self.lexeme(word, False, names_only) for word in term.corrections]
+            options = [self.lexeme(word, False) for word in term.corrections]
         else:
-            options = [self.lexeme(term.text, True, names_only)]
+            options = [self.lexeme(term.text, True)]
             if term.pinyin:
-                options.append(self.phrase(term.pinyin, True, names_only))
+                options.append(self.phrase(term.pinyin, True))
         return self.any_of(options)
 
     def all_of(self, parts):
@@ -395,9 +511,6 @@ class PostgreSQLBackend(Backend):
 
     def any_of(self, parts):
         return "(" + " | ".join(parts) + ")"
-
-    def but_not(self, expr, excluded):
-        return f"({expr} & !{excluded})"
 
     def similar_terms(self, word, limit=50):
         sql = """
