@@ -32,6 +32,9 @@ RANK_WINDOW = 500
 COUNT_CAP = 1000
 # Suggestions are picked from this many name matches per kind.
 SUGGESTION_CANDIDATES = 40
+# PostgreSQL reads this many times the rows it needs, newest first, before it reads every match
+# from the index (PostgreSQLBackend.newest_in).
+PROBE_FACTOR = 20
 # With more scheduled entries than this, visibility is checked by joining the entries.
 MAX_HIDDEN_LISTED = 500
 
@@ -407,6 +410,12 @@ class PostgreSQLBackend(Backend):
         excludes the ids the tiers before it found, which are all their matches (a tier that
         fills the window is the last one read)."""
         wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        # With more matches than the cap in some kind (and, for the tiers as typed, half of
+        # those counted there as typed), the newest rows are likely to hold enough of them to
+        # fill the window, so they are read first (see newest_in).
+        scope = [counts.get(k, (0, 0)) for k in ([kind] if kind else Kind.values)]
+        crowded = any(count > COUNT_CAP for count, _ in scope)
+        crowded_exact = any(count > COUNT_CAP and 2 * exact > count for count, exact in scope)
         exact = self.expression(query, fuzzy=False)
         tiers = [(True, exact, True, True), (False, exact, True, False)]
         if query.corrected:
@@ -422,19 +431,31 @@ class PostgreSQLBackend(Backend):
                 kind,
                 RANK_WINDOW - len(window),
                 excluded=[hit.entry_id for hit in window],
+                crowded=crowded_exact if is_exact else crowded,
             )
             window += [Hit(entry_id, is_exact, in_name) for entry_id in found]
         return window
 
     def newest_in(
-        self, names_only: bool, expr: str, kind: str | None, limit: int, excluded: list[int]
+        self,
+        names_only: bool,
+        expr: str,
+        kind: str | None,
+        limit: int,
+        excluded: list[int],
+        crowded: bool,
     ) -> list[int]:
         """The newest matches of kind (or of every kind), other than the excluded ids.
 
-        Every match is read from the GIN index (in a CTE, which the planner keeps as it is) and
-        sorted. Left to itself, the planner may walk the primary key backwards instead, reading
-        rows until it has `limit` matches, when it expects many; and a short prefix makes it
-        expect far too many.
+        Left to itself, the planner guesses from how many rows it expects to match whether to
+        walk the primary key backwards until it has `limit` matches, or to read every match from
+        the GIN index and sort them. Its guesses fail both ways: it takes the parts of a phrase
+        or of several words to be unrelated and expects too few matches (装备 <-> 备制 <-> 制造
+        are three words to it, matching 0.1% of rows rather than 8%), and a short prefix makes
+        it expect too many. So the choice is made here: with `crowded`, the newest
+        PROBE_FACTOR * limit rows are read first, in id order, stopping at `limit` matches,
+        which on a crowded query is all it takes; otherwise, or if they hold too few, every
+        match is read from the index (a CTE the planner keeps as it is) and sorted.
 
         The excluded ids are left out here rather than in SQL, where a long list of constants
         costs the planner more than the query: as many more matches are read as there are
@@ -445,45 +466,95 @@ class PostgreSQLBackend(Backend):
         where, where_params = "", []
         if kind:
             where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
-        sql = f"""
-            WITH matches AS MATERIALIZED (
-                SELECT id FROM {table}
-                WHERE {column} @@ to_tsquery('simple', %s) AND {visible} {where}
-            )
-            SELECT id FROM matches ORDER BY id DESC LIMIT %s
-        """
+        wanted = limit + len(excluded)
+        found = []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expr, *visible_params, *where_params, limit + len(excluded)])
-            found = [row[0] for row in cursor.fetchall()]
+            if crowded:
+                cursor.execute(
+                    f"""
+                    SELECT id FROM (
+                        SELECT id, {column} FROM {table} WHERE {visible} {where}
+                        ORDER BY id DESC LIMIT %s
+                    ) AS newest
+                    WHERE {column} @@ to_tsquery('simple', %s)
+                    ORDER BY id DESC LIMIT %s
+                    """,
+                    [*visible_params, *where_params, PROBE_FACTOR * limit, expr, wanted],
+                )
+                found = [row[0] for row in cursor.fetchall()]
+            if len(found) < wanted:
+                cursor.execute(
+                    f"""
+                    WITH matches AS MATERIALIZED (
+                        SELECT id FROM {table}
+                        WHERE {column} @@ to_tsquery('simple', %s) AND {visible} {where}
+                    )
+                    SELECT id FROM matches ORDER BY id DESC LIMIT %s
+                    """,
+                    [expr, *visible_params, *where_params, wanted],
+                )
+                found = [row[0] for row in cursor.fetchall()]
         skip = set(excluded)
         return [entry_id for entry_id in found if entry_id not in skip][:limit]
 
     def suggestions(self, query):
-        """As Backend.suggestions, in one statement for every kind, each from its names alone
-        (every match, then the newest: see newest_in)."""
+        """As Backend.suggestions, in one statement for every kind: for each, the newest
+        PROBE_FACTOR * SUGGESTION_CANDIDATES names are read in id order (see newest_in). A kind
+        whose newest names hold too few matches, and that has more names than were read, is
+        read again from the index, in a second statement."""
         expr = self.expression(query, names_only=True)
         visible, visible_params = self.visible_sql()
+        read = PROBE_FACTOR * SUGGESTION_CANDIDATES
         parts, params = [], []
         for kind in Kind.values:
-            parts.append(f"""(
-                WITH matches AS MATERIALIZED (
-                    SELECT id FROM {self.names_table}
-                    WHERE names @@ to_tsquery('simple', %s) AND {visible} AND id BETWEEN %s AND %s
-                )
-                SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
-            )""")
+            parts.append(f"""
+                SELECT %s, COUNT(*), (ARRAY_AGG(id ORDER BY id DESC) FILTER (WHERE hit))[1:%s]
+                FROM (
+                    SELECT id, names @@ to_tsquery('simple', %s) AS hit
+                    FROM {self.names_table}
+                    WHERE {visible} AND id BETWEEN %s AND %s
+                    ORDER BY id DESC LIMIT %s
+                ) AS newest
+            """)
             params += [
+                kind,
+                SUGGESTION_CANDIDATES,
                 expr,
                 *visible_params,
                 *SearchEntry.id_range(kind),
-                kind,
-                SUGGESTION_CANDIDATES,
+                read,
             ]
-        found = {kind: [] for kind in Kind.values}
+        found, unread = {}, []
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            for kind, entry_id in cursor.fetchall():
-                found[kind].append(entry_id)
+            for kind, rows, ids in cursor.fetchall():
+                found[kind] = ids or []
+                if len(found[kind]) < SUGGESTION_CANDIDATES and rows == read:
+                    unread.append(kind)
+            if unread:
+                parts, params = [], []
+                for kind in unread:
+                    # Every match, then the newest (see newest_in).
+                    parts.append(f"""(
+                        WITH matches AS MATERIALIZED (
+                            SELECT id FROM {self.names_table}
+                            WHERE names @@ to_tsquery('simple', %s) AND {visible}
+                                AND id BETWEEN %s AND %s
+                        )
+                        SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
+                    )""")
+                    params += [
+                        expr,
+                        *visible_params,
+                        *SearchEntry.id_range(kind),
+                        kind,
+                        SUGGESTION_CANDIDATES,
+                    ]
+                cursor.execute(" UNION ALL ".join(parts), params)
+                for kind in unread:
+                    found[kind] = []
+                for kind, entry_id in cursor.fetchall():
+                    found[kind].append(entry_id)
         return found
 
     def lexeme(self, token: str, prefix: bool) -> str:
