@@ -416,6 +416,9 @@ class PostgreSQLBackend(Backend):
         scope = [counts.get(k, (0, 0)) for k in ([kind] if kind else Kind.values)]
         crowded = any(count > COUNT_CAP for count, _ in scope)
         crowded_exact = any(count > COUNT_CAP and 2 * exact > count for count, exact in scope)
+        # Under the cap the counts are complete, those as typed too: once the window holds that
+        # many, the tiers as typed have no more to give.
+        as_typed = sum(exact for _, exact in scope) if not crowded else RANK_WINDOW
         exact = self.expression(query, fuzzy=False)
         tiers = [(True, exact, True, True), (False, exact, True, False)]
         if query.corrected:
@@ -425,6 +428,8 @@ class PostgreSQLBackend(Backend):
         for names_only, expr, is_exact, in_name in tiers:
             if len(window) >= min(wanted, RANK_WINDOW):
                 break
+            if is_exact and len(window) >= as_typed:
+                continue
             found = self.newest_in(
                 names_only,
                 expr,
