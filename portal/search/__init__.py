@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SearchEntry
 from portal.search import text
-from portal.search.backends import COUNT_CAP, RANK_WINDOW, Hit, backend, name_rank, rank_key
+from portal.search.backends import (
+    COUNT_CAP,
+    RANK_WINDOW,
+    Hit,
+    backend,
+    name_ranker,
+    rank_key_for,
+)
 from portal.search.index import KIND_OF_MODEL
 
 Kind = SearchEntry.Kind
@@ -199,14 +206,10 @@ class SearchResults:
         """The window of best matches in the ranking's order; one query, on narrow columns."""
         if self._ranked is None:
             self.counts  # noqa: B018 -- fetches the window along with the counts
-            rows = {
-                entry_id: (name_keys, published_at)
-                for entry_id, name_keys, published_at in SearchEntry.objects.filter(
-                    id__in=[hit.entry_id for hit in self._window]
-                ).values_list("id", "name_keys", "published_at")
-            }
+            rows = backend().rank_data([hit.entry_id for hit in self._window])
             hits = [hit for hit in self._window if hit.entry_id in rows]
-            hits.sort(key=lambda hit: rank_key(hit, *rows[hit.entry_id], self.query))
+            key = rank_key_for(self.query)
+            hits.sort(key=lambda hit: key(hit, *rows[hit.entry_id]))
             self._ranked = hits
         return self._ranked
 
@@ -301,19 +304,26 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
         if not query.corrected:
             return []
         ids = engine.suggestions(query)
-    entries = SearchEntry.objects.only(
-        "id", "kind", "slug", "title_en", "title_zh_hans", "name_keys", "published_at"
-    ).in_bulk([entry_id for found in ids.values() for entry_id in found])
-    groups = []
-    for kind, label in Kind.choices:
-        found = [entries[entry_id] for entry_id in ids[kind] if entry_id in entries]
+    # The candidates are ranked on their name keys alone, and only those shown are read whole.
+    rows = engine.rank_data([entry_id for found in ids.values() for entry_id in found])
+    name_rank = name_ranker(query)
+    best = {}
+    for kind in Kind.values:
+        found = [entry_id for entry_id in ids[kind] if entry_id in rows]
         found.sort(
-            key=lambda entry: (
-                -name_rank(entry.name_keys, query, in_name=True),
-                len(entry.name_keys),
-                -entry.published_at.timestamp(),
+            key=lambda entry_id: (
+                -name_rank(rows[entry_id][0], True),
+                len(rows[entry_id][0]),
+                -rows[entry_id][1],
             )
         )
+        best[kind] = found[:per_kind]
+    entries = SearchEntry.objects.only("id", "kind", "slug", "title_en", "title_zh_hans").in_bulk(
+        [entry_id for found in best.values() for entry_id in found]
+    )
+    groups = []
+    for kind, label in Kind.choices:
+        shown = [entries[entry_id] for entry_id in best[kind] if entry_id in entries]
         results = [
             Result(
                 entry=entry,
@@ -323,7 +333,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
                 snippet=SafeString(""),
                 matched_on="",
             )
-            for entry in found[:per_kind]
+            for entry in shown
         ]
         if results:
             groups.append((kind, label, results))
