@@ -32,7 +32,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from portal.search import AS_TYPED, ON_NAME
+from portal.search.backends import AS_TYPED, ON_NAME
 from zones.models import (
     Enterprise,
     EnterpriseQualification,

@@ -24,18 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import SearchEntry
 from portal.search import text
 from portal.search.backends import (
-    AS_TYPED as AS_TYPED,
-)
-from portal.search.backends import (
     COUNT_CAP,
     RANK_WINDOW,
     Hit,
     backend,
-    name_rank,
-    rank_key,
-)
-from portal.search.backends import (
-    ON_NAME as ON_NAME,
+    name_ranker,
+    rank_key_for,
 )
 from portal.search.index import KIND_OF_MODEL
 
@@ -213,14 +207,10 @@ class SearchResults:
         """The window of best matches in the ranking's order; one query, on narrow columns."""
         if self._ranked is None:
             self.counts  # noqa: B018 -- fetches the window along with the counts
-            rows = {
-                entry_id: (name_keys, published_at)
-                for entry_id, name_keys, published_at in SearchEntry.objects.filter(
-                    id__in=[hit.entry_id for hit in self._window]
-                ).values_list("id", "name_keys", "published_at")
-            }
+            rows = backend().rank_data([hit.entry_id for hit in self._window])
             hits = [hit for hit in self._window if hit.entry_id in rows]
-            hits.sort(key=lambda hit: rank_key(hit, *rows[hit.entry_id], self.query))
+            key = rank_key_for(self.query)
+            hits.sort(key=lambda hit: key(hit, *rows[hit.entry_id]))
             self._ranked = hits
         return self._ranked
 
@@ -309,25 +299,32 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     if query.is_empty:
         return []
     engine = backend()
-    ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
+    ids = engine.suggestions(query)
     if not any(ids.values()):
         query = prepare(raw)
         if not query.corrected:
             return []
-        ids = {kind: engine.suggestion_ids(query, kind) for kind in Kind.values}
-    entries = SearchEntry.objects.only(
-        "id", "kind", "slug", "title_en", "title_zh_hans", "name_keys", "published_at"
-    ).in_bulk([entry_id for found in ids.values() for entry_id in found])
-    groups = []
-    for kind, label in Kind.choices:
-        found = [entries[entry_id] for entry_id in ids[kind] if entry_id in entries]
+        ids = engine.suggestions(query)
+    # The candidates are ranked on their name keys alone, and only those shown are read whole.
+    rows = engine.rank_data([entry_id for found in ids.values() for entry_id in found])
+    name_rank = name_ranker(query)
+    best = {}
+    for kind in Kind.values:
+        found = [entry_id for entry_id in ids[kind] if entry_id in rows]
         found.sort(
-            key=lambda entry: (
-                -name_rank(entry.name_keys, query, in_name=True),
-                len(entry.name_keys),
-                -entry.published_at.timestamp(),
+            key=lambda entry_id: (
+                -name_rank(rows[entry_id][0], True),
+                len(rows[entry_id][0]),
+                -rows[entry_id][1],
             )
         )
+        best[kind] = found[:per_kind]
+    entries = SearchEntry.objects.only("id", "kind", "slug", "title_en", "title_zh_hans").in_bulk(
+        [entry_id for found in best.values() for entry_id in found]
+    )
+    groups = []
+    for kind, label in Kind.choices:
+        shown = [entries[entry_id] for entry_id in best[kind] if entry_id in entries]
         results = [
             Result(
                 entry=entry,
@@ -337,7 +334,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
                 snippet=SafeString(""),
                 matched_on="",
             )
-            for entry in found[:per_kind]
+            for entry in shown
         ]
         if results:
             groups.append((kind, label, results))

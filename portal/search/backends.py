@@ -14,6 +14,7 @@ Query text only reaches SQL as parameters, and only as the tokens text.py lets t
 ([a-z0-9] words and Chinese characters).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -23,7 +24,8 @@ from portal.models import SearchEntry
 from portal.search.text import Query, Term, pairs
 from zones.models import published_q
 
-NAME_WEIGHTS = "ABC"  # names, other names, pinyin (body is D)
+Kind = SearchEntry.Kind
+
 # Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
 # keep the cheaper order: as typed, name match, kind, newest record.
 RANK_WINDOW = 500
@@ -31,6 +33,9 @@ RANK_WINDOW = 500
 COUNT_CAP = 1000
 # Suggestions are picked from this many name matches per kind.
 SUGGESTION_CANDIDATES = 40
+# PostgreSQL reads this many times the rows it needs, newest first, before it reads every match
+# from the index (PostgreSQLBackend.newest_in).
+PROBE_FACTOR = 20
 # The flags of Backend.record_matches.
 ON_NAME, AS_TYPED = 2, 1
 # With more scheduled entries than this, visibility is checked by joining the entries.
@@ -65,15 +70,21 @@ def hidden_entry_ids() -> list[int]:
     )
 
 
-def name_rank(name_keys: str, query: Query, in_name: bool) -> int:
-    """The ranking's step 2 for one entry: 3 for a name that is the query, 2 for one that
-    starts with it, 1 for another name match, 0 for a match in the text only."""
+def name_ranker(query: Query) -> Callable[[str, bool], int]:
+    """The ranking's step 2 for entries matching the query, given an entry's name keys and
+    whether its names match: 3 for a name that is the query, 2 for one that starts with it, 1
+    for another name match, 0 for a match in the text only. The keys are worked out once."""
     keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
-    if any(key + "\n" in name_keys for key in keys):
-        return 3
-    if any(key in name_keys for key in keys):
-        return 2
-    return 1 if in_name else 0
+    whole = [key + "\n" for key in keys]
+
+    def rank(name_keys: str, in_name: bool) -> int:
+        if any(key in name_keys for key in whole):
+            return 3
+        if any(key in name_keys for key in keys):
+            return 2
+        return 1 if in_name else 0
+
+    return rank
 
 
 class Backend:
@@ -82,13 +93,16 @@ class Backend:
     Reading an entry row costs far more than reading the full-text index, so everything that can
     be answered from the index alone is: the kind is in the entry id, and visibility is checked
     against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW matches are
-    read from the entries, to be ranked by rank_key.
+    read from the entries, to be ranked by rank_key_for.
     """
 
     entry_table = SearchEntry._meta.db_table
     table = ""  # the full-text table, one row per entry
     id = ""  # its column holding the entry id
     position_function = ""  # instr / strpos
+
+    def __init__(self):
+        self.hidden: list[int] | None = None
 
     def match_sql(self, expr: str) -> tuple[str, list]:
         """A condition on `table`: the row matches expr."""
@@ -129,7 +143,11 @@ class Backend:
         return "1 = 1", []
 
     def visible_sql(self) -> tuple[str, list]:
-        hidden = hidden_entry_ids()
+        # Looked up once per backend object, that is once per search or set of suggestions,
+        # rather than before each of its statements.
+        if self.hidden is None:
+            self.hidden = hidden_entry_ids()
+        hidden = self.hidden
         if not hidden:
             return "1 = 1", []
         if len(hidden) > MAX_HIDDEN_LISTED:
@@ -140,7 +158,7 @@ class Backend:
     def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
         """Matching entry ids with `exact` and `in_name`, from the full-text table alone."""
         exact, exact_params = self.exact_sql(query)
-        in_name, in_name_params = self.flag_sql(self.expression(query, names_only=True))
+        in_name, in_name_params = self.in_name_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
         where, where_params = "", []
@@ -152,16 +170,22 @@ class Backend:
         """
         return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
 
+    def in_name_sql(self, query: Query, fuzzy: bool = True) -> tuple[str, list]:
+        """A column of `table` rows: whether the row's names match the query (with `fuzzy`,
+        through its spelling corrections too)."""
+        return self.flag_sql(self.expression(query, names_only=True, fuzzy=fuzzy))
+
     def matches(
         self, query: Query, kind: str | None
     ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
         """Per kind, (matches, matches as typed); and the best RANK_WINDOW matches of `kind` (or
         of all kinds) in the cheap order (as typed, name match, kind, newest record), for
-        rank_key to order.
+        rank_key_for to order."""
+        counts = self.counts(query)
+        return counts, self.window(query, kind, counts)
 
-        The window is read tier by tier, each newest first with a LIMIT, which both databases
-        can stop early on, rather than by sorting every match.
-        """
+    def counts(self, query: Query) -> dict[str, tuple[int, int]]:
+        """Per kind, (matches, matches as typed), each counted up to COUNT_CAP + 1."""
         exact, exact_params = self.exact_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
@@ -186,11 +210,18 @@ class Backend:
             ]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            counts = {
+            return {
                 kind_value: (count, exact_count or 0)
                 for kind_value, count, exact_count in cursor.fetchall()
                 if count
             }
+
+    def window(self, query: Query, kind: str | None, counts: dict) -> list[Hit]:
+        """The best RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order.
+
+        Read tier by tier, each newest first with a LIMIT, which both databases can stop early
+        on, rather than by sorting every match.
+        """
         wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
         window: list[Hit] = []
         for expr, is_exact, in_name in self.tiers(query):
@@ -200,7 +231,7 @@ class Backend:
                 Hit(entry_id, is_exact, in_name)
                 for entry_id in self.newest(expr, kind, RANK_WINDOW - len(window))
             ]
-        return counts, window
+        return window
 
     def tiers(self, query: Query) -> list[tuple[str, bool, bool]]:
         """(expression, as typed, on a name) for each tier of the cheap order; each expression
@@ -231,6 +262,12 @@ class Backend:
             cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
             return [row[0] for row in cursor.fetchall()]
 
+    def rank_data(self, ids: list[int]) -> dict[int, tuple[str, float]]:
+        """What rank_key_for needs of each entry: its name keys and its publication time as a
+        POSIX timestamp. Entries no longer there are left out."""
+        rows = SearchEntry.objects.filter(id__in=ids).values_list("id", "name_keys", "published_at")
+        return {entry_id: (keys, published.timestamp()) for entry_id, keys, published in rows}
+
     def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
         """A page past the ranked window, in the cheap order."""
         candidates, params = self.candidates_sql(query, kind)
@@ -238,6 +275,10 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             return [Hit(row[0], bool(row[1]), int(row[2])) for row in cursor.fetchall()]
+
+    def suggestions(self, query: Query) -> dict[str, list[int]]:
+        """Per kind, some entries whose names match, to pick suggestions from: the newest."""
+        return {kind: self.suggestion_ids(query, kind) for kind in Kind.values}
 
     def suggestion_ids(self, query: Query, kind: str) -> list[int]:
         """Some entries of a kind whose names match, to pick suggestions from: the newest.
@@ -284,9 +325,7 @@ class Backend:
         """
         low, high = SearchEntry.id_range(kind)
         match, match_params = self.match_sql(self.expression(query))
-        on_name, on_name_params = self.flag_sql(
-            self.expression(query, names_only=True, fuzzy=False)
-        )
+        on_name, on_name_params = self.in_name_sql(query, fuzzy=False)
         exact, exact_params = self.exact_sql(query)
         sql = f"""
             SELECT ({self.id} - %s) * 4
@@ -372,10 +411,17 @@ class SQLiteBackend(Backend):
 
 
 class PostgreSQLBackend(Backend):
-    """A narrow table of tsvectors with a GIN index, kept in step by a trigger; pg_trgm over
-    the vocabulary."""
+    """Two tables of tsvectors with GIN indexes, kept in step with the entries by triggers and
+    partitioned by kind (portal/migrations/0003_search_names.py): the document, every column of
+    the entry, and the names, only names, other names and pinyin. pg_trgm over the vocabulary.
+
+    Anything that matches names alone reads the names table: the GIN index cannot check phrases
+    (Chinese, pinyin), so every candidate row is read again, and a names row is a fraction of
+    the width of a document row.
+    """
 
     table = "portal_search_document"
+    names_table = "portal_search_name"
     id = "id"
     position_function = "strpos"
 
@@ -385,26 +431,211 @@ class PostgreSQLBackend(Backend):
     def flag_sql(self, expr):
         return self.match_sql(expr)
 
-    def lexeme(self, token: str, prefix: bool, names_only: bool) -> str:
-        marks = ("*" if prefix else "") + (NAME_WEIGHTS if names_only else "")
-        return f"'{token}'" + (f":{marks}" if marks else "")
+    def in_name_sql(self, query, fuzzy=True):
+        expr = self.expression(query, names_only=True, fuzzy=fuzzy)
+        sql = f"id IN (SELECT id FROM {self.names_table} WHERE names @@ to_tsquery('simple', %s))"
+        return sql, [expr]
 
-    def phrase(self, tokens: list[str], prefix: bool, names_only: bool) -> str:
-        parts = [
-            self.lexeme(token, prefix and i == len(tokens) - 1, names_only)
-            for i, token in enumerate(tokens)
-        ]
+    def source(self, names_only: bool) -> tuple[str, str]:
+        """The table and column to match on: the names, or the whole document."""
+        return (self.names_table, "names") if names_only else (self.table, "document")
+
+    def record_ids_sql(self, query, kind, names_only, fuzzy):
+        low, high = SearchEntry.id_range(kind)
+        table, column = self.source(names_only)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        sql = f"""
+            SELECT id - %s FROM {table}
+            WHERE {column} @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s
+        """
+        return sql, [low, expr, low, high]
+
+    def window(self, query, kind, counts):
+        """As Backend.window, with tiers on the names or the document by turn; each tier
+        excludes the ids the tiers before it found, which are all their matches (a tier that
+        fills the window is the last one read)."""
+        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        # With more matches than the cap in some kind (and, for the tiers as typed, half of
+        # those counted there as typed), the newest rows are likely to hold enough of them to
+        # fill the window, so they are read first (see newest_in).
+        scope = [counts.get(k, (0, 0)) for k in ([kind] if kind else Kind.values)]
+        crowded = any(count > COUNT_CAP for count, _ in scope)
+        crowded_exact = any(count > COUNT_CAP and 2 * exact > count for count, exact in scope)
+        # Under the cap the counts are complete, those as typed too: once the window holds that
+        # many, the tiers as typed have no more to give.
+        as_typed = sum(exact for _, exact in scope) if not crowded else RANK_WINDOW
+        exact = self.expression(query, fuzzy=False)
+        tiers = [(True, exact, True, True), (False, exact, True, False)]
+        if query.corrected:
+            fuzzy = self.expression(query)
+            tiers += [(True, fuzzy, False, True), (False, fuzzy, False, False)]
+        window: list[Hit] = []
+        for names_only, expr, is_exact, in_name in tiers:
+            if len(window) >= min(wanted, RANK_WINDOW):
+                break
+            if is_exact and len(window) >= as_typed:
+                continue
+            found = self.newest_in(
+                names_only,
+                expr,
+                kind,
+                RANK_WINDOW - len(window),
+                excluded=[hit.entry_id for hit in window],
+                crowded=crowded_exact if is_exact else crowded,
+            )
+            window += [Hit(entry_id, is_exact, in_name) for entry_id in found]
+        return window
+
+    def newest_in(
+        self,
+        names_only: bool,
+        expr: str,
+        kind: str | None,
+        limit: int,
+        excluded: list[int],
+        crowded: bool,
+    ) -> list[int]:
+        """The newest matches of kind (or of every kind), other than the excluded ids.
+
+        Left to itself, the planner guesses from how many rows it expects to match whether to
+        walk the primary key backwards until it has `limit` matches, or to read every match from
+        the GIN index and sort them. Its guesses fail both ways: it takes the parts of a phrase
+        or of several words to be unrelated and expects too few matches (装备 <-> 备制 <-> 制造
+        are three words to it, matching 0.1% of rows rather than 8%), and a short prefix makes
+        it expect too many. So the choice is made here: with `crowded`, the newest
+        PROBE_FACTOR * limit rows are read first, in id order, stopping at `limit` matches,
+        which on a crowded query is all it takes; otherwise, or if they hold too few, every
+        match is read from the index (a CTE the planner keeps as it is) and sorted.
+
+        The excluded ids are left out here rather than in SQL, where a long list of constants
+        costs the planner more than the query: as many more matches are read as there are
+        excluded ids.
+        """
+        table, column = self.source(names_only)
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        wanted = limit + len(excluded)
+        found = []
+        with connection.cursor() as cursor:
+            if crowded:
+                cursor.execute(
+                    f"""
+                    SELECT id FROM (
+                        SELECT id, {column} FROM {table} WHERE {visible} {where}
+                        ORDER BY id DESC LIMIT %s
+                    ) AS newest
+                    WHERE {column} @@ to_tsquery('simple', %s)
+                    ORDER BY id DESC LIMIT %s
+                    """,
+                    [*visible_params, *where_params, PROBE_FACTOR * limit, expr, wanted],
+                )
+                found = [row[0] for row in cursor.fetchall()]
+            if len(found) < wanted:
+                cursor.execute(
+                    f"""
+                    WITH matches AS MATERIALIZED (
+                        SELECT id FROM {table}
+                        WHERE {column} @@ to_tsquery('simple', %s) AND {visible} {where}
+                    )
+                    SELECT id FROM matches ORDER BY id DESC LIMIT %s
+                    """,
+                    [expr, *visible_params, *where_params, wanted],
+                )
+                found = [row[0] for row in cursor.fetchall()]
+        skip = set(excluded)
+        return [entry_id for entry_id in found if entry_id not in skip][:limit]
+
+    def rank_data(self, ids):
+        # The same as Backend.rank_data in a third of the time: through the ORM, each of up
+        # to RANK_WINDOW ids is adapted on its own, and each time parsed with its time zone.
+        sql = f"""
+            SELECT id, name_keys, EXTRACT(EPOCH FROM published_at)::float8
+            FROM {self.entry_table} WHERE id = ANY(%s::bigint[])
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ["{" + ",".join(str(entry_id) for entry_id in ids) + "}"])
+            return {entry_id: (keys, published) for entry_id, keys, published in cursor}
+
+    def suggestions(self, query):
+        """As Backend.suggestions, in one statement for every kind: for each, the newest
+        PROBE_FACTOR * SUGGESTION_CANDIDATES names are read in id order (see newest_in). A kind
+        whose newest names hold too few matches, and that has more names than were read, is
+        read again from the index, in a second statement."""
+        expr = self.expression(query, names_only=True)
+        visible, visible_params = self.visible_sql()
+        read = PROBE_FACTOR * SUGGESTION_CANDIDATES
+        parts, params = [], []
+        for kind in Kind.values:
+            parts.append(f"""
+                SELECT %s, COUNT(*), (ARRAY_AGG(id ORDER BY id DESC) FILTER (WHERE hit))[1:%s]
+                FROM (
+                    SELECT id, names @@ to_tsquery('simple', %s) AS hit
+                    FROM {self.names_table}
+                    WHERE {visible} AND id BETWEEN %s AND %s
+                    ORDER BY id DESC LIMIT %s
+                ) AS newest
+            """)
+            params += [
+                kind,
+                SUGGESTION_CANDIDATES,
+                expr,
+                *visible_params,
+                *SearchEntry.id_range(kind),
+                read,
+            ]
+        found, unread = {}, []
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, rows, ids in cursor.fetchall():
+                found[kind] = ids or []
+                if len(found[kind]) < SUGGESTION_CANDIDATES and rows == read:
+                    unread.append(kind)
+            if unread:
+                parts, params = [], []
+                for kind in unread:
+                    # Every match, then the newest (see newest_in).
+                    parts.append(f"""(
+                        WITH matches AS MATERIALIZED (
+                            SELECT id FROM {self.names_table}
+                            WHERE names @@ to_tsquery('simple', %s) AND {visible}
+                                AND id BETWEEN %s AND %s
+                        )
+                        SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
+                    )""")
+                    params += [
+                        expr,
+                        *visible_params,
+                        *SearchEntry.id_range(kind),
+                        kind,
+                        SUGGESTION_CANDIDATES,
+                    ]
+                cursor.execute(" UNION ALL ".join(parts), params)
+                for kind in unread:
+                    found[kind] = []
+                for kind, entry_id in cursor.fetchall():
+                    found[kind].append(entry_id)
+        return found
+
+    def lexeme(self, token: str, prefix: bool) -> str:
+        return f"'{token}'" + (":*" if prefix else "")
+
+    def phrase(self, tokens: list[str], prefix: bool) -> str:
+        last = len(tokens) - 1
+        parts = [self.lexeme(token, prefix and i == last) for i, token in enumerate(tokens)]
         return "(" + " <-> ".join(parts) + ")"
 
     def term_expr(self, term, names_only, corrected):
+        # The same on both tables: which table is read says whether names alone may match.
         if term.cjk:
-            options = [self.phrase(pairs(term.text), len(term.text) == 1, names_only)]
+            options = [self.phrase(pairs(term.text), len(term.text) == 1)]
         elif corrected and term.corrections:
-            options = [self.lexeme(word, False, names_only) for word in term.corrections]
+            options = [self.lexeme(word, False) for word in term.corrections]
         else:
-            options = [self.lexeme(term.text, True, names_only)]
+            options = [self.lexeme(term.text, True)]
             if term.pinyin:
-                options.append(self.phrase(term.pinyin, True, names_only))
+                options.append(self.phrase(term.pinyin, True))
         return self.any_of(options)
 
     def all_of(self, parts):
@@ -412,9 +643,6 @@ class PostgreSQLBackend(Backend):
 
     def any_of(self, parts):
         return "(" + " | ".join(parts) + ")"
-
-    def but_not(self, expr, excluded):
-        return f"({expr} & !{excluded})"
 
     def similar_terms(self, word, limit=50):
         sql = """
@@ -428,16 +656,16 @@ class PostgreSQLBackend(Backend):
             return [row[0] for row in cursor.fetchall()]
 
 
-def rank_key(hit: Hit, name_keys: str, published_at, query: Query) -> tuple:
-    """The ranking (see the top of this module) as a sort key."""
-    rank = name_rank(name_keys, query, hit.in_name)
-    return (
-        not hit.exact,
-        -rank,
-        len(name_keys) if rank else 0,
-        -published_at.timestamp(),
-        -hit.entry_id,
-    )
+def rank_key_for(query: Query) -> Callable[[Hit, str, float], tuple]:
+    """The ranking (see the top of this module) as a sort key, given a hit, its entry's name
+    keys and its publication time as a POSIX timestamp."""
+    name_rank = name_ranker(query)
+
+    def key(hit: Hit, name_keys: str, published: float) -> tuple:
+        rank = name_rank(name_keys, hit.in_name)
+        return (not hit.exact, -rank, len(name_keys) if rank else 0, -published, -hit.entry_id)
+
+    return key
 
 
 def backend() -> Backend:

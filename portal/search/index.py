@@ -14,6 +14,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from news.models import Release
 from portal.models import SearchEntry, SearchTerm
 from portal.search import text
+from portal.search.backends import PostgreSQLBackend
 from zones.models import Enterprise, Institution, Platform, Status, Zone, ZoneAlias
 
 Kind = SearchEntry.Kind
@@ -189,15 +190,44 @@ def add(kind: str, queryset: QuerySet, batch_size: int = 2000, progress=None) ->
 def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
     """Rewrite the entries of the given kinds (all by default); returns how many were written."""
     kinds = list(kinds or MODELS)
-    SearchEntry.objects.filter(kind__in=kinds).delete()
-    if set(kinds) == set(MODELS):
-        SearchTerm.objects.all().delete()
+    everything = set(kinds) == set(MODELS)
+    if everything and connection.vendor == "postgresql":
+        # Deleting every row would leave a dead copy of each in the tables and their indexes
+        # until a vacuum comes by, and searches would read past them. TRUNCATE empties them
+        # outright; the triggers made by portal/migrations empty the full-text tables with it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}, {SearchTerm._meta.db_table}")
+    else:
+        SearchEntry.objects.filter(kind__in=kinds).delete()
+        if everything:
+            SearchTerm.objects.all().delete()
     written = sum(
         add(kind, MODELS[kind].objects.all(), batch_size=batch_size, progress=progress)
         for kind in kinds
     )
-    # Fresh statistics for the query planner, now that the tables have been rewritten.
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tables = [
+                PostgreSQLBackend.table,
+                PostgreSQLBackend.names_table,
+                SearchTerm._meta.db_table,
+            ]
+            # A GIN index takes new entries into a pending list (up to 4 MB) that every search
+            # reads in full until a vacuum merges it into the index proper. Every entry has
+            # just been written: merge them now.
+            cursor.execute(
+                """
+                SELECT gin_clean_pending_list(class.oid)
+                FROM pg_index AS index
+                JOIN pg_class AS class ON class.oid = index.indexrelid AND class.relkind = 'i'
+                JOIN pg_am AS method ON method.oid = class.relam AND method.amname = 'gin'
+                WHERE index.indrelid = ANY(%s::regclass[]) OR index.indrelid IN (
+                    SELECT relid FROM unnest(%s::regclass[]) AS root, pg_partition_tree(root)
+                )
+                """,
+                [tables, tables],
+            )
+        # Fresh statistics for the query planner, now that the tables have been rewritten.
         cursor.execute("ANALYZE")
     return written
 

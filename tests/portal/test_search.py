@@ -357,6 +357,44 @@ def test_pages_past_the_ranked_window_continue_without_repeats(client, db, monke
     assert len(seen) == len(set(seen)) == 45
 
 
+@pytest.fixture
+def harbours(db):
+    """Records named after harbours, and releases that only mention one, in mixed order."""
+    for n in range(6):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}", zone__name_en=f"Harbour Zone {n}")
+        ReleaseFactory(title_en=f"Port news {n}", body_en="<p>The harbour cranes</p>")
+        ReleaseFactory(title_en=f"Harbour report {n}")
+
+
+def test_results_keep_their_order_when_the_matches_pass_the_count_cap(harbours, monkeypatch):
+    import portal.search
+    import portal.search.backends
+
+    def pages(q: str) -> list[list[int]]:
+        results = search(q)
+        return [[result.entry.pk for result in results[n : n + 4]] for n in range(0, 24, 4)]
+
+    monkeypatch.setattr(portal.search, "RANK_WINDOW", 8)
+    monkeypatch.setattr(portal.search.backends, "RANK_WINDOW", 8)
+    expected = {q: pages(q) for q in ("harbour", "harbor cranes", "hrbour")}
+    # Past the cap, PostgreSQL reads the newest records first, and here only a few of them.
+    monkeypatch.setattr(portal.search.backends, "COUNT_CAP", 3)
+    monkeypatch.setattr(portal.search.backends, "PROBE_FACTOR", 1)
+    assert {q: pages(q) for q in expected} == expected
+
+
+def test_suggestions_are_the_same_however_few_names_are_read_first(harbours, monkeypatch):
+    import portal.search.backends
+
+    def suggested(q: str) -> list[tuple[str, list[int]]]:
+        return [(kind, [result.entry.pk for result in items]) for kind, _, items in suggest(q)]
+
+    monkeypatch.setattr(portal.search.backends, "SUGGESTION_CANDIDATES", 3)
+    expected = {q: suggested(q) for q in ("harbour", "harb", "hrbour")}
+    monkeypatch.setattr(portal.search.backends, "PROBE_FACTOR", 1)
+    assert {q: suggested(q) for q in expected} == expected
+
+
 def test_many_scheduled_records_are_still_hidden(db, monkeypatch):
     import portal.search.backends
 
