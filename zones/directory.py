@@ -314,7 +314,7 @@ class DirectoryIndex:
     def rank(self, order: str) -> array:
         """Position → place in the named order; made on first use (about 20 ms at 100,000)."""
         if order not in self.ranks:
-            rank = array("l", bytes(8 * len(self.ids)))
+            rank = array("q", bytes(8 * len(self.ids)))
             for place, position in enumerate(self.order(order)):
                 rank[position] = place
             self.ranks[order] = rank
