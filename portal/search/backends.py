@@ -473,28 +473,22 @@ class PostgreSQLBackend(Backend):
     def window(self, query, kind, counts):
         """As Backend.window, with tiers on the names or the document by turn; each tier
         excludes the ids the tiers before it found, which are all their matches (a tier that
-        fills the window is the last one read)."""
-        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        fills the window is the last one read). A corrected query with few matches reads the
+        names once for both name tiers."""
+        scope = [counts.get(k, (0, 0)) for k in ([kind] if kind else Kind.values)]
+        wanted = min(sum(count for count, _ in scope), RANK_WINDOW)
+        if not wanted:
+            return []
         # With more matches than the cap in some kind (and, for the tiers as typed, half of
         # those counted there as typed), the newest rows are likely to hold enough of them to
         # fill the window, so they are read first (see newest_in).
-        scope = [counts.get(k, (0, 0)) for k in ([kind] if kind else Kind.values)]
         crowded = any(count > COUNT_CAP for count, _ in scope)
         crowded_exact = any(count > COUNT_CAP and 2 * exact > count for count, exact in scope)
-        # Under the cap the counts are complete, those as typed too: once the window holds that
-        # many, the tiers as typed have no more to give.
-        as_typed = sum(exact for _, exact in scope) if not crowded else RANK_WINDOW
         exact = self.expression(query, fuzzy=False)
-        tiers = [(True, exact, True, True), (False, exact, True, False)]
-        if query.corrected:
-            fuzzy = self.expression(query)
-            tiers += [(True, fuzzy, False, True), (False, fuzzy, False, False)]
+        fuzzy = self.expression(query)
         window: list[Hit] = []
-        for names_only, expr, is_exact, in_name in tiers:
-            if len(window) >= min(wanted, RANK_WINDOW):
-                break
-            if is_exact and len(window) >= as_typed:
-                continue
+
+        def read(names_only: bool, expr: str, is_exact: bool) -> None:
             found = self.newest_in(
                 names_only,
                 expr,
@@ -503,8 +497,53 @@ class PostgreSQLBackend(Backend):
                 excluded=[hit.entry_id for hit in window],
                 crowded=crowded_exact if is_exact else crowded,
             )
-            window += [Hit(entry_id, is_exact, in_name) for entry_id in found]
+            window.extend(Hit(entry_id, is_exact, names_only) for entry_id in found)
+
+        if crowded or not query.corrected:
+            read(True, exact, True)
+            if len(window) < wanted:
+                read(False, exact, True)
+            if query.corrected and len(window) < wanted:
+                read(True, fuzzy, False)
+            if query.corrected and len(window) < wanted:
+                read(False, fuzzy, False)
+            return window
+        # Under the cap the counts are complete, those as typed too, and the matches are few:
+        # the names are read once for both name tiers, and the text tier as typed is read only
+        # if the names as typed hold fewer matches than were counted as typed.
+        names = self.names_matching(fuzzy, exact, kind)
+        window += [Hit(entry_id, True, True) for entry_id, as_typed in names if as_typed]
+        del window[RANK_WINDOW:]
+        if len(window) < min(wanted, sum(exact for _, exact in scope)):
+            read(False, exact, True)
+        found = {hit.entry_id for hit in window}
+        window += [
+            Hit(entry_id, False, True)
+            for entry_id, as_typed in names
+            if not as_typed and entry_id not in found
+        ]
+        del window[RANK_WINDOW:]
+        if len(window) < wanted:
+            read(False, fuzzy, False)
         return window
+
+    def names_matching(self, expr: str, flag: str, kind: str | None) -> list[tuple[int, bool]]:
+        """Every visible entry (of kind) whose names match expr, newest first, with whether
+        they also match flag; for queries with few matches."""
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            WITH matches AS MATERIALIZED (
+                SELECT id, names @@ to_tsquery('simple', %s) FROM {self.names_table}
+                WHERE names @@ to_tsquery('simple', %s) AND {visible} {where}
+            )
+            SELECT * FROM matches ORDER BY id DESC
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [flag, expr, *visible_params, *where_params])
+            return cursor.fetchall()
 
     def newest_in(
         self,
