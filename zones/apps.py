@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+# What the directory's index and its facet choices are built from (zones/directory.py).
+DIRECTORY_SOURCES = [
+    "Enterprise",
+    "EnterpriseQualification",
+    "Park",
+    "Platform",
+    "PlatformMembership",
+    "Qualification",
+    "Sector",
+    "Zone",
+]
+
 
 class ZonesConfig(AppConfig):
     name = "zones"
@@ -9,32 +21,14 @@ class ZonesConfig(AppConfig):
 
     def ready(self):
         from zones import directory
-        from zones.models import (
-            Enterprise,
-            EnterpriseQualification,
-            Park,
-            Platform,
-            PlatformMembership,
-            Qualification,
-            Sector,
-            Zone,
-        )
+        from zones.models import Enterprise
 
-        # What the directory's index and its facet choices are built from.
-        for model in (
-            Enterprise,
-            EnterpriseQualification,
-            Park,
-            Platform,
-            PlatformMembership,
-            Qualification,
-            Sector,
-            Zone,
-        ):
-            uid = f"zones.directory.{model._meta.label_lower}"
-            post_save.connect(directory.content_changed, sender=model, dispatch_uid=f"{uid}.saved")
+        for model_name in DIRECTORY_SOURCES:
+            sender = f"zones.{model_name}"
+            uid = f"zones.directory.{model_name.lower()}"
+            post_save.connect(directory.content_changed, sender=sender, dispatch_uid=f"{uid}.saved")
             post_delete.connect(
-                directory.content_changed, sender=model, dispatch_uid=f"{uid}.deleted"
+                directory.content_changed, sender=sender, dispatch_uid=f"{uid}.deleted"
             )
         m2m_changed.connect(
             directory.links_changed,
