@@ -202,6 +202,7 @@ def test_results_link_to_the_page_in_the_current_language(client, demo):
     result = response.context["page_obj"][0]
     assert result.url == "/zh-hans/zones/panjin-liaobin/"
     assert result.title == "盘锦辽滨沿海经济技术开发区"
+    assert '<p class="search-result-kind">开发区</p>' in response.content.decode()
 
 
 def test_suggestions_are_json_grouped_by_type(client, demo):
