@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -396,9 +396,22 @@ def listed_choices(index: DirectoryIndex) -> dict[str, list[Choice]]:
     return choices
 
 
+# What a row of the directory shows (templates/zones/enterprise_directory.html).
+LISTED_FIELDS = [
+    "name",
+    "slug",
+    "founded_year",
+    "country",
+    "zone__name",
+    "zone__city",
+    "park__name",
+]
+
+
 class DirectoryResults:
     """The directory's results as a Paginator's object_list: counted in memory, and fetched a
-    page at a time (two queries: the enterprises with their zone and park, their sectors)."""
+    page at a time (two queries: the enterprises with their zone and park, their sectors in
+    `listed_sectors`)."""
 
     def __init__(self, index: DirectoryIndex, tiers: list[int], order: str):
         self.index, self.tiers, self.order = index, tiers, order
@@ -414,7 +427,10 @@ class DirectoryResults:
         found = (
             Enterprise.objects.published()
             .select_related("zone", "park")
-            .prefetch_related("sectors")
+            .only(*LISTED_FIELDS)
+            .prefetch_related(
+                Prefetch("sectors", Sector.objects.only("name"), to_attr="listed_sectors")
+            )
             .in_bulk(ids)
         )
         return [found[pk] for pk in ids if pk in found]

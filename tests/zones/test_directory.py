@@ -111,6 +111,29 @@ def test_sector_city_country_and_founding_years_filter(client, db):
 
 
 @pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", ["Harbour Zone", "East Park", "Dalian", "founded 2015", "Germany", "New Materials"]),
+        ("zh-hans", ["港区", "东园", "大连", "德国", "新材料"]),
+    ],
+)
+def test_a_row_shows_zone_park_city_founding_country_and_sectors(client, db, language, shown):
+    zone = ZoneFactory(name_en="Harbour Zone", name_zh_hans="港区", city="dalian")
+    enterprise = EnterpriseFactory(
+        zone=zone,
+        park=ParkFactory(zone=zone, name_en="East Park", name_zh_hans="东园"),
+        founded_year=2015,
+        country="DE",
+    )
+    enterprise.sectors.add(SectorFactory(name_en="New Materials", name_zh_hans="新材料"))
+    page = client.get(f"/{language}/enterprises/").content.decode()
+    row = page[page.index('<li class="result">') :]
+    row = row[: row.index("</li>\n")]
+    for text in shown:
+        assert text in row
+
+
+@pytest.mark.parametrize(
     ("sort", "expected"),
     [
         ("name", ["a", "b", "c"]),
