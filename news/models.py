@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.editorial import MEDIA, REFERENCE
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.models import (
@@ -31,6 +32,8 @@ class Series(models.Model):
     name = models.CharField(_("name"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120)
     organiser = models.CharField(_("organiser"), max_length=300, blank=True)
+
+    editorial_role = REFERENCE
 
     class Meta:
         verbose_name = _("press-conference series")
@@ -94,6 +97,8 @@ class Release(Publishable):
         help_text=_("Generated for load testing; never part of the real content."),
     )
 
+    parts = ("indicators", "attachments", "events")
+
     class Meta(Publishable.Meta):
         verbose_name = _("release")
         verbose_name_plural = _("releases")
@@ -137,6 +142,8 @@ class Attachment(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    part_of = ("release",)
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -161,6 +168,8 @@ class Image(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    editorial_role = MEDIA
+
     class Meta:
         verbose_name = _("image")
         verbose_name_plural = _("images")
@@ -176,6 +185,8 @@ class Metric(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+
+    editorial_role = REFERENCE
 
     class Meta:
         verbose_name = _("metric")
@@ -234,6 +245,8 @@ class Indicator(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = IndicatorQuerySet.as_manager()
+
+    part_of = ("release",)
 
     class Meta:
         verbose_name = _("figure")

@@ -13,20 +13,22 @@
 
 import copy
 import datetime
+from contextlib import contextmanager
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -34,12 +36,10 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from portal import history
+from portal import drafts, editorial, history, notify
 from portal.images import ValidatedImageField
-from portal.models import AuditEntry
+from portal.models import AuditEntry, PendingChange
 from zones.models import Publishable, Status
-
-PUBLISHED_STATES = (Status.PUBLISHED, Status.ARCHIVED)
 
 
 def local_time(value) -> str:
@@ -55,6 +55,37 @@ class HistoryAdmin(VersionAdmin):
 
     object_history_template = "admin/portal/object_history.html"
     history_latest_first = True
+
+    # Parts of a live record change only through the record's form (portal/editorial.py).
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or editorial.role_of(self.model) != editorial.PART:
+            return allowed
+        return allowed and editorial.may_change_part(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or editorial.role_of(self.model) != editorial.PART:
+            return allowed
+        return allowed and editorial.may_change_part(request.user, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if editorial.role_of(self.model) != editorial.PART:
+            return form
+        user = request.user
+
+        class PartForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                for name in self._meta.model.part_of:
+                    record = cleaned_data.get(name)
+                    if record is not None and not editorial.may_change_part_of(user, record):
+                        self.add_error(name, live_record_message(record))
+                return cleaned_data
+
+        return PartForm
 
     def get_urls(self):
         opts = self.model._meta
@@ -179,12 +210,21 @@ class HistoryAdmin(VersionAdmin):
             touch_parents(row, exclude=form.instance)
 
     def delete_queryset(self, request, queryset):
+        if any(not self.has_delete_permission(request, obj) for obj in queryset):
+            raise PermissionDenied
         self.snapshot_before_delete(request, queryset)
         for obj in queryset:
             AuditEntry.record(
                 request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
             )
         super().delete_queryset(request, queryset)
+
+
+def live_record_message(record) -> str:
+    return gettext(
+        "“%(record)s” is live: change its %(kind)s in its own form, where the change is kept "
+        "as a pending draft for a Publisher to review."
+    ) % {"record": record, "kind": gettext("parts")}
 
 
 def incoming_links(obj) -> dict[str, list]:
@@ -258,15 +298,35 @@ class PublishableForm(forms.ModelForm):
     """Carries the version the editor started from, and refuses a save made over someone else's."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The saves of the record's pending draft the editor started from (see WorkflowAdmin).
+    seen_draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the form edits a live record's pending draft: its number of saves.
+    pending_number: int | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = self.instance.version
+        self.fields["seen_draft"].initial = self.pending_number
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
+        if (
+            self.pending_number is not None
+            and cleaned_data.get("seen_draft") != self.pending_number
+        ):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_draft")] = str(self.pending_number)
+            raise ValidationError(
+                [
+                    gettext("Someone else saved this record's pending draft after you opened it."),
+                    gettext(
+                        "Your input is still in the form. Open the pending draft in another tab "
+                        "to see their changes, then save again to keep yours."
+                    ),
+                ]
+            )
         seen = cleaned_data.get("seen_version")
         model = type(self.instance)
         # Locks the row until the save commits (the admin saves in one transaction), so that
@@ -351,21 +411,13 @@ class WorkflowAdmin(HistoryAdmin):
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
-    def has_change_permission(self, request, obj=None):
-        # What is live (or archived) changes only through a Publisher: an Editor's change to a
-        # published record would go live unreviewed. Editors still see it, read-only.
-        if (
-            obj is not None
-            and obj.status in PUBLISHED_STATES
-            and not self.has_publish_permission(request)
-        ):
-            return False
-        return super().has_change_permission(request, obj)
-
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if self.has_publish_permission(request):
             return fields
+        if obj is not None and self.stages_changes(request, obj):
+            # The live record's status is not part of its draft.
+            return (*fields, "status", "published_at")
         return (*fields, "published_at")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -393,7 +445,7 @@ class WorkflowAdmin(HistoryAdmin):
         if "seen_version" not in options["fields"]:
             fieldsets = [
                 *fieldsets[:-1],
-                (name, {**options, "fields": (*options["fields"], "seen_version")}),
+                (name, {**options, "fields": (*options["fields"], "seen_version", "seen_draft")}),
             ]
         return fieldsets
 
@@ -402,7 +454,7 @@ class WorkflowAdmin(HistoryAdmin):
         old_status = previous.status if previous else Status.DRAFT
         old_time = previous.published_at if previous else None
         status_changed = obj.status != old_status
-        public_change = obj.status in PUBLISHED_STATES or old_status in PUBLISHED_STATES
+        public_change = editorial.is_live(obj) or old_status in editorial.LIVE_STATES
         if (
             (status_changed and public_change) or obj.published_at != old_time
         ) and not self.has_publish_permission(request):
@@ -528,19 +580,221 @@ class WorkflowAdmin(HistoryAdmin):
             .values_list("version", flat=True)
             .first()
         )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.stages_changes(request, obj):
+            return super().revision_view(request, object_id, version_id, extra_context)
+        # An Editor's restore of a live record becomes its pending draft; the live record, its
+        # status and any draft it had stay as they are until a Publisher decides.
+        request.restoring = True
+        with self.staging(request, obj):
+            response = super().revision_view(request, object_id, version_id, extra_context)
+        if getattr(request, "staged", None) is not None:
+            version = Version.objects.get(pk=version_id)
+            AuditEntry.record(
+                request.user,
+                AuditEntry.Action.RESTORE,
+                obj,
+                detail=gettext("Version saved on %(time)s, kept as a pending draft")
+                % {"time": local_time(version.revision.date_created)},
+            )
+        return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         stored = getattr(request, "stored_version", None)
         if stored is not None and object_id is not None:
             self.model._base_manager.filter(pk=unquote(object_id)).update(version=stored)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is None or not self.stages_changes(request, obj):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with self.staging(request, obj):
+            pending = PendingChange.objects.for_record(obj)
+            if pending is not None and not getattr(request, "restoring", False):
+                drafts.apply(obj, pending.snapshot)
+            request.pending_number = pending.number if pending else 0
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    # Pending drafts of live records (portal/drafts.py).
+
+    def stages_changes(self, request: HttpRequest, obj) -> bool:
+        """Whether this user's changes to `obj` wait for review instead of going live."""
+        return editorial.is_live(obj) and not self.has_publish_permission(request)
+
+    @contextmanager
+    def staging(self, request: HttpRequest, obj):
+        """Run a form view over `obj` in a transaction that is rolled back; what its save wrote
+        becomes the record's pending draft (`request.staged` is then that draft).
+
+        Nested calls (a restore runs the change form) leave the keeping to the outermost one.
+        """
+        if getattr(request, "staging", False):
+            yield
+            return
+        request.staging = True
+        request.staged_snapshot = None
+        request.staged = None
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                yield
+                transaction.set_rollback(True)
+        finally:
+            request.staging = False
+        if request.staged_snapshot is not None and "_preview" not in request.POST:
+            request.staged = drafts.keep(obj, request.staged_snapshot, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "staging", False):
+            request.staged_snapshot = drafts.take_snapshot(form.instance)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.pending_number = getattr(request, "pending_number", None)
+        return form
+
+    def message_user(self, request, message, *args, **kwargs):
+        # Django's "changed successfully" would be wrong for a change kept as a draft.
+        if not getattr(request, "staging", False):
+            super().message_user(request, message, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return render_as_public(request, obj)
+        if getattr(request, "staging", False):
+            messages.success(
+                request,
+                gettext(
+                    "Saved as a pending draft of “%(record)s”. Visitors still see the published "
+                    "version until a Publisher publishes the draft."
+                )
+                % {"record": obj},
+            )
+            if "_continue" in request.POST:
+                return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(self.draft_url(obj))
+        return super().response_change(request, obj)
+
+    def draft_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_draft", args=[obj.pk]
+        )
+
+    def draft_view(self, request, object_id):
+        """The pending draft of a live record: what it changes, and what may be done with it."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        pending = PendingChange.objects.for_record(obj)
+        may_publish = self.has_publish_permission(request)
+        if request.method == "POST":
+            return self.act_on_draft(request, obj, pending, request.POST.get("action", ""))
+        if pending is None:
+            messages.info(request, gettext("“%(record)s” has no pending draft.") % {"record": obj})
+            return HttpResponseRedirect(self.change_url(obj))
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            changes = drafts.diff(obj, pending.snapshot)
+            transaction.set_rollback(True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Pending draft of “%(record)s”") % {"record": obj},
+            "original": obj,
+            "pending": pending,
+            "changes": changes,
+            "live_changed": pending.base_version != obj.version,
+            "since": local_time(pending.created_at),
+            "saved": local_time(pending.updated_at),
+            "may_publish": may_publish,
+            "may_edit": self.has_change_permission(request, obj),
+            "preview_urls": [
+                (code, name, f"{self.draft_url(obj)}preview/?lang={code}")
+                for code, name in settings.LANGUAGES
+            ],
+            "change_url": self.change_url(obj),
+        }
+        return TemplateResponse(request, "admin/portal/pending_draft.html", context)
+
+    def change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
+        )
+
+    def act_on_draft(self, request, obj, pending, action: str) -> HttpResponse:
+        """Submit, publish, send back or discard a pending draft."""
+        if pending is None:
+            messages.error(request, gettext("This draft was published or discarded meanwhile."))
+            return HttpResponseRedirect(self.change_url(obj))
+        may_publish = self.has_publish_permission(request)
+        if action == "submit" and self.has_change_permission(request, obj):
+            pending.state = PendingChange.State.REVIEW
+            pending.submitted_at = timezone.now()
+            pending.comment = ""
+            pending.save(update_fields=["state", "submitted_at", "comment"])
+            AuditEntry.record(request.user, AuditEntry.Action.SUBMIT, obj, gettext("Pending draft"))
+            notify.submitted(request, pending, obj)
+            messages.success(request, gettext("Submitted for review: a Publisher has been told."))
+            return HttpResponseRedirect(self.draft_url(obj))
+        if action == "publish" and may_publish:
+            drafts.publish(obj, pending, request.user)
+            notify.published(request, pending, obj)
+            messages.success(
+                request,
+                gettext("Published the pending draft: visitors now see the change."),
+            )
+            return HttpResponseRedirect(self.change_url(obj))
+        if action == "send_back" and may_publish:
+            pending.state = PendingChange.State.DRAFT
+            pending.comment = request.POST.get("comment", "").strip()[:2000]
+            pending.save(update_fields=["state", "comment"])
+            AuditEntry.record(request.user, AuditEntry.Action.SEND_BACK, obj, pending.comment)
+            notify.sent_back(request, pending, obj)
+            messages.success(request, gettext("Sent back to the author with your comment."))
+            return HttpResponseRedirect(self.draft_url(obj))
+        if action == "discard" and (may_publish or pending.created_by_id == request.user.pk):
+            pending.delete()
+            AuditEntry.record(request.user, AuditEntry.Action.DISCARD, obj)
+            messages.success(request, gettext("Discarded the pending draft."))
+            return HttpResponseRedirect(self.change_url(obj))
+        raise PermissionDenied
+
+    def draft_preview_view(self, request, object_id):
+        """The public page as it will be once the pending draft is published."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        pending = PendingChange.objects.for_record(obj)
+        if pending is None:
+            raise Http404
+        language = request.GET.get("lang")
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        with (
+            translation.override(language),
+            transaction.atomic(using=router.db_for_write(self.model)),
+        ):
+            response = render_as_public(request, drafts.apply(obj, pending.snapshot))
+            transaction.set_rollback(True)
+        return response
 
     # Preview.
 
     def get_urls(self):
         opts = self.model._meta
         return [
+            path(
+                "<path:object_id>/draft/",
+                self.admin_site.admin_view(self.draft_view),
+                name=f"{opts.app_label}_{opts.model_name}_draft",
+            ),
+            path(
+                "<path:object_id>/draft/preview/",
+                self.admin_site.admin_view(self.draft_preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_draft_preview",
+            ),
             path(
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
@@ -588,12 +842,18 @@ class WorkflowAdmin(HistoryAdmin):
             return render_as_public(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
-    def response_change(self, request, obj):
-        if "_preview" in request.POST:
-            return render_as_public(request, obj)
-        return super().response_change(request, obj)
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            pending = PendingChange.objects.for_record(obj)
+            context |= {
+                "status_badge": status_badge(obj),
+                "pending": pending,
+                "staging": getattr(request, "staging", False),
+                "draft_url": self.draft_url(obj),
+            }
+            if pending is not None:
+                context["pending_since"] = local_time(pending.created_at)
+                context["pending_saved"] = local_time(pending.updated_at)
         context["preview_url"] = (
             reverse(
                 f"{self.admin_site.name}:{self.model._meta.app_label}_"
@@ -604,6 +864,28 @@ class WorkflowAdmin(HistoryAdmin):
             else None
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def status_badge(obj) -> dict[str, str]:
+    """Where a record stands, for the top of its change form."""
+    if obj.is_scheduled():
+        return {
+            "state": "scheduled",
+            "label": gettext("Scheduled"),
+            "detail": gettext("Visitors see it from %(time)s.")
+            % {"time": local_time(obj.published_at)},
+        }
+    details = {
+        Status.DRAFT: gettext("Visitors do not see it."),
+        Status.REVIEW: gettext("Waiting for a Publisher; visitors do not see it."),
+        Status.PUBLISHED: gettext("Visitors see it."),
+        Status.ARCHIVED: gettext("Visitors are told it was withdrawn."),
+    }
+    return {
+        "state": obj.status,
+        "label": obj.get_status_display().capitalize(),
+        "detail": details[obj.status],
+    }
 
 
 def render_as_public(request: HttpRequest, obj) -> HttpResponse:

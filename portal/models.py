@@ -114,6 +114,8 @@ class AuditEntry(models.Model):
         RESTORE = "restore", _("restored an earlier version")
         RECOVER = "recover", _("recovered after deletion")
         IMPORT = "import", _("imported")
+        SEND_BACK = "send_back", _("sent back to the author")
+        DISCARD = "discard", _("discarded a pending draft")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -170,3 +172,80 @@ class AuditEntry(models.Model):
             detail=detail,
             links=links or {},
         )
+
+
+class PendingChangeQuerySet(models.QuerySet):
+    def for_record(self, record: models.Model) -> "PendingChange | None":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+        ).first()
+
+    def in_review(self):
+        return self.filter(state=PendingChange.State.REVIEW)
+
+
+class PendingChange(models.Model):
+    """A change to a live record that waits for a Publisher (portal/drafts.py).
+
+    One per record: whoever edits the live record next continues the same draft.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("in review")
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    snapshot = models.TextField(_("snapshot"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.DRAFT, db_index=True
+    )
+    # The live record's version when the draft was started: a different version now means that
+    # a Publisher changed the live record meanwhile, and publishing the draft replaces that.
+    base_version = models.PositiveIntegerField(_("live version it started from"))
+    # Counts the saves of the draft, so that a form opened before another editor's save of the
+    # same draft does not silently save over it.
+    number = models.PositiveIntegerField(_("saves"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+    )
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    # What the Publisher said when sending the draft back to its author.
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending draft")
+        verbose_name_plural = _("pending drafts")
+        ordering = ["-updated_at", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="portal_pendingchange_one_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.object_repr
+
+    @property
+    def record(self) -> models.Model | None:
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first()

@@ -1,42 +1,63 @@
-"""The editorial groups and what they may do, kept in step with the models after every migrate."""
+"""The editorial groups and what they may do, kept in step with the models after every migrate.
+
+What an Editor may do with a model follows from its editorial kind (portal/editorial.py).
+"""
 
 from django.apps import apps as global_apps
 
+from portal import editorial
+
 CONTENT_APPS = ("zones", "news")
 
-# Codename prefixes each group gets on every model of the content apps. "publish" exists only on
-# the models with a publication status (Meta.default_permissions of zones.models.Publishable).
-GROUP_PERMISSIONS = {
-    "Editors": ("add", "change", "view"),
-    "Publishers": ("add", "change", "delete", "view", "publish"),
+# Codename prefixes each group gets on the models of each editorial kind. "publish" exists
+# only on the models with a publication status (Meta.default_permissions of Publishable).
+EDITOR_ACTIONS = {
+    editorial.PUBLISHABLE: ("add", "change", "view"),
+    editorial.PART: ("add", "change", "delete", "view"),
+    editorial.MEDIA: ("add", "view"),
+    editorial.REFERENCE: ("view",),
 }
-# Both groups read the audit log; nobody writes it by hand.
-AUDIT_LOG_PERMISSION = ("portal", "view_auditentry")
+PUBLISHER_ACTIONS = ("add", "change", "delete", "view", "publish")
+# Both groups read the audit log and the pending drafts; nobody writes either by hand.
+READ_ONLY_PERMISSIONS = (("portal", "view_auditentry"), ("portal", "view_pendingchange"))
+
+
+def content_models(apps):
+    for app_label in CONTENT_APPS:
+        yield from apps.get_app_config(app_label).get_models()
+
+
+def granted(group: str, apps) -> set[str]:
+    """The codenames of `group`'s permissions on the content models."""
+    codenames = set()
+    for model in content_models(apps):
+        if group == "Publishers":
+            actions = PUBLISHER_ACTIONS
+        else:
+            actions = EDITOR_ACTIONS.get(editorial.role_of(model), ("view",))
+        codenames.update(f"{action}_{model._meta.model_name}" for action in actions)
+    return codenames
 
 
 def sync_groups(sender=None, apps=global_apps, using="default", **kwargs) -> None:
-    """Create the groups, and grant each its permissions on every content model.
+    """Create the groups, and give each exactly its permissions on the content models.
 
     Runs after `migrate`, when the auth app has created the permissions of every model.
-    Groups keep any permission an administrator added by hand.
+    Permissions outside the content apps that an administrator added by hand are kept.
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, actions in GROUP_PERMISSIONS.items():
+    # The historical models of a migration lack the editorial declarations: read them from
+    # the real models, by name.
+    for name in ("Editors", "Publishers"):
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        codenames = [
-            f"{action}_{model._meta.model_name}"
-            for app_label in CONTENT_APPS
-            for model in apps.get_app_config(app_label).get_models()
-            for action in actions
-        ]
-        permissions = Permission.objects.using(using).filter(
-            content_type__app_label__in=CONTENT_APPS, codename__in=codenames
-        )
-        group.permissions.add(*permissions)
-        app_label, codename = AUDIT_LOG_PERMISSION
-        group.permissions.add(
-            *Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename=codename
+        codenames = granted(name, global_apps)
+        content = Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS)
+        group.permissions.remove(*content.exclude(codename__in=codenames))
+        group.permissions.add(*content.filter(codename__in=codenames))
+        for app_label, codename in READ_ONLY_PERMISSIONS:
+            group.permissions.add(
+                *Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename=codename
+                )
             )
-        )

@@ -29,7 +29,9 @@ def editor(db, django_user_model):
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor) -> Client:
+    """A browser signed in as the Editor, separate from the Publisher's and the visitor's."""
+    client = Client()
     client.force_login(editor)
     return client
 
@@ -47,7 +49,8 @@ def publisher(db, django_user_model):
 
 
 @pytest.fixture
-def publisher_client(client, publisher):
+def publisher_client(publisher) -> Client:
+    client = Client()
     client.force_login(publisher)
     return client
 

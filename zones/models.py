@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.editorial import REFERENCE
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.validators import validate_credit_code
@@ -86,6 +87,10 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
+    # Reverse relations whose rows are edited in the record's form and reviewed with it
+    # (portal/drafts.py): a pending draft holds them, and publishing it writes them.
+    parts: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
         # "publish" covers publishing, unpublishing, archiving and scheduling.
@@ -160,6 +165,8 @@ class Sector(models.Model):
         _("GB/T 4754-2017 section"), max_length=1, choices=GBTSection, blank=True
     )
 
+    editorial_role = REFERENCE
+
     class Meta:
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
@@ -233,6 +240,8 @@ class Zone(Publishable):
         Sector, verbose_name=_("sectors"), related_name="zones", blank=True
     )
 
+    parts = ("aliases", "parks")
+
     class Meta(Publishable.Meta):
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
@@ -283,6 +292,8 @@ class ZoneAlias(models.Model):
         _("used until (year)"), null=True, blank=True, validators=year_validators
     )
 
+    part_of = ("zone",)
+
     class Meta:
         verbose_name = _("other name")
         verbose_name_plural = _("former and other names")
@@ -312,6 +323,8 @@ class Park(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    part_of = ("zone",)
+
     class Meta:
         verbose_name = _("park")
         verbose_name_plural = _("parks")
@@ -337,6 +350,8 @@ class Qualification(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("Empty when the recognition has no fixed term."),
     )
+
+    editorial_role = REFERENCE
 
     class Meta:
         verbose_name = _("qualification")
@@ -401,6 +416,8 @@ class Enterprise(Publishable):
         help_text=_("Generated for load testing; never part of the real content."),
     )
 
+    parts = ("held_qualifications", "memberships")
+
     class Meta(Publishable.Meta):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
@@ -460,6 +477,8 @@ class EnterpriseQualification(models.Model):
     year_granted = models.PositiveSmallIntegerField(
         _("year granted"), null=True, blank=True, validators=year_validators
     )
+
+    part_of = ("enterprise",)
 
     class Meta:
         verbose_name = _("qualification held")
@@ -567,6 +586,8 @@ class Cooperation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    editorial_role = REFERENCE
+
     class Meta:
         verbose_name = _("cooperation")
         verbose_name_plural = _("cooperation")
@@ -615,6 +636,8 @@ class Platform(Publishable):
         blank=True,
     )
 
+    parts = ("memberships",)
+
     class Meta(Publishable.Meta):
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
@@ -646,6 +669,8 @@ class PlatformMembership(models.Model):
     since_year = models.PositiveSmallIntegerField(
         _("member since (year)"), null=True, blank=True, validators=year_validators
     )
+
+    part_of = ("platform", "enterprise")
 
     class Meta:
         verbose_name = _("membership")

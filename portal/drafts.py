@@ -1,0 +1,229 @@
+"""Pending drafts: an Editor's change to a live record, kept for review while visitors see the
+published version.
+
+A change is made as any save is (the admin form with its inlines, a restore, an import), inside
+a transaction that is rolled back; what the save wrote is kept as a *snapshot*: Django's
+serialised rows of the record and of its parts (the reverse relations named in the model's
+`parts`, e.g. a release's figures, attachments and event links). Applying a snapshot writes it
+back with ordinary saves, so every save hook runs (sanitising, version numbers, the search and
+directory indexes). It is applied:
+
+- inside a rolled-back transaction, to show the draft in the form, the diff and the preview;
+- for good, in one transaction, when a Publisher publishes the draft.
+
+The record's workflow fields (status, publication time) are never part of a draft: they change
+only through a Publisher's own actions.
+"""
+
+from dataclasses import dataclass, field
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.serializers.base import DeserializedObject
+from django.db import models, transaction
+from django.utils.translation import gettext
+
+from portal import history
+from portal.models import AuditEntry, PendingChange
+
+# Kept from the live record whatever the draft says.
+WORKFLOW_FIELDS = ("status", "published_at", "created_at")
+
+
+def parts_of(model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """(model of the rows, name of their foreign key to the record) for each part."""
+    found = []
+    for name in model.parts:
+        relation = model._meta.get_field(name)
+        if relation.many_to_many:
+            # The rows of an m2m declared on the other side (a release's events) are the
+            # through table's, keyed by its foreign key to this model.
+            found.append((relation.through, relation.field.m2m_reverse_field_name()))
+        else:
+            found.append((relation.related_model, relation.field.name))
+    return found
+
+
+def rows_of(record: models.Model) -> list[models.Model]:
+    """The record and the rows of its parts, as stored. One query per part."""
+    rows = [record]
+    for model, key in parts_of(type(record)):
+        rows += model._base_manager.filter(**{key: record.pk}).order_by("pk")
+    return rows
+
+
+def take_snapshot(record: models.Model) -> str:
+    return serializers.serialize("json", rows_of(record))
+
+
+def _read(snapshot: str) -> list[DeserializedObject]:
+    return list(serializers.deserialize("json", snapshot, ignorenonexistent=True))
+
+
+def _existing(model: type[models.Model], pks) -> set:
+    return set(model._base_manager.filter(pk__in=list(pks)).values_list("pk", flat=True))
+
+
+def _targets_exist(row: models.Model) -> bool:
+    """Point a row's links at records that still exist: a nullable link to a deleted record is
+    cleared; a row whose required link is gone is dropped (False)."""
+    for model_field in row._meta.concrete_fields:
+        if not model_field.many_to_one:
+            continue
+        pk = getattr(row, model_field.attname)
+        if pk is None or _existing(model_field.related_model, [pk]):
+            continue
+        if not model_field.null:
+            return False
+        setattr(row, model_field.attname, None)
+    return True
+
+
+def apply(record: models.Model, snapshot: str) -> models.Model:
+    """Write `snapshot` over `record` and its parts; returns the record as saved.
+
+    Rows of parts the draft removed are deleted, rows it added are created, the others are
+    updated. A row the draft added keeps the number it was given when the draft was saved
+    unless another record's row has taken that number since (only possible on SQLite), in
+    which case it gets a new one. Runs a few queries per row.
+    """
+    rows = _read(snapshot)
+    draft, part_rows = rows[0], rows[1:]
+    saved = draft.object
+    for name in WORKFLOW_FIELDS:
+        if hasattr(record, name):
+            setattr(saved, name, getattr(record, name))
+    saved._state.adding = False
+    saved._state.db = record._state.db
+    _targets_exist(saved)
+    saved.save()
+    for name, pks in draft.m2m_data.items():
+        target = saved._meta.get_field(name).related_model
+        getattr(saved, name).set(_existing(target, pks))
+
+    for model, key in parts_of(type(record)):
+        mine = [row for row in part_rows if type(row.object) is model]
+        stored = set(model._base_manager.filter(**{key: record.pk}).values_list("pk", flat=True))
+        kept = {row.object.pk for row in mine} & stored
+        # Removed rows go first, so that a row added with a name a removed one had does not
+        # collide with it on a unique constraint.
+        model._base_manager.filter(pk__in=stored - kept).delete()
+        taken = _existing(model, [row.object.pk for row in mine if row.object.pk not in stored])
+        link = model._meta.get_field(key).attname
+        for row in mine:
+            part = row.object
+            if part.pk in taken:
+                part.pk = None
+            setattr(part, link, record.pk)
+            if not _targets_exist(part):
+                continue
+            part._state.adding = part.pk is None
+            part.save()
+            for name, pks in (row.m2m_data or {}).items():
+                target = model._meta.get_field(name).related_model
+                getattr(part, name).set(_existing(target, pks))
+    return saved
+
+
+@dataclass
+class PartChange:
+    """A row of a part that the draft adds, removes or changes."""
+
+    kind: str
+    record: str
+    action: str
+    changes: list[history.Change] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    fields: list[history.Change]
+    parts: list[PartChange]
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.parts)
+
+
+def _values(row: DeserializedObject) -> dict:
+    obj = row.object
+    values = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+    return values | dict(row.m2m_data or {})
+
+
+def diff(record: models.Model, snapshot: str) -> Diff:
+    """What publishing the draft would change, field by field, against the live record.
+
+    Runs a query per changed relation field and per row of the record's parts.
+    """
+    rows = _read(snapshot)
+    model = type(record)
+    live = history.current_values(record)
+    draft = {k: v for k, v in _values(rows[0]).items() if k not in WORKFLOW_FIELDS}
+    fields = history.changes(model, live, draft)
+
+    parts = []
+    for part_model, key in parts_of(model):
+        kind = str(part_model._meta.verbose_name)
+        before = {row.pk: row for row in part_model._base_manager.filter(**{key: record.pk})}
+        after = {row.object.pk: row for row in rows[1:] if type(row.object) is part_model}
+        for pk, row in after.items():
+            if pk not in before:
+                parts.append(PartChange(kind, str(row.object), "added"))
+                continue
+            changed = history.changes(part_model, history.current_values(before[pk]), _values(row))
+            if changed:
+                parts.append(PartChange(kind, str(row.object), "changed", changed))
+        parts += [
+            PartChange(kind, str(row), "removed") for pk, row in before.items() if pk not in after
+        ]
+    return Diff(fields, parts)
+
+
+def keep(record: models.Model, snapshot: str, user) -> PendingChange:
+    """Store `snapshot` as the record's pending draft, continuing the draft it has, if any."""
+    with transaction.atomic():
+        pending = (
+            PendingChange.objects.select_for_update()
+            .filter(
+                content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+            )
+            .first()
+        )
+        if pending is None:
+            return PendingChange.objects.create(
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=str(record.pk),
+                object_repr=str(record)[:300],
+                snapshot=snapshot,
+                base_version=record.version,
+                created_by=user,
+                updated_by=user,
+            )
+        pending.snapshot = snapshot
+        pending.number += 1
+        pending.updated_by = user
+        pending.save(update_fields=["snapshot", "number", "updated_by", "updated_at"])
+        return pending
+
+
+def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
+    """Make the pending draft the live record, in one transaction, recorded in the history and
+    the audit log."""
+    with transaction.atomic():
+        live = type(record)._base_manager.select_for_update().get(pk=record.pk)
+        author = pending.created_by.get_username() if pending.created_by else "—"
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(
+                gettext("Published the pending draft by %(author)s") % {"author": author}
+            )
+            saved = apply(live, pending.snapshot)
+        AuditEntry.record(
+            user,
+            AuditEntry.Action.PUBLISH,
+            saved,
+            detail=gettext("Pending draft by %(author)s") % {"author": author},
+        )
+        pending.delete()
+    return saved

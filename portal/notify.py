@@ -1,0 +1,74 @@
+"""E-mail that tells editors where their work stands: Publishers when something waits for
+review, authors when their draft is published or sent back."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+PUBLISHERS = "Publishers"
+
+
+def _send(request: HttpRequest, recipients, subject: str, body: str) -> None:
+    addresses = sorted({user.email for user in recipients if user and user.email})
+    if addresses:
+        messages = [
+            (subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses
+        ]
+        send_mass_mail(messages, fail_silently=True)
+
+
+def _link(request: HttpRequest, record, view: str) -> str:
+    opts = record._meta
+    return request.build_absolute_uri(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[record.pk])
+    )
+
+
+def publishers():
+    return get_user_model().objects.filter(is_active=True, groups__name=PUBLISHERS)
+
+
+def submitted(request: HttpRequest, pending, record) -> None:
+    _send(
+        request,
+        publishers(),
+        gettext("For review: %(record)s") % {"record": record},
+        gettext("%(user)s submitted a change to “%(record)s” for review:\n%(link)s")
+        % {
+            "user": request.user.get_username(),
+            "record": record,
+            "link": _link(request, record, "draft"),
+        },
+    )
+
+
+def published(request: HttpRequest, pending, record) -> None:
+    _send(
+        request,
+        [pending.created_by, pending.updated_by],
+        gettext("Published: %(record)s") % {"record": record},
+        gettext("%(user)s published your change to “%(record)s”:\n%(link)s")
+        % {
+            "user": request.user.get_username(),
+            "record": record,
+            "link": _link(request, record, "change"),
+        },
+    )
+
+
+def sent_back(request: HttpRequest, pending, record) -> None:
+    _send(
+        request,
+        [pending.created_by, pending.updated_by],
+        gettext("Sent back: %(record)s") % {"record": record},
+        gettext("%(user)s sent your change to “%(record)s” back:\n\n%(comment)s\n\n%(link)s")
+        % {
+            "user": request.user.get_username(),
+            "record": record,
+            "comment": pending.comment,
+            "link": _link(request, record, "draft"),
+        },
+    )

@@ -1,0 +1,266 @@
+"""Pending drafts: an Editor's change to a live record waits for a Publisher, and visitors see
+the published version until then."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from reversion.models import Version
+
+from news.models import Indicator
+from portal.models import AuditEntry, PendingChange
+from tests.adminforms import change_form_data
+from tests.factories import (
+    IndicatorFactory,
+    MetricFactory,
+    ReleaseFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(obj, view: str = "change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+def save_form(client, obj, **changes):
+    url = admin_url(obj)
+    response = client.post(url, change_form_data(client.get(url)) | changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+@pytest.fixture
+def live_release(db):
+    release = ReleaseFactory(title_en="Four zones report growth", body_en="<p>Live body.</p>")
+    IndicatorFactory(release=release, zone=ZoneFactory(), value=Decimal("5"))
+    return release
+
+
+def test_an_editors_change_to_a_live_release_leaves_the_public_page_as_it_was(
+    editor_client, editor, visitor, live_release
+):
+    before = visitor.get(live_release.get_absolute_url()).content
+    figure = live_release.indicators.get()
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    value_field = next(k for k, v in data.items() if k.endswith("-value") and v.startswith("5"))
+    data |= {"title_en": "Four zones report record growth", value_field: "7"}
+    response = editor_client.post(admin_url(live_release), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(live_release, "draft")
+    assert visitor.get(live_release.get_absolute_url()).content == before
+    live_release.refresh_from_db()
+    assert live_release.title_en == "Four zones report growth"
+    assert live_release.status == Status.PUBLISHED
+    figure.refresh_from_db()
+    assert figure.value == 5
+    pending = PendingChange.objects.get()
+    assert (pending.created_by, pending.state) == (editor, PendingChange.State.DRAFT)
+
+
+def test_the_draft_page_lists_each_change_against_the_live_version(editor_client, live_release):
+    save_form(editor_client, live_release, title_en="Four zones report record growth")
+    page = editor_client.get(admin_url(live_release, "draft")).content.decode()
+    assert "<ins>record" in page
+    assert "Started by editor" in page
+
+
+def test_reopening_the_live_record_continues_the_draft(editor_client, live_release):
+    save_form(editor_client, live_release, title_en="A first draft title")
+    form = editor_client.get(admin_url(live_release))
+    assert form.context["adminform"].form["title_en"].value() == "A first draft title"
+    assert "A pending draft is being written." in form.content.decode()
+    save_form(editor_client, live_release, summary_en="And a summary.")
+    pending = PendingChange.objects.get()
+    assert pending.number == 2
+
+
+def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
+    editor_client, live_release, client, django_user_model
+):
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    save_form(editor_client, live_release, title_en="The other editor's title")
+    response = editor_client.post(admin_url(live_release), stale | {"summary_en": "Mine"})
+    assert response.status_code == 200
+    assert "pending draft after you opened it" in response.content.decode()
+    assert "The other editor" in PendingChange.objects.get().snapshot
+
+
+def test_a_publisher_publishes_the_draft_and_the_page_changes(
+    editor_client, publisher_client, publisher, visitor, live_release
+):
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    value_field = next(k for k, v in data.items() if k.endswith("-value") and v.startswith("5"))
+    data |= {"title_en": "Four zones report record growth", value_field: "7"}
+    editor_client.post(admin_url(live_release), data)
+
+    response = publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+
+    assert response.status_code == 302
+    page = visitor.get(live_release.get_absolute_url()).content.decode()
+    assert "Four zones report record growth" in page
+    assert Indicator.objects.get().value == 7
+    assert not PendingChange.objects.exists()
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH).get()
+    assert entry.user == publisher
+    latest = Version.objects.get_for_object(live_release).first()
+    assert latest.field_dict["title_en"] == "Four zones report record growth"
+    assert latest.revision.user == publisher
+
+
+def test_a_published_draft_keeps_the_live_status_and_time(
+    editor_client, publisher_client, live_release
+):
+    published_at = live_release.published_at
+    save_form(editor_client, live_release, title_en="New title")
+    publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    live_release.refresh_from_db()
+    assert (live_release.status, live_release.published_at) == (Status.PUBLISHED, published_at)
+
+
+def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
+    editor_client, publisher_client, live_release, visitor
+):
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    delete_field = next(k for k in data if k.endswith("-0-value")).replace("-value", "-DELETE")
+    prefix = delete_field.split("-0-")[0]
+    metric = MetricFactory()
+    zone = live_release.indicators.get().zone
+    data |= {
+        delete_field: "on",
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-1-zone": str(zone.pk),
+        f"{prefix}-1-metric": str(metric.pk),
+        f"{prefix}-1-value": "12",
+        f"{prefix}-1-unit": "count",
+    }
+    assert editor_client.post(admin_url(live_release), data).status_code == 302
+    assert Indicator.objects.get().value == 5
+
+    page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
+    assert metric.name in page
+    publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    assert list(Indicator.objects.values_list("value", "metric")) == [(12, metric.pk)]
+
+
+def test_an_editor_submits_and_the_publishers_are_emailed(
+    editor_client, publisher, live_release
+):
+    publisher.email = "publisher@example.org"
+    publisher.save()
+    save_form(editor_client, live_release, title_en="New title")
+    editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
+    assert PendingChange.objects.get().state == PendingChange.State.REVIEW
+    assert [message.to for message in mail.outbox] == [["publisher@example.org"]]
+    assert admin_url(live_release, "draft") in mail.outbox[0].body
+
+
+def test_an_editor_cannot_publish_a_draft(editor_client, live_release, visitor):
+    save_form(editor_client, live_release, title_en="Sneaked in")
+    response = editor_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    assert response.status_code == 403
+    assert "Sneaked in" not in visitor.get(live_release.get_absolute_url()).content.decode()
+
+
+def test_a_publisher_sends_a_draft_back_with_a_comment(
+    editor_client, editor, publisher_client, live_release
+):
+    editor.email = "editor@example.org"
+    editor.save()
+    save_form(editor_client, live_release, title_en="New title")
+    editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
+    publisher_client.post(
+        admin_url(live_release, "draft"), {"action": "send_back", "comment": "Check the figure."}
+    )
+    pending = PendingChange.objects.get()
+    assert (pending.state, pending.comment) == (PendingChange.State.DRAFT, "Check the figure.")
+    assert "Check the figure." in mail.outbox[-1].body
+    assert "Check the figure." in editor_client.get(admin_url(live_release)).content.decode()
+
+
+def test_discarding_a_draft_leaves_the_live_record_alone(
+    editor_client, publisher_client, live_release, visitor
+):
+    before = visitor.get(live_release.get_absolute_url()).content
+    save_form(editor_client, live_release, title_en="Never mind")
+    publisher_client.post(admin_url(live_release, "draft"), {"action": "discard"})
+    assert not PendingChange.objects.exists()
+    assert visitor.get(live_release.get_absolute_url()).content == before
+
+
+def test_the_draft_preview_shows_the_draft_in_both_languages(editor_client, live_release):
+    save_form(editor_client, live_release, title_en="Previewed title", title_zh_hans="预览")
+    preview = admin_url(live_release, "draft_preview")
+    assert "Previewed title" in editor_client.get(preview + "?lang=en").content.decode()
+    assert "预览" in editor_client.get(preview + "?lang=zh-hans").content.decode()
+    assert "Previewed title" not in editor_client.get(live_release.get_absolute_url()).content.decode()
+
+
+def test_visitors_cannot_open_a_draft_or_its_preview(visitor, editor_client, live_release):
+    save_form(editor_client, live_release, title_en="Secret title")
+    for view in ("draft", "draft_preview"):
+        response = visitor.get(admin_url(live_release, view))
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+def test_an_editor_restoring_an_old_version_of_a_live_release_keeps_the_page_up(
+    editor_client, publisher_client, visitor, live_release
+):
+    save_form(publisher_client, live_release, title_en="Second live title")
+    old = next(
+        version
+        for version in Version.objects.get_for_object(live_release)
+        if version.field_dict["title_en"] == "Four zones report growth"
+    )
+    url = reverse("admin:news_release_revision", args=[live_release.pk, old.pk])
+    response = editor_client.post(url, change_form_data(editor_client.get(url)))
+
+    assert response.status_code == 302
+    live_release.refresh_from_db()
+    assert (live_release.status, live_release.title_en) == (Status.PUBLISHED, "Second live title")
+    assert visitor.get(live_release.get_absolute_url()).status_code == 200
+    assert "Four zones report growth" in PendingChange.objects.get().snapshot
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).exists()
+
+
+def test_a_figure_of_a_live_release_is_read_only_on_its_own_page_for_editors(
+    editor_client, live_release
+):
+    figure = live_release.indicators.get()
+    page = editor_client.get(admin_url(figure))
+    assert not page.context["has_change_permission"]
+    assert editor_client.post(admin_url(figure), {"value": "9"}).status_code == 403
+    figure.refresh_from_db()
+    assert figure.value == 5
+
+
+def test_an_editor_cannot_add_a_figure_to_a_live_release_on_its_own(editor_client, live_release):
+    figure = live_release.indicators.get()
+    response = editor_client.post(
+        reverse("admin:news_indicator_add"),
+        {
+            "zone": figure.zone_id,
+            "metric": figure.metric_id,
+            "release": live_release.pk,
+            "value": "3",
+            "unit": "count",
+        },
+    )
+    assert response.status_code == 200
+    assert "release" in response.context["adminform"].form.errors
+    assert Indicator.objects.count() == 1
+
+
+def test_an_editor_cannot_change_reference_data(editor_client):
+    sector = SectorFactory(name_en="Equipment")
+    assert editor_client.post(admin_url(sector), {"name_en": "Renamed"}).status_code == 403
+    assert editor_client.get(reverse("admin:zones_sector_add")).status_code == 403
+    sector.refresh_from_db()
+    assert sector.name_en == "Equipment"
