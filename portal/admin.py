@@ -222,9 +222,9 @@ class HistoryAdmin(VersionAdmin):
 
 def live_record_message(record) -> str:
     return gettext(
-        "“%(record)s” is live: change its %(kind)s in its own form, where the change is kept "
-        "as a pending draft for a Publisher to review."
-    ) % {"record": record, "kind": gettext("parts")}
+        "“%(record)s” is live: make this change in its own form, where it is kept as a pending "
+        "draft for a Publisher to review."
+    ) % {"record": record}
 
 
 def incoming_links(obj) -> dict[str, list]:
