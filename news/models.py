@@ -200,8 +200,9 @@ class Metric(models.Model):
 
 class IndicatorQuerySet(models.QuerySet):
     def published(self):
-        """Figures whose source release is public."""
-        return self.filter(published_q("release__"))
+        """Figures whose source release and zone are public (a figure's park is part of its
+        zone): a figure is part of its release, and names and links its zone."""
+        return self.filter(published_q("release__"), published_q("zone__"))
 
 
 class Indicator(models.Model):
@@ -278,8 +279,19 @@ class Indicator(models.Model):
         if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
             raise ValidationError({"park": _("This park belongs to another zone.")})
 
+    def is_published(self) -> bool:
+        """As `published()`; up to two queries unless the release and zone are loaded."""
+        return self.release.is_published() and self.zone.is_published()
+
 
 class EventQuerySet(PublishableQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """Published, and without a zone or in a public one: an event names and links its zone."""
+        return published_q(prefix) & (
+            Q(**{f"{prefix}zone__isnull": True}) | published_q(f"{prefix}zone__")
+        )
+
     def upcoming(self):
         """Published events that have not ended yet (events without dates are not included)."""
         today = timezone.localdate()
@@ -343,3 +355,7 @@ class Event(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("news:event_detail", kwargs={"slug": self.slug})
+
+    def is_published(self) -> bool:
+        """As `published()`: one query for the zone unless it is loaded."""
+        return super().is_published() and (self.zone_id is None or self.zone.is_published())

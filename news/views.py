@@ -33,7 +33,7 @@ class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
                 Prefetch("events", queryset=Event.objects.published()),
                 Prefetch(
                     "indicators",
-                    queryset=Indicator.objects.select_related("zone", "park", "metric"),
+                    queryset=Indicator.objects.published().select_related("zone", "park", "metric"),
                 ),
                 "attachments",
             )

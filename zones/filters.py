@@ -153,7 +153,7 @@ def _slug_key(name: str, slug_expression):
 # Where each slug parameter of the directory is looked up, as "<parameter>:<slug>" keys.
 SLUG_SOURCES = {
     "zone": lambda: published_zones().annotate(key=_slug_key("zone", F("slug"))),
-    "park": lambda: Park.objects.filter(zone__in=published_zones()).annotate(
+    "park": lambda: Park.objects.published().annotate(
         key=_slug_key("park", Concat("zone__slug", Value("."), "slug", output_field=CharField()))
     ),
     "sector": lambda: Sector.objects.annotate(key=_slug_key("sector", F("slug"))),
@@ -372,7 +372,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 def listed_choices(index: DirectoryIndex) -> dict[str, list[Choice]]:
     """The directory's facet choices in the current language's order; one query per facet."""
-    parks = Park.objects.filter(zone__in=published_zones()).select_related("zone")
+    parks = Park.objects.published().select_related("zone")
     records = {
         "zone": (published_zones(), lambda zone: zone.slug),
         "park": (

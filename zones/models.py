@@ -62,8 +62,42 @@ def published_q(prefix: str = "") -> Q:
 
 
 class PublishableQuerySet(models.QuerySet):
+    """What visitors may see of a model, as `published()`.
+
+    A model whose records are public only with a record they belong to or sit in overrides
+    `public_q`, so that `published()`, the same rule across a relation (`public_q(prefix)`),
+    and the instance's `is_published()` stay one rule.
+    """
+
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        return published_q(prefix)
+
     def published(self):
-        return self.filter(published_q())
+        return self.filter(self.public_q())
+
+
+class ParkQuerySet(models.QuerySet):
+    def published(self):
+        """Parks of public zones: a park is part of its zone and reviewed with it."""
+        return self.filter(published_q("zone__"))
+
+
+class EnterpriseQuerySet(PublishableQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """Published, in a public zone: an enterprise in a draft or archived zone is not listed
+        anywhere, since its page would name and link the zone."""
+        return published_q(prefix) & published_q(f"{prefix}zone__")
+
+
+class CooperationQuerySet(models.QuerySet):
+    def published(self):
+        """Cooperation without a zone, or with a public one (it is part of that zone).
+
+        Its institutions and enterprises are listed with their own `published()`.
+        """
+        return self.filter(Q(zone__isnull=True) | published_q("zone__"))
 
 
 class Publishable(models.Model):
@@ -323,6 +357,8 @@ class Park(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = ParkQuerySet.as_manager()
+
     part_of = ("zone",)
 
     class Meta:
@@ -416,6 +452,8 @@ class Enterprise(Publishable):
         help_text=_("Generated for load testing; never part of the real content."),
     )
 
+    objects = EnterpriseQuerySet.as_manager()
+
     parts = ("held_qualifications", "memberships")
 
     class Meta(Publishable.Meta):
@@ -452,6 +490,10 @@ class Enterprise(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("zones:enterprise_detail", kwargs={"slug": self.slug})
+
+    def is_published(self) -> bool:
+        """As `published()`: its zone is public too (one query unless the zone is loaded)."""
+        return super().is_published() and self.zone.is_published()
 
     def clean(self):
         self.credit_code = (self.credit_code or "").strip().upper()
@@ -585,6 +627,8 @@ class Cooperation(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.TextField(_("description"), blank=True)
+
+    objects = CooperationQuerySet.as_manager()
 
     editorial_role = REFERENCE
 

@@ -29,6 +29,8 @@ class ZoneListView(FilteredListMixin, ListView):
         return (
             Zone.objects.published()
             .prefetch_related("sectors")
+            # The enterprises' own part of their rule: their zone is the one counting them, and
+            # public already; repeating the zone's part would join every enterprise to it again.
             .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
         )
 
@@ -51,7 +53,7 @@ class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
             .select_related("metric", "release", "park")
             .order_by("metric__name", "-year"),
             platforms=zone.platforms.published(),
-            cooperations=zone.cooperations.prefetch_related(
+            cooperations=zone.cooperations.published().prefetch_related(
                 Prefetch("institutions", queryset=Institution.objects.published())
             ),
             events=zone.events.published(),
@@ -193,7 +195,7 @@ class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
                 Prefetch("platforms", queryset=Platform.objects.published()),
                 Prefetch(
                     "cooperations",
-                    queryset=Cooperation.objects.prefetch_related(
+                    queryset=Cooperation.objects.published().prefetch_related(
                         Prefetch("institutions", queryset=Institution.objects.published())
                     ),
                 ),
@@ -219,7 +221,9 @@ class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
 
     def get_queryset(self):
         return Institution.objects.published().prefetch_related(
-            Prefetch("cooperations", queryset=Cooperation.objects.select_related("zone"))
+            Prefetch(
+                "cooperations", queryset=Cooperation.objects.published().select_related("zone")
+            )
         )
 
     def get_context_data(self, **kwargs):

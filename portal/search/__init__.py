@@ -58,25 +58,34 @@ def prepare(raw: str, correct: bool = True) -> text.Query:
     """Parse a query and, with `correct`, find spelling corrections for its longer words.
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
-    more), other than those it starts, which it already finds. The search ranks what the words
-    find as typed above what their corrections find.
+    more), other than those it starts, which it already finds, and only to words that an entry
+    visible now holds: the vocabulary also keeps words of scheduled records and of records
+    removed in bulk, which no answer may confirm. The search ranks what the words find as typed
+    above what their corrections find. One query per corrected word, and two more when some
+    word has candidates.
     """
     query = text.parse(raw)
     if not correct:
         return query
-    for term in query.terms:
+    engine = backend()
+    candidates: dict[int, list[str]] = {}
+    for index, term in enumerate(query.terms):
         word = term.text
         if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
             continue
         limit = text.allowed_distance(word)
         scored = []
-        for position, candidate in enumerate(backend().similar_terms(word)):
+        for position, candidate in enumerate(engine.similar_terms(word)):
             if candidate.startswith(word):
                 continue
             distance = text.edit_distance(word, candidate, limit)
             if distance <= limit:
                 scored.append((distance, position, candidate))
-        term.corrections = [candidate for _, _, candidate in sorted(scored)[:3]]
+        if scored:
+            candidates[index] = [candidate for _, _, candidate in sorted(scored)]
+    public = engine.public_terms(sorted({word for found in candidates.values() for word in found}))
+    for index, found in candidates.items():
+        query.terms[index].corrections = [word for word in found if word in public][:3]
     return query
 
 
@@ -263,8 +272,9 @@ class SearchResults:
         )
 
     def did_you_mean(self) -> str:
-        """The corrected query, when the query as typed finds nothing."""
-        if self.query.corrected and self.exact_count() == 0:
+        """The corrected query, when the query as typed finds nothing and the corrected one
+        finds something (every correction is a word of some visible entry, see prepare)."""
+        if self.query.corrected and self.exact_count() == 0 and self.total():
             return self.query.corrected_text()
         return ""
 

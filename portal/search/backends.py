@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import SearchEntry
+from portal.models import SearchEntry, SearchTerm
 from portal.search.text import Query, Term, pairs
 from zones.models import published_q
 
@@ -132,6 +132,51 @@ class Backend:
     def similar_terms(self, word: str, limit: int = 50) -> list[str]:
         """Words of the index that look like word, most alike first."""
         raise NotImplementedError
+
+    def word_match_sql(self, column: str) -> str:
+        """A condition on `table`: the row holds the vocabulary word in the SQL `column`."""
+        raise NotImplementedError
+
+    def public_terms(self, words: list[str]) -> set[str]:
+        """Those of the vocabulary words that an entry visible now holds; one query.
+
+        The vocabulary also holds words of scheduled records, and of records removed in bulk,
+        so a correction is checked here before it is offered. Each word is one lookup in the
+        full-text index that stops at its first visible row.
+        """
+        if not words:
+            return set()
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT word FROM ({self.words_sql(len(words))}) AS words
+            WHERE EXISTS (
+                SELECT 1 FROM {self.table} WHERE {self.word_match_sql("words.word")} AND {visible}
+            )
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.words_params(words), *visible_params])
+            return {row[0] for row in cursor.fetchall()}
+
+    def prune_terms(self, words: list[str]) -> None:
+        """Remove those of the words that no entry holds any more from the vocabulary; one
+        statement (none without words)."""
+        if not words:
+            return
+        term = f"{SearchTerm._meta.db_table}.term"
+        sql = f"""
+            DELETE FROM {SearchTerm._meta.db_table}
+            WHERE term IN (SELECT word FROM ({self.words_sql(len(words))}) AS words)
+            AND NOT EXISTS (SELECT 1 FROM {self.table} WHERE {self.word_match_sql(term)})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.words_params(words))
+
+    def words_sql(self, count: int) -> str:
+        """A table of `count` words as parameters, in a column `word`."""
+        raise NotImplementedError
+
+    def words_params(self, words: list[str]) -> list:
+        return list(words)
 
     def expression(self, query: Query, names_only: bool = False, fuzzy: bool = True) -> str:
         """The match expression: every term, each in any of its forms; with fuzzy, a corrected
@@ -401,6 +446,14 @@ class SQLiteBackend(Backend):
 
     def but_not(self, expr, excluded):
         return f"({expr} NOT {excluded})"
+
+    def word_match_sql(self, column):
+        # Vocabulary words are letters only (index.words_of), so quoting them is enough.
+        return f"""{self.table} MATCH '"' || {column} || '"'"""
+
+    def words_sql(self, count):
+        rows = ", ".join(["(%s)"] * count)
+        return f"SELECT column1 AS word FROM (VALUES {rows})"
 
     def similar_terms(self, word, limit=50):
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
@@ -702,6 +755,15 @@ class PostgreSQLBackend(Backend):
 
     def any_of(self, parts):
         return "(" + " | ".join(parts) + ")"
+
+    def word_match_sql(self, column):
+        return f"document @@ to_tsquery('simple', quote_literal({column}))"
+
+    def words_sql(self, count):
+        return "SELECT unnest(%s::text[]) AS word"
+
+    def words_params(self, words):
+        return [list(words)]
 
     def similar_terms(self, word, limit=50):
         sql = """

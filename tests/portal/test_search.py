@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.models import SearchTerm
 from portal.search import search, suggest
 from tests.factories import (
     EnterpriseFactory,
@@ -13,7 +14,7 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
-from zones.models import Enterprise, Institution, Zone
+from zones.models import Enterprise, Institution, Status, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -407,3 +408,36 @@ def test_many_scheduled_records_are_still_hidden(db, monkeypatch):
         )
     EnterpriseFactory(name_en="Public Widgets")
     assert titles("widgets") == ["Public Widgets"]
+
+
+# Only what is public now is offered
+
+
+def test_a_misspelling_is_corrected_only_to_a_word_of_a_public_record(client, db, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    # One edit away from the query, in a scheduled release; two edits away, in a public one.
+    ReleaseFactory(title_en="Zarkovien report", published_at=now + datetime.timedelta(days=1))
+    EnterpriseFactory(name_en="Zarkoveen Works")
+    content = client.get(reverse("search"), {"q": "zarkovian"}).content.decode()
+    assert "zarkovien" not in content.lower()
+    assert 'Did you mean <a href="?q=zarkoveen' in content
+    time_machine.move_to(now + datetime.timedelta(days=2), tick=False)
+    content = client.get(reverse("search"), {"q": "zarkovian"}).content.decode()
+    assert 'Did you mean <a href="?q=zarkovien' in content
+
+
+@pytest.mark.parametrize("gone", ["unpublished", "archived", "deleted"])
+def test_a_record_that_goes_takes_its_words_out_of_did_you_mean_at_once(client, db, gone):
+    release = ReleaseFactory(title_en="Quillbrook report")
+    content = client.get(reverse("search"), {"q": "quilbrook"}).content.decode()
+    assert 'Did you mean <a href="?q=quillbrook' in content
+    if gone == "deleted":
+        release.delete()
+    else:
+        release.status = Status.DRAFT if gone == "unpublished" else Status.ARCHIVED
+        release.save()
+    response = client.get(reverse("search"), {"q": "quilbrook"})
+    assert response.context["did_you_mean"] == ""
+    assert "quillbrook" not in response.content.decode().lower()
+    assert not SearchTerm.objects.filter(term="quillbrook").exists()

@@ -1,0 +1,128 @@
+"""Visibility follows relations: what sits in a zone, or belongs to a release, is public only with
+it, and the search index and the directory follow a zone's status and time at once."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news.models import Event, Indicator
+from portal.models import SearchEntry
+from tests.factories import (
+    CooperationFactory,
+    EnterpriseFactory,
+    EventFactory,
+    IndicatorFactory,
+    InstitutionFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
+from zones.directory import current_token
+from zones.models import Cooperation, Enterprise, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft_zone():
+    return ZoneFactory(slug="draft-zone", name_en="Draft Zone", status=Status.DRAFT)
+
+
+def test_an_enterprise_in_a_draft_zone_is_hidden_and_answers_404(client, draft_zone):
+    enterprise = EnterpriseFactory(slug="in-draft-zone", zone=draft_zone)
+    assert client.get(enterprise.get_absolute_url()).status_code == 404
+    assert not Enterprise.objects.published().exists()
+    assert not enterprise.is_published()
+
+
+def test_an_archived_enterprise_in_a_draft_zone_still_answers_410(client, draft_zone):
+    enterprise = EnterpriseFactory(zone=draft_zone, status=Status.ARCHIVED)
+    assert client.get(enterprise.get_absolute_url()).status_code == 410
+
+
+def test_an_event_in_a_draft_zone_is_hidden_and_one_without_a_zone_is_shown(client, draft_zone):
+    hidden = EventFactory(zone=draft_zone)
+    shown = EventFactory(zone=None)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(shown.get_absolute_url()).status_code == 200
+    assert list(Event.objects.published()) == [shown]
+    assert (hidden.is_published(), shown.is_published()) == (False, True)
+
+
+def test_a_figure_shows_only_with_its_release_and_its_zone_public(client, draft_zone):
+    release = ReleaseFactory()
+    in_draft_zone = IndicatorFactory(zone=draft_zone, release=release)
+    shown = IndicatorFactory(release=release)
+    IndicatorFactory(release=ReleaseFactory(status=Status.DRAFT))
+    assert list(Indicator.objects.published()) == [shown]
+    assert (in_draft_zone.is_published(), shown.is_published()) == (False, True)
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert "Draft Zone" not in content
+    assert str(shown.zone) in content
+
+
+def test_cooperation_shows_only_without_a_zone_or_with_a_public_one(client, draft_zone):
+    institution = InstitutionFactory()
+    for zone, title in ((draft_zone, "Hidden work"), (None, "Open work"), (ZoneFactory(), "Work")):
+        CooperationFactory(zone=zone, title_en=title).institutions.add(institution)
+    assert sorted(str(c) for c in Cooperation.objects.published()) == ["Open work", "Work"]
+    content = client.get(institution.get_absolute_url()).content.decode()
+    assert "Hidden work" not in content
+    assert "Draft Zone" not in content
+
+
+def test_publishing_the_zone_brings_its_enterprises_to_search_and_the_directory(client, draft_zone):
+    EnterpriseFactory(slug="waiting", name_en="Waiting Foundry", zone=draft_zone)
+    assert not SearchEntry.objects.filter(kind="enterprise").exists()
+    draft_zone.status = Status.PUBLISHED
+    draft_zone.save()
+    response = client.get("/en/enterprises/", {"q": "foundry"})
+    assert [e.slug for e in response.context["page_obj"].object_list] == ["waiting"]
+    assert client.get("/en/search/", {"q": "foundry"}).context["results"].total() == 1
+    draft_zone.status = Status.DRAFT
+    draft_zone.save()
+    assert client.get("/en/enterprises/").context["paginator"].count == 0
+    assert client.get("/en/search/", {"q": "foundry"}).context["results"].total() == 0
+
+
+def test_an_enterprise_of_a_scheduled_zone_is_found_from_the_zones_time(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    zone = ZoneFactory(published_at=now + datetime.timedelta(hours=2))
+    enterprise = EnterpriseFactory(name_en="Patient Foundry", zone=zone)
+    entry = SearchEntry.objects.get(kind="enterprise", object_id=enterprise.pk)
+    assert entry.published_at == zone.published_at
+    assert client.get("/en/search/", {"q": "foundry"}).context["results"].total() == 0
+    zone.published_at = now + datetime.timedelta(hours=1)
+    zone.save()
+    entry.refresh_from_db()
+    assert entry.published_at == zone.published_at
+    time_machine.move_to(now + datetime.timedelta(minutes=61), tick=False)
+    assert client.get("/en/search/", {"q": "foundry"}).context["results"].total() == 1
+    assert client.get("/en/enterprises/").context["paginator"].count == 1
+
+
+def test_a_zone_save_tells_the_directory_to_rebuild(draft_zone):
+    before = current_token()
+    draft_zone.status = Status.PUBLISHED
+    draft_zone.save()
+    assert current_token() != before
+
+
+def queries_to_publish(zone) -> int:
+    zone.status = Status.PUBLISHED
+    with CaptureQueriesContext(connection) as captured:
+        zone.save()
+    zone.status = Status.DRAFT
+    zone.save()
+    return len(captured)
+
+
+def test_publishing_a_zone_runs_as_many_queries_for_40_enterprises_as_for_4(draft_zone):
+    EnterpriseFactory.create_batch(4, zone=draft_zone)
+    at_four = queries_to_publish(draft_zone)
+    EnterpriseFactory.create_batch(36, zone=draft_zone)
+    assert queries_to_publish(draft_zone) == at_four
+    assert SearchEntry.objects.filter(kind="enterprise").count() == 0
