@@ -227,3 +227,20 @@ def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
         )
         pending.delete()
     return saved
+
+
+def stage(record: models.Model, user, change) -> PendingChange:
+    """Make the writes of `change(current)` a pending draft of `record`.
+
+    `change` gets the record as its draft stands (the live record with the pending draft, if
+    any, applied) and writes to it or its parts; nothing it writes stays, but what the record
+    and its parts then hold becomes the pending draft. For paths that change a record outside
+    its admin form: imports, scripts.
+    """
+    with transaction.atomic():
+        pending = PendingChange.objects.for_record(record)
+        current = apply(record, pending.snapshot) if pending else record
+        change(current)
+        snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
+        transaction.set_rollback(True)
+    return keep(record, snapshot, user)
