@@ -29,7 +29,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,15 +38,8 @@ from reversion.models import Version
 from portal import drafts, editorial, history, notify
 from portal.images import ValidatedImageField
 from portal.models import AuditEntry, PendingChange
+from portal.times import local_time
 from zones.models import Publishable, Status
-
-
-def local_time(value) -> str:
-    """A time as the admin shows it: local, with the time zone named (Asia/Shanghai)."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'Y-m-d H:i')} ({timezone.get_current_timezone_name()})"
 
 
 class HistoryAdmin(VersionAdmin):
