@@ -1,11 +1,16 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
-from news.links import suggest_links
+from news.forms import LinkSuggestionsForm
+from news.links import LINK_FIELDS, suggest_links, suggest_links_for
 from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
 from news.resources import IndicatorResource
 from portal.admin import HistoryAdmin, UploadsAdminMixin
@@ -96,13 +101,77 @@ class ReleaseAdmin(PublishableAdmin):
     class Media:
         js = ("portal/link_suggestions.js",)
 
+    def get_urls(self):
+        return [
+            path(
+                "link-suggestions/",
+                self.admin_site.admin_view(self.link_suggestions_view),
+                name="news_release_link_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def visible_link_fields(self, request) -> list[str]:
+        """The link fields whose records this user may see in the admin: only their names are
+        ever suggested (unpublished records' names included, which staff may see)."""
+        return [
+            name
+            for name, model, _names in LINK_FIELDS
+            if request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+            or request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        ]
+
+    def link_suggestions_view(self, request):
+        """The suggestions for what the release's form holds now, saved or not (JSON).
+
+        Asked for by static/portal/link_suggestions.js as the body is edited; a POST, so that
+        the body need not fit in a URL, and CSRF-checked like every admin form.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        form = LinkSuggestionsForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        suggestions = suggest_links(
+            form.bodies(), form.linked(), fields=self.visible_link_fields(request)
+        )
+        html = render_to_string(
+            "admin/portal/link_suggestions.html",
+            {"link_suggestions": suggestions},
+            request=request,
+        )
+        return JsonResponse(
+            {
+                "suggestions": [
+                    {
+                        "field": suggestion.field,
+                        "id": suggestion.record.pk,
+                        "name": str(suggestion.record),
+                        "kind": suggestion.kind,
+                        "found": suggestion.found,
+                    }
+                    for suggestion in suggestions
+                ],
+                "html": html,
+            }
+        )
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["link_suggestions"] = suggest_links(obj) if obj is not None and obj.pk else []
+        context["link_suggestions"] = (
+            suggest_links_for(obj, self.visible_link_fields(request))
+            if obj is not None and obj.pk and not add
+            else []
+        )
+        context["link_suggestions_url"] = reverse(
+            f"{self.admin_site.name}:news_release_link_suggestions"
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):
         if "_preview" not in request.POST and "_continue" not in request.POST:
-            suggestions = suggest_links(obj)
+            suggestions = suggest_links_for(obj, self.visible_link_fields(request))
             if suggestions:
                 self.message_user(
                     request,

@@ -10,10 +10,13 @@ found ("Sanhuan" inside "Dalian Sanhuan Composite Material …") is not suggeste
 
 import html
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils.html import strip_tags
+from modeltranslation.utils import build_localized_fieldname
 
 from news.models import Release
 from zones.models import Enterprise, Institution, Platform, Zone
@@ -68,18 +71,27 @@ def pattern(name: str) -> re.Pattern:
     return re.compile(before + re.escape(name) + after, re.IGNORECASE)
 
 
-def suggest_links(release: Release) -> list[Suggestion]:
-    """Records named in the body and not linked, in the order the body names them.
+def suggest_links(
+    bodies: Iterable[str],
+    linked: Mapping[str, Collection[int]] | None = None,
+    fields: Collection[str] | None = None,
+) -> list[Suggestion]:
+    """Records named in `bodies` (a release's body in each language, as HTML) and not among
+    the `linked` ids of their link field, in the order the bodies name them.
 
-    Runs one query per link field (two for zones, with their other names) and reads every
-    unlinked record's names: fine for the thousands of records the portal holds.
+    Works on what the release's form holds, saved or not. `fields` limits the search to some
+    link fields (those whose records the user may see). Runs one query per link field (two for
+    zones, with their other names) and reads every unlinked record's names: fine for the
+    thousands of records the portal holds.
     """
-    text = " ".join(plain_text(getattr(release, f"body_{lang}", "")) for lang in ("en", "zh_hans"))
+    linked = linked or {}
+    text = " ".join(plain_text(body) for body in bodies)
     lowered = text.lower()
     matches = []  # (start, end, field, record, found)
     for field, model, name_fields in LINK_FIELDS:
-        linked = getattr(release, field).values_list("pk", flat=True) if release.pk else []
-        records = model._default_manager.exclude(pk__in=list(linked))
+        if fields is not None and field not in fields:
+            continue
+        records = model._default_manager.exclude(pk__in=list(linked.get(field, ())))
         if model is Zone:
             records = records.prefetch_related("aliases")
         for record in records.only("pk", *name_fields):
@@ -102,3 +114,18 @@ def suggest_links(release: Release) -> list[Suggestion]:
             continue
         suggestions[key] = (start, Suggestion(field, record, found))
     return [suggestion for _start, suggestion in sorted(suggestions.values(), key=lambda s: s[0])]
+
+
+def body_fields() -> list[str]:
+    """The release's body field in each language: body_en, body_zh_hans."""
+    return [build_localized_fieldname("body", code) for code, _name in settings.LANGUAGES]
+
+
+def suggest_links_for(release: Release, fields: Collection[str] | None = None) -> list[Suggestion]:
+    """`suggest_links` for a release as stored (its links only once it is saved)."""
+    linked = {
+        field: list(getattr(release, field).values_list("pk", flat=True)) if release.pk else []
+        for field, _model, _names in LINK_FIELDS
+    }
+    bodies = [getattr(release, name, "") or "" for name in body_fields()]
+    return suggest_links(bodies, linked, fields)

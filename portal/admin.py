@@ -29,7 +29,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,15 +38,8 @@ from reversion.models import Version
 from portal import drafts, editorial, history, notify
 from portal.images import ValidatedImageField
 from portal.models import AuditEntry, PendingChange
+from portal.times import local_time, long_local_time
 from zones.models import Publishable, Status
-
-
-def local_time(value) -> str:
-    """A time as the admin shows it: local, with the time zone named (Asia/Shanghai)."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'Y-m-d H:i')} ({timezone.get_current_timezone_name()})"
 
 
 class HistoryAdmin(VersionAdmin):
@@ -463,6 +455,8 @@ class WorkflowAdmin(HistoryAdmin):
         rescheduled = obj.status == Status.PUBLISHED and obj.published_at != old_time
         if status_changed or rescheduled:
             self.audit_status(request, obj, old_status)
+            # Said instead of Django's "… was changed successfully" (see message_user).
+            request.status_message = status_message(obj, old_status)
 
     def audit_status(self, request, obj, old_status: str) -> None:
         action = {
@@ -506,8 +500,9 @@ class WorkflowAdmin(HistoryAdmin):
 
     # Actions: each saves record by record, so history, version numbers and audit are kept.
 
-    def _move(self, request, queryset, status: str, allowed_from: tuple[str, ...], message):
-        moved = 0
+    def _move(self, request, queryset, status: str, allowed_from: tuple[str, ...]) -> list:
+        """Move the selected records in `allowed_from` to `status`; returns those moved."""
+        moved = []
         with (
             transaction.atomic(using=router.db_for_write(self.model)),
             self.create_revision(request),
@@ -522,53 +517,89 @@ class WorkflowAdmin(HistoryAdmin):
                 obj.status = status
                 obj.save()
                 self.audit_status(request, obj, old_status)
-                moved += 1
-        self.message_user(request, message(moved) % {"count": moved}, messages.SUCCESS)
+                moved.append(obj)
+        return moved
+
+    def _say(self, request, message: str, count: int, **values) -> None:
+        self.message_user(request, message % {"count": count, **values}, messages.SUCCESS)
 
     @admin.action(description=_("Submit selected for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._move(
+        moved = self._move(request, queryset, Status.REVIEW, (Status.DRAFT,))
+        count = len(moved)
+        self._say(
             request,
-            queryset,
-            Status.REVIEW,
-            (Status.DRAFT,),
-            lambda n: ngettext(
-                "%(count)d record submitted for review.",
-                "%(count)d records submitted for review.",
-                n,
+            ngettext(
+                "Submitted for review: %(count)d record.",
+                "Submitted for review: %(count)d records.",
+                count,
             ),
+            count,
         )
 
     @admin.action(description=_("Publish selected"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(
-            request,
-            queryset,
-            Status.PUBLISHED,
-            (Status.DRAFT, Status.REVIEW, Status.ARCHIVED),
-            lambda n: ngettext("%(count)d record published.", "%(count)d records published.", n),
+        moved = self._move(
+            request, queryset, Status.PUBLISHED, (Status.DRAFT, Status.REVIEW, Status.ARCHIVED)
         )
+        scheduled = [obj for obj in moved if obj.is_scheduled()]
+        now = len(moved) - len(scheduled)
+        if now or not scheduled:
+            self._say(
+                request,
+                ngettext("Published: %(count)d record.", "Published: %(count)d records.", now),
+                now,
+            )
+        times = {obj.published_at for obj in scheduled}
+        if len(times) == 1:
+            self._say(
+                request,
+                ngettext(
+                    "Scheduled for %(time)s: %(count)d record.",
+                    "Scheduled for %(time)s: %(count)d records.",
+                    len(scheduled),
+                ),
+                len(scheduled),
+                time=long_local_time(times.pop()),
+            )
+        elif times:
+            self._say(
+                request,
+                ngettext(
+                    "Scheduled: %(count)d record, which visitors see from its publication time.",
+                    "Scheduled: %(count)d records, which visitors see from their publication "
+                    "times.",
+                    len(scheduled),
+                ),
+                len(scheduled),
+            )
 
     @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._move(
+        moved = self._move(
+            request, queryset, Status.DRAFT, (Status.PUBLISHED, Status.REVIEW, Status.ARCHIVED)
+        )
+        count = len(moved)
+        self._say(
             request,
-            queryset,
-            Status.DRAFT,
-            (Status.PUBLISHED, Status.REVIEW, Status.ARCHIVED),
-            lambda n: ngettext(
-                "%(count)d record unpublished.", "%(count)d records unpublished.", n
+            ngettext(
+                "Unpublished (back to draft): %(count)d record.",
+                "Unpublished (back to draft): %(count)d records.",
+                count,
             ),
+            count,
         )
 
     @admin.action(description=_("Archive selected"), permissions=["publish"])
     def archive(self, request, queryset):
-        self._move(
+        moved = self._move(
+            request, queryset, Status.ARCHIVED, (Status.DRAFT, Status.REVIEW, Status.PUBLISHED)
+        )
+        count = len(moved)
+        self._say(
             request,
-            queryset,
-            Status.ARCHIVED,
-            (Status.DRAFT, Status.REVIEW, Status.PUBLISHED),
-            lambda n: ngettext("%(count)d record archived.", "%(count)d records archived.", n),
+            ngettext("Archived: %(count)d record.", "Archived: %(count)d records.", count),
+            count,
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -654,10 +685,17 @@ class WorkflowAdmin(HistoryAdmin):
         form.pending_number = getattr(request, "pending_number", None)
         return form
 
-    def message_user(self, request, message, *args, **kwargs):
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # Django's "changed successfully" would be wrong for a change kept as a draft.
-        if not getattr(request, "staging", False):
-            super().message_user(request, message, *args, **kwargs)
+        if getattr(request, "staging", False):
+            return
+        # A save that moved the status says what happened instead of "changed successfully"
+        # (Django's response_add and response_change send that as the save's one success).
+        named = getattr(request, "status_message", None)
+        if named and level == messages.SUCCESS:
+            request.status_message = None
+            message = named
+        super().message_user(request, message, level, *args, **kwargs)
 
     def response_change(self, request, obj):
         if "_preview" in request.POST:
@@ -864,6 +902,25 @@ class WorkflowAdmin(HistoryAdmin):
             else None
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def status_message(obj, old_status: str) -> str:
+    """What a save that moved `obj`'s status (or its publication time) did, in words."""
+    values = {"record": obj}
+    if obj.is_scheduled():
+        return gettext("Scheduled for %(time)s: visitors see “%(record)s” from then.") % {
+            **values,
+            "time": long_local_time(obj.published_at),
+        }
+    if obj.status == Status.PUBLISHED:
+        return gettext("Published: visitors now see “%(record)s”.") % values
+    if obj.status == Status.REVIEW:
+        return gettext("Submitted for review: “%(record)s” waits for a Publisher.") % values
+    if obj.status == Status.ARCHIVED:
+        return gettext("Archived: visitors are told that “%(record)s” was withdrawn.") % values
+    if old_status in editorial.LIVE_STATES:
+        return gettext("Unpublished (back to draft): visitors no longer see “%(record)s”.") % values
+    return gettext("Back to draft: “%(record)s” no longer waits for review.") % values
 
 
 def status_badge(obj) -> dict[str, str]:

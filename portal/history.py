@@ -4,10 +4,12 @@ The admin uses them twice: on a record's history page ("what changed in this sav
 save is refused because someone else saved first ("what the other editor changed").
 """
 
+import datetime
 import difflib
 import html
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -16,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from modeltranslation.fields import TranslationField
 from reversion.models import Version
+
+from portal.times import local_time, same_minute
 
 # Bookkeeping that changes on every save and says nothing to an editor.
 IGNORED_FIELDS = {"version", "updated_at", "created_at"}
@@ -46,6 +50,8 @@ def current_values(obj: models.Model) -> dict[str, Any]:
 def _display(field: models.Field, value: Any) -> str:
     if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, datetime.datetime):
+        return local_time(value)
     if field.many_to_many:
         related = field.related_model._base_manager.filter(pk__in=value)
         return ", ".join(sorted(str(o) for o in related))
@@ -64,6 +70,12 @@ def _same(a: Any, b: Any) -> bool:
         return sorted(map(str, a or [])) == sorted(map(str, b or []))
     if a in (None, "") and b in (None, ""):
         return True
+    # Compared as values, not as text: "5" and "5.0000", or a time with and without its
+    # microseconds, are the same.
+    if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
+        return same_minute(a, b)
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a == b
     return str(a) == str(b)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from news import demo
-from tests.factories import ReleaseFactory
+from tests.factories import InstitutionFactory, ReleaseFactory
 from zones.models import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,3 +60,24 @@ def test_the_body_is_edited_in_the_rich_text_editor_and_named_records_link_in_on
     editing_page.click("input[name=_continue]")
 
     assert [i.slug for i in release.institutions.all()] == ["tianjin-university"]
+
+
+def test_records_a_new_release_names_are_suggested_before_its_first_save(editing_page):
+    InstitutionFactory(name_en="Tianjin University", slug="tianjin-university")
+    editing_page.goto("/admin/news/release/add/")
+    body = editing_page.locator(
+        ".prose-editor:has(textarea[name=body_en]) .ProseMirror[contenteditable=true]"
+    )
+    body.wait_for(state="attached")
+    body.click()
+    body.press_sequentially("Tianjin University signed three contracts.")
+    editing_page.click("#id_title_en")  # the editor leaves the body
+
+    button = editing_page.locator(
+        "[data-link-field=institutions][data-link-label='Tianjin University']"
+    )
+    button.wait_for(timeout=5000)
+    button.click()
+    assert editing_page.locator("#id_institutions option:checked").all_inner_texts() == [
+        "Tianjin University"
+    ]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from news import demo
-from news.links import suggest_links
+from news.links import suggest_links_for
 from tests.factories import EnterpriseFactory, InstitutionFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def unlinked_release(demo):
 
 def suggested(release) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for suggestion in suggest_links(release):
+    for suggestion in suggest_links_for(release):
         found.setdefault(suggestion.field, set()).add(suggestion.record.slug)
     return found
 
@@ -34,7 +34,7 @@ def test_the_june_20_text_names_four_zones_two_enterprises_three_institutions_an
 
 
 def test_linked_records_are_not_suggested(demo):
-    assert suggest_links(demo) == []
+    assert suggest_links_for(demo) == []
 
 
 def test_a_name_inside_a_longer_word_or_name_is_not_suggested(unlinked_release):

@@ -1,5 +1,7 @@
 """Two editors on one record: the second save is refused, shown the first, and keeps its input."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -108,3 +110,46 @@ def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):
         data = change_form_data(editor_client.get(change_url(release))) | {"title_en": title}
         assert editor_client.post(change_url(release), data).status_code == 302
     assert Release.objects.get(pk=release.pk).title_en == "Two"
+
+
+# A time as `timezone.now()` gives it, with microseconds (the history keeps milliseconds).
+JUNE_20_9AM = datetime.datetime(2024, 6, 20, 1, 0, 0, 123456, tzinfo=datetime.UTC)
+
+
+def conflict_notice(response) -> str:
+    return " ".join(str(error) for error in response.context["adminform"].form.non_field_errors())
+
+
+def test_the_conflict_notice_lists_only_what_the_other_editor_changed(
+    editor_client, second_editor_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=JUNE_20_9AM, title_en="Old title")
+    first = change_form_data(editor_client.get(change_url(release)))
+    second = change_form_data(second_editor_client.get(change_url(release)))
+    editor_client.post(change_url(release), first | {"title_en": "New title"})
+
+    notice = conflict_notice(second_editor_client.post(change_url(release), second))
+
+    assert "They changed title [en]" in notice
+    assert "publication time" not in notice
+
+
+def test_the_conflict_notice_gives_a_changed_time_in_local_time_to_the_minute(
+    publisher_client, publisher
+):
+    release = ReleaseFactory(status=Status.PUBLISHED, published_at=JUNE_20_9AM)
+    other_window = Client()
+    other_window.force_login(publisher)
+    first = change_form_data(publisher_client.get(change_url(release)))
+    second = change_form_data(other_window.get(change_url(release)))
+    publisher_client.post(
+        change_url(release),
+        first | {"published_at_0": "2024-06-21", "published_at_1": "10:30:00"},
+    )
+
+    notice = conflict_notice(other_window.post(change_url(release), second))
+
+    assert (
+        "They changed publication time: “2024-06-20 09:00 (Asia/Shanghai)” → "
+        "“2024-06-21 10:30 (Asia/Shanghai)”" in notice
+    )

@@ -1,0 +1,47 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from news.links import LINK_FIELDS, body_fields
+
+# Far above the longest release (the June 20 one is some 12,000 characters), low enough that a
+# request cannot make the server read megabytes of names against it.
+MAX_BODY_LENGTH = 200_000
+
+
+class RecordIdsField(forms.Field):
+    """The ids a link field of the release's form holds (a multiple select), as a set."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Record ids are whole numbers.")}
+
+    def to_python(self, value) -> set[int]:
+        if not value:
+            return set()
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = set()
+        for item in values:
+            if not str(item).isdecimal() or len(str(item)) > 18:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.add(int(item))
+        return ids
+
+
+class LinkSuggestionsForm(forms.Form):
+    """What the release's form holds when its link suggestions are asked for: the body in
+    each language and the ids already linked in each link field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in body_fields():
+            self.fields[name] = forms.CharField(
+                required=False, strip=False, max_length=MAX_BODY_LENGTH
+            )
+        for name, _model, _names in LINK_FIELDS:
+            self.fields[name] = RecordIdsField(required=False)
+
+    def bodies(self) -> list[str]:
+        return [self.cleaned_data[name] for name in body_fields()]
+
+    def linked(self) -> dict[str, set[int]]:
+        return {name: self.cleaned_data[name] for name, _model, _names in LINK_FIELDS}

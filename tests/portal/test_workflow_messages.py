@@ -1,0 +1,131 @@
+"""After a status change, the admin says what happened, not that something "was changed"."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.adminforms import change_form_data
+from tests.factories import ReleaseFactory
+from zones.models import Status
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:news_release_changelist")
+# 1 June 2024, 10:00 in Shanghai.
+JUNE_1 = datetime.datetime(2024, 6, 1, 2, 0, tzinfo=datetime.UTC)
+
+
+def change_url(release) -> str:
+    return reverse("admin:news_release_change", args=[release.pk])
+
+
+def said(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def save(client, release, **changes) -> list[str]:
+    data = change_form_data(client.get(change_url(release))) | changes
+    response = client.post(change_url(release), data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    return said(response)
+
+
+def run_action(client, action: str, *releases) -> list[str]:
+    response = client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [release.pk for release in releases]},
+        follow=True,
+    )
+    return said(response)
+
+
+def test_submitting_through_the_form_says_submitted_for_review(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None, title_en="June figures")
+    assert save(editor_client, release, status="review") == [
+        "Submitted for review: “June figures” waits for a Publisher."
+    ]
+
+
+def test_publishing_through_the_form_says_published(publisher_client):
+    release = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="June figures")
+    assert save(publisher_client, release, status="published") == [
+        "Published: visitors now see “June figures”."
+    ]
+
+
+@time_machine.travel(JUNE_1, tick=False)
+def test_scheduling_through_the_form_says_when_in_asia_shanghai(publisher_client):
+    release = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="June figures")
+    messages = save(
+        publisher_client,
+        release,
+        status="published",
+        published_at_0="2024-06-20",
+        published_at_1="09:00:00",
+    )
+    assert messages == [
+        "Scheduled for 20 June 2024, 09:00 (Asia/Shanghai): visitors see “June figures” from then."
+    ]
+
+
+def test_unpublishing_through_the_form_says_back_to_draft(publisher_client):
+    release = ReleaseFactory(title_en="June figures")
+    assert save(publisher_client, release, status="draft") == [
+        "Unpublished (back to draft): visitors no longer see “June figures”."
+    ]
+
+
+def test_archiving_through_the_form_says_archived(publisher_client):
+    release = ReleaseFactory(title_en="June figures")
+    assert save(publisher_client, release, status="archived") == [
+        "Archived: visitors are told that “June figures” was withdrawn."
+    ]
+
+
+def test_a_save_that_leaves_the_status_alone_says_it_was_changed(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    [message] = save(editor_client, release, title_en="A better title")
+    assert "was changed successfully" in message
+
+
+def test_the_status_message_is_in_chinese_in_the_chinese_admin(publisher_client):
+    release = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="June figures")
+    publisher_client.cookies["django_language"] = "zh-hans"
+    [message] = save(publisher_client, release, status="published")
+    assert "已发布" in message
+    assert "June figures" in message
+
+
+def test_the_submit_action_counts_what_it_submitted(editor_client):
+    drafts = [ReleaseFactory(status=Status.DRAFT, published_at=None) for _ in range(2)]
+    assert run_action(editor_client, "submit_for_review", *drafts) == [
+        "Submitted for review: 2 records."
+    ]
+
+
+def test_the_publish_action_counts_what_it_published(publisher_client):
+    release = ReleaseFactory(status=Status.REVIEW, published_at=None)
+    assert run_action(publisher_client, "publish", release) == ["Published: 1 record."]
+
+
+@time_machine.travel(JUNE_1, tick=False)
+def test_the_publish_action_says_what_it_scheduled_and_for_when(publisher_client):
+    june_20 = datetime.datetime(2024, 6, 20, 1, 0, tzinfo=datetime.UTC)
+    scheduled = [ReleaseFactory(status=Status.REVIEW, published_at=june_20) for _ in range(2)]
+    now = ReleaseFactory(status=Status.REVIEW, published_at=None)
+    assert run_action(publisher_client, "publish", now, *scheduled) == [
+        "Published: 1 record.",
+        "Scheduled for 20 June 2024, 09:00 (Asia/Shanghai): 2 records.",
+    ]
+    assert timezone.localtime(june_20).hour == 9
+
+
+def test_the_unpublish_and_archive_actions_count_what_they_moved(publisher_client):
+    releases = [ReleaseFactory() for _ in range(3)]
+    assert run_action(publisher_client, "unpublish", *releases[:2]) == [
+        "Unpublished (back to draft): 2 records."
+    ]
+    assert run_action(publisher_client, "archive", releases[2]) == ["Archived: 1 record."]
