@@ -108,3 +108,18 @@ def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):
         data = change_form_data(editor_client.get(change_url(release))) | {"title_en": title}
         assert editor_client.post(change_url(release), data).status_code == 302
     assert Release.objects.get(pk=release.pk).title_en == "Two"
+
+
+def test_a_save_made_outside_the_admin_refuses_a_stale_form(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Old title")
+    stale = change_form_data(editor_client.get(change_url(release)))
+    scripted = Release.objects.get(pk=release.pk)
+    scripted.summary_en = "Written by an import script"
+    scripted.save()
+
+    response = editor_client.post(change_url(release), stale | {"title_en": "Editor's title"})
+
+    assert response.status_code == 200
+    assert "saved this record after you opened it" in response.content.decode()
+    release.refresh_from_db()
+    assert (release.title_en, release.summary_en) == ("Old title", "Written by an import script")
