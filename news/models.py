@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.images import require_text_alternative
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.models import (
@@ -119,10 +120,7 @@ class Release(Publishable):
         return reverse("news:release_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.cover_image and not self.cover_image_alt:
-            raise ValidationError(
-                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
-            )
+        require_text_alternative(self, "title", "cover_image", "cover_image_alt")
 
 
 class Attachment(models.Model):

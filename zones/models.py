@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.images import require_text_alternative
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.validators import validate_credit_code
@@ -275,10 +276,7 @@ class Zone(Publishable):
         return reverse("zones:zone_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.cover_image and not self.cover_image_alt:
-            raise ValidationError(
-                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
-            )
+        require_text_alternative(self, "name", "cover_image", "cover_image_alt")
 
 
 class ZoneAlias(models.Model):

@@ -12,7 +12,7 @@ from news.models import Attachment
 from portal.attachments import check_pdf
 from portal.images import check_image
 from tests.adminforms import change_form_data
-from tests.factories import EnterpriseFactory, ReleaseFactory
+from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 from zones.models import Status
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -209,3 +209,62 @@ def test_an_image_for_rich_text_is_uploaded_checked_and_given_its_address(editor
         {"title": "Bad", "alt_text": "Bad", "file": upload("x.svg", b"<svg/>")},
     )
     assert "not a JPEG, PNG or WebP" in bad.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "admin_url, factory, title",
+    [
+        ("admin:news_release_change", ReleaseFactory, "title"),
+        ("admin:zones_zone_change", ZoneFactory, "name"),
+    ],
+)
+def test_a_cover_image_without_its_text_alternative_is_a_form_error(
+    publisher_client, admin_url, factory, title
+):
+    record = factory(**{f"{title}_zh_hans": ""})
+    url = reverse(admin_url, args=[record.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "cover_image": upload("cover.png", image_bytes("PNG")),
+        f"{title}_en": "A title being written",
+        "cover_image_alt_en": "",
+    }
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["cover_image_alt_en"]
+    assert "A title being written" in response.content.decode()  # the input is kept
+    record.refresh_from_db()
+    assert not record.cover_image
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "admin_url, factory, title",
+    [
+        ("admin:news_release_change", ReleaseFactory, "title"),
+        ("admin:zones_zone_change", ZoneFactory, "name"),
+    ],
+)
+def test_a_record_with_a_chinese_title_needs_the_chinese_text_alternative_too(
+    publisher_client, admin_url, factory, title
+):
+    record = factory(**{f"{title}_zh_hans": "中文标题"})
+    url = reverse(admin_url, args=[record.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "cover_image": upload("cover.png", image_bytes("PNG")),
+        "cover_image_alt_en": "The harbour at dawn",
+        "cover_image_alt_zh_hans": "",
+    }
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["cover_image_alt_zh_hans"]
+    data["cover_image"] = upload("cover.png", image_bytes("PNG"))
+    data["cover_image_alt_zh_hans"] = "黎明时的港口"
+    assert publisher_client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert record.cover_image and record.cover_image_alt_zh_hans == "黎明时的港口"
