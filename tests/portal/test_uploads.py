@@ -1,6 +1,8 @@
 """Uploads are checked by content: bad ones are refused with a message and nothing is stored."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -62,6 +64,31 @@ def test_a_decompression_bomb_is_refused():
     bomb = image_bytes("PNG", size=(8000, 8000), mode="1")
     assert len(bomb) < 100_000
     assert "megapixels" in refused("bomb.png", bomb)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` one-bit pixels in a file of a few dozen bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [10_000, 30_000])
+def test_a_bomb_beyond_pillows_own_limits_is_refused_for_its_pixels(side):
+    # 100 and 900 megapixels, past the size at which Pillow itself warns (89 MP) or refuses
+    # (179 MP) to open an image.
+    message = refused("bomb.png", png_header_only(side, side))
+    assert "megapixels" in message
+    assert "not a JPEG, PNG or WebP" not in message
 
 
 def test_a_png_renamed_gif_is_refused():
