@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from import_export import resources, widgets
 from import_export.formats import base_formats
 
+from portal import spreadsheets
 from portal.models import AuditEntry
 
 
@@ -52,6 +53,10 @@ class ContentResource(resources.ModelResource):
     # take over a minute on SQLite). Check constraints are covered by the fields' validators,
     # and the database still enforces every constraint when the rows are written.
     unique_in_database: tuple[str, ...] | None = None
+
+    def export(self, *args, **kwargs):
+        # Exports hold text, never formulas (portal/spreadsheets.py).
+        return spreadsheets.formula_safe_dataset(super().export(*args, **kwargs))
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
