@@ -32,7 +32,8 @@ def formula_safe(value):
         return value
     if PLAIN_NUMBER.fullmatch(value):
         return value
-    if value[0] in "\t\r\n" or value.lstrip(LEADING_BLANKS)[:1] in FORMULA_SIGNS:
+    first = value.lstrip(LEADING_BLANKS)[:1]
+    if value[0] in "\t\r\n" or (first and first in FORMULA_SIGNS):
         return "'" + value
     return value
 

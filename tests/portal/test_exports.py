@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from portal.spreadsheets import formula_safe
 from tests.factories import EnterpriseFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,8 @@ def test_ordinary_text_in_the_directory_csv_is_left_alone(visitor):
     row = csv_rows(visitor.get(reverse("zones:enterprise_export")).content)[1]
     assert row[0] == "Allychem Co., Ltd."
     assert row[8] == "https://allychem.example/"
+
+
+@pytest.mark.parametrize("text", ["   ", "-3.5", "+86", "1e6", "Growth of -3.5%", "a=b"])
+def test_blanks_plain_numbers_and_inner_signs_are_left_alone(text):
+    assert formula_safe(text) == text
