@@ -17,6 +17,16 @@ class IndicatorResource(ContentResource):
         attribute="release", column_name="release", widget=SlugWidget(Release, _("release"))
     )
     unique_in_file = ()
+    example = {
+        "release": "slug-of-an-existing-release",
+        "zone": "slug-of-an-existing-zone",
+        "metric": "slug-of-an-existing-metric",
+        "year": "2023",
+        "value": "12.5",
+        "unit": "percent_change",
+        "note_en": "An example: replace this row.",
+        "note_zh_hans": "示例：请替换本行。",
+    }
 
     class Meta:
         model = Indicator
