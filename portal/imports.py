@@ -8,21 +8,26 @@ the related records that do not exist, and the model's own validation of the res
 The resources themselves live with their models (zones/resources.py, news/resources.py).
 """
 
+import csv
+import io
 import logging
 from dataclasses import dataclass
 
+import openpyxl
 import reversion
 import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from import_export import resources, widgets
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 
 from portal import spreadsheets
 from portal.models import AuditEntry
@@ -272,6 +277,68 @@ class ContentResource(resources.ModelResource):
             raise ValidationError(errors)
 
 
+def count_rows(upload, file_format) -> int:
+    """The rows under the headers of an uploaded CSV or XLSX, counted without reading the cells
+    into a dataset (milliseconds for 100,000 rows); 0 when the file cannot be read, which the
+    import itself then reports."""
+    upload.seek(0)
+    try:
+        if file_format.is_binary():
+            book = openpyxl.load_workbook(upload, read_only=True)
+            sheet = book.active
+            rows = sheet.max_row or sum(1 for _row in sheet.iter_rows(values_only=True))
+            book.close()
+        else:
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
+            rows = sum(1 for _row in csv.reader(text))
+            text.detach()
+    except Exception:
+        rows = 0
+    upload.seek(0)
+    return max(rows - 1, 0)
+
+
+class SizedImportForm(ImportForm):
+    """Refuses a file with more rows than an admin request can check or write in a few
+    seconds (IMPORT_MAX_ROWS, measured: see the README), naming the way to import it."""
+
+    def __init__(self, *args, command: str | None = None, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formats = args[0]
+        self.command = command
+        self.kind = kind
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload, index = cleaned_data.get("import_file"), cleaned_data.get("format")
+        if upload is None or index in (None, ""):
+            return cleaned_data
+        rows, limit = count_rows(upload, self.formats[int(index)]()), settings.IMPORT_MAX_ROWS
+        if rows <= limit:
+            return cleaned_data
+        too_many = ngettext(
+            "This file has %(rows)s rows; an import here takes at most %(limit)s row, so that "
+            "the page answers within seconds.",
+            "This file has %(rows)s rows; an import here takes at most %(limit)s rows, so that "
+            "the page answers within seconds.",
+            limit,
+        ) % {"rows": rows, "limit": limit}
+        if self.command:
+            advice = gettext(
+                "Import it on the server with “python manage.py %(command)s FILE”, which has "
+                "no limit, or split it into smaller files."
+            ) % {"command": self.command}
+        else:
+            advice = ngettext(
+                "Split it into files of at most %(limit)s row: %(kind)s have no command-line "
+                "import.",
+                "Split it into files of at most %(limit)s rows: %(kind)s have no command-line "
+                "import.",
+                limit,
+            ) % {"limit": limit, "kind": self.kind}
+        raise ValidationError({"import_file": f"{too_many} {advice}"})
+
+
 class ImportAdminMixin:
     """Import with a dry run first and then all rows or none; every import is audited.
 
@@ -280,6 +347,15 @@ class ImportAdminMixin:
 
     formats = (base_formats.CSV, base_formats.XLSX)
     import_template_name = "admin/portal/import.html"
+    import_form_class = SizedImportForm
+    # The management command that imports this model's files of any size, if there is one.
+    import_command: str | None = None
+
+    def get_import_form_kwargs(self, request):
+        return super().get_import_form_kwargs(request) | {
+            "command": self.import_command,
+            "kind": self.model._meta.verbose_name_plural,
+        }
 
     def get_urls(self):
         opts = self.model._meta

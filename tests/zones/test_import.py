@@ -323,3 +323,45 @@ def test_the_template_holds_the_headers_and_one_row_marked_as_an_example(editor_
     dataset = tablib.Dataset().load(as_xlsx.content, format="xlsx")
     assert list(dataset.headers) == rows[0]
     assert [str(v or "") for v in dataset[0]] == rows[1]
+
+
+def test_a_file_above_the_row_limit_is_refused_with_the_command_named(
+    editor_client, puwan, settings
+):
+    settings.IMPORT_MAX_ROWS = 3
+    response = admin_import(editor_client, rows(4))
+    page = response.content.decode()
+    assert "This file has 4 rows; an import here takes at most 3 rows" in page
+    assert "python manage.py import_enterprises" in page
+    assert response.context.get("result") is None
+    assert not Enterprise.objects.exists()
+
+
+def test_a_file_at_the_row_limit_is_checked_as_usual(editor_client, puwan, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    response = admin_import(editor_client, rows(3))
+    assert response.context["confirm_form"] is not None
+
+
+def test_an_xlsx_file_above_the_row_limit_is_refused(editor_client, puwan, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    dataset = tablib.Dataset(*[list(row.values()) for row in rows(5)], headers=COLUMNS)
+    upload = io.BytesIO(dataset.export("xlsx"))
+    upload.name = "enterprises.xlsx"
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": "1", "resource": "0"},
+    )
+    assert "This file has 5 rows" in response.content.decode()
+
+
+def test_zones_above_the_row_limit_are_refused_with_advice_to_split(editor_client, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    response = post_import(
+        editor_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city"],
+        [["a", "A", "tieling"], ["b", "B", "tieling"]],
+    )
+    page = response.content.decode()
+    assert "Split it into files of at most 1 row: zones have no command-line import." in page
