@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from news.models import Attachment
 from portal.attachments import check_pdf
@@ -17,7 +18,16 @@ from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 from zones.models import Status
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def minimal_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = minimal_pdf()
 
 
 def image_bytes(fmt: str = "PNG", size=(40, 30), mode="RGB", **save) -> bytes:
