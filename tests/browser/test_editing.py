@@ -60,3 +60,30 @@ def test_the_body_is_edited_in_the_rich_text_editor_and_named_records_link_in_on
     editing_page.click("input[name=_continue]")
 
     assert [i.slug for i in release.institutions.all()] == ["tianjin-university"]
+
+
+@pytest.fixture
+def publishing_page(browser, live_server, django_user_model):
+    """A signed-in Publisher's browser, in Berlin's time zone and 1280 pixels wide."""
+    user = django_user_model.objects.create_user("publisher", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Publishers"))
+    context = browser.new_context(
+        base_url=live_server.url,
+        timezone_id="Europe/Berlin",
+        viewport={"width": 1280, "height": 800},
+    )
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "publisher")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    yield page
+    context.close()
+
+
+def test_times_are_noted_as_asia_shanghai_not_as_the_browsers_offset(publishing_page):
+    release = ReleaseFactory(status=Status.DRAFT)
+    publishing_page.goto(f"/admin/news/release/{release.pk}/change/")
+
+    assert publishing_page.locator(".timezonewarning").filter(visible=True).count() == 0
+    assert "Times are in Asia/Shanghai." in publishing_page.inner_text(".field-published_at")
