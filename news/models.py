@@ -1,5 +1,7 @@
 """Releases, the press-conference series they belong to, events, and the figures releases report."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -185,6 +187,13 @@ class Metric(models.Model):
         return self.name
 
 
+def as_entered(value: Decimal) -> str:
+    """A decimal as an editor types it: 5, 3.5, -0.25, 50; no trailing zeros, no exponent."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
 class IndicatorQuerySet(models.QuerySet):
     def published(self):
         """Figures whose source release is public."""
@@ -257,7 +266,12 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric}: {self.value} ({self.zone})"
+        return f"{self.metric}: {self.value_as_entered} ({self.zone})"
+
+    @property
+    def value_as_entered(self) -> str:
+        """The value as it was entered (5, not the stored 5.0000)."""
+        return as_entered(self.value) if isinstance(self.value, Decimal) else str(self.value)
 
     def clean(self):
         if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:

@@ -87,3 +87,16 @@ def test_times_are_noted_as_asia_shanghai_not_as_the_browsers_offset(publishing_
 
     assert publishing_page.locator(".timezonewarning").filter(visible=True).count() == 0
     assert "Times are in Asia/Shanghai." in publishing_page.inner_text(".field-published_at")
+
+
+def test_the_figures_of_a_release_fit_the_page_at_1280_pixels(publishing_page):
+    from tests.factories import IndicatorFactory
+
+    figure = IndicatorFactory(release__status=Status.DRAFT, note_en="Year on year")
+    publishing_page.goto(f"/admin/news/release/{figure.release.pk}/change/")
+
+    assert publishing_page.input_value("#id_indicators-0-value") == "12.5"
+    overflow = publishing_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -84,8 +84,7 @@ def test_the_admin_xlsx_export_holds_no_formula(editor_client, dangerous):
 def test_numbers_in_the_admin_export_stay_numbers(editor_client):
     figure = IndicatorFactory(value=Decimal("-3.5"))
     content = export(editor_client, "indicator", "0", [figure.pk], ["year", "value"])
-    year, value = csv_rows(content)[1]
-    assert (year, Decimal(value)) == ("2023", Decimal("-3.5"))
+    assert csv_rows(content)[1] == ["2023", "-3.5"]
     cells = xlsx_cells(export(editor_client, "indicator", "1", [figure.pk], ["year", "value"]))
     assert [cell.data_type for cell in cells[2:]] == ["n", "n"]
     assert [Decimal(str(cell.value)) for cell in cells[2:]] == [2023, Decimal("-3.5")]
