@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
-from news.forms import LinkSuggestionsForm
+from news.forms import FigureValueField, LinkSuggestionsForm
 from news.links import LINK_FIELDS, suggest_links, suggest_links_for
 from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
 from news.resources import IndicatorResource
@@ -55,6 +55,7 @@ class IndicatorInline(TranslationTabularInline):
     extra = 0
     autocomplete_fields = ("zone", "park", "metric")
     fields = ("zone", "park", "metric", "year", "value", "unit", "note")
+    formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 
 
 class AttachmentInline(admin.TabularInline):
@@ -193,7 +194,7 @@ class ReleaseAdmin(PublishableAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAdmin):
-    list_display = ("metric", "zone", "year", "value", "unit", "release")
+    list_display = ("metric", "zone", "year", "value_as_entered", "unit", "release")
     list_filter = ("zone", "metric", "unit", "year")
     list_select_related = ("metric", "zone", "release")
     search_fields = (
@@ -204,6 +205,14 @@ class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAd
     )
     autocomplete_fields = ("zone", "park", "metric", "release")
     resource_classes = (IndicatorResource,)
+    formfield_overrides = {
+        **ContentAdmin.formfield_overrides,
+        models.DecimalField: {"form_class": FigureValueField},
+    }
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_as_entered(self, obj) -> str:
+        return obj.value_as_entered
 
 
 @admin.register(Event)

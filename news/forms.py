@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from news.links import LINK_FIELDS, body_fields
+from news.models import as_entered
 
 # Far above the longest release (the June 20 one is some 12,000 characters), low enough that a
 # request cannot make the server read megabytes of names against it.
@@ -45,3 +48,12 @@ class LinkSuggestionsForm(forms.Form):
 
     def linked(self) -> dict[str, set[int]]:
         return {name: self.cleaned_data[name] for name, _model, _names in LINK_FIELDS}
+
+
+class FigureValueField(forms.DecimalField):
+    """A figure's value, shown in its input as entered (5, 3.5) rather than as stored (5.0000)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return as_entered(value)
+        return super().prepare_value(value)

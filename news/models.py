@@ -1,5 +1,7 @@
 """Releases, the press-conference series they belong to, events, and the figures releases report."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from portal.editorial import MEDIA, REFERENCE
+from portal.images import require_text_alternative
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.models import (
@@ -124,10 +127,7 @@ class Release(Publishable):
         return reverse("news:release_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.cover_image and not self.cover_image_alt:
-            raise ValidationError(
-                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
-            )
+        require_text_alternative(self, "title", "cover_image", "cover_image_alt")
 
 
 class Attachment(models.Model):
@@ -196,6 +196,13 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def as_entered(value: Decimal) -> str:
+    """A decimal as an editor types it: 5, 3.5, -0.25, 50; no trailing zeros, no exponent."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -273,7 +280,12 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric}: {self.value} ({self.zone})"
+        return f"{self.metric}: {self.value_as_entered} ({self.zone})"
+
+    @property
+    def value_as_entered(self) -> str:
+        """The value as it was entered (5, not the stored 5.0000)."""
+        return as_entered(self.value) if isinstance(self.value, Decimal) else str(self.value)
 
     def clean(self):
         if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:

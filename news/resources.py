@@ -1,11 +1,20 @@
 """Bulk import and export of figures (indicators), naming zones, metrics and releases by slug."""
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
+from import_export import fields, widgets
 
-from news.models import Indicator, Metric, Release
+from news.models import Indicator, Metric, Release, as_entered
 from portal.imports import ContentResource, SlugWidget
 from zones.models import Zone
+
+
+class FigureWidget(widgets.DecimalWidget):
+    """Exports a value as entered (5, 3.5), not as stored (5.0000); a number in XLSX."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None or kwargs.get("force_native_type"):
+            return value
+        return as_entered(value)
 
 
 class IndicatorResource(ContentResource):
@@ -16,7 +25,18 @@ class IndicatorResource(ContentResource):
     release = fields.Field(
         attribute="release", column_name="release", widget=SlugWidget(Release, _("release"))
     )
+    value = fields.Field(attribute="value", column_name="value", widget=FigureWidget())
     unique_in_file = ()
+    example = {
+        "release": "slug-of-an-existing-release",
+        "zone": "slug-of-an-existing-zone",
+        "metric": "slug-of-an-existing-metric",
+        "year": "2023",
+        "value": "12.5",
+        "unit": "percent_change",
+        "note_en": "An example: replace this row.",
+        "note_zh_hans": "示例：请替换本行。",
+    }
 
     class Meta:
         model = Indicator

@@ -1,4 +1,23 @@
-"""PDF attachments of releases: checked by content on upload, always served as a download."""
+"""PDF attachments of releases: checked by content on upload, always served as a download.
+
+The threat is a PDF that acts when a visitor opens it: document or form JavaScript (`/JS`,
+`/JavaScript`, also run from `/OpenAction` or a page's `/AA`), a launch action that starts a
+program (`/Launch`), an embedded file to be opened from the viewer (`/EmbeddedFile`,
+`/EmbeddedFiles`), Flash or XFA forms (`/RichMedia`, `/XFA`, whose XML can hold scripts). A
+press release needs none of these, so a PDF that has one is refused, whatever it does with it.
+
+PDFs hide names in two ways, and both are looked through:
+- A name may spell its letters as `#xx` hex escapes: `/J#61vaScript` is `/JavaScript`. Names are
+  decoded before they are compared.
+- Objects may be packed, compressed, in object streams that no byte search can see into. pypdf
+  reads every object the cross-reference lists, from object streams too, with all its filters.
+  A search of the file's own bytes adds the objects the cross-reference does not list (which a
+  lenient viewer may still find). A PDF that pypdf cannot read at all cannot be checked and is
+  refused.
+"""
+
+import io
+import re
 
 from django import forms
 from django.conf import settings
@@ -9,8 +28,65 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 PDF_MAGIC = b"%PDF-"
+# The names that make a PDF act, each with the words that tell an editor what was found.
+ACTIVE_CONTENT = {
+    "/JavaScript": _("JavaScript"),
+    "/JS": _("JavaScript"),
+    "/Launch": _("a launch action (it starts a program)"),
+    "/EmbeddedFile": _("an embedded file"),
+    "/EmbeddedFiles": _("an embedded file"),
+    "/RichMedia": _("Flash or other rich media"),
+    "/XFA": _("an XFA form, which can hold scripts"),
+}
+# A name as it stands in a PDF's bytes: a slash, then regular characters or #xx escapes.
+RAW_NAME = re.compile(rb"/(?:[^\s/<>\[\]()%{}#]|#[0-9A-Fa-f]{2})+")
+HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def raw_names(data: bytes) -> set[str]:
+    """Every name in the bytes of the file, its #xx escapes decoded."""
+    return {
+        HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name).decode("latin-1")
+        for name in RAW_NAME.findall(data)
+    }
+
+
+def object_names(data: bytes) -> set[str]:
+    """Every name in every object the cross-reference lists, object streams included."""
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    numbers = {
+        (number, generation) for generation, entries in reader.xref.items() for number in entries
+    }
+    numbers |= {(number, 0) for number in reader.xref_objStm}
+    names: set[str] = set()
+    for number, generation in numbers:
+        collect_names(reader.get_object(IndirectObject(number, generation, reader)), names)
+    collect_names(reader.trailer, names)
+    return names
+
+
+def collect_names(obj, names: set[str]) -> None:
+    """The names in `obj`, following no references: each object is visited on its own."""
+    stack = [obj]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, NameObject):
+            names.add(str(obj))
+        elif isinstance(obj, DictionaryObject):
+            names.update(str(key) for key in obj)
+            stack.extend(value for value in obj.values() if not isinstance(value, IndirectObject))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(item for item in obj if not isinstance(item, IndirectObject))
+
+
+def active_content(data: bytes) -> list[str]:
+    """What in the PDF could act when it is opened, in words; empty for a plain document."""
+    names = raw_names(data) | object_names(data)
+    return sorted({str(words) for name, words in ACTIVE_CONTENT.items() if name in names})
 
 
 def check_pdf(upload: UploadedFile) -> UploadedFile:
@@ -28,6 +104,28 @@ def check_pdf(upload: UploadedFile) -> UploadedFile:
     upload.seek(0)
     if head != PDF_MAGIC:
         raise ValidationError(_("This is not a PDF file."), code="not_pdf")
+    data = upload.read()
+    upload.seek(0)
+    try:
+        found = active_content(data)
+    except Exception as error:  # pypdf on untrusted bytes: any failure means "not checked"
+        raise ValidationError(
+            _(
+                "This PDF could not be read to check it. Save or export it again as PDF and "
+                "upload the new file."
+            ),
+            code="unreadable_pdf",
+        ) from error
+    if found:
+        raise ValidationError(
+            _(
+                "This PDF contains %(found)s, which could run on a reader's computer. Export "
+                "it again as a plain PDF (in Acrobat: File › Save As Other › Optimized PDF, "
+                "without JavaScript and attachments) and upload that."
+            ),
+            params={"found": ", ".join(found)},
+            code="active_pdf",
+        )
     return upload
 
 

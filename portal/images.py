@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (file name suffixes, the suffix and content type we store it under).
@@ -47,16 +48,24 @@ def check_image(upload: UploadedFile) -> SimpleUploadedFile:
     upload.seek(0)
     data = upload.read()
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns from 89 megapixels; the limit below, read from the same header, decides.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-            OSError,
-            ValueError,
-        ) as error:
+        except Image.DecompressionBombError as error:
+            # Pillow refuses to open it at all (twice its warning size) and says only that.
+            raise ValidationError(
+                _(
+                    "The image has more than %(pixels)s megapixels; the largest allowed is "
+                    "%(limit)s. Make it smaller and upload it again."
+                ),
+                params={
+                    "pixels": round(2 * Image.MAX_IMAGE_PIXELS / 1_000_000, 1),
+                    "limit": round(settings.IMAGE_MAX_PIXELS / 1_000_000, 1),
+                },
+                code="too_many_pixels",
+            ) from error
+        except (UnidentifiedImageError, OSError, ValueError) as error:
             raise ValidationError(NOT_AN_IMAGE, code="invalid_image") from error
         suffixes, stored_suffix, content_type = FORMATS[image.format]
         if suffix not in suffixes:
@@ -102,6 +111,28 @@ def reencode(image: Image.Image) -> bytes:
     else:
         image.save(out, "WEBP", quality=88)
     return out.getvalue()
+
+
+def require_text_alternative(record, title: str, image: str, alt: str) -> None:
+    """Raise ValidationError unless `record`'s image has its text alternative in every language
+    the record has a `title` in (English always, as every record has an English title).
+
+    A page is read in the language of its title, so a Chinese page whose image has only an
+    English description gives a screen reader's user nothing. The errors name the form fields
+    modeltranslation makes (`cover_image_alt_en`, `cover_image_alt_zh_hans`).
+    """
+    if not getattr(record, image):
+        return
+    errors = {}
+    for code, _name in settings.LANGUAGES:
+        alt_field = build_localized_fieldname(alt, code)
+        has_title = code == settings.LANGUAGE_CODE or getattr(
+            record, build_localized_fieldname(title, code)
+        )
+        if has_title and not (getattr(record, alt_field) or "").strip():
+            errors[alt_field] = _("Describe the cover image for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
 
 
 class ValidatedImageField(forms.FileField):

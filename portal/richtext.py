@@ -2,10 +2,26 @@
 
 Pasted Word or web HTML keeps its structure (headings, lists, tables, links, images) and loses
 everything else: styles, classes, scripts, event handlers, iframes, forms and any URL whose
-scheme is not http, https or mailto (so no `javascript:` or `data:`). Images must come from the
-portal's own media (the Images section of the admin): an image from elsewhere could track
-readers or disappear, so its address is dropped.
+scheme is not http, https or mailto (so no `javascript:` or `data:`).
+
+Images are kept whole or not at all; a page never shows an `<img>` without an address or
+without a text alternative (a screen reader would read out a file name, or nothing):
+- An image must come from the portal's own media (the Images section of the admin): an image
+  from elsewhere could track readers or disappear. Its address is decoded (`%2e%2e`, `%252e`)
+  and must then be a plain path under the media URL: no `..` or `.` segments, no backslashes,
+  no `//`, no query. Anything else (an image pasted from Word points at the author's disk or
+  a web server) is replaced by its text alternative, as text, so the sentence it stood in
+  still reads; with no text alternative it is dropped.
+- An image with a text alternative is kept; `alt=""` is the editor's mark for a decorative
+  image and is kept too. An image with no `alt` at all is kept, with `alt=""`, only in a
+  `<figure>` whose caption says what it shows; anywhere else nobody described it, and it is
+  dropped.
 """
+
+import posixpath
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 from django.conf import settings
@@ -31,27 +47,121 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 CLEAN_CONTENT_TAGS = {"script", "style", "template", "iframe", "object", "embed", "noscript"}
 
 
+def media_path(value: str) -> str | None:
+    """The portal media path `value` names, percent-encoded afresh; None for anything else."""
+    media = "/" + settings.MEDIA_URL.strip("/") + "/"
+    path = unquote(value)
+    if (
+        "\\" in path
+        or "//" in path
+        # A "%" left after decoding once is a path encoded twice (%252e%252e).
+        or any(ord(char) < 0x21 or char in "%?#" for char in path)
+        or urlsplit(path).scheme
+        or posixpath.normpath(path) != path
+        or not path.startswith(media)
+    ):
+        return None
+    return quote(path)
+
+
 def media_images_only(tag: str, attribute: str, value: str) -> str | None:
     """nh3 attribute filter: keep an image's address only when it is in the portal's media."""
     if tag == "img" and attribute == "src":
-        media = "/" + settings.MEDIA_URL.strip("/") + "/"
-        return value if value.startswith(media) and not value.startswith("//") else None
+        return media_path(value)
     return value
+
+
+class WholeImages(HTMLParser):
+    """Rewrites nh3's output (well-formed, attributes quoted) so that every image is whole: an
+    address and a text alternative, or not there at all (see the module docstring)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        # One list of pieces per open <figure>, the outermost being the document: an image's
+        # fate in a figure is known only at the figure's end, once its caption has been read.
+        self.stack: list[dict] = [{"out": [], "caption": False, "undescribed": []}]
+        self.in_caption = 0
+
+    def emit(self, text: str) -> None:
+        self.stack[-1]["out"].append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.image(dict(attrs))
+            return
+        if tag == "figure":
+            self.stack.append({"out": [], "caption": False, "undescribed": []})
+        elif tag == "figcaption":
+            self.in_caption += 1
+        self.emit(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def image(self, attrs: dict) -> None:
+        if not attrs.get("src"):
+            self.emit(escape((attrs.get("alt") or "").strip(), quote=False))
+        elif attrs.get("alt") is not None:
+            self.emit(self.get_starttag_text())
+        elif len(self.stack) > 1:
+            # Kept only if the figure turns out to have a caption.
+            figure = self.stack[-1]
+            figure["undescribed"].append(len(figure["out"]))
+            figure["out"].append(self.get_starttag_text()[:-1] + ' alt="">')
+
+    def handle_endtag(self, tag):
+        self.emit(f"</{tag}>")
+        if tag == "figcaption":
+            self.in_caption = max(0, self.in_caption - 1)
+        elif tag == "figure" and len(self.stack) > 1:
+            figure = self.stack.pop()
+            if not figure["caption"]:
+                for index in figure["undescribed"]:
+                    figure["out"][index] = ""
+            self.emit("".join(figure["out"]))
+
+    def handle_data(self, data):
+        if self.in_caption and data.strip():
+            self.stack[-1]["caption"] = True
+        self.emit(data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+    def result(self) -> str:
+        self.close()
+        while len(self.stack) > 1:  # a figure left open; nh3 closes them, so never in practice
+            figure = self.stack.pop()
+            self.emit("".join(figure["out"]))
+        return "".join(self.stack[0]["out"])
+
+
+def whole_images(html: str) -> str:
+    if "<img" not in html:
+        return html
+    parser = WholeImages()
+    parser.feed(html)
+    return parser.result()
 
 
 def sanitize_html(html: str) -> str:
     """Return `html` with everything outside the allow-list removed; idempotent."""
     if not html:
         return ""
-    return nh3.clean(
-        html.replace("\x00", ""),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=media_images_only,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        clean_content_tags=CLEAN_CONTENT_TAGS,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
+    return whole_images(
+        nh3.clean(
+            html.replace("\x00", ""),
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=media_images_only,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            clean_content_tags=CLEAN_CONTENT_TAGS,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
     ).strip()
 
 

@@ -175,6 +175,7 @@ class EnterpriseAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, Publisha
     autocomplete_fields = ("zone", "park", "sectors")
     inlines = (EnterpriseQualificationInline, MembershipInline)
     resource_classes = (EnterpriseResource,)
+    import_command = "import_enterprises"
     fieldsets = (
         (None, {"fields": ("name", "slug", "credit_code", "zone", "park")}),
         (

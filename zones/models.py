@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from portal.editorial import REFERENCE
+from portal.images import require_text_alternative
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.validators import validate_credit_code
@@ -133,22 +134,37 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.version = self.stored_version() + 1
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
+        # The number is taken and the row written in one transaction: taking it locks the row
+        # (PostgreSQL) or takes the write lock (SQLite) until the save commits, so parallel
+        # saves queue and each takes a number of its own. No savepoint: inside a caller's
+        # transaction a failed save spoils that transaction anyway, as Django's own save does.
+        with transaction.atomic(using=using, savepoint=False):
+            self.version = self.next_version(using)
+            super().save(*args, **kwargs)
 
-    def stored_version(self) -> int:
-        """The version in the database (0 for a new record); one query.
+    def next_version(self, using: str) -> int:
+        """Raise the stored version by one and return it (1 for a new record); one query.
 
-        Read rather than trusted from the instance, so that a restored old version still gets a
-        number higher than any saved before it.
+        Counted from the database rather than from the instance, so that a restored old version
+        still gets a number higher than any saved before it.
         """
         if self.pk is None:
-            return 0
-        stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True)
-        return stored.first() or 0
+            return 1
+        table = connections[using].ops.quote_name(self._meta.db_table)
+        pk = connections[using].ops.quote_name(self._meta.pk.column)
+        version = connections[using].ops.quote_name("version")
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {version} = {version} + 1 WHERE {pk} = %s RETURNING {version}",
+                [self._meta.pk.get_db_prep_value(self.pk, connections[using])],
+            )
+            row = cursor.fetchone()
+        # No row: a record saved with a pk of its own choosing, or recovered after a delete.
+        return row[0] if row else 1
 
     def is_published(self) -> bool:
         return (
@@ -303,10 +319,7 @@ class Zone(Publishable):
         return reverse("zones:zone_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.cover_image and not self.cover_image_alt:
-            raise ValidationError(
-                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
-            )
+        require_text_alternative(self, "name", "cover_image", "cover_image_alt")
 
 
 class ZoneAlias(models.Model):

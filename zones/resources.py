@@ -11,6 +11,22 @@ from zones.models import Enterprise, Zone
 
 class ZoneResource(ContentResource):
     unique_in_database = ("slug",)
+    example = {
+        "slug": "example-zone",
+        "name_en": "Example Zone (an example: replace this row)",
+        "name_zh_hans": "示例开发区（示例：请替换本行）",
+        "short_name_en": "Example Zone",
+        "short_name_zh_hans": "示例区",
+        "kind": "etdz",
+        "level": "provincial",
+        "city": "shenyang",
+        "established_year": "1992",
+        "area_km2": "12.5",
+        "website": "https://example.org/",
+        "address": "",
+        "summary_en": "One or two sentences on what the zone is known for.",
+        "summary_zh_hans": "用一两句话介绍开发区的特色。",
+    }
 
     class Meta:
         model = Zone
@@ -36,6 +52,18 @@ class EnterpriseResource(ContentResource):
     zone = fields.Field(attribute="zone", column_name="zone", widget=SlugWidget(Zone, _("zone")))
     unique_in_file = ("slug", "credit_code")
     unique_in_database = ("slug", "credit_code")
+    example = {
+        "slug": "example-enterprise",
+        "name_en": "Example Enterprise Co., Ltd. (an example: replace this row)",
+        "name_zh_hans": "示例企业有限公司（示例：请替换本行）",
+        "credit_code": "",
+        "zone": "slug-of-an-existing-zone",
+        "founded_year": "2015",
+        "country": "DE",
+        "website": "https://example.org/",
+        "summary_en": "One or two sentences on what the enterprise makes or does.",
+        "summary_zh_hans": "用一两句话介绍企业的产品或业务。",
+    }
 
     class Meta:
         model = Enterprise

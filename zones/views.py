@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, query_without
 from portal.mixins import GoneWhenArchivedMixin
+from portal.spreadsheets import formula_safe
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -115,11 +116,8 @@ class EnterpriseListView(FilteredListMixin, ListView):
 
 
 def csv_cell(value) -> str:
-    """A value for a spreadsheet cell; text that a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    """A value for a spreadsheet cell, as text that a spreadsheet shows and never runs."""
+    return formula_safe("" if value is None else str(value))
 
 
 def enterprise_export(request):

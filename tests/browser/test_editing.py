@@ -81,3 +81,43 @@ def test_records_a_new_release_names_are_suggested_before_its_first_save(editing
     assert editing_page.locator("#id_institutions option:checked").all_inner_texts() == [
         "Tianjin University"
     ]
+
+
+@pytest.fixture
+def publishing_page(browser, live_server, django_user_model):
+    """A signed-in Publisher's browser, in Berlin's time zone and 1280 pixels wide."""
+    user = django_user_model.objects.create_user("publisher", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Publishers"))
+    context = browser.new_context(
+        base_url=live_server.url,
+        timezone_id="Europe/Berlin",
+        viewport={"width": 1280, "height": 800},
+    )
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "publisher")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    yield page
+    context.close()
+
+
+def test_times_are_noted_as_asia_shanghai_not_as_the_browsers_offset(publishing_page):
+    release = ReleaseFactory(status=Status.DRAFT)
+    publishing_page.goto(f"/admin/news/release/{release.pk}/change/")
+
+    assert publishing_page.locator(".timezonewarning").filter(visible=True).count() == 0
+    assert "Times are in Asia/Shanghai." in publishing_page.inner_text(".field-published_at")
+
+
+def test_the_figures_of_a_release_fit_the_page_at_1280_pixels(publishing_page):
+    from tests.factories import IndicatorFactory
+
+    figure = IndicatorFactory(release__status=Status.DRAFT, note_en="Year on year")
+    publishing_page.goto(f"/admin/news/release/{figure.release.pk}/change/")
+
+    assert publishing_page.input_value("#id_indicators-0-value") == "12.5"
+    overflow = publishing_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -153,3 +153,18 @@ def test_the_conflict_notice_gives_a_changed_time_in_local_time_to_the_minute(
         "They changed publication time: “2024-06-20 09:00 (Asia/Shanghai)” → "
         "“2024-06-21 10:30 (Asia/Shanghai)”" in notice
     )
+
+
+def test_a_save_made_outside_the_admin_refuses_a_stale_form(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Old title")
+    stale = change_form_data(editor_client.get(change_url(release)))
+    scripted = Release.objects.get(pk=release.pk)
+    scripted.summary_en = "Written by an import script"
+    scripted.save()
+
+    response = editor_client.post(change_url(release), stale | {"title_en": "Editor's title"})
+
+    assert response.status_code == 200
+    assert "saved this record after you opened it" in response.content.decode()
+    release.refresh_from_db()
+    assert (release.title_en, release.summary_en) == ("Old title", "Written by an import script")

@@ -203,3 +203,75 @@ def test_images_are_kept_only_from_the_portals_media():
     assert '<img src="/media/images/2026/chart.png" alt="Chart">' in clean
     assert "tracker.example" not in clean
     assert "cdn.example" not in clean
+
+
+def test_an_image_from_elsewhere_is_replaced_by_its_text_alternative():
+    clean = sanitize_html(
+        '<p>Before <img src="https://word.example/image001.png" alt="Output grew 23.7%"> after</p>'
+    )
+    assert clean == "<p>Before Output grew 23.7% after</p>"
+
+
+def test_an_image_from_elsewhere_without_a_text_alternative_is_dropped_whole():
+    clean = sanitize_html('<p>Text<img src="https://word.example/image001.png"></p>')
+    assert clean == "<p>Text</p>"
+
+
+def test_a_text_alternative_kept_as_text_stays_text():
+    clean = sanitize_html('<img src="https://x.example/a.png" alt="<script>alert(1)</script>">')
+    assert "<script" not in clean
+    assert clean == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert sanitize_html(clean) == clean
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../../etc/passwd",
+        "/media/images/../../etc/passwd",
+        "/media/%2e%2e/%2e%2e/etc/passwd",
+        "/media/%2E%2E/secret.png",
+        "/media/%252e%252e/secret.png",
+        "/media/..%2fsecret.png",
+        "/media/..\\..\\secret.png",
+        "/media\\..\\secret.png",
+        "//evil.example/media/x.png",
+        "/media//evil.example/x.png",
+        "/media/./images/x.png",
+        "/media/images/x.png?u=1",
+        "/mediaevil/x.png",
+        " /media/../x.png",
+    ],
+)
+def test_an_image_path_that_leaves_the_media_folder_is_refused(src):
+    clean = sanitize_html(f'<p><img src="{src}" alt="Chart"></p>')
+    assert "<img" not in clean
+    assert clean == "<p>Chart</p>"
+
+
+def test_a_media_image_with_a_text_alternative_is_kept_as_it_is():
+    html = '<p><img src="/media/images/2026/chart.png" alt="Chart of output"></p>'
+    assert sanitize_html(html) == html
+
+
+def test_a_media_image_marked_decorative_keeps_its_empty_text_alternative():
+    html = '<p><img src="/media/images/2026/rule.png" alt=""></p>'
+    assert sanitize_html(html) == html
+
+
+def test_an_undescribed_image_in_a_captioned_figure_is_kept_as_described_by_the_caption():
+    clean = sanitize_html(
+        '<figure><img src="/media/images/2026/chart.png">'
+        "<figcaption>Output of the four zones, 2023</figcaption></figure>"
+    )
+    assert clean == (
+        '<figure><img src="/media/images/2026/chart.png" alt="">'
+        "<figcaption>Output of the four zones, 2023</figcaption></figure>"
+    )
+
+
+def test_an_undescribed_image_without_a_caption_is_dropped():
+    assert sanitize_html('<p>A<img src="/media/images/2026/chart.png">B</p>') == "<p>AB</p>"
+    assert sanitize_html(
+        '<figure><img src="/media/images/2026/chart.png"><figcaption> </figcaption></figure>'
+    ) == ("<figure><figcaption> </figcaption></figure>")

@@ -1,21 +1,33 @@
 """Uploads are checked by content: bad ones are refused with a message and nothing is stored."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from news.models import Attachment
 from portal.attachments import check_pdf
 from portal.images import check_image
 from tests.adminforms import change_form_data
-from tests.factories import EnterpriseFactory, ReleaseFactory
+from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 from zones.models import Status
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def minimal_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = minimal_pdf()
 
 
 def image_bytes(fmt: str = "PNG", size=(40, 30), mode="RGB", **save) -> bytes:
@@ -62,6 +74,31 @@ def test_a_decompression_bomb_is_refused():
     bomb = image_bytes("PNG", size=(8000, 8000), mode="1")
     assert len(bomb) < 100_000
     assert "megapixels" in refused("bomb.png", bomb)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` one-bit pixels in a file of a few dozen bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [10_000, 30_000])
+def test_a_bomb_beyond_pillows_own_limits_is_refused_for_its_pixels(side):
+    # 100 and 900 megapixels, past the size at which Pillow itself warns (89 MP) or refuses
+    # (179 MP) to open an image.
+    message = refused("bomb.png", png_header_only(side, side))
+    assert "megapixels" in message
+    assert "not a JPEG, PNG or WebP" not in message
 
 
 def test_a_png_renamed_gif_is_refused():
@@ -209,3 +246,62 @@ def test_an_image_for_rich_text_is_uploaded_checked_and_given_its_address(editor
         {"title": "Bad", "alt_text": "Bad", "file": upload("x.svg", b"<svg/>")},
     )
     assert "not a JPEG, PNG or WebP" in bad.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "admin_url, factory, title",
+    [
+        ("admin:news_release_change", ReleaseFactory, "title"),
+        ("admin:zones_zone_change", ZoneFactory, "name"),
+    ],
+)
+def test_a_cover_image_without_its_text_alternative_is_a_form_error(
+    publisher_client, admin_url, factory, title
+):
+    record = factory(**{f"{title}_zh_hans": ""})
+    url = reverse(admin_url, args=[record.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "cover_image": upload("cover.png", image_bytes("PNG")),
+        f"{title}_en": "A title being written",
+        "cover_image_alt_en": "",
+    }
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["cover_image_alt_en"]
+    assert "A title being written" in response.content.decode()  # the input is kept
+    record.refresh_from_db()
+    assert not record.cover_image
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "admin_url, factory, title",
+    [
+        ("admin:news_release_change", ReleaseFactory, "title"),
+        ("admin:zones_zone_change", ZoneFactory, "name"),
+    ],
+)
+def test_a_record_with_a_chinese_title_needs_the_chinese_text_alternative_too(
+    publisher_client, admin_url, factory, title
+):
+    record = factory(**{f"{title}_zh_hans": "中文标题"})
+    url = reverse(admin_url, args=[record.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "cover_image": upload("cover.png", image_bytes("PNG")),
+        "cover_image_alt_en": "The harbour at dawn",
+        "cover_image_alt_zh_hans": "",
+    }
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["cover_image_alt_zh_hans"]
+    data["cover_image"] = upload("cover.png", image_bytes("PNG"))
+    data["cover_image_alt_zh_hans"] = "黎明时的港口"
+    assert publisher_client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert record.cover_image and record.cover_image_alt_zh_hans == "黎明时的港口"

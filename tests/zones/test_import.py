@@ -71,7 +71,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_each_error(bad_rows, tmp_
         call_command("import_enterprises", write_csv(tmp_path / "e.csv", bad_rows))
     assert not Enterprise.objects.exists()
     errors = capsys.readouterr().err
-    assert "Row 2: zone: Unknown zone “atlantis”." in errors
+    assert "Row 2: zone: Unknown zone “atlantis”: give the slug of an existing zone." in errors
     assert "Row 3: credit_code: The check character" in errors
     assert "Row 4: credit_code: Duplicate: row 1 has the same credit_code." in errors
 
@@ -125,7 +125,7 @@ def test_the_admin_dry_run_shows_every_row_and_every_error(editor_client, bad_ro
     response = admin_import(editor_client, bad_rows)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Unknown zone “atlantis”." in page
+    assert "Unknown zone “atlantis”: give the slug of an existing zone." in page
     assert "Duplicate: row 1 has the same credit_code." in page
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert not Enterprise.objects.exists()
@@ -203,7 +203,9 @@ def test_figures_name_their_zone_metric_and_release_by_slug(editor_client):
         [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"],
          [release.slug, zone.slug, "no-such-metric", "2023", "1", "count"]],
     )  # fmt: skip
-    assert "Unknown metric “no-such-metric”." in response.content.decode()
+    assert "Unknown metric “no-such-metric”: give the slug of an existing metric." in (
+        response.content.decode()
+    )
     preview = post_import(
         editor_client,
         "admin:news_indicator_import",
@@ -216,3 +218,150 @@ def test_figures_name_their_zone_metric_and_release_by_slug(editor_client):
         {name: confirm[name].value() for name in confirm.fields},
     )
     assert zone.indicators.get().value == 12.5
+
+
+def bad_cells_row(puwan) -> dict:
+    return {
+        "slug": "bad-cells",
+        "name_en": "Bad Cells Co., Ltd.",
+        "name_zh_hans": "",
+        "credit_code": "91210100000000002X",
+        "zone": "atlantis",
+        "founded_year": "nineteen-ninety",
+        "country": "Narnia",
+        "website": "not a website",
+    }
+
+
+def test_every_bad_cell_of_a_row_is_named_in_words_by_the_command(puwan, tmp_path, capsys):
+    path = tmp_path / "e.csv"
+    data = [bad_cells_row(puwan)]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(data[0]))
+        writer.writeheader()
+        writer.writerows(data)
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_enterprises", path)
+
+    errors = capsys.readouterr().err
+    assert "Row 1: founded_year: Expected a whole number" in errors
+    assert "“nineteen-ninety”" in errors
+    assert "Row 1: zone: Unknown zone “atlantis”" in errors
+    assert "Row 1: credit_code: The check character" in errors
+    assert "Row 1: country: Expected a two-letter country code" in errors
+    assert "Row 1: website: Enter a valid URL." in errors
+    assert "decimal" not in errors and "<class" not in errors
+
+
+def test_the_import_page_lists_row_errors_in_a_table(editor_client, puwan):
+    row = bad_cells_row(puwan)
+    response = post_import(
+        editor_client, "admin:zones_enterprise_import", list(row), [list(row.values())]
+    )
+    page = response.content.decode()
+    assert "ConversionSyntax" not in page and "Traceback" not in page
+    table = response.context["cell_errors"]
+    by_column = {error.column: error for error in table}
+    assert set(by_column) == {"founded_year", "zone", "credit_code", "country", "website"}
+    assert {error.row for error in table} == {1}
+    assert by_column["founded_year"].value == "nineteen-ninety"
+    assert "Expected a whole number" in by_column["founded_year"].message
+    assert "<td>nineteen-ninety</td>" in page
+
+
+def test_a_bad_number_in_a_figure_is_a_row_error_in_words(editor_client):
+    from tests.factories import MetricFactory, ReleaseFactory
+
+    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory()
+    response = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        ["release", "zone", "metric", "year", "value", "unit"],
+        [[release.slug, zone.slug, metric.slug, "twenty", "12,5%", "percentage"]],
+    )
+    by_column = {error.column: error.message for error in response.context["cell_errors"]}
+    assert set(by_column) == {"year", "value", "unit"}
+    assert "Expected a whole number" in by_column["year"]
+    assert "Expected a number" in by_column["value"]
+    assert "Expected one of" in by_column["unit"] and "percent_change" in by_column["unit"]
+
+
+def test_a_zone_with_a_bad_kind_and_area_gets_both_errors(editor_client):
+    response = post_import(
+        editor_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city", "kind", "area_km2"],
+        [["a-zone", "A Zone", "atlantis", "theme-park", "large"]],
+    )
+    by_column = {error.column: error.message for error in response.context["cell_errors"]}
+    assert set(by_column) == {"city", "kind", "area_km2"}
+    assert "Expected a number" in by_column["area_km2"]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:zones_enterprise_import", "admin:zones_zone_import",
+                 "admin:news_indicator_import"]
+)  # fmt: skip
+def test_the_import_page_offers_a_template_to_fill_in(editor_client, url_name):
+    page = editor_client.get(reverse(url_name)).content.decode()
+    template_url = reverse(url_name.replace("_import", "_import_template"))
+    assert f'href="{template_url}?format=csv"' in page
+    assert f'href="{template_url}?format=xlsx"' in page
+
+
+def test_the_template_holds_the_headers_and_one_row_marked_as_an_example(editor_client):
+    url = reverse("admin:zones_enterprise_import_template")
+    as_csv = editor_client.get(url, {"format": "csv"})
+    assert as_csv["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["slug", "name_en", "name_zh_hans", "credit_code", "zone"]
+    assert len(rows) == 2
+    example = dict(zip(rows[0], rows[1], strict=True))
+    assert "example" in example["name_en"].lower() and "示例" in example["name_zh_hans"]
+    as_xlsx = editor_client.get(url, {"format": "xlsx"})
+    dataset = tablib.Dataset().load(as_xlsx.content, format="xlsx")
+    assert list(dataset.headers) == rows[0]
+    assert [str(v or "") for v in dataset[0]] == rows[1]
+
+
+def test_a_file_above_the_row_limit_is_refused_with_the_command_named(
+    editor_client, puwan, settings
+):
+    settings.IMPORT_MAX_ROWS = 3
+    response = admin_import(editor_client, rows(4))
+    page = response.content.decode()
+    assert "This file has 4 rows; an import here takes at most 3 rows" in page
+    assert "python manage.py import_enterprises" in page
+    assert response.context.get("result") is None
+    assert not Enterprise.objects.exists()
+
+
+def test_a_file_at_the_row_limit_is_checked_as_usual(editor_client, puwan, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    response = admin_import(editor_client, rows(3))
+    assert response.context["confirm_form"] is not None
+
+
+def test_an_xlsx_file_above_the_row_limit_is_refused(editor_client, puwan, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    dataset = tablib.Dataset(*[list(row.values()) for row in rows(5)], headers=COLUMNS)
+    upload = io.BytesIO(dataset.export("xlsx"))
+    upload.name = "enterprises.xlsx"
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": "1", "resource": "0"},
+    )
+    assert "This file has 5 rows" in response.content.decode()
+
+
+def test_zones_above_the_row_limit_are_refused_with_advice_to_split(editor_client, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    response = post_import(
+        editor_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city"],
+        [["a", "A", "tieling"], ["b", "B", "tieling"]],
+    )
+    page = response.content.decode()
+    assert "Split it into files of at most 1 row: zones have no command-line import." in page

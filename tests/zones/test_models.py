@@ -75,10 +75,10 @@ def test_a_park_of_another_zone_is_refused():
 
 
 def test_a_cover_image_needs_a_text_alternative():
-    zone = ZoneFactory.build(cover_image="zones/covers/2024/x.jpg", cover_image_alt="")
+    zone = ZoneFactory.build(cover_image="zones/covers/2024/x.jpg", cover_image_alt_en="")
     with pytest.raises(ValidationError) as error:
         zone.full_clean()
-    assert "cover_image_alt" in error.value.message_dict
+    assert "cover_image_alt_en" in error.value.message_dict
 
 
 def test_a_qualification_expires_after_its_validity():
