@@ -617,6 +617,7 @@ class WorkflowAdmin(HistoryAdmin):
         # An Editor's restore of a live record becomes its pending draft; the live record, its
         # status and any draft it had stay as they are until a Publisher decides.
         request.restoring = True
+        request.stages = True
         with self.staging(request, obj):
             response = super().revision_view(request, object_id, version_id, extra_context)
         if getattr(request, "staged", None) is not None:
@@ -652,6 +653,17 @@ class WorkflowAdmin(HistoryAdmin):
     def stages_changes(self, request: HttpRequest, obj) -> bool:
         """Whether this user's changes to `obj` wait for review instead of going live."""
         return editorial.is_live(obj) and not self.has_publish_permission(request)
+
+    @contextmanager
+    def create_revision(self, request: HttpRequest):
+        # A change kept as a pending draft is no version of the live record: it enters the
+        # history when a Publisher publishes it (portal/drafts.py).
+        if getattr(request, "stages", False):
+            with reversion.create_revision(manage_manually=True):
+                yield
+            return
+        with super().create_revision(request):
+            yield
 
     @contextmanager
     def staging(self, request: HttpRequest, obj):
@@ -857,6 +869,8 @@ class WorkflowAdmin(HistoryAdmin):
         return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request.stages = obj is not None and self.stages_changes(request, obj)
         if request.method == "POST" and "_preview" in request.POST:
             return self.preview_unsaved(request, object_id, form_url, extra_context)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -15,6 +15,7 @@ The record's workflow fields (status, publication time) are never part of a draf
 only through a Publisher's own actions.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import reversion
@@ -237,9 +238,12 @@ def stage(record: models.Model, user, change) -> PendingChange:
     and its parts then hold becomes the pending draft. For paths that change a record outside
     its admin form: imports, scripts.
     """
-    with transaction.atomic():
+    # What the draft's saves would add to a revision under way (an import's) is not a version
+    # of the record: the draft enters the history when it is published.
+    with reversion.create_revision(manage_manually=True), transaction.atomic():
         pending = PendingChange.objects.for_record(record)
-        current = apply(record, pending.snapshot) if pending else record
+        # A copy, so that `record` itself keeps the live values.
+        current = apply(record, pending.snapshot) if pending else copy.copy(record)
         change(current)
         snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
         transaction.set_rollback(True)

@@ -18,6 +18,7 @@ import reversion
 import tablib
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -29,7 +30,7 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from portal import spreadsheets
+from portal import drafts, editorial, spreadsheets
 from portal.models import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,15 @@ class CellError:
     message: str
 
 
+@dataclass
+class StagedRow:
+    """A row that changes a live record, kept as that record's pending draft."""
+
+    row: int | None
+    record: str
+    new: bool
+
+
 class SlugWidget(widgets.ForeignKeyWidget):
     """A related record named by its slug; an unknown slug is a row error naming it.
 
@@ -135,7 +145,72 @@ class ContentResource(resources.ModelResource):
     def import_data(self, dataset, *args, **kwargs):
         result = super().import_data(dataset, *args, **kwargs)
         result.cell_errors = self.cell_errors(result, dataset)
+        result.staged = self.staged
         return result
+
+    # Who imports decides what the rows may change (portal/editorial.py): an Editor's row for a
+    # live record becomes that record's pending draft; a Publisher's (or the command line's,
+    # run by an operator without --user) changes it. Every record the import changes gets its
+    # own row in the audit log.
+
+    def live_record(self, instance, is_create: bool) -> models.Model | None:
+        """The live record whose change by this row must wait for a Publisher, if any."""
+        if self.user is None:
+            return None
+        model = type(instance)
+        role = editorial.role_of(model)
+        if role == editorial.PUBLISHABLE:
+            if is_create or not editorial.is_live(instance):
+                return None
+            return None if editorial.may_publish(self.user, model) else instance
+        if role == editorial.PART:
+            for record in editorial.records_of(instance):
+                if not editorial.may_change_part_of(self.user, record):
+                    return record
+        return None
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        record = self.live_record(instance, is_create)
+        if record is None:
+            super().save_instance(instance, is_create, row, **kwargs)
+            self.audit(instance, gettext("Imported from a file"))
+            return
+        if record is instance:
+            record = type(instance)._base_manager.get(pk=instance.pk)
+            columns = [
+                field.attribute for field in self.get_import_fields() if field.column_name in row
+            ]
+
+            def change(current):
+                # The row's columns, over the draft as it stands (its other edits are kept).
+                for attribute in columns:
+                    setattr(current, attribute, getattr(instance, attribute))
+                current.save()
+        else:
+
+            def change(current):
+                instance.save()
+
+        drafts.stage(record, self.user, change)
+        self.staged.append(StagedRow(kwargs.get("row_number"), str(record), is_create))
+        self.audit(record, gettext("Imported from a file, kept as a pending draft"))
+
+    def audit(self, record: models.Model, detail: str) -> None:
+        self.audit_entries.append(
+            AuditEntry(
+                user=self.user,
+                action=AuditEntry.Action.IMPORT,
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=str(record.pk),
+                object_repr=str(record)[:300],
+                detail=detail,
+            )
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Written with the rows, in the import's transaction: a dry run leaves none.
+        AuditEntry.objects.bulk_create(self.audit_entries)
 
     def cell_errors(self, result, dataset: tablib.Dataset) -> list[CellError]:
         """Every row error of `result`, one per cell, with the value as the file has it."""
@@ -204,6 +279,10 @@ class ContentResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        user = kwargs.get("user")
+        self.user = user if user is not None and user.is_authenticated else None
+        self.staged: list[StagedRow] = []
+        self.audit_entries: list[AuditEntry] = []
         self.seen: dict[str, dict[str, int]] = {column: {} for column in self.unique_in_file}
         model = self._meta.model
         self.stored: dict[str, dict] = {
@@ -427,19 +506,36 @@ class ImportAdminMixin:
             return HttpResponseRedirect(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             )
-        AuditEntry.record(
-            request.user, AuditEntry.Action.IMPORT, model=self.model, detail=summary(result)
-        )
+        if result.staged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d row changes a published record: it is kept as that record's "
+                    "pending draft for a Publisher to review.",
+                    "%(count)d rows change published records: each is kept as its record's "
+                    "pending draft for a Publisher to review.",
+                    len(result.staged),
+                )
+                % {"count": len(result.staged)},
+                messages.INFO,
+            )
         return super().process_result(result, request)
 
 
 def summary(result) -> str:
     totals = result.totals
-    return gettext(
+    staged = getattr(result, "staged", [])
+    staged_new = sum(row.new for row in staged)
+    text = gettext(
         "%(new)d new, %(update)d changed, %(skip)d unchanged, %(invalid)d with errors"
     ) % {
-        "new": totals.get("new", 0),
-        "update": totals.get("update", 0),
+        "new": totals.get("new", 0) - staged_new,
+        "update": totals.get("update", 0) - (len(staged) - staged_new),
         "skip": totals.get("skip", 0),
         "invalid": totals.get("invalid", 0) + totals.get("error", 0),
     }
+    if staged:
+        text += ngettext(
+            ", %(count)d kept as a pending draft", ", %(count)d kept as pending drafts", len(staged)
+        ) % {"count": len(staged)}
+    return text

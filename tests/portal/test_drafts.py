@@ -263,3 +263,9 @@ def test_an_editor_cannot_change_reference_data(editor_client):
     assert editor_client.get(reverse("admin:zones_sector_add")).status_code == 403
     sector.refresh_from_db()
     assert sector.name_en == "Equipment"
+
+
+def test_a_pending_draft_is_not_in_the_live_records_history(editor_client, live_release):
+    save_form(editor_client, live_release, title_en="Staged title")
+    titles = [v.field_dict["title_en"] for v in Version.objects.get_for_object(live_release)]
+    assert "Staged title" not in titles

@@ -1,7 +1,9 @@
 """Whatever an Editor changes in the admin, visitors see nothing of it until a Publisher
 publishes it: for every model in the admin, with every field the Editor's form offers."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,11 +13,13 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion.models import Version
 
+from news.models import Indicator
 from portal import editorial
 from portal.models import PendingChange
 from tests.adminforms import change_form_data
 from tests.factories import EventFactory
 from tests.publicsite import differences, public_site
+from zones.models import Enterprise, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +167,47 @@ def test_an_editors_restore_of_a_live_record_changes_nothing_public(
     assert response.status_code == 302
     assert differences(site, public_site(queries=(MARKER,))) == []
     assert MARKER not in PendingChange.objects.for_record(obj).snapshot
+
+
+def import_file(client, url_name: str, header: list[str], rows: list[list[str]]):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    upload = io.BytesIO(out.getvalue().encode())
+    upload.name = "import.csv"
+    preview = client.post(
+        reverse(f"admin:{url_name}_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    confirm = preview.context["confirm_form"]
+    assert confirm is not None, preview.context.get("cell_errors")
+    data = {name: confirm[name].value() for name in confirm.fields}
+    return client.post(reverse(f"admin:{url_name}_process_import"), data)
+
+
+def test_an_editors_import_changes_nothing_public(site, editor_client, demo):
+    zones = Zone.objects.order_by("pk")
+    import_file(
+        editor_client,
+        "zones_zone",
+        ["slug", "name_en", "city"],
+        [[zone.slug, f"{zone.name_en} {MARKER}", zone.city] for zone in zones],
+    )
+    enterprises = Enterprise.objects.select_related("zone").order_by("pk")
+    import_file(
+        editor_client,
+        "zones_enterprise",
+        ["slug", "name_en", "zone", "credit_code"],
+        [[e.slug, f"{e.name_en} {MARKER}", e.zone.slug, e.credit_code] for e in enterprises],
+    )
+    figure = Indicator.objects.select_related("zone", "metric").first()
+    import_file(
+        editor_client,
+        "news_indicator",
+        ["release", "zone", "metric", "year", "value", "unit", "note_en"],
+        [[demo.slug, figure.zone.slug, figure.metric.slug, "2024", "1", "count", MARKER]],
+    )
+
+    assert differences(site, public_site(queries=(MARKER,))) == []
+    staged = {pending.record for pending in PendingChange.objects.all()}
+    assert staged >= {*zones, *enterprises, demo}

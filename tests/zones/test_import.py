@@ -8,7 +8,7 @@ import tablib
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, PendingChange
 from tests.factories import EnterpriseFactory, ZoneFactory
 from zones.models import Enterprise, Status, Zone
 from zones.validators import credit_code_check_character
@@ -63,7 +63,7 @@ def test_the_command_imports_every_row_as_drafts(puwan, tmp_path, capsys):
     call_command("import_enterprises", write_csv(tmp_path / "e.csv", rows(20)))
     assert Enterprise.objects.filter(zone=puwan, status=Status.DRAFT).count() == 20
     assert "Imported: 20 new, 0 changed" in capsys.readouterr().out
-    assert AuditEntry.objects.get().action == AuditEntry.Action.IMPORT
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == 20
 
 
 def test_a_file_with_bad_rows_writes_nothing_and_names_each_error(bad_rows, tmp_path, capsys):
@@ -142,7 +142,10 @@ def test_the_admin_import_is_confirmed_after_the_dry_run(editor_client, puwan):
     )
     assert response.status_code == 302
     assert Enterprise.objects.count() == 4
-    assert AuditEntry.objects.get().detail.startswith("4 new")
+    audited = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT)
+    assert sorted(audited.values_list("object_repr", flat=True)) == sorted(
+        Enterprise.objects.values_list("name_en", flat=True)
+    )
 
 
 @pytest.mark.parametrize("file_format, marker", [("0", b"Chosen Ltd."), ("1", b"PK")])
@@ -194,7 +197,8 @@ def test_zones_are_imported_with_a_dry_run_first(editor_client):
 def test_figures_name_their_zone_metric_and_release_by_slug(editor_client):
     from tests.factories import MetricFactory, ReleaseFactory
 
-    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory()
+    zone, metric = ZoneFactory(), MetricFactory()
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
     header = ["release", "zone", "metric", "year", "value", "unit"]
     response = post_import(
         editor_client,
@@ -365,3 +369,85 @@ def test_zones_above_the_row_limit_are_refused_with_advice_to_split(editor_clien
     )
     page = response.content.decode()
     assert "Split it into files of at most 1 row: zones have no command-line import." in page
+
+
+def confirm_import(client, preview, url_name: str):
+    confirm = preview.context["confirm_form"]
+    return client.post(reverse(url_name), {name: confirm[name].value() for name in confirm.fields})
+
+
+@pytest.fixture
+def published_enterprise(puwan):
+    return EnterpriseFactory(
+        slug="allychem", name_en="Allychem Co., Ltd.", zone=puwan, credit_code=credit_code(7)
+    )
+
+
+def changed_row(enterprise) -> dict:
+    return {
+        "slug": enterprise.slug,
+        "name_en": "Allychem Renamed Co., Ltd.",
+        "name_zh_hans": "",
+        "credit_code": enterprise.credit_code,
+        "zone": enterprise.zone.slug,
+        "founded_year": "2016",
+    }
+
+
+def test_an_editors_import_keeps_a_change_to_a_published_enterprise_as_its_pending_draft(
+    editor_client, published_enterprise, visitor
+):
+    before = visitor.get(published_enterprise.get_absolute_url()).content
+    preview = admin_import(editor_client, [changed_row(published_enterprise)])
+    assert "Row 1: “Allychem Co., Ltd.”" in preview.content.decode()
+    assert not PendingChange.objects.exists()
+
+    response = confirm_import(editor_client, preview, "admin:zones_enterprise_process_import")
+
+    assert response.status_code == 302
+    assert visitor.get(published_enterprise.get_absolute_url()).content == before
+    pending = PendingChange.objects.for_record(published_enterprise)
+    assert "Allychem Renamed Co., Ltd." in pending.snapshot
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert entry.detail == "Imported from a file, kept as a pending draft"
+
+
+def test_a_publishers_import_changes_a_published_enterprise(
+    publisher_client, published_enterprise, visitor
+):
+    preview = admin_import(publisher_client, [changed_row(published_enterprise)])
+    confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
+    assert (
+        "Allychem Renamed" in visitor.get(published_enterprise.get_absolute_url()).content.decode()
+    )
+    assert not PendingChange.objects.exists()
+    assert AuditEntry.objects.get(action=AuditEntry.Action.IMPORT).object_repr == (
+        "Allychem Renamed Co., Ltd."
+    )
+
+
+def test_an_editors_figure_for_a_live_release_goes_into_the_releases_pending_draft(
+    editor_client, visitor
+):
+    from tests.factories import MetricFactory, ReleaseFactory
+
+    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory()
+    preview = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        ["release", "zone", "metric", "year", "value", "unit"],
+        [[release.slug, zone.slug, metric.slug, "2023", "12.5", "percent_change"]],
+    )
+    confirm_import(editor_client, preview, "admin:news_indicator_process_import")
+    assert not zone.indicators.exists()
+    assert '"value": "12.5' in PendingChange.objects.for_record(release).snapshot
+
+
+def test_the_command_run_as_an_editor_keeps_changes_to_published_records_as_drafts(
+    published_enterprise, editor, tmp_path
+):
+    path = write_csv(tmp_path / "e.csv", [changed_row(published_enterprise)])
+    call_command("import_enterprises", path, "--user", "editor", stdout=io.StringIO())
+    published_enterprise.refresh_from_db()
+    assert published_enterprise.name_en == "Allychem Co., Ltd."
+    assert PendingChange.objects.for_record(published_enterprise).created_by == editor
