@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from portal.editorial import MEDIA, REFERENCE
 from portal.images import require_text_alternative
+from portal.numbers import as_entered
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.models import (
@@ -196,13 +197,6 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def as_entered(value: Decimal) -> str:
-    """A decimal as an editor types it: 5, 3.5, -0.25, 50; no trailing zeros, no exponent."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from news.models import Indicator, Metric, Release, as_entered
+from news.models import Indicator, Metric, Release
 from portal.imports import ContentResource, SlugWidget
+from portal.numbers import as_entered
 from zones.models import Zone
 
 

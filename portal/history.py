@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from modeltranslation.fields import TranslationField
 from reversion.models import Version
 
+from portal.numbers import as_entered
 from portal.times import local_time, same_minute
 
 # Bookkeeping that changes on every save and says nothing to an editor.
@@ -52,6 +53,8 @@ def _display(field: models.Field, value: Any) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         return local_time(value)
+    if isinstance(value, Decimal):
+        return as_entered(value)
     if field.many_to_many:
         related = field.related_model._base_manager.filter(pk__in=value)
         return ", ".join(sorted(str(o) for o in related))
