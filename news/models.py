@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from portal.editorial import MEDIA, REFERENCE
 from portal.images import require_text_alternative
 from portal.numbers import as_entered
+from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.models import (
@@ -21,10 +22,7 @@ from zones.models import (
     Institution,
     Park,
     Platform,
-    Publishable,
-    PublishableQuerySet,
     Zone,
-    published_q,
     year_in_range,
     year_validators,
 )

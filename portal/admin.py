@@ -37,9 +37,8 @@ from reversion.models import Version
 
 from portal import drafts, editorial, history, notify
 from portal.images import ValidatedImageField
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange, Publishable, Status
 from portal.times import local_time, long_local_time
-from zones.models import Publishable, Status
 
 
 class HistoryAdmin(VersionAdmin):

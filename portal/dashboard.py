@@ -36,9 +36,8 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from portal import editorial
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange, Status
 from portal.times import local_time, long_local_time
-from zones.models import Status
 
 LIMIT = 10
 
@@ -263,7 +262,7 @@ def scheduled(request: HttpRequest, site: admin.AdminSite = admin.site) -> Secti
 
 def published_lately(request: HttpRequest) -> Section | None:
     """None for a user who may not read the audit log."""
-    if not request.user.has_perm("portal.view_auditentry"):
+    if not request.user.has_perm("publishing.view_auditentry"):
         return None
     entries = (
         AuditEntry.objects.filter(

@@ -26,7 +26,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 
 from portal import history
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange
 
 # Kept from the live record whatever the draft says.
 WORKFLOW_FIELDS = ("status", "published_at", "created_at")

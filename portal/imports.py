@@ -31,7 +31,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from portal import drafts, editorial, spreadsheets
-from portal.models import AuditEntry
+from portal.publishing.models import AuditEntry
 
 logger = logging.getLogger(__name__)
 

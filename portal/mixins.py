@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from zones.models import Status
+from portal.publishing.models import Status
 
 
 class GoneWhenArchivedMixin:

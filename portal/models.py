@@ -1,6 +1,4 @@
-"""The portal's own records: the audit log of editorial actions, and the search index.
-
-The audit log says who published, unpublished, archived, deleted, restored or imported what.
+"""The search index.
 
 The search index has one row per published zone, enterprise, institution, platform and release.
 The rows hold text already cut into tokens (portal/search/text.py). The full-text structures
@@ -9,12 +7,10 @@ triggers on SQLite, a table of tsvectors with a GIN index, kept in step by a tri
 PostgreSQL.
 """
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zones.models import Status
+from portal.publishing.models import Status
 
 # An entry's id is its kind's code times this, plus the record's id: the full-text index can
 # then count and filter by kind from ids alone, without reading the entries.
@@ -99,153 +95,3 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
-
-
-class AuditEntry(models.Model):
-    """One editorial action. Written by the admin as it acts; never changed afterwards."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("submitted for review")
-        PUBLISH = "publish", _("published")
-        SCHEDULE = "schedule", _("scheduled")
-        UNPUBLISH = "unpublish", _("unpublished")
-        ARCHIVE = "archive", _("archived")
-        DELETE = "delete", _("deleted")
-        RESTORE = "restore", _("restored an earlier version")
-        RECOVER = "recover", _("recovered after deletion")
-        IMPORT = "import", _("imported")
-        SEND_BACK = "send_back", _("sent back to the author")
-        DISCARD = "discard", _("discarded a pending draft")
-
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        related_name="audit_entries",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    action = models.CharField(_("action"), max_length=10, choices=Action, db_index=True)
-    content_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("kind of record"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    # Text, not a foreign key: the record may be gone (deleted) when the entry is read.
-    object_id = models.CharField(_("record id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("record"), max_length=300, blank=True)
-    detail = models.TextField(_("detail"), blank=True)
-    # What undoing the action needs beyond reversion's snapshot: for a delete, the links other
-    # records held to this one ({"app.model.field": [pk, …]}), restored on recovery.
-    links = models.JSONField(_("links"), default=dict, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("audit log entry")
-        verbose_name_plural = _("audit log")
-        ordering = ["-created_at", "-pk"]
-        default_permissions = ("view",)
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.object_repr}"
-
-    @classmethod
-    def record(
-        cls,
-        user,
-        action: str,
-        obj: models.Model | None = None,
-        detail: str = "",
-        model=None,
-        links: dict | None = None,
-    ) -> "AuditEntry":
-        """Write an entry for `obj` (or, for an action on many rows, for `model`)."""
-        model = model or type(obj)
-        return cls.objects.create(
-            user=user if user is not None and user.is_authenticated else None,
-            action=action,
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            detail=detail,
-            links=links or {},
-        )
-
-
-class PendingChangeQuerySet(models.QuerySet):
-    def for_record(self, record: models.Model) -> "PendingChange | None":
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
-        ).first()
-
-    def in_review(self):
-        return self.filter(state=PendingChange.State.REVIEW)
-
-
-class PendingChange(models.Model):
-    """A change to a live record that waits for a Publisher (portal/drafts.py).
-
-    One per record: whoever edits the live record next continues the same draft.
-    """
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        REVIEW = "review", _("in review")
-
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
-    )
-    object_id = models.CharField(_("record id"), max_length=64)
-    object_repr = models.CharField(_("record"), max_length=300)
-    snapshot = models.TextField(_("snapshot"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=State, default=State.DRAFT, db_index=True
-    )
-    # The live record's version when the draft was started: a different version now means that
-    # a Publisher changed the live record meanwhile, and publishing the draft replaces that.
-    base_version = models.PositiveIntegerField(_("live version it started from"))
-    # Counts the saves of the draft, so that a form opened before another editor's save of the
-    # same draft does not silently save over it.
-    number = models.PositiveIntegerField(_("saves"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-    )
-    created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last saved by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-    )
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True, db_index=True)
-    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
-    # What the Publisher said when sending the draft back to its author.
-    comment = models.TextField(_("comment"), blank=True)
-
-    objects = PendingChangeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("pending draft")
-        verbose_name_plural = _("pending drafts")
-        ordering = ["-updated_at", "-pk"]
-        default_permissions = ("view",)
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="portal_pendingchange_one_per_record"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.object_repr
-
-    @property
-    def record(self) -> models.Model | None:
-        model = self.content_type.model_class()
-        return model._base_manager.filter(pk=self.object_id).first()

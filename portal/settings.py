@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zones",
     "news",
     "portal",
+    "portal.publishing",
 ]
 
 MIDDLEWARE = [

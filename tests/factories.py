@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from news.models import Event, Indicator, Metric, Release, Series
+from portal.publishing.models import Status
 from zones.models import (
     City,
     Cooperation,
@@ -18,7 +19,6 @@ from zones.models import (
     PlatformMembership,
     Qualification,
     Sector,
-    Status,
     Zone,
 )
 

@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from portal.publishing.models import Status
 from portal.search.backends import AS_TYPED, ON_NAME
 from zones.models import (
     Enterprise,
@@ -39,7 +40,6 @@ from zones.models import (
     IndexStamp,
     Platform,
     PlatformMembership,
-    Status,
     Zone,
 )
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, router, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 
 from portal.editorial import REFERENCE
 from portal.images import require_text_alternative
+from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.richtext import RichTextField
 from portal.uploads import UploadPath
 from zones.validators import validate_credit_code
@@ -46,38 +47,6 @@ class City(models.TextChoices):
     HULUDAO = "huludao", _("Huludao")
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    REVIEW = "review", _("in review")
-    PUBLISHED = "published", _("published")
-    ARCHIVED = "archived", _("archived")
-
-
-def published_q(prefix: str = "") -> Q:
-    """The one visibility rule: published, with a publication time that has come.
-
-    Decided at read time, so a scheduled item appears on its own at its time. `prefix` applies
-    the rule across a relation, e.g. `published_q("release__")` for a release's figures.
-    """
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
-
-
-class PublishableQuerySet(models.QuerySet):
-    """What visitors may see of a model, as `published()`.
-
-    A model whose records are public only with a record they belong to or sit in overrides
-    `public_q`, so that `published()`, the same rule across a relation (`public_q(prefix)`),
-    and the instance's `is_published()` stay one rule.
-    """
-
-    @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
-        return published_q(prefix)
-
-    def published(self):
-        return self.filter(self.public_q())
-
-
 class ParkQuerySet(models.QuerySet):
     def published(self):
         """Parks of public zones: a park is part of its zone and reviewed with it."""
@@ -99,87 +68,6 @@ class CooperationQuerySet(models.QuerySet):
         Its institutions and enterprises are listed with their own `published()`.
         """
         return self.filter(Q(zone__isnull=True) | published_q("zone__"))
-
-
-class Publishable(models.Model):
-    """Public visibility: only published records with a past publication time are shown."""
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
-    )
-    published_at = models.DateTimeField(
-        _("publication time"),
-        null=True,
-        blank=True,
-        db_index=True,
-        help_text=_("A time in the future schedules the publication. Empty means now."),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    # Optimistic locking: every save takes the next number, so a form that was opened at an
-    # older number knows that someone else saved in between.
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
-
-    objects = PublishableQuerySet.as_manager()
-
-    # Reverse relations whose rows are edited in the record's form and reviewed with it
-    # (portal/drafts.py): a pending draft holds them, and publishing it writes them.
-    parts: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-        # "publish" covers publishing, unpublishing, archiving and scheduling.
-        default_permissions = ("add", "change", "delete", "view", "publish")
-
-    def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
-        # The number is taken and the row written in one transaction: taking it locks the row
-        # (PostgreSQL) or takes the write lock (SQLite) until the save commits, so parallel
-        # saves queue and each takes a number of its own. No savepoint: inside a caller's
-        # transaction a failed save spoils that transaction anyway, as Django's own save does.
-        with transaction.atomic(using=using, savepoint=False):
-            self.version = self.next_version(using)
-            super().save(*args, **kwargs)
-
-    def next_version(self, using: str) -> int:
-        """Raise the stored version by one and return it (1 for a new record); one query.
-
-        Counted from the database rather than from the instance, so that a restored old version
-        still gets a number higher than any saved before it.
-        """
-        if self.pk is None:
-            return 1
-        table = connections[using].ops.quote_name(self._meta.db_table)
-        pk = connections[using].ops.quote_name(self._meta.pk.column)
-        version = connections[using].ops.quote_name("version")
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {version} = {version} + 1 WHERE {pk} = %s RETURNING {version}",
-                [self._meta.pk.get_db_prep_value(self.pk, connections[using])],
-            )
-            row = cursor.fetchone()
-        # No row: a record saved with a pk of its own choosing, or recovered after a delete.
-        return row[0] if row else 1
-
-    def is_published(self) -> bool:
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    def is_scheduled(self) -> bool:
-        """Published, with a publication time still to come."""
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
 
 
 class Sector(models.Model):

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, query_without
 from portal.mixins import GoneWhenArchivedMixin
+from portal.publishing.models import published_q
 from portal.spreadsheets import formula_safe
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
@@ -16,7 +17,6 @@ from zones.models import (
     Institution,
     Platform,
     Zone,
-    published_q,
 )
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.html import escape
 
 from news.models import Event, Indicator, Metric, Release, Series
+from portal.publishing.models import Status
 from zones.models import (
     City,
     Cooperation,
@@ -27,7 +28,6 @@ from zones.models import (
     PlatformMembership,
     Qualification,
     Sector,
-    Status,
     Zone,
     ZoneAlias,
 )

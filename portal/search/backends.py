@@ -22,8 +22,8 @@ from django.db import connection
 from django.utils import timezone
 
 from portal.models import SearchEntry, SearchTerm
+from portal.publishing.models import published_q
 from portal.search.text import Query, Term, pairs
-from zones.models import published_q
 
 Kind = SearchEntry.Kind
 

@@ -25,9 +25,10 @@ from django.db.models.functions import Greatest
 
 from news.models import Release
 from portal.models import SearchEntry, SearchTerm
+from portal.publishing.models import Status
 from portal.search import text
 from portal.search.backends import PostgreSQLBackend, backend
-from zones.models import Enterprise, Institution, Platform, Status, Zone, ZoneAlias
+from zones.models import Enterprise, Institution, Platform, Zone, ZoneAlias
 
 Kind = SearchEntry.Kind
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from news import demo
+from portal.publishing.models import Status
 from tests.factories import InstitutionFactory, ReleaseFactory
-from zones.models import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from news.models import Indicator
+from portal.publishing.models import Status
 from tests.factories import IndicatorFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from news.forms import MAX_BODY_LENGTH
+from portal.publishing.models import Status
 from tests.factories import InstitutionFactory, ZoneFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import change_form_data
 from tests.factories import (
     EnterpriseFactory,
@@ -20,7 +20,6 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

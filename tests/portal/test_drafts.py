@@ -9,7 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Indicator
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import change_form_data
 from tests.factories import (
     IndicatorFactory,
@@ -18,7 +18,6 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from news.models import Indicator
 from portal import editorial
-from portal.models import PendingChange
+from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
 from tests.factories import EventFactory
 from tests.publicsite import differences, public_site

@@ -5,7 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Release
-from portal.models import AuditEntry
+from portal.publishing.models import AuditEntry, Status
 from tests.adminforms import change_form_data
 from tests.factories import (
     EnterpriseFactory,
@@ -13,7 +13,7 @@ from tests.factories import (
     ReleaseFactory,
     SectorFactory,
 )
-from zones.models import Enterprise, Status
+from zones.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -105,5 +105,6 @@ def test_an_editor_cannot_delete(editor_client):
 
 
 def test_the_audit_log_is_read_only(publisher_client):
-    assert publisher_client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
-    assert publisher_client.get(reverse("admin:portal_auditentry_add")).status_code == 403
+    changelist = publisher_client.get(reverse("admin:publishing_auditentry_changelist"))
+    assert changelist.status_code == 200
+    assert publisher_client.get(reverse("admin:publishing_auditentry_add")).status_code == 403

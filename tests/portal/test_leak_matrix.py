@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from portal.models import SearchTerm
+from portal.publishing.models import Status
 from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,
@@ -28,7 +29,6 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from news.models import Release
+from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import IndicatorFactory, ReleaseFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

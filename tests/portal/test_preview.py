@@ -5,9 +5,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Release
+from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import ReleaseFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

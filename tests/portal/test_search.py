@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.models import SearchTerm
+from portal.publishing.models import Status
 from portal.search import search, suggest
 from tests.factories import (
     EnterpriseFactory,
@@ -14,7 +15,7 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
-from zones.models import Enterprise, Institution, Status, Zone
+from zones.models import Enterprise, Institution, Zone
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from portal.models import SearchEntry
+from portal.publishing.models import Status
 from portal.search import search
 from tests.factories import (
     EnterpriseFactory,
@@ -14,7 +15,6 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

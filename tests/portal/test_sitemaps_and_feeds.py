@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from portal.publishing.models import Status
 from tests.factories import EnterpriseFactory, ReleaseFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

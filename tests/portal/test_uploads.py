@@ -14,9 +14,9 @@ from pypdf import PdfWriter
 from news.models import Attachment
 from portal.attachments import check_pdf
 from portal.images import check_image
+from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
-from zones.models import Status
 
 
 def minimal_pdf() -> bytes:

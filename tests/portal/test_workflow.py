@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import Release
-from portal.models import AuditEntry
+from portal.publishing.models import AuditEntry, Status
 from tests.adminforms import add_form_data, change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import ReleaseFactory
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

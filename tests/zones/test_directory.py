@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from portal.publishing.models import Status
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
@@ -14,7 +15,6 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
-from zones.models import Status
 
 pytestmark = pytest.mark.django_db
 

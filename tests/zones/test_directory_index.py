@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from portal.publishing.models import Status
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
@@ -21,7 +22,7 @@ from tests.factories import (
     ZoneFactory,
 )
 from zones.filters import EnterpriseFilter
-from zones.models import City, Enterprise, Status
+from zones.models import City, Enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import tablib
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portal.models import AuditEntry, PendingChange
+from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.factories import EnterpriseFactory, ZoneFactory
-from zones.models import Enterprise, Status, Zone
+from zones.models import Enterprise, Zone
 from zones.validators import credit_code_check_character
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.publishing.models import Status
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
@@ -12,7 +13,7 @@ from tests.factories import (
     QualificationFactory,
     ZoneFactory,
 )
-from zones.models import Enterprise, Status, Zone
+from zones.models import Enterprise, Zone
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ import pytest
 from django.db import OperationalError, close_old_connections, connection
 from django.db.models.signals import pre_save
 
+from portal.publishing.models import Status
 from tests.factories import InstitutionFactory
-from zones.models import Institution, Status
+from zones.models import Institution
 
 SAVES = 16
 

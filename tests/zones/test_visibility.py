@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from news.models import Event, Indicator
 from portal.models import SearchEntry
+from portal.publishing.models import Status
 from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
     ZoneFactory,
 )
 from zones.directory import current_token
-from zones.models import Cooperation, Enterprise, Status
+from zones.models import Cooperation, Enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -17,17 +17,10 @@ from tqdm import tqdm
 
 from news.models import Release
 from portal.models import SearchEntry
+from portal.publishing.models import Status
 from portal.search import index
 from zones import directory
-from zones.models import (
-    City,
-    Enterprise,
-    EnterpriseQualification,
-    Qualification,
-    Sector,
-    Status,
-    Zone,
-)
+from zones.models import City, Enterprise, EnterpriseQualification, Qualification, Sector, Zone
 
 BATCH = 2000
 CITIES = {

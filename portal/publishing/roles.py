@@ -19,7 +19,10 @@ EDITOR_ACTIONS = {
 }
 PUBLISHER_ACTIONS = ("add", "change", "delete", "view", "publish")
 # Both groups read the audit log and the pending drafts; nobody writes either by hand.
-READ_ONLY_PERMISSIONS = (("portal", "view_auditentry"), ("portal", "view_pendingchange"))
+READ_ONLY_PERMISSIONS = (
+    ("publishing", "view_auditentry"),
+    ("publishing", "view_pendingchange"),
+)
 
 
 def content_models(apps):

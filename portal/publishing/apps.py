@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PublishingConfig(AppConfig):
+    name = "portal.publishing"
+    label = "publishing"
+    verbose_name = _("Publishing")
+
+    def ready(self):
+        from portal.publishing.roles import sync_groups
+
+        # post_migrate is sent per app with models, after the auth app has made that app's
+        # permissions; this app comes after the content apps (settings.INSTALLED_APPS), so
+        # every permission exists by then.
+        post_migrate.connect(sync_groups, sender=self, dispatch_uid="publishing.sync_groups")

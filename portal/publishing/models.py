@@ -1,0 +1,277 @@
+"""Publishing: the status every public record has, the one rule that decides what visitors see,
+and the records of editorial work (the audit log, pending drafts of live records).
+
+Every content app builds on this module; it imports none of them.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+def published_q(prefix: str = "") -> Q:
+    """The one visibility rule: published, with a publication time that has come.
+
+    Decided at read time, so a scheduled item appears on its own at its time. `prefix` applies
+    the rule across a relation, e.g. `published_q("release__")` for a release's figures.
+    """
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+class PublishableQuerySet(models.QuerySet):
+    """What visitors may see of a model, as `published()`.
+
+    A model whose records are public only with a record they belong to or sit in overrides
+    `public_q`, so that `published()`, the same rule across a relation (`public_q(prefix)`),
+    and the instance's `is_published()` stay one rule.
+    """
+
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        return published_q(prefix)
+
+    def published(self):
+        return self.filter(self.public_q())
+
+
+class Publishable(models.Model):
+    """Public visibility: only published records with a past publication time are shown."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A time in the future schedules the publication. Empty means now."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Optimistic locking: every save takes the next number, so a form that was opened at an
+    # older number knows that someone else saved in between.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    # Reverse relations whose rows are edited in the record's form and reviewed with it
+    # (portal/publishing/drafts.py): a pending draft holds them, and publishing it writes them.
+    parts: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        # "publish" covers publishing, unpublishing, archiving and scheduling.
+        default_permissions = ("add", "change", "delete", "view", "publish")
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        # The number is taken and the row written in one transaction: taking it locks the row
+        # (PostgreSQL) or takes the write lock (SQLite) until the save commits, so parallel
+        # saves queue and each takes a number of its own. No savepoint: inside a caller's
+        # transaction a failed save spoils that transaction anyway, as Django's own save does.
+        with transaction.atomic(using=using, savepoint=False):
+            self.version = self.next_version(using)
+            super().save(*args, **kwargs)
+
+    def next_version(self, using: str) -> int:
+        """Raise the stored version by one and return it (1 for a new record); one query.
+
+        Counted from the database rather than from the instance, so that a restored old version
+        still gets a number higher than any saved before it.
+        """
+        if self.pk is None:
+            return 1
+        table = connections[using].ops.quote_name(self._meta.db_table)
+        pk = connections[using].ops.quote_name(self._meta.pk.column)
+        version = connections[using].ops.quote_name("version")
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {version} = {version} + 1 WHERE {pk} = %s RETURNING {version}",
+                [self._meta.pk.get_db_prep_value(self.pk, connections[using])],
+            )
+            row = cursor.fetchone()
+        # No row: a record saved with a pk of its own choosing, or recovered after a delete.
+        return row[0] if row else 1
+
+    def is_published(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self) -> bool:
+        """Published, with a publication time still to come."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class AuditEntry(models.Model):
+    """One editorial action. Written by the admin as it acts; never changed afterwards."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted for review")
+        PUBLISH = "publish", _("published")
+        SCHEDULE = "schedule", _("scheduled")
+        UNPUBLISH = "unpublish", _("unpublished")
+        ARCHIVE = "archive", _("archived")
+        DELETE = "delete", _("deleted")
+        RESTORE = "restore", _("restored an earlier version")
+        RECOVER = "recover", _("recovered after deletion")
+        IMPORT = "import", _("imported")
+        SEND_BACK = "send_back", _("sent back to the author")
+        DISCARD = "discard", _("discarded a pending draft")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="audit_entries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("kind of record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    # Text, not a foreign key: the record may be gone (deleted) when the entry is read.
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=300, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    # What undoing the action needs beyond reversion's snapshot: for a delete, the links other
+    # records held to this one ({"app.model.field": [pk, …]}), restored on recovery.
+    links = models.JSONField(_("links"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        db_table = "portal_auditentry"
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+    @classmethod
+    def record(
+        cls,
+        user,
+        action: str,
+        obj: models.Model | None = None,
+        detail: str = "",
+        model=None,
+        links: dict | None = None,
+    ) -> "AuditEntry":
+        """Write an entry for `obj` (or, for an action on many rows, for `model`)."""
+        model = model or type(obj)
+        return cls.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            action=action,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:300] if obj is not None else "",
+            detail=detail,
+            links=links or {},
+        )
+
+
+class PendingChangeQuerySet(models.QuerySet):
+    def for_record(self, record: models.Model) -> "PendingChange | None":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+        ).first()
+
+    def in_review(self):
+        return self.filter(state=PendingChange.State.REVIEW)
+
+
+class PendingChange(models.Model):
+    """A change to a live record that waits for a Publisher (portal/publishing/drafts.py).
+
+    One per record: whoever edits the live record next continues the same draft.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("in review")
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    snapshot = models.TextField(_("snapshot"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.DRAFT, db_index=True
+    )
+    # The live record's version when the draft was started: a different version now means that
+    # a Publisher changed the live record meanwhile, and publishing the draft replaces that.
+    base_version = models.PositiveIntegerField(_("live version it started from"))
+    # Counts the saves of the draft, so that a form opened before another editor's save of the
+    # same draft does not silently save over it.
+    number = models.PositiveIntegerField(_("saves"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+    )
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    # What the Publisher said when sending the draft back to its author.
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        db_table = "portal_pendingchange"
+        verbose_name = _("pending draft")
+        verbose_name_plural = _("pending drafts")
+        ordering = ["-updated_at", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="portal_pendingchange_one_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.object_repr
+
+    @property
+    def record(self) -> models.Model | None:
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first()
