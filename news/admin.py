@@ -13,10 +13,15 @@ from news.forms import FigureValueField, LinkSuggestionsForm
 from news.links import LINK_FIELDS, suggest_links, suggest_links_for
 from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
 from news.resources import IndicatorResource
-from portal.admin import HistoryAdmin, UploadsAdminMixin
-from portal.attachments import ValidatedPDFField
-from portal.imports import ImportAdminMixin
-from zones.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
+from portal.publishing.admin import (
+    PUBLISHING_FIELDSET,
+    ContentAdmin,
+    HistoryAdmin,
+    PublishableAdmin,
+    UploadsAdminMixin,
+)
+from portal.publishing.attachments import ValidatedPDFField
+from portal.publishing.imports import ImportAdminMixin
 
 
 @admin.register(Series)

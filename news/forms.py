@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from news.links import LINK_FIELDS, body_fields
-from portal.numbers import as_entered
+from portal.publishing.numbers import as_entered
 
 # Far above the longest release (the June 20 one is some 12,000 characters), low enough that a
 # request cannot make the server read megabytes of names against it.

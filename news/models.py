@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.editorial import MEDIA, REFERENCE
-from portal.images import require_text_alternative
-from portal.numbers import as_entered
+from portal.publishing.editorial import MEDIA, REFERENCE
+from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
-from portal.richtext import RichTextField
-from portal.uploads import UploadPath
+from portal.publishing.numbers import as_entered
+from portal.publishing.richtext import RichTextField
+from portal.publishing.uploads import UploadPath
 from zones.models import (
     Enterprise,
     Institution,

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from news.models import Indicator, Metric, Release
-from portal.imports import ContentResource, SlugWidget
-from portal.numbers import as_entered
+from portal.publishing.imports import ContentResource, SlugWidget
+from portal.publishing.numbers import as_entered
 from zones.models import Zone
 
 

@@ -1,10 +1,13 @@
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
 from news.filters import EventFilter, ReleaseFilter
-from news.models import Event, Indicator, Release
-from portal.listing import FilteredListMixin
-from portal.mixins import GoneWhenArchivedMixin
+from news.models import Attachment, Event, Indicator, Release
+from portal.publishing.listing import FilteredListMixin
+from portal.publishing.mixins import GoneWhenArchivedMixin
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
@@ -59,3 +62,19 @@ class EventDetailView(GoneWhenArchivedMixin, DetailView):
             .select_related("zone")
             .prefetch_related(Prefetch("releases", queryset=Release.objects.published()))
         )
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment of a public release (staff: of any release), as a download, never inline."""
+    attachment = get_object_or_404(Attachment.objects.select_related("release"), pk=pk)
+    release_is_visible = Release.objects.published().filter(pk=attachment.release_id).exists()
+    if not (release_is_visible or request.user.is_staff) or not attachment.file:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{slugify(attachment.title) or 'attachment'}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -146,8 +146,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # well within 10 s (measured: see the README); larger files go through the command line.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200)
 # A control character that XLSX cannot hold becomes U+FFFD instead of failing the export.
-# Formulas are quoted by the resources themselves (portal/spreadsheets.py says why not with
-# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
+# Formulas are quoted by the resources themselves (portal/publishing/spreadsheets.py says why
+# not with IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -7,14 +7,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
-from portal import attachments, views
+from news.views import attachment_download
+from portal import views
 from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = admin.site.site_title = _("Liaoning development zones")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("attachments/<int:pk>/", attachments.download, name="attachment_download"),
+    path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(

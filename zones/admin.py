@@ -1,16 +1,12 @@
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.widgets import AdminProseEditorWidget
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import (
-    TranslationAdmin,
     TranslationStackedInline,
 )
 
-from portal.admin import HistoryAdmin, UploadsAdminMixin, WorkflowAdmin
-from portal.imports import ImportAdminMixin
-from portal.richtext import RichTextField
+from portal.publishing.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
+from portal.publishing.imports import ImportAdminMixin
 from zones.models import (
     Cooperation,
     Enterprise,
@@ -25,57 +21,6 @@ from zones.models import (
     ZoneAlias,
 )
 from zones.resources import EnterpriseResource, ZoneResource
-
-# The rich-text editor's toolbar offers exactly what portal.richtext keeps on save.
-RICH_TEXT_EDITOR = {
-    "extensions": {
-        "Bold": True,
-        "Italic": True,
-        "Underline": True,
-        "Subscript": True,
-        "Superscript": True,
-        "Heading": {"levels": [2, 3, 4]},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HorizontalRule": True,
-        "Link": {"enableTarget": False},
-        "Image": True,
-        "Figure": True,
-        "Caption": True,
-        "Table": True,
-        "TableRow": True,
-        "TableHeader": True,
-        "TableCell": True,
-        "HardBreak": True,
-        "History": True,
-        "HTML": True,
-    }
-}
-
-
-class ContentAdmin(UploadsAdminMixin, HistoryAdmin, TranslationAdmin):
-    """What every content model's admin shares: both languages, facet counts, save on top,
-    history with restore and recovery, checked uploads, the rich-text editor."""
-
-    show_facets = admin.ShowFacets.ALWAYS
-    list_per_page = 50
-    save_on_top = True
-    formfield_overrides = {
-        RichTextField: {
-            "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
-        },
-        # A website typed without a scheme is taken as https://, as Django 6 will do.
-        models.URLField: {"assume_scheme": "https"},
-    }
-
-
-class PublishableAdmin(WorkflowAdmin, ContentAdmin):
-    """Content with a publication status: the editorial workflow on top of ContentAdmin."""
-
-
-PUBLISHING_FIELDSET = (_("Publishing"), {"fields": ("status", "published_at")})
 
 
 @admin.register(Sector)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.editorial import REFERENCE
-from portal.images import require_text_alternative
+from portal.publishing.editorial import REFERENCE
+from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
-from portal.richtext import RichTextField
-from portal.uploads import UploadPath
+from portal.publishing.richtext import RichTextField
+from portal.publishing.uploads import UploadPath
 from zones.validators import validate_credit_code
 
 # Years a zone, an enterprise or a qualification can plausibly carry.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.instance_loaders import CachedInstanceLoader
 
-from portal.imports import ContentResource, SlugWidget
+from portal.publishing.imports import ContentResource, SlugWidget
 from zones.models import Enterprise, Zone
 
 

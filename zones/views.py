@@ -5,10 +5,15 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, query_without
-from portal.mixins import GoneWhenArchivedMixin
+from portal.publishing.listing import (
+    Chip,
+    FilteredListMixin,
+    ForgivingPaginationMixin,
+    query_without,
+)
+from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
-from portal.spreadsheets import formula_safe
+from portal.publishing.spreadsheets import formula_safe
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import portal.richtext
-import portal.uploads
+import portal.publishing.richtext
+import portal.publishing.uploads
 from django.db import migrations, models
 
 
@@ -71,9 +71,9 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
                 ('summary_zh_hans', models.TextField(blank=True, null=True, verbose_name='summary')),
-                ('body', portal.richtext.RichTextField(blank=True, verbose_name='body')),
-                ('body_en', portal.richtext.RichTextField(blank=True, null=True, verbose_name='body')),
-                ('body_zh_hans', portal.richtext.RichTextField(blank=True, null=True, verbose_name='body')),
+                ('body', portal.publishing.richtext.RichTextField(blank=True, verbose_name='body')),
+                ('body_en', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='body')),
+                ('body_zh_hans', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='body')),
                 ('issuing_body', models.CharField(blank=True, max_length=300, verbose_name='issued by')),
                 ('issuing_body_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='issued by')),
                 ('issuing_body_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='issued by')),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('location', models.CharField(blank=True, max_length=300, verbose_name='location')),
                 ('location_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='location')),
                 ('location_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='location')),
-                ('cover_image', models.ImageField(blank=True, upload_to=portal.uploads.UploadPath('releases/covers'), verbose_name='cover image')),
+                ('cover_image', models.ImageField(blank=True, upload_to=portal.publishing.uploads.UploadPath('releases/covers'), verbose_name='cover image')),
                 ('cover_image_alt', models.CharField(blank=True, max_length=300, verbose_name='cover image text alternative')),
                 ('cover_image_alt_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='cover image text alternative')),
                 ('cover_image_alt_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='cover image text alternative')),

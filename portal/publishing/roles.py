@@ -1,11 +1,11 @@
 """The editorial groups and what they may do, kept in step with the models after every migrate.
 
-What an Editor may do with a model follows from its editorial kind (portal/editorial.py).
+What an Editor may do with a model follows from its editorial kind (portal/publishing/editorial.py).
 """
 
 from django.apps import apps as global_apps
 
-from portal import editorial
+from portal.publishing import editorial
 
 CONTENT_APPS = ("zones", "news")
 

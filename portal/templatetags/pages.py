@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.renditions import srcset
+from portal.publishing.renditions import srcset
 
 register = template.Library()
 

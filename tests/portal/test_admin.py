@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from news.models import Release
-from portal import editorial
+from portal.publishing import editorial
 from tests.adminforms import add_form_data
 from tests.factories import (
     EnterpriseFactory,

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from portal.attachments import check_pdf
+from portal.publishing.attachments import check_pdf
 
 
 def written(writer: PdfWriter) -> bytes:

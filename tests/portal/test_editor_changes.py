@@ -14,7 +14,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Indicator
-from portal import editorial
+from portal.publishing import editorial
 from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
 from tests.factories import EventFactory

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from portal.spreadsheets import formula_safe
+from portal.publishing.spreadsheets import formula_safe
 from tests.factories import EnterpriseFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, sanitize_html
+from portal.publishing.richtext import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    sanitize_html,
+)
 from tests.factories import ReleaseFactory
 
 # In the style of the OWASP XSS Filter Evasion Cheat Sheet.

@@ -12,8 +12,8 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from news.models import Attachment
-from portal.attachments import check_pdf
-from portal.images import check_image
+from portal.publishing.attachments import check_pdf
+from portal.publishing.images import check_image
 from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory

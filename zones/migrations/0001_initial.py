@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import portal.richtext
-import portal.uploads
+import portal.publishing.richtext
+import portal.publishing.uploads
 import zones.validators
 from django.db import migrations, models
 
@@ -117,10 +117,10 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
                 ('summary_zh_hans', models.TextField(blank=True, null=True, verbose_name='summary')),
-                ('description', portal.richtext.RichTextField(blank=True, verbose_name='description')),
-                ('description_en', portal.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
-                ('description_zh_hans', portal.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
-                ('logo', models.ImageField(blank=True, upload_to=portal.uploads.UploadPath('enterprises/logos'), verbose_name='logo')),
+                ('description', portal.publishing.richtext.RichTextField(blank=True, verbose_name='description')),
+                ('description_en', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
+                ('description_zh_hans', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
+                ('logo', models.ImageField(blank=True, upload_to=portal.publishing.uploads.UploadPath('enterprises/logos'), verbose_name='logo')),
                 ('country', django_countries.fields.CountryField(blank=True, db_index=True, help_text='For foreign-invested enterprises: where the investment comes from.', max_length=2, verbose_name='country of origin')),
                 ('is_synthetic', models.BooleanField(db_index=True, default=False, help_text='Generated for load testing; never part of the real content.', verbose_name='synthetic')),
                 ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enterprises', to='zones.park', verbose_name='park')),
@@ -239,16 +239,16 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
                 ('summary_zh_hans', models.TextField(blank=True, null=True, verbose_name='summary')),
-                ('description', portal.richtext.RichTextField(blank=True, verbose_name='description')),
-                ('description_en', portal.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
-                ('description_zh_hans', portal.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
+                ('description', portal.publishing.richtext.RichTextField(blank=True, verbose_name='description')),
+                ('description_en', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
+                ('description_zh_hans', portal.publishing.richtext.RichTextField(blank=True, null=True, verbose_name='description')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('address_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='address')),
                 ('address_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='address')),
                 ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('cover_image', models.ImageField(blank=True, upload_to=portal.uploads.UploadPath('zones/covers'), verbose_name='cover image')),
+                ('cover_image', models.ImageField(blank=True, upload_to=portal.publishing.uploads.UploadPath('zones/covers'), verbose_name='cover image')),
                 ('cover_image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=300, verbose_name='cover image text alternative')),
                 ('cover_image_alt_en', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=300, null=True, verbose_name='cover image text alternative')),
                 ('cover_image_alt_zh_hans', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=300, null=True, verbose_name='cover image text alternative')),

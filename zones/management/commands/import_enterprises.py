@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portal.imports import summary
+from portal.publishing.imports import summary
 from zones.resources import EnterpriseResource
 
 

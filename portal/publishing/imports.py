@@ -30,7 +30,7 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from portal import drafts, editorial, spreadsheets
+from portal.publishing import drafts, editorial, spreadsheets
 from portal.publishing.models import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class ContentResource(resources.ModelResource):
     unique_in_database: tuple[str, ...] | None = None
 
     def export(self, *args, **kwargs):
-        # Exports hold text, never formulas (portal/spreadsheets.py).
+        # Exports hold text, never formulas (portal/publishing/spreadsheets.py).
         return spreadsheets.formula_safe_dataset(super().export(*args, **kwargs))
 
     # One row of made-up values for the template an editor downloads, marked as an example.
@@ -148,7 +148,7 @@ class ContentResource(resources.ModelResource):
         result.staged = self.staged
         return result
 
-    # Who imports decides what the rows may change (portal/editorial.py): an Editor's row for a
+    # Who imports decides what the rows may change (editorial.py): an Editor's row for a
     # live record becomes that record's pending draft; a Publisher's (or the command line's,
     # run by an operator without --user) changes it. Every record the import changes gets its
     # own row in the audit log.

@@ -9,7 +9,7 @@ Four sections, above the list of models:
 - *Scheduled*: published records whose publication time is still to come.
 - *Published lately*: the last publish and schedule entries of the audit log.
 
-The publishable models are found in the admin's registry (portal/editorial.py), not listed here.
+The publishable models are found in the admin's registry (editorial.py), not listed here.
 Each section shows at most `LIMIT` rows.
 
 Cost: one query per publishable model for each of the first three sections, plus one for the
@@ -35,9 +35,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from portal import editorial
+from portal.publishing import editorial
 from portal.publishing.models import AuditEntry, PendingChange, Status
-from portal.times import local_time, long_local_time
+from portal.publishing.times import local_time, long_local_time
 
 LIMIT = 10
 

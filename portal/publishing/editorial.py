@@ -4,7 +4,7 @@ A visitor sees a change only after a Publisher publishes it. Every model of the 
 declares which of four kinds it is, and this module turns the declaration into permissions:
 
 - *publishable* (a subclass of `Publishable`): Editors draft; an Editor's change to a live
-  record is kept as its pending draft (portal/drafts.py) until a Publisher publishes it.
+  record is kept as its pending draft (portal/publishing/drafts.py) until a Publisher publishes it.
 - *part of a record* (`part_of = ("release",)`, its foreign keys to its records): Editors change
   it freely while its record is not live; on a live record, only through the record's form,
   where the change becomes the record's pending draft. Publishers change it.
@@ -13,9 +13,9 @@ declares which of four kinds it is, and this module turns the declaration into p
 - *media* (`editorial_role = MEDIA`): Editors add (nothing public shows a new file until a
   reviewed page uses it); only Publishers change or delete.
 
-Static permissions (reference data, media) are granted by portal/roles.py from these
+Static permissions (reference data, media) are granted by portal/publishing/roles.py from these
 declarations; the rule for parts depends on the record's status and is checked by the admin
-(portal/admin.py) through `may_change_part`.
+(portal/publishing/admin/rules.py) through `may_change_part`.
 """
 
 from django.db import models

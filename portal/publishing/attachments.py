@@ -23,10 +23,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -137,24 +134,3 @@ class ValidatedPDFField(forms.FileField):
         if isinstance(value, UploadedFile):
             return check_pdf(value)
         return value
-
-
-def download(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment of a public release (staff: of any release), as a download, never inline."""
-    from news.models import Attachment, Release
-
-    attachment = get_object_or_404(Attachment.objects.select_related("release"), pk=pk)
-    release_is_visible = Release.objects.published().filter(pk=attachment.release_id).exists()
-    if not (release_is_visible or request.user.is_staff):
-        raise Http404
-    if not attachment.file:
-        raise Http404
-    filename = f"{slugify(attachment.title) or 'attachment'}.pdf"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -46,6 +46,34 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Elements whose content is dropped along with the tag, rather than kept as text.
 CLEAN_CONTENT_TAGS = {"script", "style", "template", "iframe", "object", "embed", "noscript"}
 
+# The editor's toolbar offers exactly what `sanitize_html` keeps on save (the allow-list above).
+RICH_TEXT_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Underline": True,
+        "Subscript": True,
+        "Superscript": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HorizontalRule": True,
+        "Link": {"enableTarget": False},
+        "Image": True,
+        "Figure": True,
+        "Caption": True,
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "HardBreak": True,
+        "History": True,
+        "HTML": True,
+    }
+}
+
 
 def media_path(value: str) -> str | None:
     """The portal media path `value` names, percent-encoded afresh; None for anything else."""

@@ -25,7 +25,7 @@ from django.core.serializers.base import DeserializedObject
 from django.db import models, transaction
 from django.utils.translation import gettext
 
-from portal import history
+from portal.publishing import history
 from portal.publishing.models import AuditEntry, PendingChange
 
 # Kept from the live record whatever the draft says.

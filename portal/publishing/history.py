@@ -19,8 +19,8 @@ from django.utils.text import Truncator
 from modeltranslation.fields import TranslationField
 from reversion.models import Version
 
-from portal.numbers import as_entered
-from portal.times import local_time, same_minute
+from portal.publishing.numbers import as_entered
+from portal.publishing.times import local_time, same_minute
 
 # Bookkeeping that changes on every save and says nothing to an editor.
 IGNORED_FIELDS = {"version", "updated_at", "created_at"}

@@ -1,0 +1,23 @@
+"""The admin toolkit every content app builds on, one concern a module:
+
+- `content`: ContentAdmin and PublishableAdmin, what the apps' admins subclass;
+- `workflow`: statuses, actions and their messages; `drafts`: pending drafts of live records;
+- `history`: every save recorded, restore and recover; `locking`: no overwritten work;
+- `preview`: the public page before saving; `rules`: parts of live records;
+- `uploads`: checked images; `audit`: the audit log.
+"""
+
+from portal.publishing.admin import audit  # noqa: F401 (registers the audit log)
+from portal.publishing.admin.content import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
+from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.uploads import UploadsAdminMixin
+from portal.publishing.admin.workflow import WorkflowAdmin
+
+__all__ = [
+    "PUBLISHING_FIELDSET",
+    "ContentAdmin",
+    "HistoryAdmin",
+    "PublishableAdmin",
+    "UploadsAdminMixin",
+    "WorkflowAdmin",
+]

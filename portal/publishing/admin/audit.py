@@ -1,0 +1,25 @@
+"""The audit log in the admin: read-only, written by the actions it records."""
+
+from django.contrib import admin
+
+from portal.publishing.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the actions they record."""
+
+    list_display = ("created_at", "user", "action", "content_type", "object_repr", "detail")
+    list_filter = ("action", "content_type", "user")
+    list_select_related = ("user", "content_type")
+    search_fields = ("object_repr", "detail", "user__username")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,36 @@
+"""What every content model's admin shares, and the admin of records with a status."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
+from modeltranslation.admin import TranslationAdmin
+
+from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.rules import EditorialRulesMixin
+from portal.publishing.admin.uploads import UploadsAdminMixin
+from portal.publishing.admin.workflow import WorkflowAdmin
+from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
+
+
+class ContentAdmin(UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, TranslationAdmin):
+    """What every content model's admin shares: both languages, facet counts, save on top,
+    history with restore and recovery, checked uploads, the rich-text editor."""
+
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+    save_on_top = True
+    formfield_overrides = {
+        RichTextField: {
+            "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
+        },
+        # A website typed without a scheme is taken as https://, as Django 6 will do.
+        models.URLField: {"assume_scheme": "https"},
+    }
+
+
+class PublishableAdmin(WorkflowAdmin, ContentAdmin):
+    """Content with a publication status: the editorial workflow on top of ContentAdmin."""
+
+
+PUBLISHING_FIELDSET = (_("Publishing"), {"fields": ("status", "published_at")})

@@ -1,0 +1,216 @@
+"""History: django-reversion records every save (who, when, the whole record with its inline
+rows and links); the history page shows what each save changed, and any version can be
+restored. Deleted records are recovered from the same snapshots, with the links other records
+held to them.
+"""
+
+import reversion
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from portal.publishing import history
+from portal.publishing.models import AuditEntry, Publishable
+from portal.publishing.times import local_time
+
+
+class HistoryAdmin(VersionAdmin):
+    """Every save recorded; a readable diff per save; restore and recover, both audited."""
+
+    object_history_template = "admin/portal/object_history.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name=f"{opts.app_label}_{opts.model_name}_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.record_first_version(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_first_version(self, request, object_id) -> None:
+        """Before the first change made in the admin, record the record as it was.
+
+        Demo content and imported rows were not saved through the admin and have no history;
+        this keeps their original state restorable.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or Version.objects.get_for_object(obj).exists():
+            return
+        with reversion.create_revision():
+            reversion.set_comment(gettext("As it was before its first change in the admin"))
+            reversion.add_to_revision(obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        opts = self.model._meta
+        for action in response.context_data.get("action_list", []):
+            version_id = action["url"].rstrip("/").rsplit("/", 1)[-1]
+            action["changes_url"] = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changes",
+                args=[object_id, version_id],
+            )
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """What one save changed: each field before and after, with a word-level diff."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        if version._model is not self.model:
+            raise PermissionDenied
+        before_version = history.previous_version(version)
+        before = before_version.field_dict if before_version else {}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Changes saved on %(time)s")
+            % {"time": local_time(version.revision.date_created)},
+            "object_repr": version.object_repr,
+            "object_id": object_id,
+            "version": version,
+            "changes": history.changes(self.model, before, version.field_dict),
+            "restore_url": reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_"
+                f"{self.model._meta.model_name}_revision",
+                args=[object_id, version.pk],
+            ),
+        }
+        return TemplateResponse(request, "admin/portal/version_changes.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.get(pk=version_id)
+            AuditEntry.record(
+                request.user,
+                AuditEntry.Action.RESTORE,
+                self.model._base_manager.filter(pk=version.object_id).first(),
+                detail=gettext("Version saved on %(time)s")
+                % {"time": local_time(version.revision.date_created)},
+                model=self.model,
+            )
+        return response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.get(pk=version_id)
+            obj = self.model._base_manager.filter(pk=version.object_id).first()
+            if obj is not None:
+                restore_incoming_links(obj)
+            AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
+        return response
+
+    def snapshot_before_delete(self, request, objects) -> None:
+        """Record the records as they are, with their inline rows, so they can be recovered.
+
+        Records that were never saved through the admin (demo content, imports) have no history
+        yet; without this they could not be brought back.
+        """
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Deleted"))
+            for obj in objects:
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self.snapshot_before_delete(request, [obj])
+        AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj))
+        super().delete_model(request, obj)
+        touch_parents(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        touch_parents(obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        rows = [
+            *formset.new_objects,
+            *(obj for obj, _fields in formset.changed_objects),
+            *formset.deleted_objects,
+        ]
+        for row in rows:
+            touch_parents(row, exclude=form.instance)
+
+    def delete_queryset(self, request, queryset):
+        if any(not self.has_delete_permission(request, obj) for obj in queryset):
+            raise PermissionDenied
+        self.snapshot_before_delete(request, queryset)
+        for obj in queryset:
+            AuditEntry.record(
+                request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
+            )
+        super().delete_queryset(request, queryset)
+
+
+def incoming_links(obj) -> dict[str, list]:
+    """The many-to-many links other records hold to `obj` ("news.release.enterprises": [pks]).
+
+    Reversion's snapshot of `obj` keeps its own links (an enterprise's sectors) but not these
+    (the releases naming the enterprise), which a delete removes. One query per relation.
+    """
+    links = {}
+    for relation in obj._meta.related_objects:
+        if not relation.many_to_many or not relation.through._meta.auto_created:
+            continue
+        pks = list(getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True))
+        if pks:
+            links[f"{relation.related_model._meta.label_lower}.{relation.field.name}"] = pks
+    return links
+
+
+def restore_incoming_links(obj) -> None:
+    """Give a recovered record back the links its delete removed (see `incoming_links`)."""
+    deleted = (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.DELETE,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if deleted is None:
+        return
+    for relation in obj._meta.related_objects:
+        key = f"{relation.related_model._meta.label_lower}.{relation.field.name}"
+        if relation.many_to_many and key in deleted.links:
+            existing = relation.related_model._base_manager.filter(pk__in=deleted.links[key])
+            getattr(obj, relation.get_accessor_name()).add(*existing)
+
+
+def touch_parents(obj, exclude=None) -> None:
+    """Give the publishable records `obj` belongs to a new version number.
+
+    A figure saved on its own page, or a membership saved from the enterprise's page, changes
+    what the release's or the platform's form shows in its inlines; a form opened before then
+    must not save over it. Records that are publishable themselves are skipped: their own
+    version covers them.
+    """
+    if isinstance(obj, Publishable):
+        return
+    for field in obj._meta.concrete_fields:
+        target = field.related_model if field.many_to_one else None
+        if target is None or not issubclass(target, Publishable):
+            continue
+        pk = getattr(obj, field.attname)
+        if pk is None or (exclude is not None and isinstance(exclude, target) and exclude.pk == pk):
+            continue
+        target._base_manager.filter(pk=pk).update(version=F("version") + 1)

@@ -1,0 +1,140 @@
+"""No overwritten work: the form carries the record's version; a save made from an older
+version (or over a pending draft someone saved meanwhile) is refused with the other editor's
+changes listed and the form's input kept.
+"""
+
+from django import forms
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from reversion.models import Version
+
+from portal.publishing import history
+from portal.publishing.times import local_time
+
+
+class PublishableForm(forms.ModelForm):
+    """Carries the version the editor started from, and refuses a save made over someone else's."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The saves of the record's pending draft the editor started from (see WorkflowAdmin).
+    seen_draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the form edits a live record's pending draft: its number of saves.
+    pending_number: int | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+        self.fields["seen_draft"].initial = self.pending_number
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        if (
+            self.pending_number is not None
+            and cleaned_data.get("seen_draft") != self.pending_number
+        ):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_draft")] = str(self.pending_number)
+            raise ValidationError(
+                [
+                    gettext("Someone else saved this record's pending draft after you opened it."),
+                    gettext(
+                        "Your input is still in the form. Open the pending draft in another tab "
+                        "to see their changes, then save again to keep yours."
+                    ),
+                ]
+            )
+        seen = cleaned_data.get("seen_version")
+        model = type(self.instance)
+        # Locks the row until the save commits (the admin saves in one transaction), so that
+        # two saves cannot both pass this check. SQLite serialises writes anyway.
+        stored = (
+            model._base_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if stored is not None and seen != stored:
+            # The next save from this form is a deliberate one, made with the changes in view.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = str(stored)
+            raise ValidationError(self.conflict_messages(seen))
+        return cleaned_data
+
+    def conflict_messages(self, seen: int | None) -> list[str]:
+        obj = self.instance
+        latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
+        if latest is not None and latest.revision.user is not None:
+            who = gettext("%(user)s saved this record at %(time)s, after you opened it.") % {
+                "user": latest.revision.user.get_username(),
+                "time": local_time(latest.revision.date_created),
+            }
+        else:
+            who = gettext("Someone else saved this record after you opened it.")
+        lines = [
+            who,
+            gettext(
+                "Your input is still in the form. Compare it with their changes below, then "
+                "save again to keep yours."
+            ),
+        ]
+        seen_version = history.version_with_number(obj, seen) if seen else None
+        if seen_version is not None:
+            stored = history.current_values(type(obj)._base_manager.get(pk=obj.pk))
+            for change in history.changes(type(obj), seen_version.field_dict, stored):
+                lines.append(
+                    gettext("They changed %(field)s: “%(before)s” → “%(after)s”")
+                    % {
+                        "field": change.field,
+                        "before": history.short(change.before),
+                        "after": history.short(change.after),
+                    }
+                )
+            lines += inline_changes(seen_version)
+        return lines
+
+
+def inline_changes(seen_version: Version) -> list[str]:
+    """Rows of inlines (figures, names, memberships…) added, changed or removed since then."""
+    lines = []
+    for version in seen_version.revision.version_set.exclude(pk=seen_version.pk):
+        model = version._model
+        if model is None:
+            continue
+        current = model._base_manager.filter(pk=version.object_id).first()
+        if current is None:
+            lines.append(
+                gettext("They removed %(kind)s “%(record)s”.")
+                % {"kind": model._meta.verbose_name, "record": version.object_repr}
+            )
+        elif history.changes(model, version.field_dict, history.current_values(current)):
+            lines.append(
+                gettext("They changed %(kind)s “%(record)s”.")
+                % {"kind": model._meta.verbose_name, "record": current}
+            )
+    return lines
+
+
+class LockingMixin:
+    """The form carries the record's version; restores keep the number the record has now."""
+
+    form = PublishableForm
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes the old version's fields back, its version number included; keep the
+        # number the record has now, so the restore saves as the next one and an editor who
+        # saved meanwhile is not overwritten unseen.
+        request.stored_version = (
+            self.model._base_manager.filter(pk=unquote(object_id))
+            .values_list("version", flat=True)
+            .first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        stored = getattr(request, "stored_version", None)
+        if stored is not None and object_id is not None:
+            self.model._base_manager.filter(pk=unquote(object_id)).update(version=stored)
+        return super().changeform_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,107 @@
+"""Preview: the public page, rendered from the unsaved form or the stored record, for staff
+only; nothing of it is saved.
+"""
+
+import copy
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import path, resolve, reverse
+from django.utils import timezone
+
+from portal.publishing.models import Status
+
+
+class PreviewMixin:
+    """ "Preview without saving" on the form, "Preview saved version" on a saved record."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """The stored record's public page, as visitors would see it once it is published."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = render_as_public(request, obj)
+            transaction.set_rollback(True)
+        return response
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_unsaved(request, None, form_url, extra_context)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_unsaved(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_unsaved(self, request, object_id, form_url, extra_context):
+        """Save the form, render the public page from it, then undo the save.
+
+        A preview of the unsaved change that leaves no trace: it runs outside reversion's
+        revision (so no history entry) and in a transaction that is rolled back (so no row,
+        version number, log or audit entry survives). An invalid form comes back with its errors.
+        """
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = self.changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return render_as_public(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return render_as_public(request, obj)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["preview_url"] = (
+            reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_"
+                f"{self.model._meta.model_name}_preview",
+                args=[obj.pk],
+            )
+            if obj is not None and obj.pk
+            else None
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def render_as_public(request: HttpRequest, obj) -> HttpResponse:
+    """Render `obj`'s public page through the public view itself, as if it were published.
+
+    Must run inside a transaction the caller rolls back: the record is marked published (with a
+    publication time that has come) for the length of the render only.
+    """
+    type(obj)._base_manager.filter(pk=obj.pk).update(
+        status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    match = resolve(obj.get_absolute_url())
+    # The public views answer GET only; a preview of an unsaved change arrives as a POST.
+    public_request = copy.copy(request)
+    public_request.method = "GET"
+    public_request.POST = QueryDict()
+    response = match.func(public_request, *match.args, **match.kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,49 @@
+"""The one editorial rule in the admin, for parts of records (portal/publishing/editorial.py):
+a figure, a park, a membership… of a live record changes only through that record's form,
+where an Editor's change becomes its pending draft.
+"""
+
+from django.utils.translation import gettext
+
+from portal.publishing import editorial
+
+
+class EditorialRulesMixin:
+    """Parts of a live record are read-only on their own pages for those who may not publish
+    the record; adding one to a live record is a form error there."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or editorial.role_of(self.model) != editorial.PART:
+            return allowed
+        return allowed and editorial.may_change_part(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or editorial.role_of(self.model) != editorial.PART:
+            return allowed
+        return allowed and editorial.may_change_part(request.user, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if editorial.role_of(self.model) != editorial.PART:
+            return form
+        user = request.user
+
+        class PartForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                for name in self._meta.model.part_of:
+                    record = cleaned_data.get(name)
+                    if record is not None and not editorial.may_change_part_of(user, record):
+                        self.add_error(name, live_record_message(record))
+                return cleaned_data
+
+        return PartForm
+
+
+def live_record_message(record) -> str:
+    return gettext(
+        "“%(record)s” is live: make this change in its own form, where it is kept as a pending "
+        "draft for a Publisher to review."
+    ) % {"record": record}

@@ -1,0 +1,289 @@
+"""The publishing workflow in the admin: Editors draft and submit for review; only users with
+the model's `publish` permission (the Publishers group) publish, schedule, unpublish or
+archive, whether through an action, the form or a hand-made POST. Every status change is
+audited and says what happened.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.publishing import editorial
+from portal.publishing.admin.drafts import PendingDraftsMixin
+from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.locking import LockingMixin
+from portal.publishing.admin.preview import PreviewMixin
+from portal.publishing.models import AuditEntry, Status
+from portal.publishing.times import local_time, long_local_time
+
+
+class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin):
+    """Status filter and column, workflow actions, guarded status, locking, drafts and preview."""
+
+    change_form_template = "admin/portal/change_form.html"
+    actions = ("submit_for_review", "publish", "unpublish", "archive")
+
+    # Permissions.
+
+    def has_publish_permission(self, request: HttpRequest, obj=None) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.has_publish_permission(request):
+            return fields
+        if obj is not None and self.stages_changes(request, obj):
+            # The live record's status is not part of its draft.
+            return (*fields, "status", "published_at")
+        return (*fields, "published_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            field.help_text = format_html(
+                "{} {}",
+                db_field.help_text,
+                gettext("Times are in %(zone)s.") % {"zone": timezone.get_current_timezone_name()},
+            )
+        return field
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (Status.DRAFT, Status.DRAFT.label),
+                (Status.REVIEW, Status.REVIEW.label),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The hidden version rides along in the last fieldset (Publishing).
+        name, options = fieldsets[-1]
+        if "seen_version" not in options["fields"]:
+            fieldsets = [
+                *fieldsets[:-1],
+                (name, {**options, "fields": (*options["fields"], "seen_version", "seen_draft")}),
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        previous = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        old_status = previous.status if previous else Status.DRAFT
+        old_time = previous.published_at if previous else None
+        status_changed = obj.status != old_status
+        public_change = editorial.is_live(obj) or old_status in editorial.LIVE_STATES
+        if (
+            (status_changed and public_change) or obj.published_at != old_time
+        ) and not self.has_publish_permission(request):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        rescheduled = obj.status == Status.PUBLISHED and obj.published_at != old_time
+        if status_changed or rescheduled:
+            self.audit_status(request, obj, old_status)
+            # Said instead of Django's "… was changed successfully" (see message_user).
+            request.status_message = status_message(obj, old_status)
+
+    def audit_status(self, request, obj, old_status: str) -> None:
+        action = {
+            Status.REVIEW: AuditEntry.Action.SUBMIT,
+            Status.PUBLISHED: AuditEntry.Action.PUBLISH,
+            Status.ARCHIVED: AuditEntry.Action.ARCHIVE,
+            Status.DRAFT: AuditEntry.Action.UNPUBLISH,
+        }[obj.status]
+        if obj.status == Status.DRAFT and old_status != Status.PUBLISHED:
+            return
+        if action == AuditEntry.Action.PUBLISH and obj.is_scheduled():
+            action = AuditEntry.Action.SCHEDULE
+        AuditEntry.record(
+            request.user,
+            action,
+            obj,
+            detail=gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)},
+        )
+
+    # Columns.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj) -> str:
+        if obj.is_scheduled():
+            return gettext("scheduled for %(time)s") % {"time": local_time(obj.published_at)}
+        return obj.get_status_display()
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def publication_time(self, obj) -> str:
+        return local_time(obj.published_at)
+
+    def get_list_display(self, request):
+        return tuple(
+            "status_column"
+            if name == "status"
+            else "publication_time"
+            if name == "published_at"
+            else name
+            for name in super().get_list_display(request)
+        )
+
+    # Actions: each saves record by record, so history, version numbers and audit are kept.
+
+    def _move(self, request, queryset, status: str, allowed_from: tuple[str, ...]) -> list:
+        """Move the selected records in `allowed_from` to `status`; returns those moved."""
+        moved = []
+        with (
+            transaction.atomic(using=router.db_for_write(self.model)),
+            self.create_revision(request),
+        ):
+            locked = self.model._default_manager.select_for_update().filter(
+                pk__in=list(queryset.values_list("pk", flat=True))
+            )
+            for obj in locked:
+                if obj.status not in allowed_from:
+                    continue
+                old_status = obj.status
+                obj.status = status
+                obj.save()
+                self.audit_status(request, obj, old_status)
+                moved.append(obj)
+        return moved
+
+    def _say(self, request, message: str, count: int, **values) -> None:
+        self.message_user(request, message % {"count": count, **values}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit selected for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        moved = self._move(request, queryset, Status.REVIEW, (Status.DRAFT,))
+        count = len(moved)
+        self._say(
+            request,
+            ngettext(
+                "Submitted for review: %(count)d record.",
+                "Submitted for review: %(count)d records.",
+                count,
+            ),
+            count,
+        )
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        moved = self._move(
+            request, queryset, Status.PUBLISHED, (Status.DRAFT, Status.REVIEW, Status.ARCHIVED)
+        )
+        scheduled = [obj for obj in moved if obj.is_scheduled()]
+        now = len(moved) - len(scheduled)
+        if now or not scheduled:
+            self._say(
+                request,
+                ngettext("Published: %(count)d record.", "Published: %(count)d records.", now),
+                now,
+            )
+        times = {obj.published_at for obj in scheduled}
+        if len(times) == 1:
+            self._say(
+                request,
+                ngettext(
+                    "Scheduled for %(time)s: %(count)d record.",
+                    "Scheduled for %(time)s: %(count)d records.",
+                    len(scheduled),
+                ),
+                len(scheduled),
+                time=long_local_time(times.pop()),
+            )
+        elif times:
+            self._say(
+                request,
+                ngettext(
+                    "Scheduled: %(count)d record, which visitors see from its publication time.",
+                    "Scheduled: %(count)d records, which visitors see from their publication "
+                    "times.",
+                    len(scheduled),
+                ),
+                len(scheduled),
+            )
+
+    @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        moved = self._move(
+            request, queryset, Status.DRAFT, (Status.PUBLISHED, Status.REVIEW, Status.ARCHIVED)
+        )
+        count = len(moved)
+        self._say(
+            request,
+            ngettext(
+                "Unpublished (back to draft): %(count)d record.",
+                "Unpublished (back to draft): %(count)d records.",
+                count,
+            ),
+            count,
+        )
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        moved = self._move(
+            request, queryset, Status.ARCHIVED, (Status.DRAFT, Status.REVIEW, Status.PUBLISHED)
+        )
+        count = len(moved)
+        self._say(
+            request,
+            ngettext("Archived: %(count)d record.", "Archived: %(count)d records.", count),
+            count,
+        )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # A save that moved the status says what happened instead of "changed successfully"
+        # (Django's response_add and response_change send that as the save's one success).
+        named = getattr(request, "status_message", None)
+        if named and level == messages.SUCCESS:
+            request.status_message = None
+            message = named
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["status_badge"] = status_badge(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def status_message(obj, old_status: str) -> str:
+    """What a save that moved `obj`'s status (or its publication time) did, in words."""
+    values = {"record": obj}
+    if obj.is_scheduled():
+        return gettext("Scheduled for %(time)s: visitors see “%(record)s” from then.") % {
+            **values,
+            "time": long_local_time(obj.published_at),
+        }
+    if obj.status == Status.PUBLISHED:
+        return gettext("Published: visitors now see “%(record)s”.") % values
+    if obj.status == Status.REVIEW:
+        return gettext("Submitted for review: “%(record)s” waits for a Publisher.") % values
+    if obj.status == Status.ARCHIVED:
+        return gettext("Archived: visitors are told that “%(record)s” was withdrawn.") % values
+    if old_status in editorial.LIVE_STATES:
+        return gettext("Unpublished (back to draft): visitors no longer see “%(record)s”.") % values
+    return gettext("Back to draft: “%(record)s” no longer waits for review.") % values
+
+
+def status_badge(obj) -> dict[str, str]:
+    """Where a record stands, for the top of its change form."""
+    if obj.is_scheduled():
+        return {
+            "state": "scheduled",
+            "label": gettext("Scheduled"),
+            "detail": gettext("Visitors see it from %(time)s.")
+            % {"time": local_time(obj.published_at)},
+        }
+    details = {
+        Status.DRAFT: gettext("Visitors do not see it."),
+        Status.REVIEW: gettext("Waiting for a Publisher; visitors do not see it."),
+        Status.PUBLISHED: gettext("Visitors see it."),
+        Status.ARCHIVED: gettext("Visitors are told it was withdrawn."),
+    }
+    return {
+        "state": obj.status,
+        "label": obj.get_status_display().capitalize(),
+        "detail": details[obj.status],
+    }
