@@ -31,12 +31,11 @@ from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from reversion.models import Version
 
 from portal.publishing import editorial
-from portal.publishing.models import AuditEntry, PendingChange, Status
+from portal.publishing.models import AuditEntry, PendingChange, Status, scheduled_q
 from portal.publishing.times import local_time, long_local_time
 
 LIMIT = 10
@@ -236,15 +235,12 @@ def waiting_for_review(request: HttpRequest, site: admin.AdminSite = admin.site)
 
 
 def scheduled(request: HttpRequest, site: admin.AdminSite = admin.site) -> Section:
-    now = timezone.now()
     rows, more = [], False
     for model, model_admin in publishable_admins(site):
         if not model_admin.has_view_or_change_permission(request):
             continue
         records = list(
-            model._default_manager.filter(status=Status.PUBLISHED, published_at__gt=now).order_by(
-                "published_at", "pk"
-            )[: LIMIT + 1]
+            model._default_manager.filter(scheduled_q()).order_by("published_at", "pk")[: LIMIT + 1]
         )
         more = more or len(records) > LIMIT
         rows += [

@@ -28,6 +28,17 @@ def published_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
 
 
+def scheduled_q(prefix: str = "") -> Q:
+    """Published, with a publication time still to come: not visible yet, but due."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__gt": timezone.now()})
+
+
+def published_or_scheduled_q(prefix: str = "") -> Q:
+    """Published, on time or due later: what the search index holds, so that a scheduled record
+    appears at its time with no job to run (the index checks the time when a query runs)."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__isnull": False})
+
+
 class PublishableQuerySet(models.QuerySet):
     """What visitors may see of a model, as `published()`.
 
@@ -42,6 +53,12 @@ class PublishableQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.public_q())
+
+    def scheduled(self):
+        return self.filter(scheduled_q())
+
+    def published_or_scheduled(self):
+        return self.filter(published_or_scheduled_q())
 
 
 class Publishable(models.Model):
