@@ -122,7 +122,7 @@ class ReleaseAdmin(PublishableAdmin):
         ever suggested (unpublished records' names included, which staff may see)."""
         return [
             name
-            for name, model, _names in LINK_FIELDS
+            for name, model in LINK_FIELDS
             if request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
             or request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
         ]

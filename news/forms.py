@@ -40,14 +40,14 @@ class LinkSuggestionsForm(forms.Form):
             self.fields[name] = forms.CharField(
                 required=False, strip=False, max_length=MAX_BODY_LENGTH
             )
-        for name, _model, _names in LINK_FIELDS:
+        for name, _model in LINK_FIELDS:
             self.fields[name] = RecordIdsField(required=False)
 
     def bodies(self) -> list[str]:
         return [self.cleaned_data[name] for name in body_fields()]
 
     def linked(self) -> dict[str, set[int]]:
-        return {name: self.cleaned_data[name] for name, _model, _names in LINK_FIELDS}
+        return {name: self.cleaned_data[name] for name, _model in LINK_FIELDS}
 
 
 class FigureValueField(forms.DecimalField):

@@ -1,34 +1,35 @@
 """Link suggestions: records a release's body names but the release does not link yet.
 
 The body is read as text (tags dropped, entities decoded, typographic apostrophes made plain)
-and searched for every name a record goes by: its name and short name in each language, a
-zone's former and other names, and a name without its trailing qualifier ("Dalian Institute of
-Chemical Physics" for "…, Chinese Academy of Sciences"). A Latin name must stand as whole words:
-"Allychem" is not found in "Allychemical". A name found only inside a longer name that is also
-found ("Sanhuan" inside "Dalian Sanhuan Composite Material …") is not suggested either.
+and searched for every name a record goes by, as the site search knows them (the record's
+declaration in its app's search_indexes module: its name and short name in each language, a
+zone's former and other names), and for a name without its trailing qualifier ("Dalian
+Institute of Chemical Physics" for "…, Chinese Academy of Sciences"). A Latin name must stand
+as whole words: "Allychem" is not found in "Allychemical". A name found only inside a longer
+name that is also found ("Sanhuan" inside "Dalian Sanhuan Composite Material …") is not
+suggested either.
 """
 
-import html
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
 
 from news.models import Release
+from portal.search import registry
+from portal.search.registry import SearchIndex
+from portal.search.text import plain_text
 from zones.models import Enterprise, Institution, Platform, Zone
 
-NAMES = ("name_en", "name_zh_hans")
-NAMES_AND_SHORT_NAMES = (*NAMES, "short_name_en", "short_name_zh_hans")
-# The release's link fields, what they point to, and the name fields searched.
+# The release's link fields and what they point to.
 LINK_FIELDS = (
-    ("zones", Zone, NAMES_AND_SHORT_NAMES),
-    ("enterprises", Enterprise, NAMES),
-    ("institutions", Institution, NAMES_AND_SHORT_NAMES),
-    ("platforms", Platform, NAMES_AND_SHORT_NAMES),
+    ("zones", Zone),
+    ("enterprises", Enterprise),
+    ("institutions", Institution),
+    ("platforms", Platform),
 )
 # "…, Chinese Academy of Sciences" or "… (Chinese Academy of Sciences)" at the end of a name.
 QUALIFIER = re.compile(r"\s*(?:,\s*[^,]+|\([^)]*\))$")
@@ -48,15 +49,15 @@ class Suggestion:
         return str(self.record._meta.verbose_name)
 
 
-def plain_text(body: str) -> str:
-    text = html.unescape(strip_tags(body or ""))
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'"))
+def text_of(html: str) -> str:
+    """Rich text or a name as plain text, with typographic apostrophes made plain."""
+    return plain_text(html).replace("’", "'").replace("‘", "'")
 
 
-def names(record: models.Model, fields: tuple[str, ...]) -> set[str]:
-    found = {plain_text(getattr(record, field) or "").strip() for field in fields}
-    if isinstance(record, Zone):
-        found |= {plain_text(alias.name).strip() for alias in record.aliases.all()}
+def names(record: models.Model, declared: SearchIndex) -> set[str]:
+    """Every name the record goes by (its other names prefetched), and each without its
+    trailing qualifier."""
+    found = {text_of(name) for name in declared.names_of(record)}
     for name in list(found):
         shorter = QUALIFIER.sub("", name)
         if shorter != name and len(shorter.split()) >= 3:
@@ -85,17 +86,17 @@ def suggest_links(
     thousands of records the portal holds.
     """
     linked = linked or {}
-    text = " ".join(plain_text(body) for body in bodies)
+    text = " ".join(text_of(body) for body in bodies)
     lowered = text.lower()
     matches = []  # (start, end, field, record, found)
-    for field, model, name_fields in LINK_FIELDS:
+    for field, model in LINK_FIELDS:
         if fields is not None and field not in fields:
             continue
+        declared = registry.for_model(model)
         records = model._default_manager.exclude(pk__in=list(linked.get(field, ())))
-        if model is Zone:
-            records = records.prefetch_related("aliases")
-        for record in records.only("pk", *name_fields):
-            for name in names(record, name_fields):
+        records = declared.with_names(records.only("pk", *declared.name_fields))
+        for record in records:
+            for name in names(record, declared):
                 if name.lower() not in lowered:
                     continue
                 for match in pattern(name).finditer(text):
@@ -125,7 +126,7 @@ def suggest_links_for(release: Release, fields: Collection[str] | None = None) -
     """`suggest_links` for a release as stored (its links only once it is saved)."""
     linked = {
         field: list(getattr(release, field).values_list("pk", flat=True)) if release.pk else []
-        for field, _model, _names in LINK_FIELDS
+        for field, _model in LINK_FIELDS
     }
     bodies = [getattr(release, name, "") or "" for name in body_fields()]
     return suggest_links(bodies, linked, fields)

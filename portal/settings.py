@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "news",
     "portal",
     "portal.publishing",
+    "portal.search",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from news.models import Event, Indicator, Release
-from portal.search import search as search_index
-from portal.search import suggest
+from portal.search.queries import search as search_index
+from portal.search.queries import suggest
 from portal.search.text import MAX_QUERY_CHARS
 from zones.models import Zone
 

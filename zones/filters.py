@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from portal import search
+from portal.search import queries as search
 from zones import directory
 from zones.directory import DirectoryIndex, Matches
 from zones.models import (

@@ -1,145 +1,69 @@
-"""What each kind of record puts in the search index, and keeping the index in step with saves.
+"""Writing the search index, and keeping it in step with saves.
 
-Only published records (including scheduled ones, whose time has not come yet) have an entry;
-the query checks the publication time, so a scheduled record appears at its time with no job.
-An enterprise is public only in a public zone (zones.models.EnterpriseQuerySet), so its entry
-carries the effective values: it has one only while its zone is published too, with the later of
-the two publication times. A zone's change of status or time is carried over to its enterprises'
-entries in bulk.
+What each kind of record puts in its entry is declared by its app (registry.py); this module
+writes the entries. Only published records (including scheduled ones, whose time has not come
+yet) have an entry; the query checks the publication time, so a scheduled record appears at its
+time with no job. A record public only with another (an enterprise with its zone: `public_with`)
+carries the effective values: it has an entry only while the other is published too, with the
+later of the two publication times. A change of the other record's status or time is carried
+over to these entries in bulk.
 
 The spelling vocabulary (SearchTerm) takes the words of every entry written, scheduled ones
 included, and loses those that no entry holds any more when a record's entry is replaced or
 removed. It is a list of candidates only: a correction is offered only when an entry visible at
-that moment holds it (portal.search.prepare), so no word of a record that is not public can be
+that moment holds it (queries.prepare), so no word of a record that is not public can be
 confirmed through it.
 
-The signal handlers below are connected in portal/apps.py: keeping the index in step is all
-they do.
+The signal handlers below are connected in apps.py: keeping the index in step is all they do.
 """
 
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
-from news.models import Release
-from portal.models import SearchEntry, SearchTerm
 from portal.publishing.models import Status
-from portal.search import text
+from portal.search import registry, text
 from portal.search.backends import PostgreSQLBackend, backend
-from zones.models import Enterprise, Institution, Platform, Zone, ZoneAlias
-
-Kind = SearchEntry.Kind
-
-MODELS: dict[str, type[Model]] = {
-    Kind.ZONE: Zone,
-    Kind.ENTERPRISE: Enterprise,
-    Kind.INSTITUTION: Institution,
-    Kind.PLATFORM: Platform,
-    Kind.RELEASE: Release,
-}
-KIND_OF_MODEL = {model: kind for kind, model in MODELS.items()}
+from portal.search.models import SearchEntry, SearchTerm
+from portal.search.registry import LANGUAGES, SearchIndex
 
 # Words shorter than this are never corrected, so they need not be in the vocabulary.
 MIN_TERM = 4
 MAX_TERM = 60
 
 
-def indexed_queryset(kind: str) -> QuerySet:
-    """The records of a kind that have an entry: published ones, on time or scheduled; an
-    enterprise only in a zone that is published too (on time or scheduled), with the zone's
-    time as `zone_published_at`."""
-    queryset = MODELS[kind].objects.filter(status=Status.PUBLISHED, published_at__isnull=False)
-    if kind == Kind.ZONE:
-        queryset = queryset.prefetch_related(
-            Prefetch("aliases", queryset=ZoneAlias.objects.order_by("pk"))
-        )
-    elif kind == Kind.ENTERPRISE:
-        queryset = queryset.filter(
-            zone__status=Status.PUBLISHED, zone__published_at__isnull=False
-        ).annotate(zone_published_at=F("zone__published_at"))
-    return queryset
-
-
-def publication_time(kind: str, record):
-    """When a record's entry becomes visible: for an enterprise (from indexed_queryset), the
-    later of its own time and its zone's, as EnterpriseQuerySet.public_q decides."""
-    if kind == Kind.ENTERPRISE:
-        return max(record.published_at, record.zone_published_at)
-    return record.published_at
-
-
-def entry_for(kind: str, record) -> SearchEntry:
-    """The index entry of one record (not saved). For a zone, its aliases must be prefetched
-    or it runs one query."""
-    aliases: list[str] = []
-    if kind == Kind.ZONE:
-        names = [
-            record.name_en,
-            record.name_zh_hans,
-            record.short_name_en,
-            record.short_name_zh_hans,
-        ]
-        aliases = [alias.name for alias in record.aliases.all()]
-        texts = {
-            "en": [record.summary_en, text.plain_text(record.description_en)],
-            "zh_hans": [record.summary_zh_hans, text.plain_text(record.description_zh_hans)],
-        }
-        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
-    elif kind == Kind.ENTERPRISE:
-        names = [record.name_en, record.name_zh_hans]
-        texts = {
-            "en": [record.summary_en, text.plain_text(record.description_en)],
-            "zh_hans": [record.summary_zh_hans, text.plain_text(record.description_zh_hans)],
-        }
-        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
-    elif kind == Kind.INSTITUTION:
-        names = [
-            record.name_en,
-            record.name_zh_hans,
-            record.short_name_en,
-            record.short_name_zh_hans,
-        ]
-        texts = {
-            "en": [record.summary_en, record.city_en],
-            "zh_hans": [record.summary_zh_hans, record.city_zh_hans],
-        }
-        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
-    elif kind == Kind.PLATFORM:
-        names = [
-            record.name_en,
-            record.name_zh_hans,
-            record.short_name_en,
-            record.short_name_zh_hans,
-        ]
-        texts = {"en": [record.summary_en], "zh_hans": [record.summary_zh_hans]}
-        title = {"en": record.name_en, "zh_hans": record.name_zh_hans}
-    else:
-        names = [record.title_en, record.title_zh_hans]
-        texts = {
-            "en": [record.summary_en, text.plain_text(record.body_en)],
-            "zh_hans": [record.summary_zh_hans, text.plain_text(record.body_zh_hans)],
-        }
-        title = {"en": record.title_en, "zh_hans": record.title_zh_hans}
-    text_en = " ".join(v for v in texts["en"] if v)
-    text_zh = " ".join(v for v in texts["zh_hans"] if v)
+def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
+    """The index entry of one record (not saved), from its declaration. A record with other
+    names or `public_with` comes from the declaration's index_queryset (or the other names
+    cost one query)."""
+    names = declared.own_names(record)
+    aliases = declared.other_names_of(record)
+    texts = {}
+    for language in LANGUAGES:
+        values = []
+        for field in declared.text:
+            value = getattr(record, f"{field}_{language}")
+            values.append(text.plain_text(value) if field in declared.rich_text else value)
+        texts[language] = " ".join(value for value in values if value)
+    title = declared.title_of(record)
     return SearchEntry(
-        id=SearchEntry.id_for(kind, record.pk),
-        kind=kind,
+        id=SearchEntry.id_for(declared.kind, record.pk),
+        kind=declared.kind,
         object_id=record.pk,
         slug=record.slug,
         status=record.status,
-        published_at=publication_time(kind, record),
-        title_en=title["en"] or "",
-        title_zh_hans=title["zh_hans"] or "",
-        text_en=text_en,
-        text_zh_hans=text_zh,
+        published_at=declared.publication_time(record),
+        title_en=title["en"],
+        title_zh_hans=title["zh_hans"],
+        text_en=texts["en"],
+        text_zh_hans=texts["zh_hans"],
         name_keys=text.name_keys(*names, *aliases),
-        names=text.index_text(*(n or "" for n in names)),
+        names=text.index_text(*names),
         aliases=text.index_text(*aliases),
-        pinyin=text.pinyin_text(*(n or "" for n in names), *aliases),
-        body=text.index_text(text_en, text_zh),
+        pinyin=text.pinyin_text(*names, *aliases),
+        body=text.index_text(texts["en"], texts["zh_hans"]),
     )
 
 
@@ -170,20 +94,21 @@ def add_terms(words: set[str]) -> None:
         )
 
 
-def update(record) -> None:
+def update(record: Model) -> None:
     """Bring one record's entry up to date: written when published (on time or scheduled),
-    removed otherwise. Three to five queries, and for a zone whose status or time changed, the
-    bulk update of its enterprises' entries (zone_changed)."""
-    kind = KIND_OF_MODEL[type(record)]
+    removed otherwise. Three to five queries, and for a record others are public with (a zone)
+    whose status or time changed, the bulk update of their entries (public_with_changed)."""
+    declared = registry.for_model(type(record))
     indexed = None
     if record.status == Status.PUBLISHED and record.published_at is not None:
-        if kind in (Kind.ZONE, Kind.ENTERPRISE):
-            # Read again: a zone's aliases, or an enterprise's zone, may have changed since the
-            # record was loaded.
-            indexed = indexed_queryset(kind).filter(pk=record.pk).first()
+        if declared.other_names or declared.public_with:
+            # Read again: a zone's other names, or an enterprise's zone, may have changed since
+            # the record was loaded.
+            indexed = declared.index_queryset().filter(pk=record.pk).first()
         else:
             indexed = record
-    replace(kind, record.pk, entry_for(kind, indexed) if indexed is not None else None)
+    entry = entry_for(declared, indexed) if indexed is not None else None
+    replace(declared.kind, record.pk, entry)
 
 
 def remove(kind: str, object_id: int) -> None:
@@ -205,32 +130,43 @@ def replace(kind: str, object_id: int, entry: SearchEntry | None) -> None:
             add_terms(new_words)
         if old is not None:
             backend().prune_terms(sorted(words_of(*old[1:]) - new_words))
-        if kind == Kind.ZONE:
-            was = old[0] if old is not None else None
-            now = entry.published_at if entry is not None else None
-            if was != now:
-                zone_changed(object_id, now)
+        was = old[0] if old is not None else None
+        now = entry.published_at if entry is not None else None
+        if was != now:
+            for dependent in public_with(registry.get(kind).model):
+                public_with_changed(dependent, object_id, now)
 
 
-def zone_changed(zone_id: int, published_at) -> None:
-    """Carry a zone's new publication time (None: the zone is not published) over to the entries
-    of its enterprises, in bulk: three statements, and the entries of enterprises that had none
-    written as `add` writes them (about a millisecond each).
+def public_with(model: type[Model]) -> list[SearchIndex]:
+    """The declarations of records public only with a record of `model` (enterprises, with a
+    zone)."""
+    return [
+        declared
+        for declared in registry.indexes()
+        if declared.public_with
+        and declared.model._meta.get_field(declared.public_with).related_model is model
+    ]
+
+
+def public_with_changed(declared: SearchIndex, other_id: int, published_at) -> None:
+    """Carry the new publication time of the record that `declared`'s records are public with
+    (None: it is not published) over to their entries, in bulk: three statements, and the
+    entries of records that had none written as `add` writes them (about a millisecond each).
+    For a zone, its enterprises.
 
     The words of entries removed here stay in the vocabulary until the next rebuild; they are
     never offered while no visible entry holds them.
     """
-    enterprises = Enterprise.objects.filter(zone_id=zone_id)
-    entries = SearchEntry.objects.filter(
-        kind=Kind.ENTERPRISE, object_id__in=enterprises.values("pk")
-    )
+    model = declared.model
+    records = model._default_manager.filter(**{declared.public_with: other_id})
+    entries = SearchEntry.objects.filter(kind=declared.kind, object_id__in=records.values("pk"))
     if published_at is None:
         entries.delete()
         return
-    own_time = Enterprise.objects.filter(pk=OuterRef("object_id")).values("published_at")
+    own_time = model._default_manager.filter(pk=OuterRef("object_id")).values("published_at")
     effective = Greatest(Subquery(own_time), Value(published_at, output_field=DateTimeField()))
     entries.exclude(published_at=effective).update(published_at=effective)
-    add(Kind.ENTERPRISE, enterprises.exclude(pk__in=entries.values("object_id")))
+    add(records.exclude(pk__in=entries.values("object_id")))
 
 
 def batches(queryset: QuerySet, size: int) -> Iterator[list]:
@@ -245,14 +181,15 @@ def batches(queryset: QuerySet, size: int) -> Iterator[list]:
         last = batch[-1].pk
 
 
-def add(kind: str, queryset: QuerySet, batch_size: int = 2000, progress=None) -> int:
-    """Write entries for records of a kind that have none yet (bulk-created ones, say); only
-    the published ones are indexed. Returns how many were written; `progress(n)` is called
-    after each batch with the number of records it held."""
+def add(queryset: QuerySet, batch_size: int = 2000, progress=None) -> int:
+    """Write entries for records that have none yet (bulk-created ones, say); only those the
+    declaration of their model indexes get one. Returns how many were written; `progress(n)`
+    is called after each batch with the number of records it held."""
+    declared = registry.for_model(queryset.model)
     written = 0
-    published = indexed_queryset(kind).filter(pk__in=queryset.values("pk"))
+    published = declared.index_queryset().filter(pk__in=queryset.values("pk"))
     for batch in batches(published, batch_size):
-        entries = [entry_for(kind, record) for record in batch]
+        entries = [entry_for(declared, record) for record in batch]
         with transaction.atomic():
             SearchEntry.objects.bulk_create(entries, batch_size=500)
             add_terms(vocabulary(entries))
@@ -262,10 +199,16 @@ def add(kind: str, queryset: QuerySet, batch_size: int = 2000, progress=None) ->
     return written
 
 
+def entries_of(queryset: QuerySet) -> QuerySet:
+    """The entries of the records in a queryset."""
+    kind = registry.for_model(queryset.model).kind
+    return SearchEntry.objects.filter(kind=kind, object_id__in=queryset.values("pk"))
+
+
 def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
     """Rewrite the entries of the given kinds (all by default); returns how many were written."""
-    kinds = list(kinds or MODELS)
-    everything = set(kinds) == set(MODELS)
+    kinds = list(kinds or registry.kinds())
+    everything = set(kinds) == set(registry.kinds())
     if everything and connection.vendor == "postgresql":
         # Deleting every row would leave a dead copy of each in the tables and their indexes
         # until a vacuum comes by, and searches would read past them. TRUNCATE empties them
@@ -277,8 +220,7 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
         if everything:
             SearchTerm.objects.all().delete()
     written = sum(
-        add(kind, MODELS[kind].objects.all(), batch_size=batch_size, progress=progress)
-        for kind in kinds
+        add(registry.get(kind).model._default_manager.all(), batch_size, progress) for kind in kinds
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -308,10 +250,10 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
 
 
 def count_indexable(kinds: Iterable[str] | None = None) -> int:
-    return sum(indexed_queryset(kind).count() for kind in kinds or MODELS)
+    return sum(registry.get(kind).index_queryset().count() for kind in kinds or registry.kinds())
 
 
-# Signal handlers, connected in portal/apps.py.
+# Signal handlers, connected in apps.py.
 
 
 def record_saved(sender, instance, raw=False, **kwargs) -> None:
@@ -321,12 +263,16 @@ def record_saved(sender, instance, raw=False, **kwargs) -> None:
 
 
 def record_deleted(sender, instance, **kwargs) -> None:
-    remove(KIND_OF_MODEL[sender], instance.pk)
+    remove(registry.for_model(sender).kind, instance.pk)
 
 
-def alias_changed(sender, instance, raw=False, **kwargs) -> None:
+def other_name_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A row holding other names (a zone's alias) was saved or deleted: re-index its record."""
     if raw:
         return
-    zone = Zone.objects.filter(pk=instance.zone_id).first()
-    if zone is not None:
-        update(zone)
+    for declared in registry.indexes():
+        if declared.other_names_model is sender:
+            owner_id = declared.other_names_owner(instance)
+            record = declared.model._default_manager.filter(pk=owner_id).first()
+            if record is not None:
+                update(record)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from portal.models import SearchTerm
 from portal.publishing.models import Status
+from portal.search.models import SearchTerm
 from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,

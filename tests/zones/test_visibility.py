@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news.models import Event, Indicator
-from portal.models import SearchEntry
 from portal.publishing.models import Status
+from portal.search.models import SearchEntry
 from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,

@@ -16,7 +16,6 @@ from pypinyin import lazy_pinyin
 from tqdm import tqdm
 
 from news.models import Release
-from portal.models import SearchEntry
 from portal.publishing.models import Status
 from portal.search import index
 from zones import directory
@@ -160,10 +159,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     created = Enterprise.objects.bulk_create(records)
                     self.link(created)
-                    index.add(
-                        index.Kind.ENTERPRISE,
-                        Enterprise.objects.filter(pk__in=[e.pk for e in created]),
-                    )
+                    index.add(Enterprise.objects.filter(pk__in=[e.pk for e in created]))
                 bar.update(len(records))
 
     def link(self, enterprises: list[Enterprise]) -> None:
@@ -222,15 +218,13 @@ class Command(BaseCommand):
                     )
                 with transaction.atomic():
                     created = Release.objects.bulk_create(records)
-                    index.add(
-                        index.Kind.RELEASE, Release.objects.filter(pk__in=[r.pk for r in created])
-                    )
+                    index.add(Release.objects.filter(pk__in=[r.pk for r in created]))
                 bar.update(len(records))
 
     def remove(self) -> None:
-        for kind, model in ((index.Kind.ENTERPRISE, Enterprise), (index.Kind.RELEASE, Release)):
+        for model in (Enterprise, Release):
             synthetic = model.objects.filter(is_synthetic=True)
-            SearchEntry.objects.filter(kind=kind, object_id__in=synthetic.values("pk")).delete()
+            index.entries_of(synthetic).delete()
             deleted, _ = synthetic.delete()
             self.stdout.write(
                 f"Removed synthetic {model._meta.verbose_name_plural}: {deleted} rows."

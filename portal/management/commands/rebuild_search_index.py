@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from portal.search import index
+from portal.search import index, registry
 
 
 class Command(BaseCommand):
@@ -14,13 +14,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind",
             action="append",
-            choices=list(index.MODELS),
+            choices=registry.kinds(),
             help="Only this kind (repeatable).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, batch_size, kind, no_progress, **options):
-        kinds = kind or list(index.MODELS)
+        kinds = kind or registry.kinds()
         with tqdm(
             total=index.count_indexable(kinds),
             unit=" records",

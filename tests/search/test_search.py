@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.models import SearchTerm
 from portal.publishing.models import Status
-from portal.search import search, suggest
+from portal.search import queries
+from portal.search.backends import base, postgresql, sqlite
+from portal.search.models import SearchTerm
+from portal.search.queries import filter_queryset, search, suggest
 from tests.factories import (
     EnterpriseFactory,
     InstitutionFactory,
@@ -34,6 +36,14 @@ def first(q: str):
     results = search(q)[0:1]
     assert results, f"nothing found for {q!r}"
     return results[0]
+
+
+def tune_backends(monkeypatch, **limits: int) -> None:
+    """Set limits of the backends (base.RANK_WINDOW, ...) in every backend module using them."""
+    for module in (base, sqlite, postgresql):
+        for name, value in limits.items():
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, value)
 
 
 @pytest.fixture
@@ -297,8 +307,6 @@ def test_bad_queries_give_a_normal_page(client, demo, q):
 
 @pytest.mark.parametrize("q", BAD_QUERIES)
 def test_bad_queries_never_raise_in_the_directory_filter(demo, q):
-    from portal.search import filter_queryset
-
     list(filter_queryset(Enterprise.objects.published(), q))
 
 
@@ -346,11 +354,8 @@ def test_search_page_runs_the_same_number_of_queries_for_2_or_30_results(client,
 
 
 def test_pages_past_the_ranked_window_continue_without_repeats(client, db, monkeypatch):
-    import portal.search
-    import portal.search.backends
-
-    monkeypatch.setattr(portal.search, "RANK_WINDOW", 20)
-    monkeypatch.setattr(portal.search.backends, "RANK_WINDOW", 20)
+    monkeypatch.setattr(queries, "RANK_WINDOW", 20)
+    tune_backends(monkeypatch, RANK_WINDOW=20)
     for n in range(45):
         EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
     seen = []
@@ -370,38 +375,30 @@ def harbours(db):
 
 
 def test_results_keep_their_order_when_the_matches_pass_the_count_cap(harbours, monkeypatch):
-    import portal.search
-    import portal.search.backends
-
     def pages(q: str) -> list[list[int]]:
         results = search(q)
         return [[result.entry.pk for result in results[n : n + 4]] for n in range(0, 24, 4)]
 
-    monkeypatch.setattr(portal.search, "RANK_WINDOW", 8)
-    monkeypatch.setattr(portal.search.backends, "RANK_WINDOW", 8)
+    monkeypatch.setattr(queries, "RANK_WINDOW", 8)
+    tune_backends(monkeypatch, RANK_WINDOW=8)
     expected = {q: pages(q) for q in ("harbour", "harbor cranes", "hrbour")}
     # Past the cap, PostgreSQL reads the newest records first, and here only a few of them.
-    monkeypatch.setattr(portal.search.backends, "COUNT_CAP", 3)
-    monkeypatch.setattr(portal.search.backends, "PROBE_FACTOR", 1)
+    tune_backends(monkeypatch, COUNT_CAP=3, PROBE_FACTOR=1)
     assert {q: pages(q) for q in expected} == expected
 
 
 def test_suggestions_are_the_same_however_few_names_are_read_first(harbours, monkeypatch):
-    import portal.search.backends
-
     def suggested(q: str) -> list[tuple[str, list[int]]]:
         return [(kind, [result.entry.pk for result in items]) for kind, _, items in suggest(q)]
 
-    monkeypatch.setattr(portal.search.backends, "SUGGESTION_CANDIDATES", 3)
+    tune_backends(monkeypatch, SUGGESTION_CANDIDATES=3)
     expected = {q: suggested(q) for q in ("harbour", "harb", "hrbour")}
-    monkeypatch.setattr(portal.search.backends, "PROBE_FACTOR", 1)
+    tune_backends(monkeypatch, PROBE_FACTOR=1)
     assert {q: suggested(q) for q in expected} == expected
 
 
 def test_many_scheduled_records_are_still_hidden(db, monkeypatch):
-    import portal.search.backends
-
-    monkeypatch.setattr(portal.search.backends, "MAX_HIDDEN_LISTED", 1)
+    tune_backends(monkeypatch, MAX_HIDDEN_LISTED=1)
     for n in range(3):
         EnterpriseFactory(
             name_en=f"Scheduled Widgets {n}",

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from portal.models import SearchEntry
 from portal.publishing.models import Status
-from portal.search import search
+from portal.search.models import SearchEntry
+from portal.search.queries import search
 from tests.factories import (
     EnterpriseFactory,
     InstitutionFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from portal.models import SearchEntry
+from portal.search.models import SearchEntry
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = [

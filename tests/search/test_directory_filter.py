@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.search import filter_queryset
+from portal.search.queries import filter_queryset
 from tests.factories import EnterpriseFactory, SectorFactory, ZoneFactory
 from zones.models import Enterprise
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from news.models import Release
-from portal.models import SearchEntry
-from portal.search import search
+from portal.search.models import SearchEntry
+from portal.search.queries import search
 from zones.models import Enterprise
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,18 @@
 """The search index.
 
-The search index has one row per published zone, enterprise, institution, platform and release.
-The rows hold text already cut into tokens (portal/search/text.py). The full-text structures
-over them depend on the database and are made by the migration: an FTS5 table kept in step by
-triggers on SQLite, a table of tsvectors with a GIN index, kept in step by a trigger, on
-PostgreSQL.
+The search index has one row per published record of each kind the apps declare (registry.py).
+The rows hold text already cut into tokens (text.py). The full-text structures over them depend
+on the database and are made by the migrations that made these tables (portal/migrations/0002 and
+0003): an FTS5 table kept in step by triggers on SQLite, a table of tsvectors with a GIN index,
+kept in step by a trigger, on PostgreSQL. The tables keep the names they had when the models
+belonged to the portal app.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.publishing.models import Status
+from portal.search import registry
 
 # An entry's id is its kind's code times this, plus the record's id: the full-text index can
 # then count and filter by kind from ids alone, without reading the entries.
@@ -18,28 +20,12 @@ KIND_SPAN = 10**12
 
 
 class SearchEntry(models.Model):
-    class Kind(models.TextChoices):
-        ZONE = "zone", _("Zones")
-        ENTERPRISE = "enterprise", _("Enterprises")
-        INSTITUTION = "institution", _("Institutions")
-        PLATFORM = "platform", _("Platforms")
-        RELEASE = "release", _("News")
-
-    # Higher codes come first where matches are otherwise equal (see backends.py).
-    CODES = {
-        Kind.ZONE: 5,
-        Kind.INSTITUTION: 4,
-        Kind.PLATFORM: 3,
-        Kind.ENTERPRISE: 2,
-        Kind.RELEASE: 1,
-    }
-
     id = models.BigIntegerField(primary_key=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=20, choices=registry.kind_choices)
     object_id = models.BigIntegerField(_("object id"))
     slug = models.CharField(_("slug"), max_length=150)
     # Copied from the record so that visibility is decided when a query runs, by the same rule
-    # as everywhere else (zones.models.published_q): a scheduled record appears on time.
+    # as everywhere else (portal.publishing's published_q): a scheduled record appears on time.
     status = models.CharField(_("status"), max_length=10, choices=Status)
     published_at = models.DateTimeField(_("publication time"), null=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -56,6 +42,7 @@ class SearchEntry(models.Model):
     body = models.TextField(_("body"), blank=True)
 
     class Meta:
+        db_table = "portal_searchentry"
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [
@@ -70,16 +57,12 @@ class SearchEntry(models.Model):
 
     @classmethod
     def id_for(cls, kind: str, object_id: int) -> int:
-        return cls.CODES[kind] * KIND_SPAN + object_id
+        return registry.get(kind).code * KIND_SPAN + object_id
 
     @classmethod
     def id_range(cls, kind: str) -> tuple[int, int]:
-        return cls.CODES[kind] * KIND_SPAN, (cls.CODES[kind] + 1) * KIND_SPAN - 1
-
-    @classmethod
-    def kind_of_id(cls, entry_id: int) -> str:
-        code = entry_id // KIND_SPAN
-        return next(kind for kind, value in cls.CODES.items() if value == code)
+        code = registry.get(kind).code
+        return code * KIND_SPAN, (code + 1) * KIND_SPAN - 1
 
 
 class SearchTerm(models.Model):
@@ -89,6 +72,7 @@ class SearchTerm(models.Model):
     length = models.PositiveSmallIntegerField(_("length"))
 
     class Meta:
+        db_table = "portal_searchterm"
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         constraints = [models.UniqueConstraint(fields=["term"], name="portal_searchterm_unique")]

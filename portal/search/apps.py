@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "portal.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self):
+        from portal.search import index, registry
+
+        # Each app says what it indexes in its search_indexes module (registry.py).
+        autodiscover_modules("search_indexes")
+        # The index follows every save and delete of what it indexes, and of the rows that hold
+        # a record's other names. That is all these handlers do; what goes into an entry is in
+        # the declarations, how it is written in index.py.
+        for declared in registry.indexes():
+            uid = f"search.{declared.kind}"
+            post_save.connect(
+                index.record_saved, sender=declared.model, dispatch_uid=f"{uid}.saved"
+            )
+            post_delete.connect(
+                index.record_deleted, sender=declared.model, dispatch_uid=f"{uid}.deleted"
+            )
+            if declared.other_names:
+                names = declared.other_names_model
+                post_save.connect(
+                    index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.saved"
+                )
+                post_delete.connect(
+                    index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.deleted"
+                )

@@ -1,0 +1,417 @@
+"""What both index backends share: SQLite FTS5 (sqlite.py) and PostgreSQL full text with pg_trgm
+(postgresql.py).
+
+Both answer the same questions (which entries match and in what order, how many per kind, which
+records of a kind match, which vocabulary words look like a misspelt word) from the same
+parsed query, and order results the same way:
+
+1. what the query finds as typed, before what its spelling corrections find;
+2. a name that is the query, then a name that starts with it, then any other name match, then a
+   match in the text only;
+3. among name matches, the shorter names first (the closer match);
+4. the newer publication first.
+
+Query text only reaches SQL as parameters, and only as the tokens text.py lets through
+([a-z0-9] words and Chinese characters).
+"""
+
+import abc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from portal.publishing.models import published_q
+from portal.search import registry
+from portal.search.models import SearchEntry, SearchTerm
+from portal.search.text import Query, Term
+
+# Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
+# keep the cheaper order: as typed, name match, kind, newest record.
+RANK_WINDOW = 500
+# Matches are counted up to this many per kind; more show as "1,000+".
+COUNT_CAP = 1000
+# Suggestions are picked from this many name matches per kind.
+SUGGESTION_CANDIDATES = 40
+# The flags of Backend.record_matches.
+ON_NAME, AS_TYPED = 2, 1
+# With more scheduled entries than this, visibility is checked by joining the entries.
+MAX_HIDDEN_LISTED = 500
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    exact: bool
+    in_name: bool
+
+
+def published_sql() -> tuple[str, list]:
+    """The visibility rule (portal.publishing's published_q) as SQL on the entries table."""
+    query = SearchEntry.objects.filter(published_q()).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = query.where.as_sql(compiler, connection)
+    return sql, list(params)
+
+
+def hidden_entry_ids() -> list[int]:
+    """Entries that are not visible yet.
+
+    Only published records with a publication time are indexed (index.py), so of the two
+    conditions of published_q() only the time can fail: the filter on it lets the database use
+    its index on the time, the exclude keeps the rule the one in portal.publishing.
+    """
+    scheduled = SearchEntry.objects.filter(published_at__gt=timezone.now())
+    return list(
+        scheduled.exclude(published_q()).values_list("id", flat=True)[: MAX_HIDDEN_LISTED + 1]
+    )
+
+
+def name_ranker(query: Query) -> Callable[[str, bool], int]:
+    """The ranking's step 2 for entries matching the query, given an entry's name keys and
+    whether its names match: 3 for a name that is the query, 2 for one that starts with it, 1
+    for another name match, 0 for a match in the text only. The keys are worked out once."""
+    keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
+    whole = [key + "\n" for key in keys]
+
+    def rank(name_keys: str, in_name: bool) -> int:
+        if any(key in name_keys for key in whole):
+            return 3
+        if any(key in name_keys for key in keys):
+            return 2
+        return 1 if in_name else 0
+
+    return rank
+
+
+class Backend(abc.ABC):
+    """What both databases share; subclasses say how to match and to spell an expression.
+
+    Reading an entry row costs far more than reading the full-text index, so everything that can
+    be answered from the index alone is: the kind is in the entry id, and visibility is checked
+    against the (usually empty) list of scheduled entries. Only the best RANK_WINDOW matches are
+    read from the entries, to be ranked by rank_key_for.
+    """
+
+    entry_table = SearchEntry._meta.db_table
+    table = ""  # the full-text table, one row per entry
+    id = ""  # its column holding the entry id
+
+    def __init__(self):
+        self.hidden: list[int] | None = None
+
+    @abc.abstractmethod
+    def match_sql(self, expr: str) -> tuple[str, list]:
+        """A condition on `table`: the row matches expr."""
+
+    @abc.abstractmethod
+    def flag_sql(self, expr: str) -> tuple[str, list]:
+        """A column of `table` rows that already match something: whether it matches expr."""
+
+    @abc.abstractmethod
+    def term_expr(self, term: Term, names_only: bool, corrected: bool) -> str:
+        """A term in any of its forms (with `corrected`, as one of its corrections), on the
+        names alone or on every column."""
+
+    @abc.abstractmethod
+    def all_of(self, parts: list[str]) -> str:
+        """An expression matching every one of the parts."""
+
+    @abc.abstractmethod
+    def any_of(self, parts: list[str]) -> str:
+        """An expression matching any one of the parts."""
+
+    @abc.abstractmethod
+    def but_not(self, expr: str, excluded: str) -> str:
+        """An expression matching expr where excluded does not match."""
+
+    @abc.abstractmethod
+    def similar_terms(self, word: str, limit: int = 50) -> list[str]:
+        """Words of the index that look like word, most alike first."""
+
+    @abc.abstractmethod
+    def word_match_sql(self, column: str) -> str:
+        """A condition on `table`: the row holds the vocabulary word in the SQL `column`."""
+
+    def public_terms(self, words: list[str]) -> set[str]:
+        """Those of the vocabulary words that an entry visible now holds; one query.
+
+        The vocabulary also holds words of scheduled records, and of records removed in bulk,
+        so a correction is checked here before it is offered. Each word is one lookup in the
+        full-text index that stops at its first visible row.
+        """
+        if not words:
+            return set()
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT word FROM ({self.words_sql(len(words))}) AS words
+            WHERE EXISTS (
+                SELECT 1 FROM {self.table} WHERE {self.word_match_sql("words.word")} AND {visible}
+            )
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.words_params(words), *visible_params])
+            return {row[0] for row in cursor.fetchall()}
+
+    def prune_terms(self, words: list[str]) -> None:
+        """Remove those of the words that no entry holds any more from the vocabulary; one
+        statement (none without words)."""
+        if not words:
+            return
+        term = f"{SearchTerm._meta.db_table}.term"
+        sql = f"""
+            DELETE FROM {SearchTerm._meta.db_table}
+            WHERE term IN (SELECT word FROM ({self.words_sql(len(words))}) AS words)
+            AND NOT EXISTS (SELECT 1 FROM {self.table} WHERE {self.word_match_sql(term)})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.words_params(words))
+
+    @abc.abstractmethod
+    def words_sql(self, count: int) -> str:
+        """A table of `count` words as parameters, in a column `word`."""
+
+    def words_params(self, words: list[str]) -> list:
+        return list(words)
+
+    def expression(self, query: Query, names_only: bool = False, fuzzy: bool = True) -> str:
+        """The match expression: every term, each in any of its forms; with fuzzy, a corrected
+        term may also match as one of its corrections."""
+        exact = self.all_of([self.term_expr(t, names_only, False) for t in query.terms])
+        if not (fuzzy and query.corrected):
+            return exact
+        corrected = self.all_of([self.term_expr(t, names_only, True) for t in query.terms])
+        return self.any_of([exact, corrected])
+
+    def exact_sql(self, query: Query) -> tuple[str, list]:
+        if query.corrected:
+            return self.flag_sql(self.expression(query, fuzzy=False))
+        return "1 = 1", []
+
+    def visible_sql(self) -> tuple[str, list]:
+        # Looked up once per backend object, that is once per search or set of suggestions,
+        # rather than before each of its statements.
+        if self.hidden is None:
+            self.hidden = hidden_entry_ids()
+        hidden = self.hidden
+        if not hidden:
+            return "1 = 1", []
+        if len(hidden) > MAX_HIDDEN_LISTED:
+            published, params = published_sql()
+            return f"{self.id} IN (SELECT id FROM {self.entry_table} WHERE {published})", params
+        return f"{self.id} NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
+
+    def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
+        """Matching entry ids with `exact` and `in_name`, from the full-text table alone."""
+        exact, exact_params = self.exact_sql(query)
+        in_name, in_name_params = self.in_name_sql(query)
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            SELECT {self.id} AS id, {exact} AS exact, {in_name} AS in_name
+            FROM {self.table} WHERE {match} AND {visible} {where}
+        """
+        return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
+
+    def in_name_sql(self, query: Query, fuzzy: bool = True) -> tuple[str, list]:
+        """A column of `table` rows: whether the row's names match the query (with `fuzzy`,
+        through its spelling corrections too)."""
+        return self.flag_sql(self.expression(query, names_only=True, fuzzy=fuzzy))
+
+    def matches(
+        self, query: Query, kind: str | None
+    ) -> tuple[dict[str, tuple[int, int]], list[Hit]]:
+        """Per kind, (matches, matches as typed); and the best RANK_WINDOW matches of `kind` (or
+        of all kinds) in the cheap order (as typed, name match, kind, newest record), for
+        rank_key_for to order."""
+        counts = self.counts(query)
+        return counts, self.window(query, kind, counts)
+
+    def counts(self, query: Query) -> dict[str, tuple[int, int]]:
+        """Per kind, (matches, matches as typed), each counted up to COUNT_CAP + 1."""
+        exact, exact_params = self.exact_sql(query)
+        match, match_params = self.match_sql(self.expression(query))
+        visible, visible_params = self.visible_sql()
+        # Each kind is counted up to COUNT_CAP + 1 matches, so a broad query stops early instead
+        # of reading every match; above the cap the page says "1,000+".
+        parts, params = [], []
+        for kind_value in registry.kinds():
+            parts.append(f"""
+                SELECT %s, COUNT(*), SUM(CASE WHEN exact THEN 1 ELSE 0 END) FROM (
+                    SELECT {exact} AS exact FROM {self.table}
+                    WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+                    LIMIT %s
+                ) AS capped
+            """)
+            params += [
+                kind_value,
+                *exact_params,
+                *match_params,
+                *visible_params,
+                *SearchEntry.id_range(kind_value),
+                COUNT_CAP + 1,
+            ]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return {
+                kind_value: (count, exact_count or 0)
+                for kind_value, count, exact_count in cursor.fetchall()
+                if count
+            }
+
+    def window(self, query: Query, kind: str | None, counts: dict) -> list[Hit]:
+        """The best RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order.
+
+        Read tier by tier, each newest first with a LIMIT, which both databases can stop early
+        on, rather than by sorting every match.
+        """
+        wanted = sum(counts.get(k, (0, 0))[0] for k in ([kind] if kind else counts))
+        window: list[Hit] = []
+        for expr, is_exact, in_name in self.tiers(query):
+            if len(window) >= min(wanted, RANK_WINDOW):
+                break
+            window += [
+                Hit(entry_id, is_exact, in_name)
+                for entry_id in self.newest(expr, kind, RANK_WINDOW - len(window))
+            ]
+        return window
+
+    def tiers(self, query: Query) -> list[tuple[str, bool, bool]]:
+        """(expression, as typed, on a name) for each tier of the cheap order; each expression
+        excludes the tiers before it."""
+        exact = self.expression(query, fuzzy=False)
+        exact_names = self.expression(query, names_only=True, fuzzy=False)
+        tiers = [(exact_names, True, True), (self.but_not(exact, exact_names), True, False)]
+        if query.corrected:
+            fuzzy = self.expression(query)
+            fuzzy_names = self.expression(query, names_only=True)
+            tiers += [
+                (self.but_not(fuzzy_names, exact), False, True),
+                (self.but_not(fuzzy, self.any_of([fuzzy_names, exact])), False, False),
+            ]
+        return tiers
+
+    def newest(self, expr: str, kind: str | None, limit: int) -> list[int]:
+        match, match_params = self.match_sql(expr)
+        visible, visible_params = self.visible_sql()
+        where, where_params = "", []
+        if kind:
+            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        sql = f"""
+            SELECT {self.id} FROM {self.table} WHERE {match} AND {visible} {where}
+            ORDER BY {self.id} DESC LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def rank_data(self, ids: list[int]) -> dict[int, tuple[str, float]]:
+        """What rank_key_for needs of each entry: its name keys and its publication time as a
+        POSIX timestamp. Entries no longer there are left out."""
+        rows = SearchEntry.objects.filter(id__in=ids).values_list("id", "name_keys", "published_at")
+        return {entry_id: (keys, published.timestamp()) for entry_id, keys, published in rows}
+
+    def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
+        """A page past the ranked window, in the cheap order."""
+        candidates, params = self.candidates_sql(query, kind)
+        sql = f"{candidates} ORDER BY exact DESC, in_name DESC, {self.id} DESC LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return [Hit(row[0], bool(row[1]), bool(row[2])) for row in cursor.fetchall()]
+
+    def suggestions(self, query: Query) -> dict[str, list[int]]:
+        """Per kind, some entries whose names match, to pick suggestions from: the newest."""
+        return {kind: self.suggestion_ids(query, kind) for kind in registry.kinds()}
+
+    def suggestion_ids(self, query: Query, kind: str) -> list[int]:
+        """Some entries of a kind whose names match, to pick suggestions from: the newest.
+
+        Cheap on both databases: FTS5 walks its index in id order, and PostgreSQL can walk the
+        primary key backwards and stop early.
+        """
+        match, match_params = self.match_sql(self.expression(query, names_only=True))
+        visible, visible_params = self.visible_sql()
+        sql = f"""
+            SELECT {self.id} FROM {self.table}
+            WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+            ORDER BY {self.id} DESC LIMIT %s
+        """
+        params = [
+            *match_params,
+            *visible_params,
+            *SearchEntry.id_range(kind),
+            SUGGESTION_CANDIDATES,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def record_ids_sql(
+        self, query: Query, kind: str, names_only: bool, fuzzy: bool
+    ) -> tuple[str, list]:
+        """A query for the ids of the records of a kind that match, visible or not."""
+        low, high = SearchEntry.id_range(kind)
+        expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
+        match, params = self.match_sql(expr)
+        sql = f"""
+            SELECT {self.id} - %s FROM {self.table}
+            WHERE {match} AND {self.id} BETWEEN %s AND %s
+        """
+        return sql, [low, *params, low, high]
+
+    def record_matches(self, query: Query, kind: str) -> list[int]:
+        """Every record of a kind that matches, visible or not, in no particular order, as
+        `id * 4 + ON_NAME + AS_TYPED` (each flag there when it holds); one query.
+
+        Packed into one number because at 25,000 matches, reading three columns costs twice
+        as long as reading one.
+        """
+        low, high = SearchEntry.id_range(kind)
+        match, match_params = self.match_sql(self.expression(query))
+        on_name, on_name_params = self.row_on_name_sql(query)
+        exact, exact_params = self.exact_sql(query)
+        sql = f"""
+            SELECT ({self.id} - %s) * 4
+                + CASE WHEN {on_name} THEN {ON_NAME} ELSE 0 END
+                + CASE WHEN {exact} THEN {AS_TYPED} ELSE 0 END
+            FROM {self.table}
+            WHERE {match} AND {self.id} BETWEEN %s AND %s
+        """
+        params = [low, *on_name_params, *exact_params, *match_params, low, high]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def row_on_name_sql(self, query: Query) -> tuple[str, list]:
+        """A column of `table` rows, for record_matches: whether the row's names match the query
+        as typed."""
+        return self.in_name_sql(query, fuzzy=False)
+
+    def record_match_sql(
+        self, query: Query, kind: str, pk_column: str, names_only: bool, fuzzy: bool
+    ) -> tuple[str, list]:
+        """A condition on a table of records of a kind (its primary key is the SQL pk_column):
+        the record matches. Their visibility is left to the caller's queryset.
+
+        Uncorrelated, so that the database runs the match once: SQLite materialises the ids
+        into a list it can start from, and PostgreSQL may start from them (one GIN scan) or
+        hash them once for the other filters' rows.
+        """
+        sql, params = self.record_ids_sql(query, kind, names_only, fuzzy)
+        return f"{pk_column} IN ({sql})", params
+
+
+def rank_key_for(query: Query) -> Callable[[Hit, str, float], tuple]:
+    """The ranking (see the top of this module) as a sort key, given a hit, its entry's name
+    keys and its publication time as a POSIX timestamp."""
+    name_rank = name_ranker(query)
+
+    def key(hit: Hit, name_keys: str, published: float) -> tuple:
+        rank = name_rank(name_keys, hit.in_name)
+        return (not hit.exact, -rank, len(name_keys) if rank else 0, -published, -hit.entry_id)
+
+    return key

@@ -1,0 +1,71 @@
+"""The SQLite backend: FTS5 over the entries, and a trigram FTS5 table over the vocabulary
+(portal/migrations/0002_search_index.py)."""
+
+from django.db import connection
+
+from portal.search.backends.base import Backend
+from portal.search.text import pairs
+
+
+class SQLiteBackend(Backend):
+    """FTS5 over the entries (external content, kept in step by triggers)."""
+
+    table = "portal_search_fts"
+    id = "rowid"
+
+    def match_sql(self, expr):
+        return f"{self.table} MATCH %s", [expr]
+
+    def flag_sql(self, expr):
+        return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
+
+    def quote(self, tokens: list[str], prefix: bool = False) -> str:
+        return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+    def term_expr(self, term, names_only, corrected):
+        if term.cjk:
+            options = [self.quote(pairs(term.text), prefix=len(term.text) == 1)]
+        elif corrected and term.corrections:
+            options = [self.quote([word]) for word in term.corrections]
+        else:
+            options = [self.quote([term.text], prefix=True)]
+            if term.pinyin:
+                options.append(self.quote(term.pinyin, prefix=True))
+        expr = self.any_of(options)
+        if names_only:
+            expr = "{names aliases pinyin} : " + expr
+        return expr
+
+    def all_of(self, parts):
+        return "(" + " AND ".join(parts) + ")"
+
+    def any_of(self, parts):
+        return "(" + " OR ".join(parts) + ")"
+
+    def but_not(self, expr, excluded):
+        return f"({expr} NOT {excluded})"
+
+    def word_match_sql(self, column):
+        # Vocabulary words are letters only (index.words_of), so quoting them is enough.
+        return f"""{self.table} MATCH '"' || {column} || '"'"""
+
+    def words_sql(self, count):
+        rows = ", ".join(["(%s)"] * count)
+        return f"SELECT column1 AS word FROM (VALUES {rows})"
+
+    def similar_terms(self, word, limit=50):
+        trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not trigrams:
+            return []
+        sql = """
+            SELECT portal_searchterm.term
+            FROM portal_searchterm_fts
+            CROSS JOIN portal_searchterm ON portal_searchterm.id = portal_searchterm_fts.rowid
+            WHERE portal_searchterm_fts MATCH %s AND portal_searchterm.length BETWEEN %s AND %s
+            ORDER BY portal_searchterm_fts.rank
+            LIMIT %s
+        """
+        expr = " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expr, len(word) - 2, len(word) + 2, limit])
+            return [row[0] for row in cursor.fetchall()]

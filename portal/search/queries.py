@@ -1,0 +1,418 @@
+"""Searching the index: the search page, search as you type, and a list page's `q` filter.
+
+    results = search("沈阳", kind=None)       # for the search page: counts, pages of results
+    suggest("shenya")                         # for search as you type
+    filter_queryset(SomeModel.objects..., q)  # for a list page's `q` filter
+    record_matches(SomeModel, prepare(q))     # the same, as ids with how they matched
+
+How a query is read is in text.py, what each app indexes in its search_indexes module
+(registry.py), when it is written in index.py, the SQL per database in backends/.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import Expression
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.search import registry, text
+from portal.search.backends import (
+    COUNT_CAP,
+    RANK_WINDOW,
+    Hit,
+    backend,
+    name_ranker,
+    rank_key_for,
+)
+from portal.search.models import SearchEntry
+
+MATCHED_ON = {
+    "name": _("name"),
+    "alias": _("former or other name"),
+    "pinyin": _("pinyin"),
+    "body": _("text"),
+    "corrected": _("corrected spelling"),
+}
+
+SNIPPET_CHARS = 180
+
+
+def prepare(raw: str, correct: bool = True) -> text.Query:
+    """Parse a query and, with `correct`, find spelling corrections for its longer words.
+
+    A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
+    more), other than those it starts, which it already finds, and only to words that an entry
+    visible now holds: the vocabulary also keeps words of scheduled records and of records
+    removed in bulk, which no answer may confirm. The search ranks what the words find as typed
+    above what their corrections find. One query per corrected word, and two more when some
+    word has candidates.
+    """
+    query = text.parse(raw)
+    if not correct:
+        return query
+    engine = backend()
+    candidates: dict[int, list[str]] = {}
+    for index, term in enumerate(query.terms):
+        word = term.text
+        if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
+            continue
+        limit = text.allowed_distance(word)
+        scored = []
+        for position, candidate in enumerate(engine.similar_terms(word)):
+            if candidate.startswith(word):
+                continue
+            distance = text.edit_distance(word, candidate, limit)
+            if distance <= limit:
+                scored.append((distance, position, candidate))
+        if scored:
+            candidates[index] = [candidate for _, _, candidate in sorted(scored)]
+    public = engine.public_terms(sorted({word for found in candidates.values() for word in found}))
+    for index, found in candidates.items():
+        query.terms[index].corrections = [word for word in found if word in public][:3]
+    return query
+
+
+def shown_count(count: int, capped: bool) -> str:
+    """A count for the page: "1,000+" for a count that stopped at the cap."""
+    if capped:
+        return _("%(count)s+") % {"count": number_format(count, force_grouping=True)}
+    return number_format(count, force_grouping=True)
+
+
+@dataclass
+class Result:
+    entry: SearchEntry
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    matched_on: str
+
+
+def localised(entry: SearchEntry, field: str) -> str:
+    """A field of an entry in the current language, falling back to the other one."""
+    values = [getattr(entry, f"{field}_en"), getattr(entry, f"{field}_zh_hans")]
+    if (get_language() or "en").startswith("zh"):
+        values.reverse()
+    return next((value for value in values if value), "")
+
+
+def url_of(entry: SearchEntry) -> str:
+    return registry.get(entry.kind).url(entry.slug)
+
+
+def highlight_pattern(query: text.Query) -> re.Pattern | None:
+    """What a snippet marks: query words at the start of a word, Chinese runs anywhere."""
+    parts = []
+    for word in sorted(set(query.words()), key=len, reverse=True):
+        if text.is_cjk(word):
+            parts.append(re.escape(word))
+        else:
+            parts.append(r"\b" + re.escape(word))
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
+    """An escaped extract of value around the first match, with every match in <mark>."""
+    match = pattern.search(value) if pattern else None
+    start = 0
+    if match:
+        start = max(0, match.start() - SNIPPET_CHARS // 3)
+        # Start at a word boundary rather than mid-word.
+        space = value.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    extract = value[start : start + SNIPPET_CHARS]
+    pieces, position = [], 0
+    if pattern:
+        for found in pattern.finditer(extract):
+            pieces.append((extract[position : found.start()], extract[found.start() : found.end()]))
+            position = found.end()
+    before = "… " if start > 0 else ""
+    after = " …" if start + SNIPPET_CHARS < len(value) else ""
+    marked = format_html_join("", "{}<mark>{}</mark>", pieces)
+    return format_html("{}{}{}{}", before, marked, extract[position:], after)
+
+
+def term_in(term: text.Term, column: str) -> bool:
+    if term.cjk:
+        return " ".join(text.pairs(term.text)) in column
+    words = column.split()
+    if any(word.startswith(term.text) for word in words):
+        return True
+    return bool(term.pinyin) and " ".join(term.pinyin) in column
+
+
+def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
+    if not exact:
+        return MATCHED_ON["corrected"]
+    for key, column in (("name", entry.names), ("alias", entry.aliases), ("pinyin", entry.pinyin)):
+        if all(term_in(term, column) for term in query.terms):
+            return MATCHED_ON[key]
+    return MATCHED_ON["body"]
+
+
+def results_for(hits, query: text.Query) -> list[Result]:
+    """Hits turned into results, in the hits' order; one query."""
+    entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
+    pattern = highlight_pattern(query)
+    results = []
+    for hit in hits:
+        entry = entries.get(hit.entry_id)
+        if entry is None:
+            continue
+        results.append(
+            Result(
+                entry=entry,
+                kind=entry.kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=snippet(localised(entry, "text"), pattern),
+                matched_on=matched_on(entry, query, hit.exact),
+            )
+        )
+    return results
+
+
+class SearchResults:
+    """The results of a query, counted once and fetched a page at a time (a Paginator's
+    object_list)."""
+
+    def __init__(self, query: text.Query, kind: str | None = None):
+        self.query = query
+        self.kind = kind
+        self._counts: dict[str, tuple[int, int]] | None = None
+        self._window: list[Hit] = []
+        self._ranked: list[Hit] | None = None
+
+    @property
+    def counts(self) -> dict[str, tuple[int, int]]:
+        if self._counts is None:
+            if self.query.is_empty:
+                self._counts = {}
+            else:
+                self._counts, self._window = backend().matches(self.query, self.kind)
+        return self._counts
+
+    def ranked(self) -> list[Hit]:
+        """The window of best matches in the ranking's order; one query, on narrow columns."""
+        if self._ranked is None:
+            self.counts  # noqa: B018 -- fetches the window along with the counts
+            rows = backend().rank_data([hit.entry_id for hit in self._window])
+            hits = [hit for hit in self._window if hit.entry_id in rows]
+            key = rank_key_for(self.query)
+            hits.sort(key=lambda hit: key(hit, *rows[hit.entry_id]))
+            self._ranked = hits
+        return self._ranked
+
+    def kind_count(self, kind: str) -> int:
+        """Matches of a kind, at most COUNT_CAP (see `capped`)."""
+        return min(self.counts.get(kind, (0, 0))[0], COUNT_CAP)
+
+    def kind_capped(self, kind: str) -> bool:
+        return self.counts.get(kind, (0, 0))[0] > COUNT_CAP
+
+    def count_by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind, in a fixed order; counts stop at the cap."""
+        return [(kind, label, self.kind_count(kind)) for kind, label in registry.kind_choices()]
+
+    def shown_by_kind(self) -> list[tuple[str, str, int, str]]:
+        """count_by_kind with each count as the page shows it ("1,000+" over the cap)."""
+        return [
+            (kind, label, count, shown_count(count, self.kind_capped(kind)))
+            for kind, label, count in self.count_by_kind()
+        ]
+
+    def count(self) -> int:
+        if self.kind:
+            return self.kind_count(self.kind)
+        return self.total()
+
+    def total(self) -> int:
+        """Matches of every kind, whichever kind is shown (each kind counted up to the cap)."""
+        return sum(self.kind_count(kind) for kind in self.counts)
+
+    def capped(self) -> bool:
+        """Whether count() is a lower bound: some kind it covers has more than the cap."""
+        kinds = [self.kind] if self.kind else list(self.counts)
+        return any(self.kind_capped(kind) for kind in kinds)
+
+    def total_capped(self) -> bool:
+        return any(self.kind_capped(kind) for kind in self.counts)
+
+    def shown_count(self) -> str:
+        return shown_count(self.count(), self.capped())
+
+    def shown_total(self) -> str:
+        return shown_count(self.total(), self.total_capped())
+
+    def exact_count(self) -> int:
+        # Counted among the first matches of each kind only; the window reads matches as typed
+        # first, so it holds one whenever there is one.
+        return sum(exact for _, exact in self.counts.values()) + sum(
+            hit.exact for hit in self._window
+        )
+
+    def did_you_mean(self) -> str:
+        """The corrected query, when the query as typed finds nothing and the corrected one
+        finds something (every correction is a word of some visible entry, see prepare)."""
+        if self.query.corrected and self.exact_count() == 0 and self.total():
+            return self.query.corrected_text()
+        return ""
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        if self.query.is_empty:
+            return []
+        start, stop = key.start or 0, key.stop
+        if stop <= RANK_WINDOW:
+            hits = self.ranked()[start:stop]
+        else:
+            hits = backend().hits_beyond_window(self.query, self.kind, stop - start, start)
+        return results_for(hits, self.query)
+
+
+def search(raw: str, kind: str | None = None) -> SearchResults:
+    if kind not in registry.kinds():
+        kind = None
+    return SearchResults(prepare(raw), kind)
+
+
+def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
+    """The best name matches per kind, for search as you type: (kind, label, results).
+
+    Spelling is corrected only when the query as typed finds nothing.
+    """
+    query = prepare(raw, correct=False)
+    if query.is_empty:
+        return []
+    engine = backend()
+    ids = engine.suggestions(query)
+    if not any(ids.values()):
+        query = prepare(raw)
+        if not query.corrected:
+            return []
+        ids = engine.suggestions(query)
+    # The candidates are ranked on their name keys alone, and only those shown are read whole.
+    rows = engine.rank_data([entry_id for found in ids.values() for entry_id in found])
+    name_rank = name_ranker(query)
+    best = {}
+    for kind in registry.kinds():
+        found = [entry_id for entry_id in ids[kind] if entry_id in rows]
+        found.sort(
+            key=lambda entry_id: (
+                -name_rank(rows[entry_id][0], True),
+                len(rows[entry_id][0]),
+                -rows[entry_id][1],
+            )
+        )
+        best[kind] = found[:per_kind]
+    entries = SearchEntry.objects.only("id", "kind", "slug", "title_en", "title_zh_hans").in_bulk(
+        [entry_id for found in best.values() for entry_id in found]
+    )
+    groups = []
+    for kind, label in registry.kind_choices():
+        shown = [entries[entry_id] for entry_id in best[kind] if entry_id in entries]
+        results = [
+            Result(
+                entry=entry,
+                kind=kind,
+                title=localised(entry, "title"),
+                url=url_of(entry),
+                snippet=SafeString(""),
+                matched_on="",
+            )
+            for entry in shown
+        ]
+        if results:
+            groups.append((kind, label, results))
+    return groups
+
+
+def record_matches(model, query: text.Query) -> list[int]:
+    """Every record of the model that matches a prepared query, visible or not (the caller
+    keeps the visible ones), in no particular order, for lists that filter in memory: as
+    `id * 4 + ON_NAME + AS_TYPED`, each flag there when the record matched on a name as typed,
+    or as typed rather than through a spelling correction."""
+    if query.is_empty:
+        return []
+    return backend().record_matches(query, registry.for_model(model).kind)
+
+
+class RecordMatch(Expression):
+    """The condition "this record matches the query", for the queryset's own rows.
+
+    The record's primary key is compiled by Django, so the condition holds wherever the queryset
+    goes, including inside the subqueries of the directory's facet counts.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, engine, query, kind: str, names_only: bool, fuzzy: bool):
+        super().__init__()
+        self.engine, self.query, self.kind = engine, query, kind
+        self.names_only, self.fuzzy = names_only, fuzzy
+        self.pk = F("pk")
+
+    # Compared by identity: the parsed query is not hashable, and two matches are never merged.
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, expressions):
+        (self.pk,) = expressions
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        sql, params = self.engine.record_match_sql(
+            self.query, self.kind, pk_sql, self.names_only, self.fuzzy
+        )
+        # A column reference has no parameters of its own, so `params` stay in order.
+        assert not pk_params
+        return sql, params
+
+
+def filter_queryset(queryset: QuerySet, raw: str | text.Query) -> QuerySet:
+    """The queryset restricted to records matching the query, best first.
+
+    For a list page's `q` filter, so that the query composes with its other filters. Adds a
+    `search_rank` annotation: 0 for a match on a name, 1 on the text, 2 on a corrected spelling.
+    An empty query leaves the queryset as it is. A page that filters several querysets by one
+    query passes it `prepare()`d, so the spelling lookups run once.
+    """
+    query = prepare(raw) if isinstance(raw, str) else raw
+    if query.is_empty:
+        return queryset
+    kind = registry.for_model(queryset.model).kind
+    engine = backend()
+    model = queryset.model
+
+    def matches(names_only: bool, fuzzy: bool) -> RecordMatch:
+        return RecordMatch(engine, query, kind, names_only=names_only, fuzzy=fuzzy)
+
+    rank = [When(matches(names_only=True, fuzzy=False), then=Value(0))]
+    default = 1
+    if query.corrected:
+        rank.append(When(matches(names_only=False, fuzzy=False), then=Value(1)))
+        default = 2
+    ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
+    return (
+        queryset.filter(matches(names_only=False, fuzzy=True))
+        .annotate(search_rank=Case(*rank, default=Value(default), output_field=IntegerField()))
+        .order_by("search_rank", *ordering)
+    )

@@ -1,0 +1,187 @@
+"""What the search index holds, as each app declares it.
+
+An app that wants its records found declares, in its own `search_indexes` module, one
+`SearchIndex` per model and registers it; the search app imports every such module when it
+starts (apps.py), as the admin does with `admin` modules:
+
+    from portal.search.registry import SearchIndex, register
+
+    @register
+    class ZoneIndex(SearchIndex):
+        model = Zone
+        kind = "zone"
+        code = 5
+        label = _("Zones")
+        url_name = "zones:zone_detail"
+        names = ("name", "short_name")
+        text = ("summary", "description")
+        rich_text = ("description",)
+        other_names = "aliases__name"
+
+The kinds are listed (on the search page's tabs, in suggestions) in the order they were
+registered: the apps' order in INSTALLED_APPS, then each module's from the top.
+"""
+
+from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from portal.publishing.models import Status
+
+# The languages of an entry's title and text columns (SearchEntry.title_en, title_zh_hans, ...).
+LANGUAGES = ("en", "zh_hans")
+
+
+def indexable_q(prefix: str = "") -> Q:
+    """What may have an entry: published records with a publication time, whether it has come
+    or not. The index holds scheduled records too and the query applies the visibility rule
+    (published_q), so a scheduled record appears at its time with no job to run."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__isnull": False})
+
+
+class SearchIndex:
+    """What one model puts in the search index, and which saves keep its entries in step.
+
+    Fields are named without their language: "name" stands for name_en and name_zh_hans.
+    """
+
+    model: type[Model]
+    # Stored in every entry (SearchEntry.kind) and in the search page's `type` parameter.
+    kind: str
+    # The kind's number: an entry's id is code * 10**12 + the record's id, and where two matches
+    # are otherwise equal, the higher code comes first. Stored in every entry id and in the
+    # PostgreSQL partitions (portal/migrations/0003_search_names.py): never change it.
+    code: int
+    label: str | Promise
+    # Reversed with the record's slug: a result's link needs nothing but its entry.
+    url_name: str
+    title: str = "name"
+    # The names a record goes by, each in both languages; a name match ranks first.
+    names: tuple[str, ...] = ("name",)
+    # The text searched after the names, in this order; rich text is indexed as plain text.
+    text: tuple[str, ...] = ()
+    rich_text: tuple[str, ...] = ()
+    # Other names held by related rows, as "relation__field" (a zone's former names): a save or
+    # delete of such a row re-indexes the record.
+    other_names: str = ""
+    # A relation to a record the model is public only with (an enterprise with its zone): the
+    # entry exists only while both are published and takes the later publication time, and a
+    # change of that record's entry carries over to these entries.
+    public_with: str = ""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.kind}>"
+
+    def localised(self, field: str) -> list[str]:
+        return [f"{field}_{language}" for language in LANGUAGES]
+
+    @property
+    def name_fields(self) -> list[str]:
+        """The name fields in every language: name_en, name_zh_hans, short_name_en, ..."""
+        return [localised for field in self.names for localised in self.localised(field)]
+
+    @property
+    def other_names_relation(self) -> str:
+        return self.other_names.partition("__")[0]
+
+    @property
+    def other_names_model(self) -> type[Model] | None:
+        """The model of the rows holding other names (ZoneAlias for zones)."""
+        if not self.other_names:
+            return None
+        return self.model._meta.get_field(self.other_names_relation).related_model
+
+    def other_names_owner(self, row: Model) -> int:
+        """The id of the record a row of other names belongs to."""
+        relation = self.model._meta.get_field(self.other_names_relation)
+        return getattr(row, relation.field.attname)
+
+    def with_names(self, queryset: QuerySet) -> QuerySet:
+        """The queryset with the other names prefetched (in the order they were added), for
+        `names_of` and `other_names_of`: one more query, however many records."""
+        if not self.other_names:
+            return queryset
+        related = self.other_names_model._default_manager.order_by("pk")
+        return queryset.prefetch_related(Prefetch(self.other_names_relation, queryset=related))
+
+    def index_queryset(self) -> QuerySet:
+        """The records that have an entry (indexable_q), their other names prefetched; with
+        `public_with`, only those whose other record has one too, its time as
+        `public_with_published_at`."""
+        queryset = self.model._default_manager.filter(indexable_q())
+        if self.public_with:
+            queryset = queryset.filter(indexable_q(f"{self.public_with}__")).annotate(
+                public_with_published_at=F(f"{self.public_with}__published_at")
+            )
+        return self.with_names(queryset)
+
+    def publication_time(self, record: Model):
+        """When a record's entry becomes visible: with `public_with` (a record from
+        index_queryset), the later of its own time and the other record's."""
+        if self.public_with:
+            return max(record.published_at, record.public_with_published_at)
+        return record.published_at
+
+    def own_names(self, record: Model) -> list[str]:
+        """The record's names, as `name_fields` lists them (empty ones included)."""
+        return [getattr(record, field) or "" for field in self.name_fields]
+
+    def other_names_of(self, record: Model) -> list[str]:
+        """The record's other names; prefetched by `with_names`, or one query."""
+        if not self.other_names:
+            return []
+        relation, _, field = self.other_names.partition("__")
+        return [getattr(row, field) for row in getattr(record, relation).all()]
+
+    def names_of(self, record: Model) -> list[str]:
+        """Every name a record goes by, in both languages, other names last (empty ones left
+        out): what search ranks first and what link suggestions look for."""
+        return [name for name in self.own_names(record) + self.other_names_of(record) if name]
+
+    def title_of(self, record: Model) -> dict[str, str]:
+        return {
+            language: getattr(record, field) or ""
+            for language, field in zip(LANGUAGES, self.localised(self.title), strict=True)
+        }
+
+    def url(self, slug: str) -> str:
+        return reverse(self.url_name, kwargs={"slug": slug})
+
+
+_registry: dict[str, SearchIndex] = {}
+_by_model: dict[type[Model], SearchIndex] = {}
+
+
+def register(declaration: type[SearchIndex]) -> type[SearchIndex]:
+    """Add a model's declaration to the index (a class decorator)."""
+    index = declaration()
+    for other in _registry.values():
+        if index.kind == other.kind or index.code == other.code or index.model is other.model:
+            raise ValueError(f"{index!r} repeats the kind, code or model of {other!r}.")
+    _registry[index.kind] = index
+    _by_model[index.model] = index
+    return declaration
+
+
+def indexes() -> list[SearchIndex]:
+    """Every declaration, in the order they were registered."""
+    return list(_registry.values())
+
+
+def kinds() -> list[str]:
+    return list(_registry)
+
+
+def get(kind: str) -> SearchIndex:
+    return _registry[kind]
+
+
+def for_model(model: type[Model]) -> SearchIndex:
+    """The declaration of a model (KeyError for a model that is not indexed)."""
+    return _by_model[model]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(kind, label) of every kind, for SearchEntry.kind: the registry decides, not the
+    model, so that a new kind needs no migration."""
+    return [(index.kind, index.label) for index in _registry.values()]
