@@ -22,21 +22,14 @@ The kinds are listed (on the search page's tabs, in suggestions) in the order th
 registered: the apps' order in INSTALLED_APPS, then each module's from the top.
 """
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from portal.publishing.models import Status
+from portal.publishing.models import published_or_scheduled_q
 
 # The languages of an entry's title and text columns (SearchEntry.title_en, title_zh_hans, ...).
 LANGUAGES = ("en", "zh_hans")
-
-
-def indexable_q(prefix: str = "") -> Q:
-    """What may have an entry: published records with a publication time, whether it has come
-    or not. The index holds scheduled records too and the query applies the visibility rule
-    (published_q), so a scheduled record appears at its time with no job to run."""
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__isnull": False})
 
 
 class SearchIndex:
@@ -105,12 +98,13 @@ class SearchIndex:
         return queryset.prefetch_related(Prefetch(self.other_names_relation, queryset=related))
 
     def index_queryset(self) -> QuerySet:
-        """The records that have an entry (indexable_q), their other names prefetched; with
-        `public_with`, only those whose other record has one too, its time as
-        `public_with_published_at`."""
-        queryset = self.model._default_manager.filter(indexable_q())
+        """The records that have an entry, their other names prefetched: published ones, on
+        time or scheduled (the query applies the visibility rule, so a scheduled record appears
+        at its time); with `public_with`, only those whose other record has one too, its time
+        as `public_with_published_at`."""
+        queryset = self.model._default_manager.filter(published_or_scheduled_q())
         if self.public_with:
-            queryset = queryset.filter(indexable_q(f"{self.public_with}__")).annotate(
+            queryset = queryset.filter(published_or_scheduled_q(f"{self.public_with}__")).annotate(
                 public_with_published_at=F(f"{self.public_with}__published_at")
             )
         return self.with_names(queryset)
