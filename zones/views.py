@@ -9,6 +9,7 @@ from portal.listing import Chip, FilteredListMixin, ForgivingPaginationMixin, qu
 from portal.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.spreadsheets import formula_safe
+from zones import directory
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -92,10 +93,14 @@ class EnterpriseListView(FilteredListMixin, ListView):
             .prefetch_related("sectors")
         )
 
-    def filtered(self, filterset):
-        # Counted and paged from the directory's index (zones/directory.py); the SQL queryset
+    def filtered(self, filterset: EnterpriseFilter) -> directory.DirectoryResults:
+        # Counted and paged from the directory's index (zones/directory/); the SQL queryset
         # serves the CSV export.
-        self.facets, results = filterset.listing()
+        filterset.errors  # noqa: B018  (validates the form)
+        labels = {name: filterset.filters[name].label for name in directory.FACETS}
+        self.facets, results = directory.listing(
+            filterset.form.cleaned_data, filterset.search_query, labels
+        )
         return results
 
     def get_context_data(self, **kwargs):
