@@ -21,6 +21,18 @@ from zones.models import (
 )
 
 
+class RelatedReleasesMixin:
+    """A detail page that lists the newest public releases that mention its record
+    (templates/includes/related_releases.html); one query."""
+
+    releases_shown = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = self.object.releases.published()[: self.releases_shown]
+        return context
+
+
 class ZoneListView(FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
     partial_template_name = "zones/zone_results.html"
@@ -37,7 +49,7 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
-class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
+class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
@@ -59,7 +71,6 @@ class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
                 Prefetch("institutions", queryset=Institution.objects.published())
             ),
             events=zone.events.published(),
-            releases=zone.releases.published()[:10],
         )
         return context
 
@@ -182,7 +193,7 @@ def enterprise_export(request):
     return response
 
 
-class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
+class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/enterprise_detail.html"
 
     def get_queryset(self):
@@ -205,11 +216,6 @@ class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
             )
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context
-
 
 class InstitutionListView(ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
@@ -219,7 +225,7 @@ class InstitutionListView(ForgivingPaginationMixin, ListView):
         return Institution.objects.published()
 
 
-class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
+class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/institution_detail.html"
 
     def get_queryset(self):
@@ -229,13 +235,8 @@ class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
             )
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context
 
-
-class PlatformDetailView(GoneWhenArchivedMixin, DetailView):
+class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/platform_detail.html"
 
     def get_queryset(self):
@@ -243,8 +244,3 @@ class PlatformDetailView(GoneWhenArchivedMixin, DetailView):
             Prefetch("zones", queryset=Zone.objects.published()),
             Prefetch("members", queryset=Enterprise.objects.published().select_related("zone")),
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context
