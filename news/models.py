@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -23,6 +22,7 @@ from zones.models import (
     Park,
     Platform,
     Zone,
+    require_park_in_zone,
     year_in_range,
     year_validators,
 )
@@ -279,9 +279,8 @@ class Indicator(models.Model):
         """The value as it was entered (5, not the stored 5.0000)."""
         return as_entered(self.value) if isinstance(self.value, Decimal) else str(self.value)
 
-    def clean(self):
-        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
-            raise ValidationError({"park": _("This park belongs to another zone.")})
+    def clean(self) -> None:
+        require_park_in_zone(self)
 
     def is_published(self) -> bool:
         """As `published()`; up to two queries unless the release and zone are loaded."""
