@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -100,6 +101,9 @@ class Release(Publishable):
     )
 
     parts = ("indicators", "attachments", "events")
+    # Fixed addresses under news/ that news/urls.py matches before news/<slug>/: a release with
+    # one of these slugs could never be reached.
+    reserved_slugs = frozenset({"feed"})
 
     class Meta(Publishable.Meta):
         verbose_name = _("release")
@@ -125,7 +129,12 @@ class Release(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("news:release_detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
+        if self.slug in self.reserved_slugs:
+            message = _("“%(slug)s” is the address of another page; choose another slug.")
+            raise ValidationError(
+                {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
+            )
         require_text_alternative(self, "title", "cover_image", "cover_image_alt")
 
 
