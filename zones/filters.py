@@ -7,11 +7,14 @@ values never reach `order_by()` or `filter(**...)` directly.
 """
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -40,7 +43,7 @@ QUERY_MAX_LENGTH = 100
 class SearchField(forms.CharField):
     """Free text: NUL bytes are dropped and the text is cut to a sensible length."""
 
-    def to_python(self, value):
+    def to_python(self, value: str | None) -> str:
         value = super().to_python(value)
         return value.replace("\x00", "")[:QUERY_MAX_LENGTH].strip()
 
@@ -52,7 +55,7 @@ class SearchFilter(django_filters.CharFilter):
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
         super().__init__(*args, **kwargs)
@@ -61,13 +64,13 @@ class YearFilter(django_filters.NumberFilter):
 class SortFilter(django_filters.ChoiceFilter):
     """`sort=<key>`, mapped through `orderings` (key → order_by arguments)."""
 
-    def __init__(self, orderings: dict, **kwargs):
+    def __init__(self, orderings: dict[str, Callable[[], tuple]], **kwargs: Any) -> None:
         self.orderings = orderings
         kwargs.setdefault("label", _("Sort by"))
         kwargs.setdefault("empty_label", None)
         super().__init__(**kwargs)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value not in self.orderings:
             return qs
         return qs.order_by(*self.orderings[value]())
@@ -80,7 +83,7 @@ PARK_KEY = re.compile(r"[-a-zA-Z0-9_]{1,120}\.[-a-zA-Z0-9_]{1,120}")
 class SlugListField(forms.MultipleChoiceField):
     """Values of a repeated parameter; the form checks them against the database, in one query."""
 
-    def validate(self, value):
+    def validate(self, value: list[str]) -> None:
         # There are no fixed choices to check here; only "required" applies.
         forms.Field.validate(self, value)
 
@@ -94,7 +97,7 @@ class SlugsFilter(django_filters.MultipleChoiceFilter):
 class ParkFilter(SlugsFilter):
     """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
         if not value:
             return qs
         condition = Q()
@@ -110,7 +113,7 @@ class EnterpriseFilterForm(forms.Form):
     Dropping only the unknown values keeps the rest of a half-broken link working.
     """
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         wanted = {name: cleaned.get(name) or [] for name in SLUG_SOURCES}
         known = known_keys(wanted)
@@ -129,7 +132,7 @@ class EnterpriseFilterForm(forms.Form):
         return self.cleaned_data
 
 
-def _slug_key(name: str, slug_expression):
+def _slug_key(name: str, slug_expression: F | Concat) -> Concat:
     return Concat(Value(f"{name}:"), slug_expression, output_field=CharField())
 
 
@@ -168,11 +171,11 @@ def known_keys(wanted: dict[str, list[str]]) -> set[str]:
 
 # Choice querysets are callables so that the visibility rule is read at each request: a
 # QuerySet built at import would keep the time of the import as "now".
-def published_zones(request=None) -> QuerySet:
+def published_zones(request: HttpRequest | None = None) -> QuerySet[Zone]:
     return Zone.objects.published()
 
 
-def published_platforms(request=None) -> QuerySet:
+def published_platforms(request: HttpRequest | None = None) -> QuerySet[Platform]:
     return Platform.objects.published()
 
 

@@ -1,7 +1,8 @@
 import csv
+from typing import Any
 
-from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -27,7 +28,7 @@ class RelatedReleasesMixin:
 
     releases_shown = 10
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["releases"] = self.object.releases.published()[: self.releases_shown]
         return context
@@ -39,7 +40,7 @@ class ZoneListView(FilteredListMixin, ListView):
     filterset_class = ZoneFilter
     paginate_by = 24
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Zone]:
         return (
             Zone.objects.published()
             .prefetch_related("sectors")
@@ -53,10 +54,10 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Zone]:
         return Zone.objects.published().prefetch_related("sectors", "aliases", "parks__sectors")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = self.object
         enterprises = Enterprise.objects.published().filter(zone=zone)
         context = super().get_context_data(**kwargs)
@@ -75,7 +76,9 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
         return context
 
 
-def enterprise_chips(params, filterset: EnterpriseFilter, facets) -> list[Chip]:
+def enterprise_chips(
+    params: QueryDict, filterset: EnterpriseFilter, facets: list[directory.Facet]
+) -> list[Chip]:
     """The active filters of the directory, each with a link that removes it."""
     chips = []
     for facet in facets:
@@ -97,7 +100,7 @@ class EnterpriseListView(FilteredListMixin, ListView):
     filterset_class = EnterpriseFilter
     paginate_by = 20
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Enterprise]:
         return (
             Enterprise.objects.published()
             .select_related("zone", "park")
@@ -114,7 +117,7 @@ class EnterpriseListView(FilteredListMixin, ListView):
         )
         return results
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         facets = self.facets
         chips = enterprise_chips(self.request.GET, self.filterset, facets)
@@ -131,12 +134,12 @@ class EnterpriseListView(FilteredListMixin, ListView):
         return context
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """A value for a spreadsheet cell, as text that a spreadsheet shows and never runs."""
     return formula_safe("" if value is None else str(value))
 
 
-def enterprise_export(request):
+def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 
     Runs a fixed number of queries: the list, its sectors and its qualifications.
@@ -196,7 +199,7 @@ def enterprise_export(request):
 class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/enterprise_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Enterprise]:
         return (
             Enterprise.objects.published()
             .select_related("zone", "park")
@@ -221,14 +224,14 @@ class InstitutionListView(ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published()
 
 
 class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/institution_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published().prefetch_related(
             Prefetch(
                 "cooperations", queryset=Cooperation.objects.published().select_related("zone")
@@ -239,7 +242,7 @@ class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailV
 class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/platform_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Platform]:
         return Platform.objects.published().prefetch_related(
             Prefetch("zones", queryset=Zone.objects.published()),
             Prefetch("members", queryset=Enterprise.objects.published().select_related("zone")),
