@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -42,7 +44,7 @@ class ImageAdmin(UploadsAdminMixin, HistoryAdmin):
     fields = ("title", "file", "alt_text", "address")
 
     @admin.display(description=_("address for the rich-text editor"))
-    def address(self, obj) -> str:
+    def address(self, obj: Image) -> str:
         return obj.file.url if obj.file else ""
 
 
@@ -107,7 +109,7 @@ class ReleaseAdmin(PublishableAdmin):
     class Media:
         js = ("portal/link_suggestions.js",)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         return [
             path(
                 "link-suggestions/",
@@ -117,7 +119,7 @@ class ReleaseAdmin(PublishableAdmin):
             *super().get_urls(),
         ]
 
-    def visible_link_fields(self, request) -> list[str]:
+    def visible_link_fields(self, request: HttpRequest) -> list[str]:
         """The link fields whose records this user may see in the admin: only their names are
         ever suggested (unpublished records' names included, which staff may see)."""
         return [
@@ -127,7 +129,7 @@ class ReleaseAdmin(PublishableAdmin):
             or request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
         ]
 
-    def link_suggestions_view(self, request):
+    def link_suggestions_view(self, request: HttpRequest) -> HttpResponse:
         """The suggestions for what the release's form holds now, saved or not (JSON).
 
         Asked for by static/portal/link_suggestions.js as the body is edited; a POST, so that
@@ -164,7 +166,15 @@ class ReleaseAdmin(PublishableAdmin):
             }
         )
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Release | None = None,
+    ) -> HttpResponse:
         context["link_suggestions"] = (
             suggest_links_for(obj, self.visible_link_fields(request))
             if obj is not None and obj.pk and not add
@@ -175,7 +185,7 @@ class ReleaseAdmin(PublishableAdmin):
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def response_change(self, request, obj):
+    def response_change(self, request: HttpRequest, obj: Release) -> HttpResponse:
         if "_preview" not in request.POST and "_continue" not in request.POST:
             suggestions = suggest_links_for(obj, self.visible_link_fields(request))
             if suggestions:
@@ -216,7 +226,7 @@ class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAd
     }
 
     @admin.display(description=_("value"), ordering="value")
-    def value_as_entered(self, obj) -> str:
+    def value_as_entered(self, obj: Indicator) -> str:
         return obj.value_as_entered
 
 

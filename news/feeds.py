@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +14,10 @@ class LatestReleasesFeed(Feed):
     title = _("Liaoning development zones")
     description = _("Development zones of Liaoning, their enterprises and the news about them.")
 
-    def link(self):
+    def link(self) -> str:
         return reverse("news:release_list")
 
-    def items(self):
+    def items(self) -> QuerySet[Release]:
         return Release.objects.published()[:20]
 
     def item_title(self, item: Release) -> str:
@@ -23,8 +26,8 @@ class LatestReleasesFeed(Feed):
     def item_description(self, item: Release) -> str:
         return item.summary
 
-    def item_pubdate(self, item: Release):
+    def item_pubdate(self, item: Release) -> datetime | None:
         return item.published_at
 
-    def item_updateddate(self, item: Release):
+    def item_updateddate(self, item: Release) -> datetime:
         return item.updated_at

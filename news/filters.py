@@ -1,6 +1,7 @@
 """The filters of the public release and event lists (see zones.filters for how bad values fare)."""
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -70,7 +71,7 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields: list[str] = []
 
-    def filter_when(self, queryset, name, value):
+    def filter_when(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         upcoming = Event.objects.upcoming().values("pk")
         if value == "upcoming":
             return queryset.filter(pk__in=upcoming)

@@ -23,6 +23,7 @@ from zones.models import (
     Park,
     Platform,
     Zone,
+    require_park_in_zone,
     year_in_range,
     year_validators,
 )
@@ -100,6 +101,9 @@ class Release(Publishable):
     )
 
     parts = ("indicators", "attachments", "events")
+    # Fixed addresses under news/ that news/urls.py matches before news/<slug>/: a release with
+    # one of these slugs could never be reached.
+    reserved_slugs = frozenset({"feed"})
 
     class Meta(Publishable.Meta):
         verbose_name = _("release")
@@ -125,7 +129,12 @@ class Release(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("news:release_detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
+        if self.slug in self.reserved_slugs:
+            message = _("“%(slug)s” is the address of another page; choose another slug.")
+            raise ValidationError(
+                {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
+            )
         require_text_alternative(self, "title", "cover_image", "cover_image_alt")
 
 
@@ -279,9 +288,8 @@ class Indicator(models.Model):
         """The value as it was entered (5, not the stored 5.0000)."""
         return as_entered(self.value) if isinstance(self.value, Decimal) else str(self.value)
 
-    def clean(self):
-        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
-            raise ValidationError({"park": _("This park belongs to another zone.")})
+    def clean(self) -> None:
+        require_park_in_zone(self)
 
     def is_published(self) -> bool:
         """As `published()`; up to two queries unless the release and zone are loaded."""

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
@@ -17,14 +17,14 @@ class ReleaseListView(FilteredListMixin, ListView):
     filterset_class = ReleaseFilter
     paginate_by = 20
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Release]:
         return Release.objects.published().select_related("series")
 
 
 class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/release_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Release]:
         return (
             Release.objects.published()
             .select_related("series")
@@ -49,14 +49,14 @@ class EventListView(FilteredListMixin, ListView):
     filterset_class = EventFilter
     paginate_by = 20
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Event]:
         return Event.objects.published().select_related("zone")
 
 
 class EventDetailView(GoneWhenArchivedMixin, DetailView):
     template_name = "news/event_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Event]:
         return (
             Event.objects.published()
             .select_related("zone")

@@ -4,6 +4,7 @@ Production behaviour is switched by variables, not by a second settings module. 
 file, created by `make run` and `make test`, is read when it exists.
 """
 
+import builtins
 from pathlib import Path
 
 import environ
@@ -12,7 +13,44 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """django-environ, strict about booleans and numbers.
+
+    django-environ reads any unknown word as false, so `DEBUG=ture` would quietly switch
+    development mode off, and `IMAGE_MAX_BYTES=10MB` stops with a ValueError that names no
+    variable. Here either stops start-up with a message naming the variable and what it takes.
+    """
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def bool(self, var: str, default=environ.Env.NOTSET) -> bool:
+        value = self.get_value(var, cast=str, default=default)
+        if isinstance(value, bool):  # the default: the variable is not set
+            return value
+        word = value.strip().lower()
+        if word in self.TRUE | self.FALSE:
+            return word in self.TRUE
+        raise ImproperlyConfigured(
+            f"The {var} environment variable is “{value}”: set it to true or false "
+            "(1 or 0, yes or no, on or off are also understood)."
+        )
+
+    def int(self, var: str, default=environ.Env.NOTSET) -> int:
+        value = self.get_value(var, cast=str, default=default)
+        if isinstance(value, int):  # the default: the variable is not set
+            return value
+        try:
+            return builtins.int(value.strip())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The {var} environment variable is “{value}”: set it to a whole number, "
+                "in digits only (10485760, not 10MB or 1e7)."
+            ) from None
+
+
+env = Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True):
     env.read_env(BASE_DIR / ".env", overwrite=False)
 

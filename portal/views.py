@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -32,11 +32,17 @@ def search(request):
     results = search_index(raw, kind)
     page = Paginator(results, 20).get_page(request.GET.get("page"))
     did_you_mean = results.did_you_mean()
+    # What a link to another page of these results keeps: the query as searched, and its kind.
+    query = QueryDict(mutable=True)
+    query["q"] = raw[:MAX_QUERY_CHARS]
+    if results.kind:
+        query["type"] = results.kind
     context = {
         "q": raw[:MAX_QUERY_CHARS],
         "kind": results.kind or "",
         "results": results,
         "page_obj": page,
+        "query": query,
         "did_you_mean": did_you_mean,
         "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
     }

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-# What the directory's index and its facet choices are built from (zones/directory.py).
+# What the directory's index and its facet choices are built from (zones/directory/index.py).
 DIRECTORY_SOURCES = [
     "Enterprise",
     "EnterpriseQualification",

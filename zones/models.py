@@ -28,6 +28,13 @@ def year_in_range(field: str) -> Q:
     )
 
 
+def require_park_in_zone(record: models.Model) -> None:
+    """Raise ValidationError when a record's park lies outside its zone (for the records that
+    name both, an enterprise and a figure). One query unless the park is loaded."""
+    if record.park_id and record.zone_id and record.park.zone_id != record.zone_id:
+        raise ValidationError({"park": _("This park belongs to another zone.")})
+
+
 class City(models.TextChoices):
     """Liaoning's fourteen prefecture-level cities."""
 
@@ -396,10 +403,9 @@ class Enterprise(Publishable):
         """As `published()`: its zone is public too (one query unless the zone is loaded)."""
         return super().is_published() and self.zone.is_published()
 
-    def clean(self):
+    def clean(self) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()
-        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
-            raise ValidationError({"park": _("This park belongs to another zone.")})
+        require_park_in_zone(self)
 
 
 class EnterpriseQualification(models.Model):

@@ -1,7 +1,8 @@
 import csv
+from typing import Any
 
-from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -14,6 +15,7 @@ from portal.publishing.listing import (
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.spreadsheets import formula_safe
+from zones import directory
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -25,13 +27,25 @@ from zones.models import (
 )
 
 
+class RelatedReleasesMixin:
+    """A detail page that lists the newest public releases that mention its record
+    (templates/includes/related_releases.html); one query."""
+
+    releases_shown = 10
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["releases"] = self.object.releases.published()[: self.releases_shown]
+        return context
+
+
 class ZoneListView(FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
     partial_template_name = "zones/zone_results.html"
     filterset_class = ZoneFilter
     paginate_by = 24
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Zone]:
         return (
             Zone.objects.published()
             .prefetch_related("sectors")
@@ -41,14 +55,14 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
-class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
+class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Zone]:
         return Zone.objects.published().prefetch_related("sectors", "aliases", "parks__sectors")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = self.object
         enterprises = Enterprise.objects.published().filter(zone=zone)
         context = super().get_context_data(**kwargs)
@@ -63,12 +77,13 @@ class ZoneDetailView(GoneWhenArchivedMixin, DetailView):
                 Prefetch("institutions", queryset=Institution.objects.published())
             ),
             events=zone.events.published(),
-            releases=zone.releases.published()[:10],
         )
         return context
 
 
-def enterprise_chips(params, filterset: EnterpriseFilter, facets) -> list[Chip]:
+def enterprise_chips(
+    params: QueryDict, filterset: EnterpriseFilter, facets: list[directory.Facet]
+) -> list[Chip]:
     """The active filters of the directory, each with a link that removes it."""
     chips = []
     for facet in facets:
@@ -90,20 +105,24 @@ class EnterpriseListView(FilteredListMixin, ListView):
     filterset_class = EnterpriseFilter
     paginate_by = 20
 
-    def get_unfiltered_queryset(self):
+    def get_unfiltered_queryset(self) -> QuerySet[Enterprise]:
         return (
             Enterprise.objects.published()
             .select_related("zone", "park")
             .prefetch_related("sectors")
         )
 
-    def filtered(self, filterset):
-        # Counted and paged from the directory's index (zones/directory.py); the SQL queryset
+    def filtered(self, filterset: EnterpriseFilter) -> directory.DirectoryResults:
+        # Counted and paged from the directory's index (zones/directory/); the SQL queryset
         # serves the CSV export.
-        self.facets, results = filterset.listing()
+        filterset.errors  # noqa: B018  (validates the form)
+        labels = {name: filterset.filters[name].label for name in directory.FACETS}
+        self.facets, results = directory.listing(
+            filterset.form.cleaned_data, filterset.search_query, labels
+        )
         return results
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         facets = self.facets
         chips = enterprise_chips(self.request.GET, self.filterset, facets)
@@ -120,12 +139,12 @@ class EnterpriseListView(FilteredListMixin, ListView):
         return context
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """A value for a spreadsheet cell, as text that a spreadsheet shows and never runs."""
     return formula_safe("" if value is None else str(value))
 
 
-def enterprise_export(request):
+def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 
     Runs a fixed number of queries: the list, its sectors and its qualifications.
@@ -182,10 +201,10 @@ def enterprise_export(request):
     return response
 
 
-class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
+class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/enterprise_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Enterprise]:
         return (
             Enterprise.objects.published()
             .select_related("zone", "park")
@@ -205,46 +224,31 @@ class EnterpriseDetailView(GoneWhenArchivedMixin, DetailView):
             )
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context
-
 
 class InstitutionListView(ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published()
 
 
-class InstitutionDetailView(GoneWhenArchivedMixin, DetailView):
+class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/institution_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published().prefetch_related(
             Prefetch(
                 "cooperations", queryset=Cooperation.objects.published().select_related("zone")
             )
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context
 
-
-class PlatformDetailView(GoneWhenArchivedMixin, DetailView):
+class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/platform_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Platform]:
         return Platform.objects.published().prefetch_related(
             Prefetch("zones", queryset=Zone.objects.published()),
             Prefetch("members", queryset=Enterprise.objects.published().select_related("zone")),
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[:10]
-        return context

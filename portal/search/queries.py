@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.search import registry, text
+from portal.search import backends, registry, text
 from portal.search.backends import (
     COUNT_CAP,
     RANK_WINDOW,
@@ -30,6 +30,10 @@ from portal.search.backends import (
     rank_key_for,
 )
 from portal.search.models import SearchEntry
+
+# How a match of record_matches() was found, for its callers to unpack.
+AS_TYPED = backends.AS_TYPED
+ON_NAME = backends.ON_NAME
 
 MATCHED_ON = {
     "name": _("name"),

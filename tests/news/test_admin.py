@@ -1,12 +1,14 @@
-"""Figures show as they were entered: a count is 5, a share 3.5, never 5.0000."""
+"""The release and figure admin: figures show as they were entered (a count is 5, a share 3.5,
+never 5.0000), and a release never takes the slug of a fixed address."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from news.models import Indicator
+from news.models import Indicator, Release
 from portal.publishing.models import Status
+from tests.adminforms import add_form_data
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +41,27 @@ def test_a_release_form_shows_its_figures_as_entered(publisher_client, entered, 
 def test_a_figure_named_in_the_admin_reads_as_entered():
     figure = IndicatorFactory(value=Decimal("5"), unit=Indicator.Unit.COUNT)
     assert str(Indicator.objects.get(pk=figure.pk)).startswith(f"{figure.metric}: 5 (")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "“feed” is the address of another page; choose another slug."),
+        ("zh-hans", "“feed”已是本站另一个页面的网址，请另选网址标识。"),
+    ],
+)
+def test_a_release_slugged_feed_is_refused_by_the_form_in_words(
+    publisher_client, language, message
+):
+    add_url = reverse("admin:news_release_add")
+    headers = {"Accept-Language": language}
+    data = add_form_data(publisher_client.get(add_url, headers=headers)) | {
+        "kind": "press_release",
+        "title_en": "Feed",
+        "slug": "feed",
+        "status": "draft",
+    }
+    response = publisher_client.post(add_url, data, headers=headers)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [message]
+    assert not Release.objects.filter(slug="feed").exists()

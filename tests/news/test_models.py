@@ -7,7 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from news.models import Event, Indicator
-from tests.factories import EventFactory, IndicatorFactory, ReleaseFactory, ZoneFactory
+from tests.factories import (
+    EventFactory,
+    IndicatorFactory,
+    ParkFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +60,13 @@ def test_an_event_cannot_end_before_it_starts():
     with pytest.raises(ValidationError) as error:
         event.full_clean(exclude=["zone"])
     assert "An event cannot end before it starts." in str(error.value)
+
+
+def test_a_figure_for_a_park_of_another_zone_is_refused():
+    indicator = IndicatorFactory.build(
+        zone=ZoneFactory(), park=ParkFactory(zone=ZoneFactory()), release=ReleaseFactory(),
+        metric=IndicatorFactory().metric,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        indicator.clean()
+    assert error.value.message_dict == {"park": ["This park belongs to another zone."]}

@@ -56,6 +56,17 @@ def test_titles_are_unique(client, demo):
 
 
 @pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize(
+    ("language", "site_name"), [("en", "Liaoning development zones"), ("zh-hans", "辽宁开发区")]
+)
+def test_every_page_title_ends_with_the_site_name(client, demo, url, language, site_name):
+    text = client.get(url.replace("/en/", f"/{language}/", 1)).text
+    title = text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.endswith(site_name)
+    assert title.count(site_name) == 1
+
+
+@pytest.mark.parametrize("url", PAGES)
 def test_every_page_has_its_chinese_version(client, demo, url):
     response = client.get(url.replace("/en/", "/zh-hans/", 1))
     assert response.status_code == 200

@@ -3,6 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import Env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,3 +47,55 @@ def test_the_deployment_checklist_passes_with_the_https_variables():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_misspelt_boolean_stops_start_up_naming_the_variable():
+    result = manage("check", env={"SECRET_KEY": "x" * 50, "DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: The DEBUG environment variable is “ture”" in result.stderr
+    assert "set it to true or false" in result.stderr
+
+
+def test_a_number_with_a_unit_stops_start_up_naming_the_variable():
+    result = manage("check", env={"SECRET_KEY": "x" * 50, "IMAGE_MAX_BYTES": "10MB"})
+    assert result.returncode != 0
+    assert "The IMAGE_MAX_BYTES environment variable is “10MB”" in result.stderr
+    assert "set it to a whole number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", True), ("True", True), ("1", True), ("yes", True), ("ON", True), (" on ", True),
+        ("false", False), ("FALSE", False), ("0", False), ("no", False), ("Off", False),
+    ],
+)  # fmt: skip
+def test_a_boolean_is_read_in_any_of_its_usual_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert Env().bool("SOME_SWITCH", default=not expected) is expected
+
+
+@pytest.mark.parametrize("value", ["ture", "", "2", "y", "enabled", "true!"])
+def test_any_other_word_for_a_boolean_is_refused(monkeypatch, value):
+    monkeypatch.setenv("SOME_SWITCH", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_SWITCH"):
+        Env().bool("SOME_SWITCH", default=False)
+
+
+@pytest.mark.parametrize("value", ["10MB", "1e7", "", "3.5", "ten"])
+def test_a_number_that_is_not_whole_digits_is_refused(monkeypatch, value):
+    monkeypatch.setenv("SOME_LIMIT", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_LIMIT"):
+        Env().int("SOME_LIMIT", default=1)
+
+
+def test_a_number_is_read_as_written(monkeypatch):
+    monkeypatch.setenv("SOME_LIMIT", " 31536000 ")
+    assert Env().int("SOME_LIMIT", default=0) == 31536000
+
+
+def test_an_unset_variable_takes_its_default(monkeypatch):
+    monkeypatch.delenv("SOME_SWITCH", raising=False)
+    monkeypatch.delenv("SOME_LIMIT", raising=False)
+    assert Env().bool("SOME_SWITCH", default=True) is True
+    assert Env().int("SOME_LIMIT", default=200) == 200

@@ -193,6 +193,17 @@ def test_search_page_paginates(client, db):
     assert len(response.context["page_obj"].object_list) == 5
 
 
+def test_the_page_links_keep_the_query_and_the_kind_and_nothing_else(client, db):
+    for n in range(45):
+        EnterpriseFactory(name_en=f"Harbour Crane Works {n}")
+    response = client.get(
+        reverse("search"), {"q": "harbour crane", "type": "enterprise", "page": 2, "utm": "x"}
+    )
+    text = response.text
+    assert 'rel="prev" href="?q=harbour+crane&amp;type=enterprise&amp;page=1"' in text
+    assert 'rel="next" href="?q=harbour+crane&amp;type=enterprise&amp;page=3"' in text
+
+
 def test_snippets_are_escaped_except_the_highlight(client, db):
     EnterpriseFactory(name_en="Bolt Works", summary_en="<script>alert(1)</script> bolts & nuts")
     response = client.get(reverse("search"), {"q": "bolts"})

@@ -106,3 +106,16 @@ def test_editor_html_is_sanitised_on_save():
     )
     zone.refresh_from_db()
     assert zone.description_en == '<p>Hi <a rel="noopener noreferrer">l</a></p>'
+
+
+def test_an_enterprise_in_a_park_of_another_zone_is_refused():
+    zone = ZoneFactory()
+    enterprise = EnterpriseFactory.build(zone=zone, park=ParkFactory(zone=ZoneFactory()))
+    with pytest.raises(ValidationError) as error:
+        enterprise.clean()
+    assert error.value.message_dict == {"park": ["This park belongs to another zone."]}
+
+
+def test_an_enterprise_in_a_park_of_its_zone_is_accepted():
+    zone = ZoneFactory()
+    EnterpriseFactory.build(zone=zone, park=ParkFactory(zone=zone)).clean()

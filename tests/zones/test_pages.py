@@ -113,3 +113,21 @@ def test_the_location_links_to_a_map_without_loading_one(client, db):
 def test_a_chinese_former_name_is_marked_as_chinese_on_the_english_page(client, demo):
     text = client.get("/en/zones/chaoyang-jianping/").text
     assert '<span lang="zh-Hans">辽宁建平经济开发区</span>' in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/zones/shenyang-etdz/",
+        "/en/enterprises/allychem/",
+        "/en/institutions/tianjin-university/",
+        "/en/platforms/provincial-industry-university-research-alliances/",
+        "/en/events/german-enterprises-trip-in-shenyang/",
+    ],
+)
+def test_every_profile_lists_the_releases_that_mention_it_with_their_dates(client, demo, url):
+    text = client.get(url).text
+    section = text.split('<h2 id="releases-heading">Related releases</h2>', 1)[1]
+    section = section.split("</section>", 1)[0]
+    assert f'href="{RELEASE_URL}"' in section
+    assert '<time datetime="2024-06-20' in section

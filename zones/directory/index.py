@@ -1,4 +1,4 @@
-"""The enterprise directory's counts and pages, answered from an index in memory.
+"""The directory's index in memory: enterprises as bit positions, facet values as sets of them.
 
 The directory shows, for every choice of seven facets, how many enterprises it would give under
 the other filters, and the exact number of results. In SQL that is a COUNT over the filtered
@@ -10,7 +10,8 @@ several filters an AND, a count a popcount: microseconds each, whatever the tabl
 orders a page can be sorted by are kept as lists of positions.
 
 The filters mean what the FilterSet's SQL means (zones/filters.py), which the CSV export still
-runs; tests compare the two.
+runs; tests compare the two. What the page shows from it (facets, counts, a page of results) is
+made in zones/directory/facets.py.
 
 The index is built from a few queries (about a second at 100,000 enterprises), at most once per
 process for each state of the content: every change to what it is built from replaces a random
@@ -33,7 +34,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from portal.publishing.models import Status
-from portal.search.backends import AS_TYPED, ON_NAME
+from portal.search.queries import AS_TYPED, ON_NAME
+from zones.directory.orderings import ENTERPRISE_ORDERINGS
 from zones.models import (
     Enterprise,
     EnterpriseQualification,
@@ -182,7 +184,7 @@ class DirectoryIndex:
         )
 
     def order(self, name: str) -> array:
-        """Positions in one of the directory's sort orders (zones.filters.enterprise_orderings):
+        """Positions in one of the directory's sort orders (ENTERPRISE_ORDERINGS):
         `newest`, or `name`, `founded` or `-founded` and a language, as in "name:en".
 
         Each is made on first use, since most processes see few of the seven: the database
@@ -192,12 +194,10 @@ class DirectoryIndex:
         """
         if name in self.orders:
             return self.orders[name]
-        from zones.filters import enterprise_orderings
-
         sort, _, language = name.partition(":")
         if sort in ("newest", "name"):
             with translation.override(language or None):
-                ordered = self.published.order_by(*enterprise_orderings()[sort]())
+                ordered = self.published.order_by(*ENTERPRISE_ORDERINGS[sort]())
                 rows = raw_rows(ordered, "pk")
             position_of = self.position_of
             order = array("l", (position_of[row[0]] for row in rows if row[0] in position_of))
