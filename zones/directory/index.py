@@ -33,7 +33,6 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from portal.publishing.models import Status
 from portal.search.queries import AS_TYPED, ON_NAME
 from zones.directory.orderings import ENTERPRISE_ORDERINGS
 from zones.models import (
@@ -162,7 +161,7 @@ class DirectoryIndex:
         }
         # Zones and platforms too: the facets list the published ones.
         scheduled = [
-            model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
+            model.objects.scheduled()
             .order_by("published_at")
             .values_list("published_at", flat=True)
             .first()
