@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -430,7 +430,7 @@ class ImportAdminMixin:
     # The management command that imports this model's files of any size, if there is one.
     import_command: str | None = None
 
-    def get_import_form_kwargs(self, request):
+    def get_import_form_kwargs(self, request: HttpRequest):
         return super().get_import_form_kwargs(request) | {
             "command": self.import_command,
             "kind": self.model._meta.verbose_name_plural,
@@ -447,7 +447,7 @@ class ImportAdminMixin:
             *super().get_urls(),
         ]
 
-    def import_template_view(self, request) -> HttpResponse:
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
         """A file to fill in: the columns the import reads, and one row marked as an example."""
         if not self.has_import_permission(request):
             raise PermissionDenied
@@ -468,7 +468,7 @@ class ImportAdminMixin:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request: HttpRequest, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
         if context is not None:

@@ -1,6 +1,8 @@
 """The audit log in the admin: read-only, written by the actions it records."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from portal.publishing.models import AuditEntry
 
@@ -15,11 +17,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "detail", "user__username")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

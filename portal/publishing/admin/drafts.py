@@ -7,11 +7,13 @@ publish, send back or discard it.
 from contextlib import contextmanager
 
 import reversion
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -47,12 +49,24 @@ class PendingDraftsMixin:
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         request.stages = obj is not None and self.stages_changes(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
+    def revision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.stages_changes(request, obj):
             return super().revision_view(request, object_id, version_id, extra_context)
@@ -73,7 +87,13 @@ class PendingDraftsMixin:
             )
         return response
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is None or not self.stages_changes(request, obj):
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -87,7 +107,7 @@ class PendingDraftsMixin:
                 response.render()
         return response
 
-    def stages_changes(self, request: HttpRequest, obj) -> bool:
+    def stages_changes(self, request: HttpRequest, obj: Model) -> bool:
         """Whether this user's changes to `obj` wait for review instead of going live."""
         return editorial.is_live(obj) and not self.has_publish_permission(request)
 
@@ -103,7 +123,7 @@ class PendingDraftsMixin:
             yield
 
     @contextmanager
-    def staging(self, request: HttpRequest, obj):
+    def staging(self, request: HttpRequest, obj: Model):
         """Run a form view over `obj` in a transaction that is rolled back; what its save wrote
         becomes the record's pending draft (`request.staged` is then that draft).
 
@@ -124,22 +144,24 @@ class PendingDraftsMixin:
         if request.staged_snapshot is not None and "_preview" not in request.POST:
             request.staged = drafts.keep(obj, request.staged_snapshot, request.user)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if getattr(request, "staging", False):
             request.staged_snapshot = drafts.take_snapshot(form.instance)
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)
         form.pending_number = getattr(request, "pending_number", None)
         return form
 
-    def message_user(self, request, message, *args, **kwargs):
+    def message_user(self, request: HttpRequest, message: str, *args, **kwargs) -> None:
         # Django's "changed successfully" would be wrong for a change kept as a draft.
         if not getattr(request, "staging", False):
             super().message_user(request, message, *args, **kwargs)
 
-    def response_change(self, request, obj):
+    def response_change(self, request: HttpRequest, obj: Model) -> HttpResponse:
         if getattr(request, "staging", False) and "_preview" not in request.POST:
             messages.success(
                 request,
@@ -160,7 +182,7 @@ class PendingDraftsMixin:
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_draft", args=[obj.pk]
         )
 
-    def draft_view(self, request, object_id):
+    def draft_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The pending draft of a live record: what it changes, and what may be done with it."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_or_change_permission(request, obj):
@@ -201,7 +223,7 @@ class PendingDraftsMixin:
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
         )
 
-    def act_on_draft(self, request, obj, pending, action: str) -> HttpResponse:
+    def act_on_draft(self, request: HttpRequest, obj: Model, pending, action: str) -> HttpResponse:
         """Submit, publish, send back or discard a pending draft."""
         if pending is None:
             messages.error(request, gettext("This draft was published or discarded meanwhile."))
@@ -239,7 +261,7 @@ class PendingDraftsMixin:
             return HttpResponseRedirect(self.change_url(obj))
         raise PermissionDenied
 
-    def draft_preview_view(self, request, object_id):
+    def draft_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The public page as it will be once the pending draft is published."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_or_change_permission(request, obj):
@@ -258,7 +280,15 @@ class PendingDraftsMixin:
             transaction.set_rollback(True)
         return response
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Model | None = None,
+    ) -> HttpResponse:
         if obj is not None and obj.pk:
             pending = PendingChange.objects.for_record(obj)
             context |= {

@@ -8,7 +8,8 @@ import reversion
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -38,12 +39,18 @@ class HistoryAdmin(VersionAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         if request.method == "POST":
             self.record_first_version(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def record_first_version(self, request, object_id) -> None:
+    def record_first_version(self, request: HttpRequest, object_id: str) -> None:
         """Before the first change made in the admin, record the record as it was.
 
         Demo content and imported rows were not saved through the admin and have no history;
@@ -56,7 +63,9 @@ class HistoryAdmin(VersionAdmin):
             reversion.set_comment(gettext("As it was before its first change in the admin"))
             reversion.add_to_revision(obj)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)
         opts = self.model._meta
         for action in response.context_data.get("action_list", []):
@@ -67,7 +76,7 @@ class HistoryAdmin(VersionAdmin):
             )
         return response
 
-    def changes_view(self, request, object_id, version_id):
+    def changes_view(self, request: HttpRequest, object_id: str, version_id: str) -> HttpResponse:
         """What one save changed: each field before and after, with a word-level diff."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
@@ -93,7 +102,13 @@ class HistoryAdmin(VersionAdmin):
         }
         return TemplateResponse(request, "admin/portal/version_changes.html", context)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
+    def revision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -107,7 +122,9 @@ class HistoryAdmin(VersionAdmin):
             )
         return response
 
-    def recover_view(self, request, version_id, extra_context=None):
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
         response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -117,7 +134,7 @@ class HistoryAdmin(VersionAdmin):
             AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
         return response
 
-    def snapshot_before_delete(self, request, objects) -> None:
+    def snapshot_before_delete(self, request: HttpRequest, objects) -> None:
         """Record the records as they are, with their inline rows, so they can be recovered.
 
         Records that were never saved through the admin (demo content, imports) have no history
@@ -129,17 +146,17 @@ class HistoryAdmin(VersionAdmin):
             for obj in objects:
                 reversion.add_to_revision(obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
         self.snapshot_before_delete(request, [obj])
         AuditEntry.record(request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj))
         super().delete_model(request, obj)
         touch_parents(obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         touch_parents(obj)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         rows = [
             *formset.new_objects,
@@ -149,7 +166,7 @@ class HistoryAdmin(VersionAdmin):
         for row in rows:
             touch_parents(row, exclude=form.instance)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         if any(not self.has_delete_permission(request, obj) for obj in queryset):
             raise PermissionDenied
         self.snapshot_before_delete(request, queryset)

@@ -6,6 +6,7 @@ changes listed and the form's input kept.
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from reversion.models import Version
 
@@ -122,7 +123,13 @@ class LockingMixin:
 
     form = PublishableForm
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
+    def revision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         # Restoring writes the old version's fields back, its version number included; keep the
         # number the record has now, so the restore saves as the next one and an editor who
         # saved meanwhile is not overwritten unseen.
@@ -133,7 +140,13 @@ class LockingMixin:
         )
         return super().revision_view(request, object_id, version_id, extra_context)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         stored = getattr(request, "stored_version", None)
         if stored is not None and object_id is not None:
             self.model._base_manager.filter(pk=unquote(object_id)).update(version=stored)

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import path, resolve, reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ class PreviewMixin:
             *super().get_urls(),
         ]
 
-    def preview_view(self, request, object_id):
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The stored record's public page, as visitors would see it once it is published."""
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_or_change_permission(request, obj):
@@ -38,17 +39,25 @@ class PreviewMixin:
             transaction.set_rollback(True)
         return response
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
         if request.method == "POST" and "_preview" in request.POST:
             return self.preview_unsaved(request, None, form_url, extra_context)
         return super().add_view(request, form_url, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         if request.method == "POST" and "_preview" in request.POST:
             return self.preview_unsaved(request, object_id, form_url, extra_context)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def preview_unsaved(self, request, object_id, form_url, extra_context):
+    def preview_unsaved(self, request: HttpRequest, object_id: str, form_url, extra_context):
         """Save the form, render the public page from it, then undo the save.
 
         A preview of the unsaved change that leaves no trace: it runs outside reversion's
@@ -62,17 +71,27 @@ class PreviewMixin:
             transaction.set_rollback(True)
         return response
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: Model, post_url_continue: str | None = None
+    ) -> HttpResponse:
         if "_preview" in request.POST:
             return render_as_public(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
-    def response_change(self, request, obj):
+    def response_change(self, request: HttpRequest, obj: Model) -> HttpResponse:
         if "_preview" in request.POST:
             return render_as_public(request, obj)
         return super().response_change(request, obj)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Model | None = None,
+    ) -> HttpResponse:
         context["preview_url"] = (
             reverse(
                 f"{self.admin_site.name}:{self.model._meta.app_label}_"

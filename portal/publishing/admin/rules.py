@@ -3,6 +3,9 @@ a figure, a park, a membership… of a live record changes only through that rec
 where an Editor's change becomes its pending draft.
 """
 
+from django import forms
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext
 
 from portal.publishing import editorial
@@ -12,19 +15,21 @@ class EditorialRulesMixin:
     """Parts of a live record are read-only on their own pages for those who may not publish
     the record; adding one to a live record is a form error there."""
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
         if obj is None or editorial.role_of(self.model) != editorial.PART:
             return allowed
         return allowed and editorial.may_change_part(request.user, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         if obj is None or editorial.role_of(self.model) != editorial.PART:
             return allowed
         return allowed and editorial.may_change_part(request.user, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)
         if editorial.role_of(self.model) != editorial.PART:
             return form

@@ -7,7 +7,8 @@ audited and says what happened.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -30,11 +31,11 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
 
     # Permissions.
 
-    def has_publish_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_publish_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple:
         fields = tuple(super().get_readonly_fields(request, obj))
         if self.has_publish_permission(request):
             return fields
@@ -61,7 +62,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
         # The hidden version rides along in the last fieldset (Publishing).
         name, options = fieldsets[-1]
@@ -72,7 +73,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             ]
         return fieldsets
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
         previous = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
         old_status = previous.status if previous else Status.DRAFT
         old_time = previous.published_at if previous else None
@@ -89,7 +90,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             # Said instead of Django's "… was changed successfully" (see message_user).
             request.status_message = status_message(obj, old_status)
 
-    def audit_status(self, request, obj, old_status: str) -> None:
+    def audit_status(self, request: HttpRequest, obj: Model, old_status: str) -> None:
         action = {
             Status.REVIEW: AuditEntry.Action.SUBMIT,
             Status.PUBLISHED: AuditEntry.Action.PUBLISH,
@@ -119,7 +120,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
     def publication_time(self, obj) -> str:
         return local_time(obj.published_at)
 
-    def get_list_display(self, request):
+    def get_list_display(self, request: HttpRequest) -> tuple:
         return tuple(
             "status_column"
             if name == "status"
@@ -131,7 +132,9 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
 
     # Actions: each saves record by record, so history, version numbers and audit are kept.
 
-    def _move(self, request, queryset, status: str, allowed_from: tuple[str, ...]) -> list:
+    def _move(
+        self, request: HttpRequest, queryset: QuerySet, status: str, allowed_from: tuple[str, ...]
+    ) -> list:
         """Move the selected records in `allowed_from` to `status`; returns those moved."""
         moved = []
         with (
@@ -151,11 +154,11 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 moved.append(obj)
         return moved
 
-    def _say(self, request, message: str, count: int, **values) -> None:
+    def _say(self, request: HttpRequest, message: str, count: int, **values) -> None:
         self.message_user(request, message % {"count": count, **values}, messages.SUCCESS)
 
     @admin.action(description=_("Submit selected for review"), permissions=["change"])
-    def submit_for_review(self, request, queryset):
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
         moved = self._move(request, queryset, Status.REVIEW, (Status.DRAFT,))
         count = len(moved)
         self._say(
@@ -169,7 +172,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         )
 
     @admin.action(description=_("Publish selected"), permissions=["publish"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         moved = self._move(
             request, queryset, Status.PUBLISHED, (Status.DRAFT, Status.REVIEW, Status.ARCHIVED)
         )
@@ -206,7 +209,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             )
 
     @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
-    def unpublish(self, request, queryset):
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         moved = self._move(
             request, queryset, Status.DRAFT, (Status.PUBLISHED, Status.REVIEW, Status.ARCHIVED)
         )
@@ -222,7 +225,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         )
 
     @admin.action(description=_("Archive selected"), permissions=["publish"])
-    def archive(self, request, queryset):
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
         moved = self._move(
             request, queryset, Status.ARCHIVED, (Status.DRAFT, Status.REVIEW, Status.PUBLISHED)
         )
@@ -233,7 +236,9 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             count,
         )
 
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+    def message_user(
+        self, request: HttpRequest, message: str, level: int = messages.INFO, *args, **kwargs
+    ) -> None:
         # A save that moved the status says what happened instead of "changed successfully"
         # (Django's response_add and response_change send that as the save's one success).
         named = getattr(request, "status_message", None)
@@ -242,7 +247,15 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             message = named
         super().message_user(request, message, level, *args, **kwargs)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Model | None = None,
+    ) -> HttpResponse:
         if obj is not None and obj.pk:
             context["status_badge"] = status_badge(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
