@@ -7,11 +7,12 @@ from django.core.mail import send_mass_mail
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
+from reversion.models import Version
 
 PUBLISHERS = "Publishers"
 
 
-def _send(request: HttpRequest, recipients, subject: str, body: str) -> None:
+def _send(recipients, subject: str, body: str) -> None:
     addresses = sorted({user.email for user in recipients if user and user.email})
     if addresses:
         messages = [
@@ -31,24 +32,29 @@ def publishers():
     return get_user_model().objects.filter(is_active=True, groups__name=PUBLISHERS)
 
 
-def submitted(request: HttpRequest, pending, record) -> None:
+def authors(record) -> list:
+    """Who saved the record in the admin (its history), for telling them it went live."""
+    versions = Version.objects.get_for_object(record).select_related("revision__user")
+    return list({v.revision.user for v in versions if v.revision.user is not None})
+
+
+def submitted(request: HttpRequest, record, view: str = "change") -> None:
+    """Tell the Publishers that `record` (or, with view "draft", its pending draft) waits."""
     _send(
-        request,
         publishers(),
         gettext("For review: %(record)s") % {"record": record},
         gettext("%(user)s submitted a change to “%(record)s” for review:\n%(link)s")
         % {
             "user": request.user.get_username(),
             "record": record,
-            "link": _link(request, record, "draft"),
+            "link": _link(request, record, view),
         },
     )
 
 
-def published(request: HttpRequest, pending, record) -> None:
+def published(request: HttpRequest, record, recipients) -> None:
     _send(
-        request,
-        [pending.created_by, pending.updated_by],
+        [user for user in recipients if user != request.user],
         gettext("Published: %(record)s") % {"record": record},
         gettext("%(user)s published your change to “%(record)s”:\n%(link)s")
         % {
@@ -59,16 +65,15 @@ def published(request: HttpRequest, pending, record) -> None:
     )
 
 
-def sent_back(request: HttpRequest, pending, record) -> None:
+def sent_back(request: HttpRequest, record, recipients, comment: str) -> None:
     _send(
-        request,
-        [pending.created_by, pending.updated_by],
+        recipients,
         gettext("Sent back: %(record)s") % {"record": record},
         gettext("%(user)s sent your change to “%(record)s” back:\n\n%(comment)s\n\n%(link)s")
         % {
             "user": request.user.get_username(),
             "record": record,
-            "comment": pending.comment,
+            "comment": comment,
             "link": _link(request, record, "draft"),
         },
     )

@@ -168,3 +168,22 @@ def test_an_editor_cannot_add_a_release_as_published(editor_client):
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
     assert not Release.objects.filter(slug="straight-to-the-public").exists()
+
+
+def test_submitting_a_draft_emails_the_publishers_and_publishing_emails_its_author(
+    editor_client, editor, publisher_client, publisher
+):
+    from django.core import mail
+
+    editor.email, publisher.email = "editor@example.org", "publisher@example.org"
+    editor.save()
+    publisher.save()
+    draft = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    data = change_form_data(editor_client.get(change_url(draft))) | {"title_en": "Ready"}
+    editor_client.post(change_url(draft), data)
+
+    run_action(editor_client, "submit_for_review", draft)
+    assert [message.to for message in mail.outbox] == [["publisher@example.org"]]
+    run_action(publisher_client, "publish", draft)
+    assert mail.outbox[-1].to == ["editor@example.org"]
+    assert "Ready" in mail.outbox[-1].subject

@@ -235,12 +235,12 @@ class PendingDraftsMixin:
             pending.comment = ""
             pending.save(update_fields=["state", "submitted_at", "comment"])
             AuditEntry.record(request.user, AuditEntry.Action.SUBMIT, obj, gettext("Pending draft"))
-            notify.submitted(request, pending, obj)
+            notify.submitted(request, obj, "draft")
             messages.success(request, gettext("Submitted for review: a Publisher has been told."))
             return HttpResponseRedirect(self.draft_url(obj))
         if action == "publish" and may_publish:
             drafts.publish(obj, pending, request.user)
-            notify.published(request, pending, obj)
+            notify.published(request, obj, [pending.created_by, pending.updated_by])
             messages.success(
                 request,
                 gettext("Published the pending draft: visitors now see the change."),
@@ -251,7 +251,9 @@ class PendingDraftsMixin:
             pending.comment = request.POST.get("comment", "").strip()[:2000]
             pending.save(update_fields=["state", "comment"])
             AuditEntry.record(request.user, AuditEntry.Action.SEND_BACK, obj, pending.comment)
-            notify.sent_back(request, pending, obj)
+            notify.sent_back(
+                request, obj, [pending.created_by, pending.updated_by], pending.comment
+            )
             messages.success(request, gettext("Sent back to the author with your comment."))
             return HttpResponseRedirect(self.draft_url(obj))
         if action == "discard" and (may_publish or pending.created_by_id == request.user.pk):

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.publishing import editorial
+from portal.publishing import editorial, notify
 from portal.publishing.admin.drafts import PendingDraftsMixin
 from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.locking import LockingMixin
@@ -107,6 +107,10 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             obj,
             detail=gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)},
         )
+        if action == AuditEntry.Action.SUBMIT:
+            notify.submitted(request, obj)
+        elif action in (AuditEntry.Action.PUBLISH, AuditEntry.Action.SCHEDULE):
+            notify.published(request, obj, notify.authors(obj))
 
     # Columns.
 
