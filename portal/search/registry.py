@@ -7,16 +7,15 @@ starts (apps.py), as the admin does with `admin` modules:
     from portal.search.registry import SearchIndex, register
 
     @register
-    class ZoneIndex(SearchIndex):
-        model = Zone
-        kind = "zone"
-        code = 5
-        label = _("Zones")
-        url_name = "zones:zone_detail"
-        names = ("name", "short_name")
-        text = ("summary", "description")
-        rich_text = ("description",)
-        other_names = "aliases__name"
+    class PolicyIndex(SearchIndex):
+        model = Policy
+        kind = "policy"
+        code = 6
+        label = _("Policies")
+        url_name = "policies:policy_detail"
+        names = ("title",)
+        text = ("summary", "body")
+        rich_text = ("body",)
 
 The kinds are listed (on the search page's tabs, in suggestions) in the order they were
 registered: the apps' order in INSTALLED_APPS, then each module's from the top.
