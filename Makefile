@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 
 run: install .env messages
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --once
 	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000

@@ -1,3 +1,4 @@
+import io
 from decimal import Decimal
 
 import pytest
@@ -70,3 +71,13 @@ def test_chinese_names_only_where_the_glossary_gives_them(demo):
         "",
     )
     assert demo.issuing_body_zh_hans in (None, "")
+
+
+def test_loading_the_demo_once_leaves_an_editors_change_alone(demo):
+    demo.title_en = "Changed by an editor"
+    demo.save()
+    out = io.StringIO()
+    call_command("load_demo", "--once", stdout=out)
+    demo.refresh_from_db()
+    assert demo.title_en == "Changed by an editor"
+    assert "not loaded again" in out.getvalue()

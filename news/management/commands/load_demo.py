@@ -1,12 +1,26 @@
 from django.core.management.base import BaseCommand
 
 from news import demo
+from news.models import Release
 
 
 class Command(BaseCommand):
     help = "Load the demo content: the June 20 press release and every record it names."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help=(
+                "Only into a database without content yet (no release): what editors changed "
+                "since the demo was loaded is left as it is."
+            ),
+        )
+
+    def handle(self, *args, once: bool, **options):
+        if once and Release.objects.exists():
+            self.stdout.write("The database has content already: the demo is not loaded again.")
+            return
         release = demo.load()
         self.stdout.write(
             self.style.SUCCESS(
