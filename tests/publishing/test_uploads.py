@@ -248,14 +248,15 @@ def test_an_image_for_rich_text_is_uploaded_checked_and_given_its_address(editor
     assert "not a JPEG, PNG or WebP" in bad.content.decode()
 
 
+# The change forms with a cover image, and the field that names the record.
+COVER_IMAGE_FORMS = [
+    ("admin:news_release_change", ReleaseFactory, "title"),
+    ("admin:zones_zone_change", ZoneFactory, "name"),
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "admin_url, factory, title",
-    [
-        ("admin:news_release_change", ReleaseFactory, "title"),
-        ("admin:zones_zone_change", ZoneFactory, "name"),
-    ],
-)
+@pytest.mark.parametrize("admin_url, factory, title", COVER_IMAGE_FORMS)
 def test_a_cover_image_without_its_text_alternative_is_a_form_error(
     publisher_client, admin_url, factory, title
 ):
@@ -278,13 +279,7 @@ def test_a_cover_image_without_its_text_alternative_is_a_form_error(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "admin_url, factory, title",
-    [
-        ("admin:news_release_change", ReleaseFactory, "title"),
-        ("admin:zones_zone_change", ZoneFactory, "name"),
-    ],
-)
+@pytest.mark.parametrize("admin_url, factory, title", COVER_IMAGE_FORMS)
 def test_a_record_with_a_chinese_title_needs_the_chinese_text_alternative_too(
     publisher_client, admin_url, factory, title
 ):
