@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
@@ -64,17 +66,28 @@ class EventDetailView(GoneWhenArchivedMixin, DetailView):
         )
 
 
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment of a public release (staff: of any release), as a download, never inline."""
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attachment of a public release (staff: of any release), as a download, never inline.
+
+    Behind nginx (ATTACHMENT_ACCEL_REDIRECT set) the proxy sends the file once this view has
+    said yes, so a slow download holds no app server; the file's own address under /media/ is
+    not public, or an attachment would outlive its release's publication.
+    """
     attachment = get_object_or_404(Attachment.objects.select_related("release"), pk=pk)
     release_is_visible = Release.objects.published().filter(pk=attachment.release_id).exists()
     if not (release_is_visible or request.user.is_staff) or not attachment.file:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"{slugify(attachment.title) or 'attachment'}.pdf",
-        content_type="application/pdf",
-    )
+    filename = f"{slugify(attachment.title) or 'attachment'}.pdf"
+    if settings.ATTACHMENT_ACCEL_REDIRECT:
+        response = HttpResponse(content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Accel-Redirect"] = settings.ATTACHMENT_ACCEL_REDIRECT + attachment.file.name
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response

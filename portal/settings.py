@@ -90,7 +90,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request, static files included, carries its id.
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer here, before sessions, languages or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.HttpMethodsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -124,6 +129,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is tested before a request reuses it, so a database restart costs no 500s.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +158,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# `collectstatic` writes each file under a name with a hash of its content, gzip and Brotli
+# copies beside it, and a manifest; WhiteNoise serves the hashed names with a cache of a year.
+# With DEBUG on, {% static %} gives the plain names, so `make run` needs no collectstatic. The
+# tests use the plain storage (tests/conftest.py), as collectstatic does not run for them.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Attachments are sent by the proxy after the app has checked that their release is public:
+# behind nginx (deploy/nginx.conf.template), the internal location that maps to MEDIA_ROOT.
+ATTACHMENT_ACCEL_REDIRECT = env.str("ATTACHMENT_ACCEL_REDIRECT", default="")
 
 # E-mail to editors (drafts submitted, published, sent back): printed to the console unless
 # EMAIL_URL names a server, e.g. smtp+tls://user:password@mail.example.org:587.
@@ -172,9 +190,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the app servers over plain HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# /.well-known/security.txt: where to report a vulnerability, a mailto: or https: URL. Without
+# it the file answers 404, as it would say nothing.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
 
 # Bulk import (django-import-export): importing needs the model's add permission, exporting its
 # view permission; every import runs in one transaction.
@@ -190,10 +214,55 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200)
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["LOCATION"].startswith(("redis://", "rediss://", "unix://")):
+    # django-environ picks django-redis for redis:// when that package is installed; Django's
+    # own backend is the one the portal is tested with.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# Sessions are read from the cache and written through to the database, so an app server that
+# did not sign the visitor in knows them at once. A cache in one process's memory cannot do
+# that (a session ended on one process would live on in another's copy): then the database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else "django.contrib.sessions.backends.cached_db"
+)
 
+# One line per event on standard output: JSON with LOG_FORMAT=json, for a log collector; else
+# readable. Every line of a request carries its id (portal.middleware), and the app writes one
+# access line per request (logger `portal.access`).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+if LOG_FORMAT not in {"console", "json"}:
+    raise ImproperlyConfigured(
+        f"The LOG_FORMAT environment variable is “{LOG_FORMAT}”: set it to console or json."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "portal.logs.RequestIdFilter"},
+        "not_found_is_info": {"()": "portal.logs.NotFoundIsInfo"},
+    },
+    "formatters": {
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own handlers (e-mail to ADMINS, the console with DEBUG) give way to the one
+        # above; the records still reach it. A 404 is a visitor's typo or a bot, not a warning.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["not_found_is_info"]},
+    },
 }

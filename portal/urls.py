@@ -8,12 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from news.views import attachment_download
-from portal import views
+from portal import health, views
 from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = admin.site.site_title = _("Liaoning development zones")
 
+handler400 = "portal.views.bad_request"
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,26 @@
+from datetime import UTC, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
 from portal.search.queries import search as search_index
@@ -67,3 +84,68 @@ def search_suggestions(request):
     }
     # Not cached: an unpublished record must drop out of the suggestions at once.
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+# Error pages. 400 and 500 render without the context processors, which could reach the
+# database (the signed-in user, messages) while it is the database that failed; base.html needs
+# only the request, the language and URLs, none of which touch it.
+
+
+def render_without_database(request: HttpRequest, template_name: str) -> str:
+    return loader.get_template(template_name).render({"request": request})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(render_without_database(request, "400.html"))
+
+
+def server_error(request: HttpRequest) -> HttpResponseServerError:
+    return HttpResponseServerError(render_without_database(request, "500.html"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseForbidden:
+    """A refused form: most often a page left open for hours, or cookies switched off."""
+    return HttpResponseForbidden(render_without_database(request, "403_csrf.html"))
+
+
+# Files robots, browsers and security researchers look for at fixed addresses.
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# RFC 9116 asks for an expiry under a year ahead, so that a stale file is not trusted forever;
+# this one is written when asked for, from SECURITY_CONTACT, so it is never stale.
+SECURITY_TXT_VALID_FOR = timedelta(days=180)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def security_txt(request: HttpRequest) -> HttpResponse:
+    if not settings.SECURITY_CONTACT:
+        raise Http404("SECURITY_CONTACT is not set.")
+    expires = (timezone.now() + SECURITY_TXT_VALID_FOR).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        f"Canonical: {request.build_absolute_uri(reverse('security_txt'))}",
+        "Preferred-Languages: en, zh",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for whatever the page links: the SVG icon."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")

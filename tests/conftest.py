@@ -1,12 +1,24 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from news.models import Release
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_static_files():
+    """Static files under their own names: the hashed names come from collectstatic, which
+    the tests do not run (Django's advice for ManifestStaticFilesStorage)."""
+    storages = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture

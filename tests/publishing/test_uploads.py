@@ -211,6 +211,34 @@ def test_an_attachment_is_served_as_a_download(publisher_client, visitor):
 
 
 @pytest.mark.django_db
+def test_behind_the_proxy_an_attachment_is_sent_by_nginx_once_its_release_is_public(
+    publisher_client, visitor, settings
+):
+    settings.ATTACHMENT_ACCEL_REDIRECT = "/internal-media/"
+    release = ReleaseFactory()
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-0-title": "Full text",
+        "attachments-0-file": upload("full.pdf", PDF),
+        "attachments-0-position": "0",
+    }
+    assert publisher_client.post(url, data).status_code == 302
+    attachment = Attachment.objects.get()
+
+    response = visitor.get(attachment.get_absolute_url())
+    assert response["X-Accel-Redirect"] == "/internal-media/" + attachment.file.name
+    assert response["Content-Disposition"] == 'attachment; filename="full-text.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content == b""
+
+    release.status = Status.DRAFT
+    release.save()
+    assert not visitor.get(attachment.get_absolute_url()).has_header("X-Accel-Redirect")
+
+
+@pytest.mark.django_db
 def test_an_html_attachment_is_a_form_error(publisher_client):
     release = ReleaseFactory()
     url = reverse("admin:news_release_change", args=[release.pk])

@@ -1,0 +1,111 @@
+"""Request ids and the access log; HEAD and OPTIONS for every view."""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.core.signals import request_finished
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from portal.logs import request_id
+
+access_log = logging.getLogger("portal.access")
+
+# What the proxy sends as X-Request-ID (nginx's $request_id is 32 hex digits); anything else,
+# which could forge or break log lines, is replaced by an id of our own.
+WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, echoed in `X-Request-ID`, and writes one access line for it.
+
+    The id comes from the proxy's `X-Request-ID` when it is well formed, so the proxy's log and
+    the app's share it; otherwise a new one is made. Every log line written while the request
+    is answered carries it (portal.logs.RequestIdFilter).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        rid = given if WELL_FORMED_ID.fullmatch(given) else uuid.uuid4().hex
+        # Kept until the response is sent, not only while the middleware runs: Django logs a
+        # 4xx or 5xx that a view returned after the last middleware has finished.
+        request_id.set(rid)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        access_log.info(
+            '"%s %s" %s',
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": staff_user_id(request),
+            },
+        )
+        return response
+
+
+def forget_request_id(**kwargs) -> None:
+    request_id.set("-")
+
+
+request_finished.connect(forget_request_id, dispatch_uid="portal.forget_request_id")
+
+
+def staff_user_id(request: HttpRequest) -> int | None:
+    """The staff member's id if the request has already loaded its user; never a query.
+
+    The admin loads the user on every request; a public page does not, and loading it only for
+    the log would cost a query on every page a signed-in editor reads.
+    """
+    user = getattr(request, "_cached_user", None)  # set by django.contrib.auth once loaded
+    return user.pk if user is not None and user.is_staff else None
+
+
+class HttpMethodsMiddleware:
+    """OPTIONS answers `Allow` without running the page; HEAD answers without a body.
+
+    A class-based view answers OPTIONS itself, from the methods it has. A function view would
+    run in full and send its page: the public site's function views (home, search,
+    suggestions, exports, feeds, sitemaps, downloads) only read, so OPTIONS is answered here
+    for them. The admin's function views are left to the admin, which signs visitors in first,
+    and the language switch, which takes a form, to itself.
+    gunicorn and runserver drop a HEAD response's body too; this makes it so whatever serves.
+    """
+
+    READ_ONLY = "GET, HEAD, OPTIONS"
+    TAKE_FORMS = {"set_language"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if isinstance(response, StreamingHttpResponse):
+                response.streaming_content = []
+            else:
+                # The same Content-Length as GET's, as HEAD promises.
+                response.headers.setdefault("Content-Length", str(len(response.content)))
+                response.content = b""
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method != "OPTIONS" or hasattr(view_func, "view_class"):
+            return None
+        match = request.resolver_match
+        if "admin" in match.namespaces or match.url_name in self.TAKE_FORMS:
+            return None
+        response = HttpResponse()
+        response["Allow"] = self.READ_ONLY
+        response["Content-Length"] = "0"
+        return response
