@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install messages demo lint format check bench vendor clean
+.PHONY: run serve test install messages demo lint format check bench vendor clean
 
 run: install .env messages
 	$(MANAGE) migrate --noinput
@@ -13,6 +13,20 @@ run: install .env messages
 	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# What production serves, on this machine and the same database as `make run`: gunicorn with
+# hashed, compressed static files from WhiteNoise, DEBUG off. Plain HTTP on 127.0.0.1:8000, as
+# there is no proxy here for TLS (nor for uploaded media, which nginx serves in production).
+SERVE_ENV = DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost GUNICORN_BIND=127.0.0.1:8000 \
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2}
+
+serve: install .env messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo --once
+	$(MANAGE) rebuild_search_index --no-progress
+	$(MANAGE) ensure_superuser
+	$(MANAGE) collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/gunicorn
 
 test: install .env messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -235,6 +235,8 @@ if LOG_FORMAT not in {"console", "json"}:
     raise ImproperlyConfigured(
         f"The LOG_FORMAT environment variable is “{LOG_FORMAT}”: set it to console or json."
     )
+# Local time (TIME_ZONE) with its offset, so that lines from machines in other zones compare.
+LOG_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -243,10 +245,14 @@ LOGGING = {
         "not_found_is_info": {"()": "portal.logs.NotFoundIsInfo"},
     },
     "formatters": {
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "console": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": LOG_TIME_FORMAT,
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": LOG_TIME_FORMAT,
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },

@@ -1,0 +1,53 @@
+"""gunicorn's settings, from the environment: `gunicorn` in this folder reads this file.
+
+    GUNICORN_BIND=127.0.0.1:8000 WEB_CONCURRENCY=4 gunicorn
+
+Every variable is optional; the README's "Running in production" lists them.
+"""
+
+import multiprocessing
+import os
+
+
+def number(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SystemExit(
+            f"The {variable} environment variable is “{value}”: set it to a whole number."
+        )
+    return int(value)
+
+
+wsgi_app = "portal.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Processes: two per core and one more, gunicorn's advice for a mostly-waiting app.
+workers = number("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+# Threads per process: more requests at once in the same memory (the directory's index is built
+# once per process, some 15 MB at 100,000 enterprises).
+threads = number("GUNICORN_THREADS", 2)
+# A request still running after this many seconds is killed and its worker replaced.
+timeout = number("GUNICORN_TIMEOUT", 30)
+graceful_timeout = number("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Longer than nginx's keepalive to its upstream would cut connections it still counts on.
+keepalive = number("GUNICORN_KEEPALIVE", 5)
+# Workers are replaced now and then, which bounds any slow growth of memory.
+max_requests = number("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = number("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# The app writes one access line per request, with its request id and the staff member
+# (logger portal.access, JSON with LOG_FORMAT=json). gunicorn's own would be a second line for
+# the same request: "-" sends it to standard output as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-request-id}i)s"'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The proxy's X-Forwarded-* headers are believed only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+proc_name = os.environ.get("GUNICORN_PROC_NAME", "portal")
+# gunicorn 25.1's control socket sits at one path per user: a second instance on the machine
+# would take it over. Signals (HUP to reload, TERM to stop) do what the portal needs.
+control_socket_disable = True
+# Heartbeat files in memory, not on a disk that may stall (as in containers).
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
