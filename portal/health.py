@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -59,8 +60,12 @@ def migrations() -> None:
 
 
 def media_writable() -> None:
-    with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".readyz-"):
-        pass
+    """A file can be made in MEDIA_ROOT; object storage (MEDIA_S3_BUCKET) answers at all."""
+    if isinstance(default_storage, FileSystemStorage):
+        with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".readyz-"):
+            pass
+    else:  # one request, not a write: probes come every few seconds
+        default_storage.exists("readyz")
 
 
 CHECKS: dict[str, Callable[[], None]] = {

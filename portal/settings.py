@@ -166,6 +166,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads in S3-compatible object storage instead of MEDIA_ROOT, for app servers without a
+# shared folder: needs `pip install "django-storages[s3]"`, which the portal does not install
+# itself. boto3 reads the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+if MEDIA_S3_BUCKET := env.str("MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            # Public images under stable addresses; upload names are random and never reused.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 # Attachments are sent by the proxy after the app has checked that their release is public:
 # behind nginx (deploy/nginx.conf.template), the internal location that maps to MEDIA_ROOT.
 ATTACHMENT_ACCEL_REDIRECT = env.str("ATTACHMENT_ACCEL_REDIRECT", default="")
