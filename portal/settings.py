@@ -215,6 +215,11 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # /.well-known/security.txt: where to report a vulnerability, a mailto: or https: URL. Without
 # it the file answers 404, as it would say nothing.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+if SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        f"The SECURITY_CONTACT environment variable is “{SECURITY_CONTACT}”: set it to a "
+        "mailto: or https: address, e.g. mailto:security@example.org."
+    )
 
 # Bulk import (django-import-export): importing needs the model's add permission, exporting its
 # view permission; every import runs in one transaction.

@@ -99,3 +99,29 @@ def test_an_unset_variable_takes_its_default(monkeypatch):
     monkeypatch.delenv("SOME_LIMIT", raising=False)
     assert Env().bool("SOME_SWITCH", default=True) is True
     assert Env().int("SOME_LIMIT", default=200) == 200
+
+
+def test_a_security_contact_that_is_not_an_address_stops_start_up_naming_the_variable():
+    result = manage("check", env={"SECRET_KEY": "x" * 50, "SECURITY_CONTACT": "security@x.org"})
+    assert result.returncode != 0
+    assert "The SECURITY_CONTACT environment variable is “security@x.org”" in result.stderr
+
+
+def test_log_format_takes_only_console_or_json():
+    result = manage("check", env={"SECRET_KEY": "x" * 50, "LOG_FORMAT": "xml"})
+    assert result.returncode != 0
+    assert "The LOG_FORMAT environment variable is “xml”" in result.stderr
+
+
+def test_a_redis_cache_url_means_djangos_own_backend_and_cached_sessions():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
+        env={"SECRET_KEY": "x" * 50, "CACHE_URL": "redis://127.0.0.1:6379/1"},
+    )
+    assert result.stdout.split()[-2:] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
