@@ -99,3 +99,24 @@ def test_an_unset_variable_takes_its_default(monkeypatch):
     monkeypatch.delenv("SOME_LIMIT", raising=False)
     assert Env().bool("SOME_SWITCH", default=True) is True
     assert Env().int("SOME_LIMIT", default=200) == 200
+
+
+def test_the_language_cookie_is_secure_like_the_session_cookie_and_sessions_last_a_day():
+    show = (
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE)"
+    )
+    env = {"SECRET_KEY": "x" * 50}
+    assert manage("shell", "--no-imports", "-c", show, env=env).stdout.split() == [
+        "False",
+        "False",
+        "Lax",
+        "28800",
+    ]
+    secure = env | {"SECURE_COOKIES": "true", "SESSION_COOKIE_AGE": "3600"}
+    assert manage("shell", "--no-imports", "-c", show, env=secure).stdout.split() == [
+        "True",
+        "True",
+        "Lax",
+        "3600",
+    ]
