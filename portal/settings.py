@@ -5,6 +5,7 @@ file, created by `make run` and `make test`, is read when it exists.
 """
 
 import builtins
+import re
 from pathlib import Path
 
 import environ
@@ -223,6 +224,34 @@ PERMISSIONS_POLICY = (
     "usb",
     "xr-spatial-tracking",
 )
+
+# The client's address: REMOTE_ADDR, or behind proxies that append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), the address the outermost of them saw. Trusting the header
+# without a proxy in front would let anyone choose the address they are counted under.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Rate limits per client address (django-ratelimit, on the shared cache so that every app
+# server counts together): "requests/period", period s, m, h or d. The defaults are far above
+# what a person does and well within what a scraper does.
+RATELIMIT_USE_CACHE = "default"
+# When the cache cannot be reached, serve rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_DEFAULTS = {
+    "search": "60/m",
+    "suggest": "300/m",
+    "directory": "120/m",
+    "export": "10/m",
+    "feed": "60/m",
+}
+RATELIMITS = {}
+for _name, _default in RATELIMIT_DEFAULTS.items():
+    _variable = f"RATELIMIT_{_name.upper()}"
+    RATELIMITS[_name] = env.str(_variable, default=_default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", RATELIMITS[_name]):
+        raise ImproperlyConfigured(
+            f"The {_variable} environment variable is “{RATELIMITS[_name]}”: set it to a number "
+            f"of requests per period, such as {_default} (periods: s, m, h, d; 10/30s also works)."
+        )
 
 # Bulk import (django-import-export): importing needs the model's add permission, exporting its
 # view permission; every import runs in one transaction.
