@@ -1,4 +1,4 @@
-"""The headers that defend every page.
+"""The headers that defend every page, and the answer to a locked-out sign-in.
 
 The Content-Security-Policy itself is in settings (CONTENT_SECURITY_POLICY); this module adds, in
 the admin, the hashes of the two inline things the rich-text editor needs, and the
@@ -8,15 +8,19 @@ Permissions-Policy header everywhere.
 import base64
 import functools
 import hashlib
+import math
 import re
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*)</script>", re.DOTALL)
 
@@ -95,6 +99,24 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The page a locked-out sign-in gets (django-axes' AXES_LOCKOUT_CALLABLE).
+
+    429 Too Many Requests, axes' own choice: the credentials may be right, the attempts were
+    too many. It states the cool-off; the lockout ends at most that long from now.
+    """
+    cool_off = settings.AXES_COOLOFF_TIME
+    context = admin.site.each_context(request) | {
+        "minutes": math.ceil(cool_off.total_seconds() / 60),
+    }
+    response = render(request, "admin/lockout.html", context, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    add_never_cache_headers(response)
+    return response
 
 
 @checks.register(checks.Tags.security)

@@ -6,6 +6,7 @@ file, created by `make run` and `make test`, is read when it exists.
 
 import builtins
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "reversion",
     "import_export",
     "django_prose_editor",
+    # Before portal.publishing, whose post_migrate gives Publishers axes' permissions.
+    "axes",
     "zones",
     "news",
     "portal",
@@ -104,6 +107,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -229,6 +240,27 @@ PERMISSIONS_POLICY = (
 # $proxy_add_x_forwarded_for), the address the outermost of them saw. Trusting the header
 # without a proxy in front would let anyone choose the address they are counted under.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Sign-in protection (django-axes): a username from one address is locked out after this many
+# failures in a row, for the cool-off period, then may try again; never for good. The database
+# handler, so that every app server sees the same failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1: a lockout never lasts "
+        "for good, and a sign-in is always possible."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+# A lockout ends when announced: more attempts during it do not push its end further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The log names the username and address of each failure: what an operator acts on.
+AXES_SENSITIVE_PARAMETERS = []
 
 # Rate limits per client address (django-ratelimit, on the shared cache so that every app
 # server counts together): "requests/period", period s, m, h or d. The defaults are far above

@@ -17,6 +17,7 @@ ADMIN_PAGES = [
     "/admin/news/release/add/",
     "/admin/zones/enterprise/",
     "/admin/zones/enterprise/import/",
+    "/admin/axes/accessattempt/",
 ]
 
 
