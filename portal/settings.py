@@ -5,6 +5,8 @@ file, created by `make run` and `make test`, is read when it exists.
 """
 
 import builtins
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "reversion",
     "import_export",
     "django_prose_editor",
+    # Before portal.publishing, whose post_migrate gives Publishers axes' permissions.
+    "axes",
     "zones",
     "news",
     "portal",
@@ -92,7 +96,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of a request, static files included, carries its id.
     "portal.middleware.RequestIdMiddleware",
+    # Then the security headers, on every answer: a redirect to HTTPS or a refusal included.
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
     # Static files answer here, before sessions, languages or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +111,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.HttpMethodsMiddleware",
+    # Last: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -201,6 +216,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it: the language is in every address
+LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Only the staff have sessions: one lasts a working day from sign-in, and ends with the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -220,6 +241,93 @@ if SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https://"))
         f"The SECURITY_CONTACT environment variable is “{SECURITY_CONTACT}”: set it to a "
         "mailto: or https: address, e.g. mailto:security@example.org."
     )
+
+# Content-Security-Policy (django-csp), the same on public pages and in the admin. Nothing inline
+# runs or styles a page: scripts and styles are files under static/. No nonces either: whole
+# public pages are cached, which would freeze one. In the admin, the rich-text editor's import
+# map and its own <style> are allowed by their hashes, computed by portal/security.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The admin's icons and the editor's are data: URLs in their stylesheets.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy: features no page of the portal uses, refused to every origin.
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+# The client's address: REMOTE_ADDR, or behind proxies that append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), the address the outermost of them saw. Trusting the header
+# without a proxy in front would let anyone choose the address they are counted under.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Sign-in protection (django-axes): a username from one address is locked out after this many
+# failures in a row, for the cool-off period, then may try again; never for good. The database
+# handler, so that every app server sees the same failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1: a lockout never lasts "
+        "for good, and a sign-in is always possible."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+# A lockout ends when announced: more attempts during it do not push its end further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The log names the username and address of each failure: what an operator acts on.
+AXES_SENSITIVE_PARAMETERS = []
+
+# Rate limits per client address (django-ratelimit, on the shared cache so that every app
+# server counts together): "requests/period", period s, m, h or d. The defaults are far above
+# what a person does and well within what a scraper does.
+RATELIMIT_USE_CACHE = "default"
+# When the cache cannot be reached, serve rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_DEFAULTS = {
+    "search": "60/m",
+    "suggest": "300/m",
+    "directory": "120/m",
+    "export": "10/m",
+    "feed": "60/m",
+}
+RATELIMITS = {}
+for _name, _default in RATELIMIT_DEFAULTS.items():
+    _variable = f"RATELIMIT_{_name.upper()}"
+    RATELIMITS[_name] = env.str(_variable, default=_default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", RATELIMITS[_name]):
+        raise ImproperlyConfigured(
+            f"The {_variable} environment variable is “{RATELIMITS[_name]}”: set it to a number "
+            f"of requests per period, such as {_default} (periods: s, m, h, d; 10/30s also works)."
+        )
 
 # Bulk import (django-import-export): importing needs the model's add permission, exporting its
 # view permission; every import runs in one transaction.

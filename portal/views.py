@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
+from portal.ratelimits import rate_limited
 from portal.search.queries import search as search_index
 from portal.search.queries import suggest
 from portal.search.text import MAX_QUERY_CHARS
@@ -42,6 +43,7 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@rate_limited("search")
 def search(request):
     """The search page: results of every kind, a count per kind, one kind at a time if asked."""
     raw = request.GET.get("q", "")
@@ -66,6 +68,7 @@ def search(request):
     return render(request, "portal/search.html", context)
 
 
+@rate_limited("suggest")
 def search_suggestions(request):
     """Suggestions for search as you type, as JSON: the best name matches per kind."""
     raw = request.GET.get("q", "")

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import translation
@@ -71,3 +72,10 @@ def publisher_client(publisher) -> Client:
 def visitor() -> Client:
     """A browser with nobody signed in, separate from the staff clients above."""
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no request counted: rate limits count in the cache."""
+    cache.clear()
+    yield

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -15,6 +16,7 @@ from portal.publishing.listing import (
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.spreadsheets import formula_safe
+from portal.ratelimits import rate_limited
 from zones import directory
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
@@ -99,6 +101,7 @@ def enterprise_chips(
     return chips
 
 
+@method_decorator(rate_limited("directory"), name="dispatch")
 class EnterpriseListView(FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
     partial_template_name = "zones/enterprise_directory.html"
@@ -144,6 +147,7 @@ def csv_cell(value: object) -> str:
     return formula_safe("" if value is None else str(value))
 
 
+@rate_limited("export")
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 

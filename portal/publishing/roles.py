@@ -23,6 +23,11 @@ READ_ONLY_PERMISSIONS = (
     ("publishing", "view_auditentry"),
     ("publishing", "view_pendingchange"),
 )
+# Publishers unlock a sign-in that django-axes locked out, by deleting its failed attempts.
+PUBLISHER_ONLY_PERMISSIONS = (
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+)
 
 
 def content_models(apps):
@@ -58,7 +63,10 @@ def sync_groups(sender=None, apps=global_apps, using="default", **kwargs) -> Non
         content = Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS)
         group.permissions.remove(*content.exclude(codename__in=codenames))
         group.permissions.add(*content.filter(codename__in=codenames))
-        for app_label, codename in READ_ONLY_PERMISSIONS:
+        extra = READ_ONLY_PERMISSIONS
+        if name == "Publishers":
+            extra += PUBLISHER_ONLY_PERMISSIONS
+        for app_label, codename in extra:
             group.permissions.add(
                 *Permission.objects.using(using).filter(
                     content_type__app_label=app_label, codename=codename

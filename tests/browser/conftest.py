@@ -60,6 +60,49 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to the
+# page's Content-Security-Policy): each violation the browser reports becomes a console error.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
+
+class PolicyViolations(list):
+    """What the Content-Security-Policy refused while a test ran, read from the console."""
+
+    def watch(self, page) -> None:
+        page.on("console", self.record)
+
+    def record(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.append(f"{message.page.url if message.page else ''}: {text}")
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every browser test fails when a page it opened broke the Content-Security-Policy.
+
+    Every context the test opens, through the fixtures below or its own, reports each
+    violation to the console, and every page's console is read.
+    """
+    violations = PolicyViolations()
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", violations.watch)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    assert not violations, "The Content-Security-Policy refused:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")

@@ -125,3 +125,24 @@ def test_a_redis_cache_url_means_djangos_own_backend_and_cached_sessions():
         "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
+
+
+def test_the_language_cookie_is_secure_like_the_session_cookie_and_sessions_last_a_day():
+    show = (
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE)"
+    )
+    env = {"SECRET_KEY": "x" * 50}
+    assert manage("shell", "--no-imports", "-c", show, env=env).stdout.split() == [
+        "False",
+        "False",
+        "Lax",
+        "28800",
+    ]
+    secure = env | {"SECURE_COOKIES": "true", "SESSION_COOKIE_AGE": "3600"}
+    assert manage("shell", "--no-imports", "-c", show, env=secure).stdout.split() == [
+        "True",
+        "True",
+        "Lax",
+        "3600",
+    ]
