@@ -12,6 +12,7 @@ from zones.models import (
     Enterprise,
     EnterpriseQualification,
     Institution,
+    LeadingIndustry,
     Park,
     Platform,
     PlatformMembership,
@@ -36,6 +37,13 @@ class ZoneAliasInline(admin.TabularInline):
     extra = 0
 
 
+class LeadingIndustryInline(admin.TabularInline):
+    model = LeadingIndustry
+    extra = 0
+    autocomplete_fields = ("sector",)
+    verbose_name_plural = _("leading industries (in order)")
+
+
 class ParkInline(TranslationStackedInline):
     model = Park
     extra = 0
@@ -56,7 +64,7 @@ class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdm
     )
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("sectors",)
-    inlines = (ZoneAliasInline, ParkInline)
+    inlines = (ZoneAliasInline, LeadingIndustryInline, ParkInline)
     resource_classes = (ZoneResource,)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "level", "city")}),
@@ -75,6 +83,21 @@ class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdm
                     "cover_image",
                     "cover_image_alt",
                 )
+            },
+        ),
+        (
+            _("For investors"),
+            {
+                "description": _(
+                    "Planned and built-up areas are figures of a release (metrics in km²), "
+                    "entered with the release that states them."
+                ),
+                "fields": (
+                    "approving_body",
+                    "investment_office",
+                    ("investment_email", "investment_telephone"),
+                    "preferential_policies",
+                ),
             },
         ),
         PUBLISHING_FIELDSET,

@@ -184,8 +184,36 @@ class Zone(Publishable):
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="zones", blank=True
     )
+    approving_body = models.CharField(
+        _("approved by"),
+        max_length=300,
+        blank=True,
+        help_text=_("The authority that approved the zone, e.g. the State Council."),
+    )
+    investment_office = models.CharField(
+        _("investment office"),
+        max_length=300,
+        blank=True,
+        help_text=_("The office investors contact, e.g. the investment promotion bureau."),
+    )
+    investment_email = models.EmailField(
+        _("investment office e-mail"),
+        blank=True,
+        help_text=_("Shown on the profile; enquiries about the zone are sent here."),
+    )
+    investment_telephone = models.CharField(
+        _("investment office telephone"), max_length=40, blank=True
+    )
+    preferential_policies = RichTextField(_("preferential policies"), blank=True)
+    leading_sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("leading industries"),
+        through="LeadingIndustry",
+        related_name="leading_in_zones",
+        blank=True,
+    )
 
-    parts = ("aliases", "parks")
+    parts = ("aliases", "parks", "leading_industries")
 
     class Meta(Publishable.Meta):
         verbose_name = _("zone")
@@ -249,6 +277,38 @@ class ZoneAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LeadingIndustry(models.Model):
+    """One of a zone's leading industries, in the order the zone names them."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="leading_industries", on_delete=models.CASCADE
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        related_name="leading_industries",
+        on_delete=models.PROTECT,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    part_of = ("zone",)
+
+    class Meta:
+        verbose_name = _("leading industry")
+        verbose_name_plural = _("leading industries")
+        ordering = ["zone", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "sector"],
+                name="zones_leadingindustry_unique",
+                violation_error_message=_("This industry is already listed for the zone."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.sector)
 
 
 class Park(models.Model):

@@ -1,4 +1,5 @@
 import csv
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -14,6 +15,7 @@ from portal.publishing.listing import (
 )
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
+from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
 from zones import directory
 from zones.filters import EnterpriseFilter, ZoneFilter
@@ -22,9 +24,14 @@ from zones.models import (
     Enterprise,
     EnterpriseQualification,
     Institution,
+    LeadingIndustry,
     Platform,
     Zone,
 )
+
+# The unit of the figures that are areas (news.models.Indicator.Unit.KM2): a zone's planned
+# and built-up area are figures of a release like any other, with a period and a source.
+AREA_UNIT = "km2"
 
 
 class RelatedReleasesMixin:
@@ -55,23 +62,65 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
+@dataclass
+class FigureCharts:
+    """A zone's figures arranged for its profile (figures in the order metric, newest first)."""
+
+    areas: list  # the newest planned, built-up… area (figures in km²)
+    latest_by_unit: list[tuple[str, list]]  # (unit label, newest figure of each metric)
+    histories: list[list]  # a metric's figures over several years, oldest first
+
+
+def figure_charts(indicators: list) -> FigureCharts:
+    newest: dict[tuple, Any] = {}
+    yearly: dict[tuple, list] = {}
+    for indicator in indicators:
+        key = (indicator.metric_id, indicator.park_id, indicator.unit)
+        newest.setdefault(key, indicator)
+        if indicator.year is not None:
+            yearly.setdefault(key, []).append(indicator)
+    by_unit: dict[str, list] = {}
+    areas = []
+    for indicator in newest.values():
+        if indicator.unit == AREA_UNIT:
+            areas.append(indicator)
+        by_unit.setdefault(indicator.get_unit_display(), []).append(indicator)
+    return FigureCharts(
+        areas=areas,
+        latest_by_unit=[(unit, rows) for unit, rows in by_unit.items() if len(rows) > 1],
+        histories=[rows[::-1] for rows in yearly.values() if len(rows) > 1],
+    )
+
+
 class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
     def get_queryset(self) -> QuerySet[Zone]:
-        return Zone.objects.published().prefetch_related("sectors", "aliases", "parks__sectors")
+        return Zone.objects.published().prefetch_related(
+            "sectors",
+            "aliases",
+            "parks__sectors",
+            Prefetch(
+                "leading_industries", queryset=LeadingIndustry.objects.select_related("sector")
+            ),
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = self.object
         enterprises = Enterprise.objects.published().filter(zone=zone)
+        indicators = list(
+            zone.indicators.published()
+            .select_related("metric", "release", "park")
+            .order_by("metric__name", "-year")
+        )
         context = super().get_context_data(**kwargs)
         context.update(
             enterprises=enterprises.select_related("park")[: self.enterprises_shown],
             enterprise_count=enterprises.count(),
-            indicators=zone.indicators.published()
-            .select_related("metric", "release", "park")
-            .order_by("metric__name", "-year"),
+            indicators=indicators,
+            sources=footnote_sources(indicators),
+            charts=figure_charts(indicators),
             platforms=zone.platforms.published(),
             cooperations=zone.cooperations.published().prefetch_related(
                 Prefetch("institutions", queryset=Institution.objects.published())
