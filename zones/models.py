@@ -214,6 +214,8 @@ class Zone(Publishable):
     )
 
     parts = ("aliases", "parks", "leading_industries")
+    # Fixed addresses under zones/ that zones/urls.py matches before zones/<slug>/.
+    reserved_slugs = frozenset({"compare"})
 
     class Meta(Publishable.Meta):
         verbose_name = _("zone")
@@ -242,6 +244,11 @@ class Zone(Publishable):
         return reverse("zones:zone_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in self.reserved_slugs:
+            message = _("“%(slug)s” is the address of another page; choose another slug.")
+            raise ValidationError(
+                {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
+            )
         require_text_alternative(self, "name", "cover_image", "cover_image_alt")
 
 

@@ -3,7 +3,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -17,7 +19,7 @@ from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
-from zones import directory
+from zones import compare, directory
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -301,3 +303,114 @@ class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
             Prefetch("zones", queryset=Zone.objects.published()),
             Prefetch("members", queryset=Enterprise.objects.published().select_related("zone")),
         )
+
+
+def compare_url(zones: list[Zone], name: str = "zones:zone_compare") -> str:
+    return f"{reverse(name)}?zones={','.join(zone.slug for zone in zones)}"
+
+
+def zone_compare(request: HttpRequest) -> HttpResponse:
+    """Zones side by side (zones/compare.py). With fewer than two public zones, the page offers
+    the choice of zones; it answers 400 only when zones were asked for and none is public."""
+    selection = compare.select(request.GET)
+    comparison = compare.compare(selection.zones) if selection.comparable else None
+    context = {
+        "selection": selection,
+        "comparison": comparison,
+        "chosen": {zone.slug for zone in selection.zones},
+        "all_zones": Zone.objects.published().only("slug", "name_en", "name_zh_hans"),
+        "csv_url": compare_url(selection.zones, "zones:zone_compare_csv"),
+        "json_url": compare_url(selection.zones, "zones:zone_compare_json"),
+    }
+    status = 400 if selection.slugs and not selection.zones else 200
+    return render(request, "zones/zone_compare.html", context, status=status)
+
+
+def comparison_or_error(request: HttpRequest) -> tuple[compare.Comparison | None, HttpResponse]:
+    selection = compare.select(request.GET)
+    if not selection.comparable:
+        message = " ".join(selection.messages)
+        return None, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return compare.compare(selection.zones), HttpResponse()
+
+
+def zone_compare_csv(request: HttpRequest) -> HttpResponse:
+    """The comparison as CSV: per zone a value, its period and its source; text never runs as a
+    formula (portal/publishing/spreadsheets.py)."""
+    comparison, response = comparison_or_error(request)
+    if comparison is None:
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zones-compared.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    header = [_("Section"), _("Row")]
+    for zone in comparison.zones:
+        header += [zone.name, _("Period"), _("Source")]
+    writer.writerow([csv_cell(cell) for cell in [*header, _("Note")]])
+    for row in comparison.rows:
+        line = [row.section, row.label]
+        for cell in row.cells:
+            source = (
+                request.build_absolute_uri(cell.indicator.release.get_absolute_url())
+                if cell.indicator
+                else ""
+            )
+            line += [cell.text, cell.period, source]
+        writer.writerow([csv_cell(value) for value in [*line, row.note]])
+    return response
+
+
+def json_value(value: Any) -> Any:
+    return str(value) if value is not None and not isinstance(value, int | list | str) else value
+
+
+def zone_compare_json(request: HttpRequest) -> HttpResponse:
+    """The comparison as JSON, with each figure's period and source release (absolute URLs)."""
+    comparison, response = comparison_or_error(request)
+    if comparison is None:
+        return response
+    absolute = request.build_absolute_uri
+    data = {
+        "zones": [
+            {"slug": zone.slug, "name": zone.name, "url": absolute(zone.get_absolute_url())}
+            for zone in comparison.zones
+        ],
+        "rows": [
+            {
+                "section": row.section,
+                "label": row.label,
+                "note": row.note,
+                "values": [
+                    None
+                    if cell.missing
+                    else {
+                        "value": json_value(cell.value),
+                        "text": cell.text,
+                        **(
+                            {
+                                "period": cell.period,
+                                "unit": cell.indicator.unit,
+                                "source": cell.indicator.release.source_number,
+                            }
+                            if cell.indicator
+                            else {}
+                        ),
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in comparison.rows
+        ],
+        "sources": [
+            {
+                "number": release.source_number,
+                "title": release.title,
+                "published": release.published_at.isoformat(),
+                "url": absolute(release.get_absolute_url()),
+            }
+            for release in comparison.sources
+        ],
+        "url": absolute(compare_url(comparison.zones)),
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})

@@ -99,3 +99,9 @@ def test_a_single_figure_draws_no_chart(client, db):
     zone = ZoneFactory()
     IndicatorFactory(zone=zone)
     assert 'role="img"' not in client.get(zone.get_absolute_url()).text
+
+
+def test_the_profile_links_to_the_comparison(client, db):
+    zone = ZoneFactory(slug="puwan")
+    text = client.get(zone.get_absolute_url()).text
+    assert 'href="/en/zones/compare/?zones=puwan"' in text
