@@ -2,11 +2,14 @@ import csv
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from portal.publishing.listing import (
@@ -21,6 +24,8 @@ from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
 from zones import compare, directory
 from zones.filters import EnterpriseFilter, ZoneFilter
+from zones.forms import EnquiryForm
+from zones.mail import send_enquiry
 from zones.models import (
     Cooperation,
     Enterprise,
@@ -321,6 +326,7 @@ def zone_compare(request: HttpRequest) -> HttpResponse:
         "all_zones": Zone.objects.published().only("slug", "name_en", "name_zh_hans"),
         "csv_url": compare_url(selection.zones, "zones:zone_compare_csv"),
         "json_url": compare_url(selection.zones, "zones:zone_compare_json"),
+        "enquiry_url": compare_url(selection.zones, "zones:compare_enquiry"),
     }
     status = 400 if selection.slugs and not selection.zones else 200
     return render(request, "zones/zone_compare.html", context, status=status)
@@ -414,3 +420,48 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
         "url": absolute(compare_url(comparison.zones)),
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def enquiry_page(request: HttpRequest, zones: list[Zone], back_url: str) -> HttpResponse:
+    """The enquiry form, and its POST: stored, e-mailed, then redirected to the thank-you page.
+
+    A bot that fills the hidden field gets the same thank-you page; nothing is stored or sent.
+    """
+    if request.method == "POST":
+        form = EnquiryForm(request.POST)
+        if form.is_valid():
+            if form.is_bot():
+                return redirect("zones:enquiry_sent")
+            with transaction.atomic():
+                enquiry = form.save(commit=False)
+                enquiry.language = get_language() or ""
+                enquiry.save()
+                form.save_m2m()
+            send_enquiry(request, enquiry)
+            request.session["enquiry_reference"] = enquiry.reference
+            return redirect("zones:enquiry_sent")
+        status = 400
+    else:
+        form = EnquiryForm(initial={"zones": zones})
+        status = 200
+    context = {"form": form, "zones": zones, "back_url": back_url}
+    return render(request, "zones/enquiry_form.html", context, status=status)
+
+
+@never_cache
+def zone_enquiry(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_object_or_404(Zone.objects.published(), slug=slug)
+    return enquiry_page(request, [zone], zone.get_absolute_url())
+
+
+@never_cache
+def compare_enquiry(request: HttpRequest) -> HttpResponse:
+    zones = compare.select(request.GET).zones
+    return enquiry_page(request, zones, compare_url(zones))
+
+
+@never_cache
+def enquiry_sent(request: HttpRequest) -> HttpResponse:
+    """The thank-you page: the reference is kept in the sender's session, never in the URL."""
+    reference = request.session.get("enquiry_reference", "")
+    return render(request, "zones/enquiry_sent.html", {"reference": reference})

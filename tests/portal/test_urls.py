@@ -16,7 +16,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # The routes whose slugs a fixed address could take, and the slugs their model refuses.
 RESERVED = {
     "news:release_detail": {"feed"},
-    "zones:zone_detail": {"compare"},
+    "zones:zone_detail": {"compare", "enquiry-sent"},
 }
 
 

@@ -101,7 +101,9 @@ def test_a_single_figure_draws_no_chart(client, db):
     assert 'role="img"' not in client.get(zone.get_absolute_url()).text
 
 
-def test_the_profile_links_to_the_comparison(client, db):
+def test_the_profile_links_to_compare_and_to_the_enquiry_form_without_a_csrf_token(client, db):
     zone = ZoneFactory(slug="puwan")
     text = client.get(zone.get_absolute_url()).text
     assert 'href="/en/zones/compare/?zones=puwan"' in text
+    assert 'href="/en/zones/puwan/enquiry/"' in text
+    assert "csrfmiddlewaretoken" not in text
