@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -152,7 +153,8 @@ def list_row(section: str, label: str, items: list[list[tuple[str, str]]]) -> Ro
 def period_of(indicator) -> str:
     if indicator.year:
         return str(indicator.year)
-    return _("as of %(date)s") % {"date": indicator.release.published_at.date().isoformat()}
+    published = timezone.localdate(indicator.release.published_at)
+    return _("as of %(date)s") % {"date": published.isoformat()}
 
 
 @dataclass

@@ -42,7 +42,11 @@ def test_dalian_puwan_and_liaobin_are_compared_side_by_side(client, demo):
     growth = rows(response)["Growth in gazelle enterprises (percent change)"]
     assert [cell.text for cell in growth.cells] == ["116.7", "not reported"]
     assert "Dalian Puwan Economic Zone" in response.text
+    assert "+116.7%" in response.text
     assert "not reported" in response.text
+    # A total "as of" its release is dated in the portal's time zone, as the release is.
+    investment = rows(response)["Research and development investment (yuan (CNY))"]
+    assert investment.cells[1].period == "as of 2024-06-20"
 
 
 def test_the_same_metric_is_one_row_with_each_zones_period_and_source(client, db):
