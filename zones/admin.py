@@ -234,7 +234,9 @@ class ZoneStaffAdmin(admin.ModelAdmin):
     list_filter = ("zone",)
     list_select_related = ("user", "zone")
     search_fields = ("user__username", "user__email", "zone__name_en", "zone__name_zh_hans")
-    autocomplete_fields = ("zone", "user")
+    # Users are picked from a plain list of staff: Publishers may not browse the user admin,
+    # which an autocomplete would need.
+    autocomplete_fields = ("zone",)
 
 
 @admin.display(description=_("waiting"))
@@ -265,7 +267,6 @@ class EnquiryAdmin(admin.ModelAdmin):
     search_fields = ("reference", "name", "organisation", "email")
     date_hierarchy = "created_at"
     actions = ("export_csv",)
-    autocomplete_fields = ("assignee",)
     readonly_fields = (
         "reference",
         "created_at",

@@ -243,7 +243,7 @@ def compare(zones: list[Zone]) -> Comparison:
         if len(periods) > 1:
             note = _("Different periods: %(periods)s") % {"periods": ", ".join(periods)}
         unit = next(ind for ind in found if ind).get_unit_display()
-        rows.append(Row(figures, f"{metric} ({unit})", cells, note))
+        rows.append(Row(figures, f"{metric}, {unit}", cells, note))
 
     # Enterprises listed in the portal, in total, by sector and by qualification.
     public = Enterprise.objects.published().filter(zone__in=ids)

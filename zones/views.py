@@ -1,5 +1,6 @@
 import csv
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from portal.publishing.listing import (
 )
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
+from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
 from zones import compare, directory
@@ -368,7 +370,9 @@ def zone_compare_csv(request: HttpRequest) -> HttpResponse:
 
 
 def json_value(value: Any) -> Any:
-    return str(value) if value is not None and not isinstance(value, int | list | str) else value
+    """A cell's value for JSON: a figure as text, as entered ("5", not 5.0000), so that no
+    digit is lost to floating point."""
+    return as_entered(value) if isinstance(value, Decimal) else value
 
 
 def zone_compare_json(request: HttpRequest) -> HttpResponse:

@@ -38,7 +38,7 @@ def test_an_investor_compares_two_zones_ticked_on_the_zone_list(page_without_jav
     table = page.locator("table.compare")
     expect(table.locator("thead th")).to_have_count(2)
     expect(table.locator("thead")).to_contain_text("Dalian Puwan Economic Zone")
-    row = table.locator("tr", has_text="Growth in gazelle enterprises")
+    row = table.locator("tr", has_text="Growth in gazelle enterprises, percent change")
     expect(row.locator("td").nth(0)).to_contain_text("116.7")
     expect(row.locator("td").nth(1)).to_have_text("not reported")
 
