@@ -221,6 +221,9 @@ class Indicator(models.Model):
         PERCENT = "percent", _("percent")
         PERCENT_CHANGE = "percent_change", _("percent change")
         CNY = "cny", _("yuan (CNY)")
+        # A zone's planned or built-up area is a figure like any other: a metric ("Planned
+        # area"), a period and the release that states it.
+        KM2 = "km2", _("km²")
 
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), related_name="indicators", on_delete=models.CASCADE
@@ -268,7 +271,7 @@ class Indicator(models.Model):
                 violation_error_message=_("A decline cannot be more than 100%%."),
             ),
             models.CheckConstraint(
-                condition=~Q(unit__in=["count", "cny", "percent"]) | Q(value__gte=0),
+                condition=~Q(unit__in=["count", "cny", "percent", "km2"]) | Q(value__gte=0),
                 name="news_indicator_amount_not_negative",
                 violation_error_message=_(
                     "Counts, amounts and shares cannot be negative; "

@@ -205,6 +205,8 @@ ATTACHMENT_ACCEL_REDIRECT = env.str("ATTACHMENT_ACCEL_REDIRECT", default="")
 # EMAIL_URL names a server, e.g. smtp+tls://user:password@mail.example.org:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Days a closed investor enquiry keeps the sender's personal data (`manage.py purge_enquiries`).
+ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=365)
 
 # Uploads: a file larger than this never reaches an image or PDF check.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -9,6 +9,7 @@ LANGUAGES = ("en", "zh-hans")
 ENTRY_PAGES = (
     "/{lang}/",
     "/{lang}/zones/",
+    "/{lang}/zones/compare/",
     "/{lang}/enterprises/",
     "/{lang}/enterprises/export.csv",
     "/{lang}/institutions/",

@@ -1,4 +1,8 @@
+import csv
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import (
@@ -7,11 +11,14 @@ from modeltranslation.admin import (
 
 from portal.publishing.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 from portal.publishing.imports import ImportAdminMixin
+from portal.publishing.spreadsheets import formula_safe
 from zones.models import (
     Cooperation,
+    Enquiry,
     Enterprise,
     EnterpriseQualification,
     Institution,
+    LeadingIndustry,
     Park,
     Platform,
     PlatformMembership,
@@ -19,6 +26,7 @@ from zones.models import (
     Sector,
     Zone,
     ZoneAlias,
+    ZoneStaff,
 )
 from zones.resources import EnterpriseResource, ZoneResource
 
@@ -34,6 +42,13 @@ class SectorAdmin(ContentAdmin):
 class ZoneAliasInline(admin.TabularInline):
     model = ZoneAlias
     extra = 0
+
+
+class LeadingIndustryInline(admin.TabularInline):
+    model = LeadingIndustry
+    extra = 0
+    autocomplete_fields = ("sector",)
+    verbose_name_plural = _("leading industries (in order)")
 
 
 class ParkInline(TranslationStackedInline):
@@ -56,7 +71,7 @@ class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdm
     )
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("sectors",)
-    inlines = (ZoneAliasInline, ParkInline)
+    inlines = (ZoneAliasInline, LeadingIndustryInline, ParkInline)
     resource_classes = (ZoneResource,)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "level", "city")}),
@@ -75,6 +90,21 @@ class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdm
                     "cover_image",
                     "cover_image_alt",
                 )
+            },
+        ),
+        (
+            _("For investors"),
+            {
+                "description": _(
+                    "Planned and built-up areas are figures of a release (metrics in km²), "
+                    "entered with the release that states them."
+                ),
+                "fields": (
+                    "approving_body",
+                    "investment_office",
+                    ("investment_email", "investment_telephone"),
+                    "preferential_policies",
+                ),
             },
         ),
         PUBLISHING_FIELDSET,
@@ -196,3 +226,145 @@ class PlatformAdmin(PublishableAdmin):
         ),
         PUBLISHING_FIELDSET,
     )
+
+
+@admin.register(ZoneStaff)
+class ZoneStaffAdmin(admin.ModelAdmin):
+    list_display = ("user", "zone")
+    list_filter = ("zone",)
+    list_select_related = ("user", "zone")
+    search_fields = ("user__username", "user__email", "zone__name_en", "zone__name_zh_hans")
+    # Users are picked from a plain list of staff: Publishers may not browse the user admin,
+    # which an autocomplete would need.
+    autocomplete_fields = ("zone",)
+
+
+@admin.display(description=_("waiting"))
+def waiting(enquiry: Enquiry) -> str:
+    days = enquiry.waiting.days
+    hours = enquiry.waiting.seconds // 3600
+    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    """Enquiries from the public site: Publishers see all, zone staff those about their zones
+    (`Enquiry.objects.visible_to`)."""
+
+    list_display = (
+        "reference",
+        "created_at",
+        "status",
+        "name",
+        "organisation",
+        "country",
+        "assignee",
+        "handled_by",
+        waiting,
+    )
+    list_filter = ("status", "zones", "sectors", "assignee", "created_at")
+    list_select_related = ("assignee", "handled_by")
+    search_fields = ("reference", "name", "organisation", "email")
+    date_hierarchy = "created_at"
+    actions = ("export_csv",)
+    readonly_fields = (
+        "reference",
+        "created_at",
+        "name",
+        "organisation",
+        "email",
+        "country",
+        "sectors",
+        "zones",
+        "message",
+        "consent",
+        "language",
+        "handled_by",
+        "answered_at",
+        "closed_at",
+        "anonymised_at",
+        waiting,
+    )
+    fieldsets = (
+        (
+            _("Enquiry"),
+            {
+                "fields": (
+                    ("reference", "created_at"),
+                    ("name", "organisation"),
+                    ("email", "country"),
+                    "zones",
+                    "sectors",
+                    "message",
+                    ("consent", "language"),
+                )
+            },
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "status",
+                    "assignee",
+                    "notes",
+                    ("handled_by", waiting),
+                    ("answered_at", "closed_at", "anonymised_at"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enquiry]:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Enquiry, form, change: bool) -> None:
+        if change and form.changed_data:
+            obj.handled_by = request.user
+        if obj.assignee_id and obj.status == Enquiry.Status.NEW:
+            obj.status = Enquiry.Status.ASSIGNED
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Export the selected enquiries as CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Enquiry]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="enquiries.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Reference"),
+                _("Received"),
+                _("Status"),
+                _("Name"),
+                _("Organisation"),
+                _("E-mail"),
+                _("Country"),
+                _("Zones"),
+                _("Sectors of interest"),
+                _("Message"),
+                _("Assigned to"),
+                _("Internal notes"),
+            ]
+        )
+        for enquiry in queryset.select_related("assignee").prefetch_related("zones", "sectors"):
+            writer.writerow(
+                formula_safe(str(value))
+                for value in (
+                    enquiry.reference,
+                    enquiry.created_at.isoformat(timespec="minutes"),
+                    enquiry.get_status_display(),
+                    enquiry.name,
+                    enquiry.organisation,
+                    enquiry.email,
+                    enquiry.country.name if enquiry.country else "",
+                    "; ".join(zone.name for zone in enquiry.zones.all()),
+                    "; ".join(sector.name for sector in enquiry.sectors.all()),
+                    enquiry.message,
+                    enquiry.assignee or "",
+                    enquiry.notes,
+                )
+            )
+        return response

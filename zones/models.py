@@ -1,5 +1,8 @@
 """Development zones, the parks inside them, the enterprises in them and who they cooperate with."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.publishing.editorial import REFERENCE
+from portal.publishing.editorial import CORRESPONDENCE, REFERENCE
 from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.publishing.richtext import RichTextField
@@ -184,8 +187,38 @@ class Zone(Publishable):
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="zones", blank=True
     )
+    approving_body = models.CharField(
+        _("approved by"),
+        max_length=300,
+        blank=True,
+        help_text=_("The authority that approved the zone, e.g. the State Council."),
+    )
+    investment_office = models.CharField(
+        _("investment office"),
+        max_length=300,
+        blank=True,
+        help_text=_("The office investors contact, e.g. the investment promotion bureau."),
+    )
+    investment_email = models.EmailField(
+        _("investment office e-mail"),
+        blank=True,
+        help_text=_("Shown on the profile; enquiries about the zone are sent here."),
+    )
+    investment_telephone = models.CharField(
+        _("investment office telephone"), max_length=40, blank=True
+    )
+    preferential_policies = RichTextField(_("preferential policies"), blank=True)
+    leading_sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("leading industries"),
+        through="LeadingIndustry",
+        related_name="leading_in_zones",
+        blank=True,
+    )
 
-    parts = ("aliases", "parks")
+    parts = ("aliases", "parks", "leading_industries")
+    # Fixed addresses under zones/ that zones/urls.py matches before zones/<slug>/.
+    reserved_slugs = frozenset({"compare", "enquiry-sent"})
 
     class Meta(Publishable.Meta):
         verbose_name = _("zone")
@@ -214,6 +247,11 @@ class Zone(Publishable):
         return reverse("zones:zone_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in self.reserved_slugs:
+            message = _("“%(slug)s” is the address of another page; choose another slug.")
+            raise ValidationError(
+                {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
+            )
         require_text_alternative(self, "name", "cover_image", "cover_image_alt")
 
 
@@ -249,6 +287,38 @@ class ZoneAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LeadingIndustry(models.Model):
+    """One of a zone's leading industries, in the order the zone names them."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="leading_industries", on_delete=models.CASCADE
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        related_name="leading_industries",
+        on_delete=models.PROTECT,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    part_of = ("zone",)
+
+    class Meta:
+        verbose_name = _("leading industry")
+        verbose_name_plural = _("leading industries")
+        ordering = ["zone", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "sector"],
+                name="zones_leadingindustry_unique",
+                violation_error_message=_("This industry is already listed for the zone."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.sector)
 
 
 class Park(models.Model):
@@ -638,6 +708,155 @@ class PlatformMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} – {self.platform}"
+
+
+class ZoneStaff(models.Model):
+    """A staff user who works for a zone: they see and answer the enquiries about it.
+
+    Reference data: only Publishers say who works for which zone, since it opens the enquirers'
+    personal data to the user.
+    """
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), related_name="staff", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="zone_staff",
+        on_delete=models.CASCADE,
+        limit_choices_to={"is_staff": True},
+    )
+
+    editorial_role = REFERENCE
+
+    class Meta:
+        verbose_name = _("zone staff member")
+        verbose_name_plural = _("zone staff")
+        ordering = ["zone", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "user"], name="zones_zonestaff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.zone}"
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The enquiries `user` may read in the admin: all for Publishers and superusers, those
+        about their zones for zone staff, none for anyone else."""
+        if user.is_superuser or user.groups.filter(name="Publishers").exists():
+            return self
+        return self.filter(zones__staff__user=user).distinct()
+
+    def due_for_purge(self, days: int):
+        """Closed enquiries still holding personal data, closed more than `days` days ago."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(status=Enquiry.Status.CLOSED, closed_at__lt=cutoff, anonymised_at=None)
+
+
+class Enquiry(models.Model):
+    """A prospective investor's question about one or more zones, sent from the public site.
+
+    Holds personal data: never shown publicly, read in the admin by Publishers and the staff of
+    the zones it concerns, and anonymised after the retention period (`purge_enquiries`).
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ASSIGNED = "assigned", _("assigned")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    reference = models.CharField(_("reference"), max_length=20, blank=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    country = CountryField(_("country"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors of interest"), related_name="enquiries", blank=True
+    )
+    zones = models.ManyToManyField(Zone, verbose_name=_("zones"), related_name="enquiries")
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    consent = models.BooleanField(_("consents to be contacted"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        related_name="assigned_enquiries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        limit_choices_to={"is_staff": True},
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        related_name="handled_enquiries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    editorial_role = CORRESPONDENCE
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="zones_enquiry_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or str(_("new enquiry"))
+
+    def save(self, *args, **kwargs):
+        self.stamp_status()
+        super().save(*args, **kwargs)
+        if not self.reference:
+            # Numbered from the row's id, so two enquiries sent at once never share a number.
+            self.reference = f"ENQ-{self.created_at.year}-{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def stamp_status(self) -> None:
+        """Record when the enquiry was first answered and when it was closed."""
+        now = timezone.now()
+        if self.status in (self.Status.ANSWERED, self.Status.CLOSED) and not self.answered_at:
+            self.answered_at = now
+        if self.status == self.Status.CLOSED and not self.closed_at:
+            self.closed_at = now
+        elif self.status != self.Status.CLOSED:
+            self.closed_at = None
+
+    @property
+    def waiting(self) -> datetime.timedelta:
+        """How long the enquirer has waited for an answer (so far, when none was given)."""
+        return (self.answered_at or timezone.now()) - self.created_at
+
+    def anonymise(self) -> None:
+        """Remove the enquirer's personal data; the reference, zones, sectors and dates stay
+        for the zone team's statistics."""
+        self.name = self.organisation = self.email = self.message = self.notes = ""
+        self.country = ""
+        self.anonymised_at = timezone.now()
+        self.save()
 
 
 class IndexStamp(models.Model):

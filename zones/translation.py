@@ -19,7 +19,17 @@ class SectorTranslation(TranslationOptions):
 
 @register(Zone)
 class ZoneTranslation(TranslationOptions):
-    fields = ("name", "short_name", "summary", "description", "address", "cover_image_alt")
+    fields = (
+        "name",
+        "short_name",
+        "summary",
+        "description",
+        "address",
+        "cover_image_alt",
+        "approving_body",
+        "investment_office",
+        "preferential_policies",
+    )
 
 
 @register(Park)

@@ -1,10 +1,17 @@
 import csv
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from portal.publishing.listing import (
@@ -15,18 +22,27 @@ from portal.publishing.listing import (
 )
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
+from portal.publishing.numbers import as_entered
+from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
 from portal.ratelimits import rate_limited
-from zones import directory
+from zones import compare, directory
 from zones.filters import EnterpriseFilter, ZoneFilter
+from zones.forms import EnquiryForm
+from zones.mail import send_enquiry
 from zones.models import (
     Cooperation,
     Enterprise,
     EnterpriseQualification,
     Institution,
+    LeadingIndustry,
     Platform,
     Zone,
 )
+
+# The unit of the figures that are areas (news.models.Indicator.Unit.KM2): a zone's planned
+# and built-up area are figures of a release like any other, with a period and a source.
+AREA_UNIT = "km2"
 
 
 class RelatedReleasesMixin:
@@ -57,23 +73,65 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
+@dataclass
+class FigureCharts:
+    """A zone's figures arranged for its profile (figures in the order metric, newest first)."""
+
+    areas: list  # the newest planned, built-up… area (figures in km²)
+    latest_by_unit: list[tuple[str, list]]  # (unit label, newest figure of each metric)
+    histories: list[list]  # a metric's figures over several years, oldest first
+
+
+def figure_charts(indicators: list) -> FigureCharts:
+    newest: dict[tuple, Any] = {}
+    yearly: dict[tuple, list] = {}
+    for indicator in indicators:
+        key = (indicator.metric_id, indicator.park_id, indicator.unit)
+        newest.setdefault(key, indicator)
+        if indicator.year is not None:
+            yearly.setdefault(key, []).append(indicator)
+    by_unit: dict[str, list] = {}
+    areas = []
+    for indicator in newest.values():
+        if indicator.unit == AREA_UNIT:
+            areas.append(indicator)
+        by_unit.setdefault(indicator.get_unit_display(), []).append(indicator)
+    return FigureCharts(
+        areas=areas,
+        latest_by_unit=[(unit, rows) for unit, rows in by_unit.items() if len(rows) > 1],
+        histories=[rows[::-1] for rows in yearly.values() if len(rows) > 1],
+    )
+
+
 class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
     def get_queryset(self) -> QuerySet[Zone]:
-        return Zone.objects.published().prefetch_related("sectors", "aliases", "parks__sectors")
+        return Zone.objects.published().prefetch_related(
+            "sectors",
+            "aliases",
+            "parks__sectors",
+            Prefetch(
+                "leading_industries", queryset=LeadingIndustry.objects.select_related("sector")
+            ),
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = self.object
         enterprises = Enterprise.objects.published().filter(zone=zone)
+        indicators = list(
+            zone.indicators.published()
+            .select_related("metric", "release", "park")
+            .order_by("metric__name", "-year")
+        )
         context = super().get_context_data(**kwargs)
         context.update(
             enterprises=enterprises.select_related("park")[: self.enterprises_shown],
             enterprise_count=enterprises.count(),
-            indicators=zone.indicators.published()
-            .select_related("metric", "release", "park")
-            .order_by("metric__name", "-year"),
+            indicators=indicators,
+            sources=footnote_sources(indicators),
+            charts=figure_charts(indicators),
             platforms=zone.platforms.published(),
             cooperations=zone.cooperations.published().prefetch_related(
                 Prefetch("institutions", queryset=Institution.objects.published())
@@ -256,3 +314,162 @@ class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
             Prefetch("zones", queryset=Zone.objects.published()),
             Prefetch("members", queryset=Enterprise.objects.published().select_related("zone")),
         )
+
+
+def compare_url(zones: list[Zone], name: str = "zones:zone_compare") -> str:
+    return f"{reverse(name)}?zones={','.join(zone.slug for zone in zones)}"
+
+
+def zone_compare(request: HttpRequest) -> HttpResponse:
+    """Zones side by side (zones/compare.py). With fewer than two public zones, the page offers
+    the choice of zones; it answers 400 only when zones were asked for and none is public."""
+    selection = compare.select(request.GET)
+    comparison = compare.compare(selection.zones) if selection.comparable else None
+    context = {
+        "selection": selection,
+        "comparison": comparison,
+        "chosen": {zone.slug for zone in selection.zones},
+        "all_zones": Zone.objects.published().only("slug", "name_en", "name_zh_hans"),
+        "csv_url": compare_url(selection.zones, "zones:zone_compare_csv"),
+        "json_url": compare_url(selection.zones, "zones:zone_compare_json"),
+        "enquiry_url": compare_url(selection.zones, "zones:compare_enquiry"),
+    }
+    status = 400 if selection.slugs and not selection.zones else 200
+    return render(request, "zones/zone_compare.html", context, status=status)
+
+
+def comparison_or_error(request: HttpRequest) -> tuple[compare.Comparison | None, HttpResponse]:
+    selection = compare.select(request.GET)
+    if not selection.comparable:
+        message = " ".join(selection.messages)
+        return None, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return compare.compare(selection.zones), HttpResponse()
+
+
+def zone_compare_csv(request: HttpRequest) -> HttpResponse:
+    """The comparison as CSV: per zone a value, its period and its source; text never runs as a
+    formula (portal/publishing/spreadsheets.py)."""
+    comparison, response = comparison_or_error(request)
+    if comparison is None:
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zones-compared.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    header = [_("Section"), _("Row")]
+    for zone in comparison.zones:
+        header += [zone.name, _("Period"), _("Source")]
+    writer.writerow([csv_cell(cell) for cell in [*header, _("Note")]])
+    for row in comparison.rows:
+        line = [row.section, row.label]
+        for cell in row.cells:
+            source = (
+                request.build_absolute_uri(cell.indicator.release.get_absolute_url())
+                if cell.indicator
+                else ""
+            )
+            line += [cell.text, cell.period, source]
+        writer.writerow([csv_cell(value) for value in [*line, row.note]])
+    return response
+
+
+def json_value(value: Any) -> Any:
+    """A cell's value for JSON: a figure as text, as entered ("5", not 5.0000), so that no
+    digit is lost to floating point."""
+    return as_entered(value) if isinstance(value, Decimal) else value
+
+
+def zone_compare_json(request: HttpRequest) -> HttpResponse:
+    """The comparison as JSON, with each figure's period and source release (absolute URLs)."""
+    comparison, response = comparison_or_error(request)
+    if comparison is None:
+        return response
+    absolute = request.build_absolute_uri
+    data = {
+        "zones": [
+            {"slug": zone.slug, "name": zone.name, "url": absolute(zone.get_absolute_url())}
+            for zone in comparison.zones
+        ],
+        "rows": [
+            {
+                "section": row.section,
+                "label": row.label,
+                "note": row.note,
+                "values": [
+                    None
+                    if cell.missing
+                    else {
+                        "value": json_value(cell.value),
+                        "text": cell.text,
+                        **(
+                            {
+                                "period": cell.period,
+                                "unit": cell.indicator.unit,
+                                "source": cell.indicator.release.source_number,
+                            }
+                            if cell.indicator
+                            else {}
+                        ),
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in comparison.rows
+        ],
+        "sources": [
+            {
+                "number": release.source_number,
+                "title": release.title,
+                "published": release.published_at.isoformat(),
+                "url": absolute(release.get_absolute_url()),
+            }
+            for release in comparison.sources
+        ],
+        "url": absolute(compare_url(comparison.zones)),
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def enquiry_page(request: HttpRequest, zones: list[Zone], back_url: str) -> HttpResponse:
+    """The enquiry form, and its POST: stored, e-mailed, then redirected to the thank-you page.
+
+    A bot that fills the hidden field gets the same thank-you page; nothing is stored or sent.
+    """
+    if request.method == "POST":
+        form = EnquiryForm(request.POST)
+        if form.is_valid():
+            if form.is_bot():
+                return redirect("zones:enquiry_sent")
+            with transaction.atomic():
+                enquiry = form.save(commit=False)
+                enquiry.language = get_language() or ""
+                enquiry.save()
+                form.save_m2m()
+            send_enquiry(request, enquiry)
+            request.session["enquiry_reference"] = enquiry.reference
+            return redirect("zones:enquiry_sent")
+        status = 400
+    else:
+        form = EnquiryForm(initial={"zones": zones})
+        status = 200
+    context = {"form": form, "zones": zones, "back_url": back_url}
+    return render(request, "zones/enquiry_form.html", context, status=status)
+
+
+@never_cache
+def zone_enquiry(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_object_or_404(Zone.objects.published(), slug=slug)
+    return enquiry_page(request, [zone], zone.get_absolute_url())
+
+
+@never_cache
+def compare_enquiry(request: HttpRequest) -> HttpResponse:
+    zones = compare.select(request.GET).zones
+    return enquiry_page(request, zones, compare_url(zones))
+
+
+@never_cache
+def enquiry_sent(request: HttpRequest) -> HttpResponse:
+    """The thank-you page: the reference is kept in the sender's session, never in the URL."""
+    reference = request.session.get("enquiry_reference", "")
+    return render(request, "zones/enquiry_sent.html", {"reference": reference})

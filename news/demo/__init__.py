@@ -23,6 +23,7 @@ from zones.models import (
     Cooperation,
     Enterprise,
     Institution,
+    LeadingIndustry,
     Park,
     Platform,
     PlatformMembership,
@@ -227,6 +228,10 @@ def load() -> Release:
             Park, {"zone": jianping, "slug": slug}, {"name_en": name, "position": position}
         )
         park.sectors.set([sectors[sector]])
+        # The release names the four as the zone's major sectors, in this order.
+        _upsert(
+            LeadingIndustry, {"zone": jianping, "sector": sectors[sector]}, {"position": position}
+        )
 
     institutions = [
         _upsert(Institution, {"slug": data["slug"]}, {**data, **PUBLISHED}) for data in INSTITUTIONS

@@ -12,6 +12,9 @@ declares which of four kinds it is, and this module turns the declaration into p
   change or delete.
 - *media* (`editorial_role = MEDIA`): Editors add (nothing public shows a new file until a
   reviewed page uses it); only Publishers change or delete.
+- *correspondence* (`editorial_role = CORRESPONDENCE`): messages from the public, never
+  published. Editors read and update those their admin page lets them see (e.g. the enquiries
+  about their zones); only Publishers delete. Nobody adds one in the admin.
 
 Static permissions (reference data, media) are granted by portal/publishing/roles.py from these
 declarations; the rule for parts depends on the record's status and is checked by the admin
@@ -22,6 +25,7 @@ from django.db import models
 
 REFERENCE = "reference"
 MEDIA = "media"
+CORRESPONDENCE = "correspondence"
 PART = "part"
 PUBLISHABLE = "publishable"
 

@@ -16,8 +16,11 @@ EDITOR_ACTIONS = {
     editorial.PART: ("add", "change", "delete", "view"),
     editorial.MEDIA: ("add", "view"),
     editorial.REFERENCE: ("view",),
+    editorial.CORRESPONDENCE: ("change", "view"),
 }
 PUBLISHER_ACTIONS = ("add", "change", "delete", "view", "publish")
+# Correspondence comes from the public site only: nobody adds it by hand.
+PUBLISHER_CORRESPONDENCE_ACTIONS = ("change", "delete", "view")
 # Both groups read the audit log and the pending drafts; nobody writes either by hand.
 READ_ONLY_PERMISSIONS = (
     ("publishing", "view_auditentry"),
@@ -39,10 +42,15 @@ def granted(group: str, apps) -> set[str]:
     """The codenames of `group`'s permissions on the content models."""
     codenames = set()
     for model in content_models(apps):
+        role = editorial.role_of(model)
         if group == "Publishers":
-            actions = PUBLISHER_ACTIONS
+            actions = (
+                PUBLISHER_CORRESPONDENCE_ACTIONS
+                if role == editorial.CORRESPONDENCE
+                else PUBLISHER_ACTIONS
+            )
         else:
-            actions = EDITOR_ACTIONS.get(editorial.role_of(model), ("view",))
+            actions = EDITOR_ACTIONS.get(role, ("view",))
         codenames.update(f"{action}_{model._meta.model_name}" for action in actions)
     return codenames
 

@@ -264,6 +264,8 @@ def public_pages(world: World, language: str) -> list[str]:
         f"/{language}/events/?when=upcoming",
         f"/{language}/news/feed/",
         f"/{language}/zones/{public['zone'].slug}/",
+        f"/{language}/zones/compare/?zones={public['zone'].slug}",
+        f"/{language}/zones/{public['zone'].slug}/enquiry/",
         f"/{language}/enterprises/{public['enterprise'].slug}/",
         f"/{language}/institutions/{public['institution'].slug}/",
         f"/{language}/platforms/{public['platform'].slug}/",

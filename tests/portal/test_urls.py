@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from tests.factories import ReleaseFactory
+from tests.factories import ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # The routes whose slugs a fixed address could take, and the slugs their model refuses.
-RESERVED = {"news:release_detail": {"feed"}}
+RESERVED = {
+    "news:release_detail": {"feed"},
+    "zones:zone_detail": {"compare", "enquiry-sent"},
+}
 
 
 def routes(resolvers, prefix="", namespace=""):
@@ -60,3 +63,13 @@ def test_a_release_cannot_take_the_slug_of_a_fixed_address(slug):
 
 def test_a_slug_that_only_starts_like_a_fixed_address_is_allowed():
     ReleaseFactory.build(slug="feed-in-tariffs").clean()
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED["zones:zone_detail"]))
+def test_a_zone_cannot_take_the_slug_of_a_fixed_address(slug):
+    zone = ZoneFactory.build(slug=slug)
+    with pytest.raises(ValidationError) as error:
+        zone.clean()
+    assert error.value.message_dict == {
+        "slug": [f"“{slug}” is the address of another page; choose another slug."]
+    }

@@ -1,0 +1,61 @@
+"""Editors enter the facts investors look for in the zone's own form."""
+
+import pytest
+from django.urls import reverse
+
+from portal.publishing.models import PendingChange
+from tests.adminforms import change_form_data
+from tests.factories import SectorFactory, ZoneFactory
+from zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+
+def leading_industry_rows(sectors) -> dict:
+    data = {
+        "leading_industries-TOTAL_FORMS": str(len(sectors)),
+        "leading_industries-INITIAL_FORMS": "0",
+    }
+    for index, sector in enumerate(sectors):
+        data[f"leading_industries-{index}-sector"] = str(sector.pk)
+        data[f"leading_industries-{index}-position"] = str(index)
+    return data
+
+
+def test_an_editor_enters_investor_facts_and_ordered_leading_industries_in_the_zone_form(
+    editor_client, client
+):
+    zone = ZoneFactory(status="draft", slug="harbour")
+    first, second = SectorFactory(name_en="Logistics"), SectorFactory(name_en="Chemicals")
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    data = change_form_data(editor_client.get(url)) | {
+        "approving_body_en": "State Council",
+        "investment_office_en": "Investment Promotion Bureau",
+        "investment_email": "invest@harbour.example.cn",
+        "investment_telephone": "+86 427 000 0000",
+        "preferential_policies_en": "<p>Rent-free land</p><script>alert(1)</script>",
+    }
+    data |= leading_industry_rows([first, second])
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    zone.refresh_from_db()
+    assert zone.approving_body_en == "State Council"
+    assert zone.preferential_policies_en == "<p>Rent-free land</p>"
+    assert [li.sector for li in zone.leading_industries.all()] == [first, second]
+
+
+def test_an_editors_new_leading_industry_on_a_live_zone_waits_as_its_pending_draft(
+    editor_client, client
+):
+    zone = ZoneFactory(slug="harbour")
+    sector = SectorFactory(name_en="Logistics")
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    data = change_form_data(editor_client.get(url)) | leading_industry_rows([sector])
+
+    assert editor_client.post(url, data).status_code == 302
+
+    assert not Zone.objects.get(pk=zone.pk).leading_industries.exists()
+    assert PendingChange.objects.for_record(zone) is not None
+    assert "Logistics" not in client.get(zone.get_absolute_url()).text

@@ -1,0 +1,232 @@
+"""Comparing zones side by side: /<lang>/zones/compare/?zones=a,b."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news.models import Indicator
+from portal.publishing.models import Status
+from tests.factories import (
+    CooperationFactory,
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    IndicatorFactory,
+    InstitutionFactory,
+    MetricFactory,
+    ParkFactory,
+    PlatformFactory,
+    ReleaseFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/en/zones/compare/"
+
+
+def rows(response) -> dict[str, list]:
+    return {row.label: row for row in response.context["comparison"].rows}
+
+
+def test_dalian_puwan_and_liaobin_are_compared_side_by_side(client, demo):
+    response = client.get(f"{URL}?zones=dalian-puwan,panjin-liaobin")
+    assert response.status_code == 200
+    zones = [zone.slug for zone in response.context["comparison"].zones]
+    assert zones == ["dalian-puwan", "panjin-liaobin"]
+    growth = rows(response)["Growth in gazelle enterprises, percent change"]
+    assert [cell.text for cell in growth.cells] == ["116.7", "not reported"]
+    assert "Dalian Puwan Economic Zone" in response.text
+    assert "+116.7%" in response.text
+    assert "not reported" in response.text
+    # A total "as of" its release is dated in the portal's time zone, as the release is.
+    investment = rows(response)["Research and development investment, yuan (CNY)"]
+    assert investment.cells[1].period == "as of 2024-06-20"
+
+
+def test_the_same_metric_is_one_row_with_each_zones_period_and_source(client, db):
+    metric = MetricFactory(name_en="GDP")
+    release = ReleaseFactory(title_en="Statistics bulletin")
+    a, b = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    IndicatorFactory(zone=a, metric=metric, release=release, year=2023, value=Decimal("5"))
+    IndicatorFactory(zone=b, metric=metric, release=release, year=2023, value=Decimal("7"))
+
+    response = client.get(f"{URL}?zones=a,b")
+
+    row = rows(response)["GDP, percent change"]
+    assert [(cell.text, cell.period) for cell in row.cells] == [("5", "2023"), ("7", "2023")]
+    assert row.note == ""
+    # The source is named once below the table, and each cell points to it by number.
+    assert response.text.count("Statistics bulletin") == 1
+    assert response.text.count('href="#source-1"') == 2
+
+
+def test_a_row_whose_periods_differ_says_so(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a, b = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    IndicatorFactory(zone=a, metric=metric, year=2023)
+    IndicatorFactory(zone=b, metric=metric, year=2021)
+
+    response = client.get(f"{URL}?zones=a,b")
+
+    assert rows(response)["GDP, percent change"].note == "Different periods: 2021, 2023"
+    assert "Different periods: 2021, 2023" in response.text
+
+
+def test_a_missing_figure_is_not_reported_never_zero(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a, _b = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    IndicatorFactory(zone=a, metric=metric)
+
+    response = client.get(f"{URL}?zones=a,b")
+
+    cells = rows(response)["GDP, percent change"].cells
+    assert cells[1].text == "not reported"
+    assert cells[1].value is None
+
+
+def test_an_unpublished_zone_is_named_like_an_unknown_one_and_never_shown(client, db):
+    ZoneFactory(slug="a", name_en="Alpha")
+    ZoneFactory(slug="b", name_en="Beta")
+    ZoneFactory(slug="secret", name_en="Secret Zone", status=Status.DRAFT)
+
+    hidden = client.get(f"{URL}?zones=a,b,secret")
+    unknown = client.get(f"{URL}?zones=a,b,nowhere")
+
+    assert hidden.status_code == unknown.status_code == 200
+    assert "Secret Zone" not in hidden.text
+    assert "No published zone has the address “secret”" in hidden.text
+    assert "No published zone has the address “nowhere”" in unknown.text
+    assert [z.slug for z in hidden.context["comparison"].zones] == ["a", "b"]
+
+
+def test_no_public_zone_at_all_is_a_bad_request_with_a_message(client, db):
+    ZoneFactory(slug="secret", status=Status.DRAFT)
+    response = client.get(f"{URL}?zones=secret,nowhere")
+    assert response.status_code == 400
+    assert "Choose at least two zones to compare." in response.text
+
+
+def test_one_zone_offers_the_choice_of_others(client, db):
+    ZoneFactory(slug="a", name_en="Alpha")
+    ZoneFactory(slug="b", name_en="Beta")
+    response = client.get(f"{URL}?zones=a")
+    assert response.status_code == 200
+    assert response.context["comparison"] is None
+    assert 'name="zones" value="a" checked' in response.text
+    assert 'name="zones" value="b">' in response.text
+
+
+def test_more_than_four_zones_shows_the_first_four_and_says_so(client, db):
+    for letter in "abcde":
+        ZoneFactory(slug=letter)
+    response = client.get(f"{URL}?zones=a,b,c,d,e")
+    assert [z.slug for z in response.context["comparison"].zones] == ["a", "b", "c", "d"]
+    assert "At most 4 zones can be compared" in response.text
+
+
+def test_the_zone_lists_checkboxes_reach_the_comparison(client, db):
+    ZoneFactory(slug="a")
+    ZoneFactory(slug="b")
+    assert 'action="/en/zones/compare/"' in client.get("/en/zones/").text
+    response = client.get(f"{URL}?zones=a&zones=b")
+    assert [z.slug for z in response.context["comparison"].zones] == ["a", "b"]
+
+
+def test_enterprise_counts_by_sector_and_qualification_parks_platforms_institutions(client, db):
+    a, b = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    sector = SectorFactory(name_en="New materials")
+    enterprise = EnterpriseFactory(zone=a)
+    enterprise.sectors.add(sector)
+    EnterpriseFactory(zone=a, status=Status.DRAFT).sectors.add(sector)
+    EnterpriseQualificationFactory(enterprise=enterprise, qualification__name_en="Gazelle")
+    ParkFactory(zone=b, name_en="Harbour park")
+    PlatformFactory(name_en="Alliance").zones.add(a)
+    CooperationFactory(zone=b).institutions.add(InstitutionFactory(name_en="Tech University"))
+
+    table = rows(client.get(f"{URL}?zones=a,b"))
+
+    assert [c.text for c in table["All enterprises"].cells] == ["1", "none listed"]
+    assert [c.text for c in table["Sector: New materials"].cells] == ["1", "none listed"]
+    assert [c.text for c in table["Qualification: Gazelle"].cells] == ["1", "none listed"]
+    assert [c.text for c in table["Parks"].cells] == ["none listed", "Harbour park"]
+    assert [c.text for c in table["Platforms"].cells] == ["Alliance", "none listed"]
+    assert [c.text for c in table["Institutions"].cells] == ["none listed", "Tech University"]
+
+
+def test_the_csv_download_has_values_periods_sources_and_never_a_formula(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a = ZoneFactory(slug="a", name_en="=HYPERLINK(1)")
+    ZoneFactory(slug="b", name_en="Beta")
+    indicator = IndicatorFactory(zone=a, metric=metric, year=2022, value=Decimal("5"))
+
+    response = client.get("/en/zones/compare/export.csv?zones=a,b")
+
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0][:3] == ["Section", "Row", "'=HYPERLINK(1)"]
+    gdp = next(line for line in table if line[1] == "GDP, percent change")
+    source = f"http://testserver{indicator.release.get_absolute_url()}"
+    assert gdp[2:8] == ["5", "2022", source, "not reported", "", ""]
+
+
+def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a = ZoneFactory(slug="a")
+    ZoneFactory(slug="b")
+    indicator = IndicatorFactory(zone=a, metric=metric, year=2022, value=Decimal("5"))
+
+    data = json.loads(client.get("/en/zones/compare/export.json?zones=a,b").content)
+
+    assert [zone["slug"] for zone in data["zones"]] == ["a", "b"]
+    gdp = next(row for row in data["rows"] if row["label"] == "GDP, percent change")
+    assert gdp["values"] == [
+        {"value": "5", "text": "5", "period": "2022", "unit": "percent_change", "source": 1},
+        None,
+    ]
+    assert data["sources"] == [
+        {
+            "number": 1,
+            "title": indicator.release.title,
+            "published": indicator.release.published_at.isoformat(),
+            "url": f"http://testserver{indicator.release.get_absolute_url()}",
+        }
+    ]
+
+
+def test_a_download_of_fewer_than_two_zones_is_a_bad_request(client, db):
+    ZoneFactory(slug="a")
+    response = client.get("/en/zones/compare/export.csv?zones=a")
+    assert response.status_code == 400
+    assert "Choose at least two zones" in response.content.decode()
+
+
+def populate(zone_count: int) -> str:
+    slugs = []
+    sector = SectorFactory()
+    for n in range(zone_count):
+        zone = ZoneFactory(slug=f"z{n}")
+        slugs.append(zone.slug)
+        ParkFactory(zone=zone)
+        enterprise = EnterpriseFactory(zone=zone)
+        enterprise.sectors.add(sector)
+        EnterpriseQualificationFactory(enterprise=enterprise)
+        PlatformFactory().zones.add(zone)
+        CooperationFactory(zone=zone).institutions.add(InstitutionFactory())
+        IndicatorFactory(zone=zone, unit=Indicator.Unit.COUNT)
+    return ",".join(slugs)
+
+
+@pytest.mark.parametrize("zone_count", [2, 4])
+def test_the_comparison_runs_the_same_number_of_queries_for_two_and_four_zones(
+    client, db, zone_count
+):
+    slugs = populate(zone_count)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"{URL}?zones={slugs}").status_code == 200
+    assert len(captured) == 13

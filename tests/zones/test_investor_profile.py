@@ -1,0 +1,109 @@
+"""A zone profile answers an investor's first questions: facts, areas with their sources, who to
+contact, charts of the figures."""
+
+from decimal import Decimal
+
+import pytest
+
+from news.models import Indicator
+from tests.factories import (
+    IndicatorFactory,
+    MetricFactory,
+    ReleaseFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+from zones.models import LeadingIndustry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_investor_facts_are_shown_when_entered(client, db):
+    zone = ZoneFactory(
+        approving_body_en="State Council",
+        investment_office_en="Investment Promotion Bureau",
+        investment_email="invest@zone.example.cn",
+        investment_telephone="+86 411 1234 5678",
+        preferential_policies_en="<p>Three years free of land rent.</p>",
+    )
+    for position, name in enumerate(["Petrochemicals", "Logistics"]):
+        LeadingIndustry.objects.create(
+            zone=zone, sector=SectorFactory(name_en=name), position=position
+        )
+
+    text = client.get(zone.get_absolute_url()).text
+
+    assert "State Council" in text
+    assert "Investment Promotion Bureau" in text
+    assert 'href="mailto:invest@zone.example.cn"' in text
+    assert 'href="tel:+8641112345678"' in text
+    assert "<p>Three years free of land rent.</p>" in text
+    assert text.index("Petrochemicals") < text.index("Logistics")
+
+
+def test_facts_not_entered_are_not_shown(client, db):
+    text = client.get(ZoneFactory().get_absolute_url()).text
+    for label in (
+        "Approved by",
+        "Investment contact",
+        "Preferential policies",
+        "Leading industries",
+    ):
+        assert label not in text
+
+
+def test_the_demo_shows_only_what_the_release_states(client, demo):
+    text = client.get("/en/zones/dalian-puwan/").text
+    assert "Investment contact" not in text
+    assert "Approved by" not in text
+    jianping = client.get("/en/zones/chaoyang-jianping/").text
+    assert "Leading industries" in jianping
+
+
+def test_an_area_is_a_figure_with_its_period_and_source(client, db):
+    zone = ZoneFactory()
+    release = ReleaseFactory(title_en="Zone yearbook")
+    IndicatorFactory(
+        zone=zone,
+        metric=MetricFactory(name_en="Planned area"),
+        release=release,
+        unit=Indicator.Unit.KM2,
+        value=Decimal("58.5"),
+        year=2022,
+    )
+
+    text = client.get(zone.get_absolute_url()).text
+
+    assert '<dd class="area">58.5 km² · 2022 <a href="#source-1" class="source-ref">' in text
+    assert text.count("Zone yearbook") == 1
+
+
+def test_figures_are_drawn_as_charts_with_a_title_and_their_numbers(client, db):
+    zone = ZoneFactory()
+    first, second = MetricFactory(name_en="Exports"), MetricFactory(name_en="Imports")
+    for year, value in ((2021, "3"), (2022, "5"), (2023, "8")):
+        IndicatorFactory(zone=zone, metric=first, year=year, value=Decimal(value))
+    IndicatorFactory(zone=zone, metric=second, year=2023, value=Decimal("-2"))
+
+    text = client.get(zone.get_absolute_url()).text
+
+    assert text.count('role="img"') == 2
+    assert '<title id="chart-bars-1-title">Newest figures, percent change</title>' in text
+    assert '<title id="chart-line-1-title">Exports by year (percent change)</title>' in text
+    assert 'class="chart__bar chart__bar--negative"' in text
+    assert "<td>2021</td><td>2022</td><td>2023</td>" in text
+    assert "style=" not in text
+
+
+def test_a_single_figure_draws_no_chart(client, db):
+    zone = ZoneFactory()
+    IndicatorFactory(zone=zone)
+    assert 'role="img"' not in client.get(zone.get_absolute_url()).text
+
+
+def test_the_profile_links_to_compare_and_to_the_enquiry_form_without_a_csrf_token(client, db):
+    zone = ZoneFactory(slug="puwan")
+    text = client.get(zone.get_absolute_url()).text
+    assert 'href="/en/zones/compare/?zones=puwan"' in text
+    assert 'href="/en/zones/puwan/enquiry/"' in text
+    assert "csrfmiddlewaretoken" not in text

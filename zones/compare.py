@@ -1,0 +1,293 @@
+"""Zones side by side: one column per zone, one row per fact and per figure.
+
+The input contract: `zones` is a comma-separated list of slugs (the zone list's checkboxes send
+it repeated; both are read). Every slug is looked up among published zones only, so an unknown
+zone and an unpublished one get the same words: nothing unpublished is confirmable from here.
+
+A row compares like with like: a figure's row is one metric in one unit, each zone's newest
+figure of it, with its period and source; when the zones' periods differ, the row says so.
+A zone without a value shows "not reported", never a zero.
+
+Runs a fixed number of queries whatever the number of zones (pinned by tests/zones/test_compare.py).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.publishing.sources import footnote_sources
+from zones.models import (
+    Cooperation,
+    Enterprise,
+    EnterpriseQualification,
+    Institution,
+    LeadingIndustry,
+    Platform,
+    Qualification,
+    Sector,
+    Zone,
+)
+
+MIN_ZONES = 2
+MAX_ZONES = 4
+# More slugs than anyone would pick are not even looked up.
+MAX_SLUGS_READ = 20
+MAX_SLUG_LENGTH = 100
+
+NOT_REPORTED = gettext_lazy("not reported")
+NONE_LISTED = gettext_lazy("none listed")
+
+
+def requested_slugs(params: QueryDict) -> list[str]:
+    """The slugs asked for, in order, without repeats."""
+    slugs: list[str] = []
+    for value in params.getlist("zones")[:MAX_SLUGS_READ]:
+        for slug in value.split(","):
+            slug = slug.strip().lower()[:MAX_SLUG_LENGTH]
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs[:MAX_SLUGS_READ]
+
+
+@dataclass
+class Selection:
+    slugs: list[str]
+    zones: list[Zone]
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def comparable(self) -> bool:
+        return len(self.zones) >= MIN_ZONES
+
+    @property
+    def query(self) -> str:
+        return ",".join(zone.slug for zone in self.zones)
+
+
+def select(params: QueryDict) -> Selection:
+    """The published zones `params` asks for (one query), and what was not understood."""
+    slugs = requested_slugs(params)
+    found = {
+        zone.slug: zone
+        for zone in Zone.objects.published()
+        .filter(slug__in=slugs)
+        .prefetch_related(
+            Prefetch(
+                "leading_industries", queryset=LeadingIndustry.objects.select_related("sector")
+            ),
+            "parks",
+            Prefetch("platforms", queryset=Platform.objects.published()),
+        )
+    }
+    selection = Selection(slugs, [found[slug] for slug in slugs if slug in found])
+    for slug in slugs:
+        if slug not in found:
+            selection.messages.append(
+                _("No published zone has the address “%(slug)s”; it is left out.") % {"slug": slug}
+            )
+    if len(selection.zones) > MAX_ZONES:
+        selection.messages.append(
+            _("At most %(max)d zones can be compared: the first %(max)d are shown.")
+            % {"max": MAX_ZONES}
+        )
+        selection.zones = selection.zones[:MAX_ZONES]
+    if len(selection.zones) < MIN_ZONES:
+        selection.messages.append(_("Choose at least two zones to compare."))
+    return selection
+
+
+@dataclass
+class Cell:
+    """One zone's value in a row: the text shown, the value as data, and for a figure its
+    period and source."""
+
+    text: str
+    value: Any = None
+    period: str = ""
+    indicator: Any = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, URL or "")
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class Row:
+    section: str
+    label: str
+    cells: list[Cell]
+    note: str = ""
+
+
+def missing() -> Cell:
+    return Cell(str(NOT_REPORTED))
+
+
+def text_row(section: str, label: str, values: list[str]) -> Row:
+    return Row(section, label, [Cell(v, v) if v else missing() for v in values])
+
+
+def list_row(section: str, label: str, items: list[list[tuple[str, str]]]) -> Row:
+    cells = [
+        Cell(
+            "; ".join(text for text, _url in entries),
+            [text for text, _url in entries],
+            "",
+            None,
+            entries,
+        )
+        if entries
+        else Cell(str(NONE_LISTED), [])
+        for entries in items
+    ]
+    return Row(section, label, cells)
+
+
+def period_of(indicator) -> str:
+    if indicator.year:
+        return str(indicator.year)
+    published = timezone.localdate(indicator.release.published_at)
+    return _("as of %(date)s") % {"date": published.isoformat()}
+
+
+@dataclass
+class Comparison:
+    zones: list[Zone]
+    rows: list[Row]
+    sources: list
+
+
+def compare(zones: list[Zone]) -> Comparison:
+    """Build the rows for `zones` (loaded by `select`). Eight queries for any number of zones:
+    figures, enterprise totals, counts by sector, by qualification, the sectors and
+    qualifications named, and the cooperation with its institutions."""
+    ids = [zone.pk for zone in zones]
+    column = {zone.pk: index for index, zone in enumerate(zones)}
+    rows: list[Row] = []
+
+    facts = _("Facts")
+    rows += [
+        text_row(facts, _("City"), [zone.get_city_display() for zone in zones]),
+        text_row(facts, _("Level"), [zone.get_level_display() for zone in zones]),
+        text_row(facts, _("Kind"), [zone.get_kind_display() for zone in zones]),
+        text_row(facts, _("Established"), [str(zone.established_year or "") for zone in zones]),
+        text_row(facts, _("Approved by"), [zone.approving_body for zone in zones]),
+        text_row(
+            facts,
+            _("Area (km²)"),
+            [str(zone.area_km2) if zone.area_km2 is not None else "" for zone in zones],
+        ),
+        text_row(facts, _("Address"), [zone.address for zone in zones]),
+        text_row(facts, _("Website"), [zone.website for zone in zones]),
+        text_row(facts, _("Investment office"), [zone.investment_office for zone in zones]),
+        text_row(facts, _("E-mail"), [zone.investment_email for zone in zones]),
+        text_row(facts, _("Telephone"), [zone.investment_telephone for zone in zones]),
+        list_row(
+            facts,
+            _("Leading industries"),
+            [[(li.sector.name, "") for li in zone.leading_industries.all()] for zone in zones],
+        ),
+        list_row(facts, _("Parks"), [[(p.name, "") for p in zone.parks.all()] for zone in zones]),
+        list_row(
+            facts,
+            _("Platforms"),
+            [[(p.name, p.get_absolute_url()) for p in zone.platforms.all()] for zone in zones],
+        ),
+    ]
+    institutions: list[dict[int, tuple[str, str]]] = [{} for _zone in zones]
+    cooperations = Cooperation.objects.published().filter(zone__in=ids)
+    for cooperation in cooperations.prefetch_related(
+        Prefetch("institutions", queryset=Institution.objects.published())
+    ):
+        for institution in cooperation.institutions.all():
+            institutions[column[cooperation.zone_id]][institution.pk] = (
+                institution.name,
+                institution.get_absolute_url(),
+            )
+    rows.append(
+        list_row(facts, _("Institutions"), [list(found.values()) for found in institutions])
+    )
+
+    # Figures: each zone's newest figure of each metric in each unit, zone-wide ones only.
+    # Their model belongs to news, a layer above: it is reached through the zone's relation.
+    figure_model = Zone._meta.get_field("indicators").related_model
+    indicators = list(
+        figure_model.objects.published()
+        .filter(zone__in=ids, park__isnull=True)
+        .select_related("metric", "release")
+        .order_by("metric__name", "unit", "-year", "-release__published_at")
+    )
+    sources = footnote_sources(indicators)
+    newest: dict[tuple, list] = {}
+    for indicator in indicators:
+        key = (indicator.metric.name, indicator.unit)
+        cells = newest.setdefault(key, [None] * len(zones))
+        position = column[indicator.zone_id]
+        if cells[position] is None:
+            cells[position] = indicator
+    figures = _("Figures")
+    for (metric, _unit), found in newest.items():
+        cells = [
+            Cell(str(ind.value_as_entered), ind.value, period_of(ind), ind) if ind else missing()
+            for ind in found
+        ]
+        periods = sorted({cell.period for cell in cells if not cell.missing})
+        note = ""
+        if len(periods) > 1:
+            note = _("Different periods: %(periods)s") % {"periods": ", ".join(periods)}
+        unit = next(ind for ind in found if ind).get_unit_display()
+        rows.append(Row(figures, f"{metric}, {unit}", cells, note))
+
+    # Enterprises listed in the portal, in total, by sector and by qualification.
+    public = Enterprise.objects.published().filter(zone__in=ids)
+    enterprises = _("Enterprises listed")
+    totals = dict(public.values_list("zone").annotate(n=Count("pk")).order_by())
+    rows.append(
+        Row(
+            enterprises,
+            _("All enterprises"),
+            [count_cell(totals.get(zone.pk, 0)) for zone in zones],
+        )
+    )
+    through = Enterprise.sectors.through.objects.filter(enterprise__in=public)
+    rows += count_rows(
+        enterprises,
+        _("Sector: %(name)s"),
+        through.values_list("enterprise__zone", "sector").annotate(n=Count("enterprise")),
+        Sector.objects.filter(pk__in=through.values("sector")),
+        column,
+    )
+    held = EnterpriseQualification.objects.filter(enterprise__in=public)
+    rows += count_rows(
+        enterprises,
+        _("Qualification: %(name)s"),
+        held.values_list("enterprise__zone", "qualification").annotate(
+            n=Count("enterprise", distinct=True)
+        ),
+        Qualification.objects.filter(pk__in=held.values("qualification")),
+        column,
+    )
+    return Comparison(zones, rows, sources)
+
+
+def count_cell(count: int) -> Cell:
+    return Cell(str(count), count) if count else Cell(str(NONE_LISTED), 0)
+
+
+def count_rows(section: str, label: str, counts, named, column: dict[int, int]) -> list[Row]:
+    """One row per sector (or qualification) that any of the zones has enterprises in."""
+    table: dict[int, list[int]] = defaultdict(lambda: [0] * len(column))
+    for zone_id, key, count in counts.order_by():
+        table[key][column[zone_id]] = count
+    return [
+        Row(section, label % {"name": item.name}, [count_cell(n) for n in table[item.pk]])
+        for item in named.order_by("name")
+        if item.pk in table
+    ]

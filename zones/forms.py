@@ -1,0 +1,63 @@
+"""The investor enquiry, the one public form of the zones app (on its own pages, which are
+never cached, since the form carries a CSRF token)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zones.models import Enquiry, Sector, Zone
+
+
+class EnquiryForm(forms.ModelForm):
+    # A field no person sees or fills (hidden by CSS and from assistive technology); a bot that
+    # fills every input it finds gives itself away. Named like a field bots expect.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = (
+            "name",
+            "organisation",
+            "email",
+            "country",
+            "zones",
+            "sectors",
+            "message",
+            "consent",
+        )
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your e-mail"),
+            "country": _("Country"),
+            "zones": _("The zones your enquiry concerns"),
+            "sectors": _("Sectors of interest"),
+            "message": _("Your question"),
+            "consent": _(
+                "I agree to be contacted by the zones I chose, and to my enquiry being kept "
+                "until it is answered and then for the retention period."
+            ),
+        }
+        widgets = {
+            "zones": forms.CheckboxSelectMultiple,
+            "sectors": forms.CheckboxSelectMultiple,
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "email", "message"):
+            self.fields[name].required = True
+        self.fields["consent"].required = True
+        self.fields["zones"].queryset = Zone.objects.published()
+        self.fields["sectors"].queryset = Sector.objects.all()
+        self.fields["sectors"].required = False
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("homepage"))

@@ -1,0 +1,95 @@
+"""The e-mail an enquiry sends: to the investment office of each zone it concerns (the
+Publishers for a zone without one), and an acknowledgement to the sender.
+
+The acknowledgement goes to an address anyone can type, so it carries nothing the sender wrote
+and no link made from their input: otherwise the portal would relay a stranger's text (spam,
+phishing links) under its own name to any address.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zones.models import Enquiry
+
+logger = logging.getLogger(__name__)
+
+PUBLISHERS = "Publishers"
+
+
+def recipients(enquiry: Enquiry) -> list[str]:
+    """The investment offices' addresses; the Publishers' when a zone has none. Two queries."""
+    addresses = set()
+    without_contact = False
+    for zone in enquiry.zones.all():
+        if zone.investment_email:
+            addresses.add(zone.investment_email)
+        else:
+            without_contact = True
+    if without_contact or not addresses:
+        users = get_user_model().objects.filter(is_active=True, groups__name=PUBLISHERS)
+        addresses.update(user.email for user in users if user.email)
+    return sorted(addresses)
+
+
+def staff_message(request: HttpRequest, enquiry: Enquiry, to: list[str]) -> EmailMessage:
+    zones = ", ".join(zone.name for zone in enquiry.zones.all())
+    sectors = ", ".join(sector.name for sector in enquiry.sectors.all()) or "—"
+    link = request.build_absolute_uri(reverse("admin:zones_enquiry_change", args=[enquiry.pk]))
+    body = _(
+        "A new enquiry %(reference)s about %(zones)s.\n\n"
+        "Name: %(name)s\nOrganisation: %(organisation)s\nE-mail: %(email)s\n"
+        "Country: %(country)s\nSectors of interest: %(sectors)s\n\n%(message)s\n\n"
+        "Answer the sender by e-mail, then mark the enquiry answered in the admin:\n%(link)s"
+    ) % {
+        "reference": enquiry.reference,
+        "zones": zones,
+        "name": enquiry.name,
+        "organisation": enquiry.organisation or "—",
+        "email": enquiry.email,
+        "country": enquiry.country.name if enquiry.country else "—",
+        "sectors": sectors,
+        "message": enquiry.message,
+        "link": link,
+    }
+    return EmailMessage(
+        _("Enquiry %(reference)s about %(zones)s")
+        % {"reference": enquiry.reference, "zones": zones},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        to,
+        reply_to=[enquiry.email],
+    )
+
+
+def acknowledgement(enquiry: Enquiry) -> EmailMessage:
+    zones = ", ".join(zone.name for zone in enquiry.zones.all())
+    body = _(
+        "Thank you for your enquiry about %(zones)s.\n\n"
+        "Its reference number is %(reference)s. The zone's investment office will answer you at "
+        "this address; please quote the reference number in any message about it.\n\n"
+        "If you did not send this enquiry, you can ignore this message."
+    ) % {"zones": zones, "reference": enquiry.reference}
+    return EmailMessage(
+        _("Your enquiry %(reference)s") % {"reference": enquiry.reference},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [enquiry.email],
+    )
+
+
+def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> None:
+    """Send both messages; a mail server that fails is logged, the enquiry stays stored."""
+    messages = [acknowledgement(enquiry)]
+    to = recipients(enquiry)
+    if to:
+        messages.insert(0, staff_message(request, enquiry, to))
+    try:
+        get_connection().send_messages(messages)
+    except OSError:
+        logger.exception("Could not send the e-mail of enquiry %s", enquiry.reference)
