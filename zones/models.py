@@ -28,6 +28,47 @@ def year_in_range(field: str) -> Q:
     )
 
 
+def latitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("In degrees north (WGS 84), e.g. 41.805699; with the longitude, or empty."),
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("In degrees east (WGS 84), e.g. 123.431472; with the latitude, or empty."),
+    )
+
+
+def position_constraints(table: str) -> list[models.CheckConstraint]:
+    """A position is both coordinates or neither, each within its range."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True, longitude__isnull=True)
+            | Q(latitude__isnull=False, longitude__isnull=False),
+            name=f"{table}_position_complete",
+            violation_error_message=_("Give both the latitude and the longitude, or neither."),
+        ),
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True)
+            | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+            name=f"{table}_position_range",
+        ),
+    ]
+
+
 def require_park_in_zone(record: models.Model) -> None:
     """Raise ValidationError when a record's park lies outside its zone (for the records that
     name both, an enterprise and a figure). One query unless the park is loaded."""
@@ -156,22 +197,8 @@ class Zone(Publishable):
     description = RichTextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     cover_image = models.ImageField(
         _("cover image"), upload_to=UploadPath("zones/covers"), blank=True
     )
@@ -205,6 +232,7 @@ class Zone(Publishable):
                 condition=Q(area_km2__isnull=True) | Q(area_km2__gte=0),
                 name="zones_zone_area_not_negative",
             ),
+            *position_constraints("zones_zone"),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +243,10 @@ class Zone(Publishable):
 
     def clean(self):
         require_text_alternative(self, "name", "cover_image", "cover_image_alt")
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class ZoneAlias(models.Model):
@@ -264,6 +296,9 @@ class Park(models.Model):
         Sector, verbose_name=_("sectors"), related_name="parks", blank=True
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     objects = ParkQuerySet.as_manager()
 
@@ -275,10 +310,15 @@ class Park(models.Model):
         ordering = ["zone", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["zone", "slug"], name="zones_park_slug_unique"),
+            *position_constraints("zones_park"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Qualification(models.Model):

@@ -24,7 +24,7 @@ class ZoneTranslation(TranslationOptions):
 
 @register(Park)
 class ParkTranslation(TranslationOptions):
-    fields = ("name", "focus")
+    fields = ("name", "focus", "address")
 
 
 @register(Qualification)

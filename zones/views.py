@@ -15,7 +15,7 @@ from portal.publishing.listing import (
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.spreadsheets import formula_safe
-from zones import directory
+from zones import directory, maps
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -54,6 +54,11 @@ class ZoneListView(FilteredListMixin, ListView):
             .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
         )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(maps.zone_list_map(context["object_list"]))
+        return context
+
 
 class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
@@ -77,6 +82,7 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
                 Prefetch("institutions", queryset=Institution.objects.published())
             ),
             events=zone.events.published(),
+            **maps.zone_profile_map(zone),
         )
         return context
 
