@@ -27,6 +27,7 @@ from zones.models import (
     YEAR_MIN,
     City,
     Enterprise,
+    EnterpriseQualification,
     Park,
     Platform,
     Qualification,
@@ -105,6 +106,19 @@ class ParkFilter(SlugsFilter):
             zone_slug, park_slug = key.split(".", 1)
             condition |= Q(park__zone__slug=zone_slug, park__slug=park_slug)
         return qs.filter(condition)
+
+
+class QualificationFilter(SlugsFilter):
+    """Enterprises holding any of the qualifications, valid today unless the FilterSet's
+    `expired` asks for expired ones too (as the directory's index counts them)."""
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        held = EnterpriseQualification.objects.filter(qualification__slug__in=value)
+        if not self.parent.form.cleaned_data.get("expired"):
+            held = held.valid()
+        return qs.filter(pk__in=held.values("enterprise_id"))
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -188,8 +202,11 @@ class EnterpriseFilter(django_filters.FilterSet):
     zone = SlugsFilter(label=_("Zone"), field_name="zone__slug", lookup_expr="exact")
     park = ParkFilter(label=_("Park"))
     sector = SlugsFilter(label=_("Sector"), field_name="sectors__slug", lookup_expr="exact")
-    qualification = SlugsFilter(
-        label=_("Qualification"), field_name="qualifications__slug", lookup_expr="exact"
+    qualification = QualificationFilter(label=_("Qualification"))
+    expired = django_filters.ChoiceFilter(
+        label=_("Expired qualifications"),
+        choices=[("include", _("Include expired qualifications"))],
+        method="read_by_qualification",
     )
     platform = SlugsFilter(label=_("Platform"), field_name="platforms__slug", lookup_expr="exact")
     city = django_filters.MultipleChoiceFilter(
@@ -226,6 +243,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search_query(self) -> Query:
         """The query, parsed and spell-checked once although each facet count filters by it."""
         return search.prepare(self.form.cleaned_data["q"])
+
+    def read_by_qualification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """`expired` changes what `qualification` keeps; alone, it keeps everything."""
+        return queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The site's search, restricted to the enterprises the other filters keep, best first."""

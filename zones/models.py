@@ -1,11 +1,14 @@
 """Development zones, the parks inside them, the enterprises in them and who they cooperate with."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -448,8 +451,21 @@ class Enterprise(Publishable):
         require_park_in_zone(self)
 
 
+class EnterpriseQualificationQuerySet(models.QuerySet):
+    def valid(self, on: datetime.date | None = None):
+        """Holdings valid on the day (today in the site's time zone): without an end, or
+        ending that day or later."""
+        return self.filter(valid_q(on=on))
+
+
+def valid_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """The rule of `EnterpriseQualificationQuerySet.valid()`, across a relation (`prefix`)."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on})
+
+
 class EnterpriseQualification(models.Model):
-    """An enterprise holding a qualification, granted in a given year."""
+    """An enterprise holding a qualification, granted in a given year, valid until a day."""
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -466,6 +482,19 @@ class EnterpriseQualification(models.Model):
     year_granted = models.PositiveSmallIntegerField(
         _("year granted"), null=True, blank=True, validators=year_validators
     )
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The last day it is valid, as the certificate says. Left empty, it is the end of "
+            "the last year of the qualification's term from the year granted; empty for a "
+            "qualification without a fixed term."
+        ),
+    )
+
+    objects = EnterpriseQualificationQuerySet.as_manager()
 
     part_of = ("enterprise",)
 
@@ -489,17 +518,28 @@ class EnterpriseQualification(models.Model):
             return f"{self.qualification} ({self.year_granted})"
         return str(self.qualification)
 
-    @property
-    def valid_until(self) -> int | None:
-        """The last year the qualification is valid, or None when it has no fixed term."""
+    def save(self, *args, **kwargs):
+        if self.valid_until is None:
+            self.valid_until = self.end_of_term()
+        super().save(*args, **kwargs)
+
+    def end_of_term(self) -> datetime.date | None:
+        """31 December of the term's last year, counted from the year granted; None without a
+        fixed term or a year granted. One query unless the qualification is loaded."""
         validity = self.qualification.validity_years
         if validity is None or self.year_granted is None:
             return None
-        return self.year_granted + validity - 1
+        return datetime.date(self.year_granted + validity - 1, 12, 31)
 
-    def is_expired(self) -> bool:
-        valid_until = self.valid_until
-        return valid_until is not None and valid_until < timezone.localdate().year
+    def is_expired(self, on: datetime.date | None = None) -> bool:
+        """Past its last valid day (today in the site's time zone, unless given)."""
+        return self.valid_until is not None and self.valid_until < (on or timezone.localdate())
+
+    def expired_label(self) -> str:
+        """The words "expired 2023" when it has expired, else empty: shown wherever it is."""
+        if not self.is_expired():
+            return ""
+        return gettext("expired %(year)s") % {"year": self.valid_until.year}
 
 
 class Institution(Publishable):

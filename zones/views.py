@@ -102,6 +102,15 @@ def enterprise_chips(
         if cleaned.get(name) not in (None, ""):
             label = filterset.filters[name].label
             chips.append(Chip(label, cleaned[name], query_without(params, name), name=name))
+    if cleaned.get("expired"):
+        chips.append(
+            Chip(
+                _("Qualifications"),
+                _("including expired"),
+                query_without(params, "expired"),
+                name="expired",
+            )
+        )
     return chips
 
 
@@ -150,6 +159,15 @@ def csv_cell(value: object) -> str:
     return formula_safe("" if value is None else str(value))
 
 
+def qualification_cell(held: EnterpriseQualification) -> str:
+    """A holding as the pages say it: High-tech enterprise (2020, expired 2022)."""
+    details = [str(held.year_granted)] if held.year_granted else []
+    if held.is_expired():
+        details.append(held.expired_label())
+    name = held.qualification.name
+    return f"{name} ({', '.join(details)})" if details else name
+
+
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 
@@ -195,10 +213,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
                 enterprise.country.name if enterprise.country else "",
                 "; ".join(sector.name for sector in enterprise.sectors.all()),
                 "; ".join(
-                    f"{held.qualification.name} ({held.year_granted})"
-                    if held.year_granted
-                    else held.qualification.name
-                    for held in enterprise.held_qualifications.all()
+                    qualification_cell(held) for held in enterprise.held_qualifications.all()
                 ),
                 enterprise.website,
                 request.build_absolute_uri(enterprise.get_absolute_url()),
