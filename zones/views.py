@@ -18,6 +18,7 @@ from portal.publishing.spreadsheets import formula_safe
 from zones import directory, maps
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
+    City,
     Cooperation,
     Enterprise,
     EnterpriseQualification,
@@ -56,8 +57,29 @@ class ZoneListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(maps.zone_list_map(context["object_list"]))
+        self.filterset.offer_counted_choices()
+        context.update(
+            chips=zone_chips(self.request.GET, self.filterset),
+            **maps.zone_list_map(context["object_list"]),
+        )
         return context
+
+
+# The labels of the zone list's choice filters, by value.
+ZONE_CHOICES = {"city": City, "level": Zone.Level, "kind": Zone.Kind}
+
+
+def zone_chips(params: QueryDict, filterset: ZoneFilter) -> list[Chip]:
+    """The zone list's active filters, each with a link that removes it."""
+    chips = []
+    for name in ZoneFilter.FACETS:
+        value = filterset.form.cleaned_data.get(name)
+        if not value:
+            continue
+        shown = ZONE_CHOICES[name](value).label if name in ZONE_CHOICES else value
+        label = filterset.filters[name].label
+        chips.append(Chip(label, shown, query_without(params, name), name=name))
+    return chips
 
 
 class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
