@@ -71,6 +71,12 @@ vendor:
 	npm ci --ignore-scripts
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	mkdir -p static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
+	# Without its source map, which is not served: a manifest storage would fail on the reference.
+	sed -i '/^\/\/# sourceMappingURL=/d' static/vendor/leaflet/leaflet.js
 
 # Search benchmark on synthetic scale data (see README, "Search"): on a separate SQLite file, and
 # also on DATABASE_URL when it is set (point it at a database of its own). Not part of `make test`.

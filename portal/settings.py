@@ -8,6 +8,7 @@ import builtins
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -343,6 +344,39 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200)
 # Formulas are quoted by the resources themselves (portal/publishing/spreadsheets.py says why
 # not with IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+
+def map_tiles_origin(url: str) -> str:
+    """The origin the map's tiles come from, for the Content-Security-Policy's img-src: e.g.
+    `https://*.tianditu.gov.cn` for `https://t{s}.tianditu.gov.cn/img_w/wmts?…&TILEMATRIX={z}…`,
+    since Leaflet fills `{s}` with a subdomain. Empty without a tile service.
+
+    Stops start-up when the URL is not an http(s) address with {z}, {x} and {y} in it.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"The MAP_TILES_URL environment variable is “{url}”: set it to an http(s) address."
+        )
+    if not all(placeholder in url for placeholder in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured(
+            f"The MAP_TILES_URL environment variable is “{url}”: it needs {{z}}, {{x}} and {{y}} "
+            "where a tile's zoom and position go."
+        )
+    host = re.sub(r"^[^.]*\{s\}[^.]*\.", "*.", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+# The map of the zone list and profiles: drawn only when a tile service is configured (in China a
+# published map must use an approved base map, e.g. Tianditu's with a key; the portal ships none).
+# Without one, no map is drawn and nothing is requested from another host.
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
+MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=18)
+# For the Content-Security-Policy: images from this origin must be allowed (img-src).
+MAP_TILES_ORIGIN = map_tiles_origin(MAP_TILES_URL)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["LOCATION"].startswith(("redis://", "rediss://", "unix://")):

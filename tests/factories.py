@@ -81,7 +81,8 @@ class EnterpriseFactory(PublishedFactory):
 class EnterpriseQualificationFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     qualification = factory.SubFactory(QualificationFactory)
-    year_granted = 2023
+    # This year's, so that a holding is valid unless a test says otherwise.
+    year_granted = factory.LazyFunction(lambda: timezone.localdate().year)
 
     class Meta:
         model = EnterpriseQualification

@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -27,6 +27,7 @@ from zones.models import (
     YEAR_MIN,
     City,
     Enterprise,
+    EnterpriseQualification,
     Park,
     Platform,
     Qualification,
@@ -105,6 +106,19 @@ class ParkFilter(SlugsFilter):
             zone_slug, park_slug = key.split(".", 1)
             condition |= Q(park__zone__slug=zone_slug, park__slug=park_slug)
         return qs.filter(condition)
+
+
+class QualificationFilter(SlugsFilter):
+    """Enterprises holding any of the qualifications, valid today unless the FilterSet's
+    `expired` asks for expired ones too (as the directory's index counts them)."""
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        held = EnterpriseQualification.objects.filter(qualification__slug__in=value)
+        if not self.parent.form.cleaned_data.get("expired"):
+            held = held.valid()
+        return qs.filter(pk__in=held.values("enterprise_id"))
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -188,8 +202,11 @@ class EnterpriseFilter(django_filters.FilterSet):
     zone = SlugsFilter(label=_("Zone"), field_name="zone__slug", lookup_expr="exact")
     park = ParkFilter(label=_("Park"))
     sector = SlugsFilter(label=_("Sector"), field_name="sectors__slug", lookup_expr="exact")
-    qualification = SlugsFilter(
-        label=_("Qualification"), field_name="qualifications__slug", lookup_expr="exact"
+    qualification = QualificationFilter(label=_("Qualification"))
+    expired = django_filters.ChoiceFilter(
+        label=_("Expired qualifications"),
+        choices=[("include", _("Include expired qualifications"))],
+        method="read_by_qualification",
     )
     platform = SlugsFilter(label=_("Platform"), field_name="platforms__slug", lookup_expr="exact")
     city = django_filters.MultipleChoiceFilter(
@@ -226,6 +243,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search_query(self) -> Query:
         """The query, parsed and spell-checked once although each facet count filters by it."""
         return search.prepare(self.form.cleaned_data["q"])
+
+    def read_by_qualification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """`expired` changes what `qualification` keeps; alone, it keeps everything."""
+        return queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The site's search, restricted to the enterprises the other filters keep, best first."""
@@ -280,9 +301,61 @@ class ZoneFilter(django_filters.FilterSet):
         model = Zone
         fields: list[str] = []
 
+    # The filters offered with counts, and the column each counts by.
+    FACETS = {"city": "city", "level": "level", "kind": "kind", "sector": "sectors__slug"}
+
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(translated("name"), "pk")
         return queryset
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """For each facet, how many public zones each of its values gives under the other
+        filters (as the directory counts); one query per facet.
+
+        Each count runs this FilterSet's own filters without the facet's, so that the counts
+        mean exactly what choosing the value lists.
+        """
+        counts = {}
+        for name, column in self.FACETS.items():
+            data = self.data.copy()
+            for left_out in (name, "sort"):
+                data.pop(left_out, None)
+            others = type(self)(data, queryset=Zone.objects.published())
+            rows = (
+                others.qs.order_by()
+                .values(column)
+                .annotate(zones=Count("pk", distinct=True))
+                .values_list(column, "zones")
+            )
+            counts[name] = {value: zones for value, zones in rows if value}
+        return counts
+
+    def offer_counted_choices(self) -> dict[str, dict[str, int]]:
+        """Limit each facet's choices to the values that give zones, or are chosen, each with
+        its count (a city without a public zone is not offered); returns the counts.
+
+        Call after validation. The sector choices cost one query when the form is rendered.
+        """
+        counts = self.facet_counts()
+        cleaned = self.form.cleaned_data
+        for name in ("city", "level", "kind"):
+            field, chosen = self.form.fields[name], cleaned.get(name)
+            field.choices = [("", ANY)] + [
+                (value, counted(label, counts[name].get(value, 0)))
+                for value, label in field.choices
+                if value and (counts[name].get(value) or value == chosen)
+            ]
+        field, chosen = self.form.fields["sector"], cleaned.get("sector")
+        offered = set(counts["sector"]) | ({chosen.slug} if chosen else set())
+        field.queryset = Sector.objects.filter(slug__in=offered).order_by(translated("name"), "pk")
+        field.label_from_instance = lambda sector: counted(
+            sector.name, counts["sector"].get(sector.slug, 0)
+        )
+        return counts
+
+
+def counted(label: object, count: int) -> str:
+    return f"{label} ({count})"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -29,6 +30,47 @@ def year_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(
         **{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX}
     )
+
+
+def latitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("In degrees north (WGS 84), e.g. 41.805699; with the longitude, or empty."),
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("In degrees east (WGS 84), e.g. 123.431472; with the latitude, or empty."),
+    )
+
+
+def position_constraints(table: str) -> list[models.CheckConstraint]:
+    """A position is both coordinates or neither, each within its range."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True, longitude__isnull=True)
+            | Q(latitude__isnull=False, longitude__isnull=False),
+            name=f"{table}_position_complete",
+            violation_error_message=_("Give both the latitude and the longitude, or neither."),
+        ),
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True)
+            | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+            name=f"{table}_position_range",
+        ),
+    ]
 
 
 def require_park_in_zone(record: models.Model) -> None:
@@ -159,22 +201,8 @@ class Zone(Publishable):
     description = RichTextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     cover_image = models.ImageField(
         _("cover image"), upload_to=UploadPath("zones/covers"), blank=True
     )
@@ -238,6 +266,7 @@ class Zone(Publishable):
                 condition=Q(area_km2__isnull=True) | Q(area_km2__gte=0),
                 name="zones_zone_area_not_negative",
             ),
+            *position_constraints("zones_zone"),
         ]
 
     def __str__(self) -> str:
@@ -253,6 +282,10 @@ class Zone(Publishable):
                 {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
             )
         require_text_alternative(self, "name", "cover_image", "cover_image_alt")
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class ZoneAlias(models.Model):
@@ -334,6 +367,9 @@ class Park(models.Model):
         Sector, verbose_name=_("sectors"), related_name="parks", blank=True
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     objects = ParkQuerySet.as_manager()
 
@@ -345,10 +381,15 @@ class Park(models.Model):
         ordering = ["zone", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["zone", "slug"], name="zones_park_slug_unique"),
+            *position_constraints("zones_park"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Qualification(models.Model):
@@ -478,8 +519,21 @@ class Enterprise(Publishable):
         require_park_in_zone(self)
 
 
+class EnterpriseQualificationQuerySet(models.QuerySet):
+    def valid(self, on: datetime.date | None = None):
+        """Holdings valid on the day (today in the site's time zone): without an end, or
+        ending that day or later."""
+        return self.filter(valid_q(on=on))
+
+
+def valid_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """The rule of `EnterpriseQualificationQuerySet.valid()`, across a relation (`prefix`)."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on})
+
+
 class EnterpriseQualification(models.Model):
-    """An enterprise holding a qualification, granted in a given year."""
+    """An enterprise holding a qualification, granted in a given year, valid until a day."""
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -496,6 +550,19 @@ class EnterpriseQualification(models.Model):
     year_granted = models.PositiveSmallIntegerField(
         _("year granted"), null=True, blank=True, validators=year_validators
     )
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The last day it is valid, as the certificate says. Left empty, it is the end of "
+            "the last year of the qualification's term from the year granted; empty for a "
+            "qualification without a fixed term."
+        ),
+    )
+
+    objects = EnterpriseQualificationQuerySet.as_manager()
 
     part_of = ("enterprise",)
 
@@ -519,17 +586,28 @@ class EnterpriseQualification(models.Model):
             return f"{self.qualification} ({self.year_granted})"
         return str(self.qualification)
 
-    @property
-    def valid_until(self) -> int | None:
-        """The last year the qualification is valid, or None when it has no fixed term."""
+    def save(self, *args, **kwargs):
+        if self.valid_until is None:
+            self.valid_until = self.end_of_term()
+        super().save(*args, **kwargs)
+
+    def end_of_term(self) -> datetime.date | None:
+        """31 December of the term's last year, counted from the year granted; None without a
+        fixed term or a year granted. One query unless the qualification is loaded."""
         validity = self.qualification.validity_years
         if validity is None or self.year_granted is None:
             return None
-        return self.year_granted + validity - 1
+        return datetime.date(self.year_granted + validity - 1, 12, 31)
 
-    def is_expired(self) -> bool:
-        valid_until = self.valid_until
-        return valid_until is not None and valid_until < timezone.localdate().year
+    def is_expired(self, on: datetime.date | None = None) -> bool:
+        """Past its last valid day (today in the site's time zone, unless given)."""
+        return self.valid_until is not None and self.valid_until < (on or timezone.localdate())
+
+    def expired_label(self) -> str:
+        """The words "expired 2023" when it has expired, else empty: shown wherever it is."""
+        if not self.is_expired():
+            return ""
+        return gettext("expired %(year)s") % {"year": self.valid_until.year}
 
 
 class Institution(Publishable):

@@ -34,7 +34,7 @@ class ZoneTranslation(TranslationOptions):
 
 @register(Park)
 class ParkTranslation(TranslationOptions):
-    fields = ("name", "focus")
+    fields = ("name", "focus", "address")
 
 
 @register(Qualification)

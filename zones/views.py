@@ -26,11 +26,12 @@ from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import formula_safe
 from portal.ratelimits import rate_limited
-from zones import compare, directory
+from zones import compare, directory, maps
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.forms import EnquiryForm
 from zones.mail import send_enquiry
 from zones.models import (
+    City,
     Cooperation,
     Enterprise,
     EnterpriseQualification,
@@ -71,6 +72,32 @@ class ZoneListView(FilteredListMixin, ListView):
             # public already; repeating the zone's part would join every enterprise to it again.
             .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
         )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        self.filterset.offer_counted_choices()
+        context.update(
+            chips=zone_chips(self.request.GET, self.filterset),
+            **maps.zone_list_map(context["object_list"]),
+        )
+        return context
+
+
+# The labels of the zone list's choice filters, by value.
+ZONE_CHOICES = {"city": City, "level": Zone.Level, "kind": Zone.Kind}
+
+
+def zone_chips(params: QueryDict, filterset: ZoneFilter) -> list[Chip]:
+    """The zone list's active filters, each with a link that removes it."""
+    chips = []
+    for name in ZoneFilter.FACETS:
+        value = filterset.form.cleaned_data.get(name)
+        if not value:
+            continue
+        shown = ZONE_CHOICES[name](value).label if name in ZONE_CHOICES else value
+        label = filterset.filters[name].label
+        chips.append(Chip(label, shown, query_without(params, name), name=name))
+    return chips
 
 
 @dataclass
@@ -137,6 +164,7 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
                 Prefetch("institutions", queryset=Institution.objects.published())
             ),
             events=zone.events.published(),
+            **maps.zone_profile_map(zone),
         )
         return context
 
@@ -156,6 +184,15 @@ def enterprise_chips(
         if cleaned.get(name) not in (None, ""):
             label = filterset.filters[name].label
             chips.append(Chip(label, cleaned[name], query_without(params, name), name=name))
+    if cleaned.get("expired"):
+        chips.append(
+            Chip(
+                _("Qualifications"),
+                _("including expired"),
+                query_without(params, "expired"),
+                name="expired",
+            )
+        )
     return chips
 
 
@@ -205,7 +242,8 @@ def csv_cell(value: object) -> str:
     return formula_safe("" if value is None else str(value))
 
 
-@rate_limited("export")
+from portal.ratelimits import rate_limited
+from zones import compare, directory, maps
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 
@@ -251,10 +289,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
                 enterprise.country.name if enterprise.country else "",
                 "; ".join(sector.name for sector in enterprise.sectors.all()),
                 "; ".join(
-                    f"{held.qualification.name} ({held.year_granted})"
-                    if held.year_granted
-                    else held.qualification.name
-                    for held in enterprise.held_qualifications.all()
+                    qualification_cell(held) for held in enterprise.held_qualifications.all()
                 ),
                 enterprise.website,
                 request.build_absolute_uri(enterprise.get_absolute_url()),

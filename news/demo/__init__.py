@@ -38,12 +38,13 @@ PUBLISHED_AT = datetime.datetime(2024, 6, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
 PUBLISHED = {"status": Status.PUBLISHED, "published_at": PUBLISHED_AT}
 INFORMATION_OFFICE = "Information Office of Liaoning Provincial People’s Government"
 
+# slug: (English, Chinese, GB/T 4754 section); Chinese from the glossary's general vocabulary.
 SECTORS = {
-    "new-materials": ("New materials", "C"),
-    "equipment-manufacturing": ("Equipment manufacturing", "C"),
-    "agricultural-product-processing": ("Agricultural product processing", "C"),
-    "new-energy": ("New energy", ""),
-    "high-end-equipment-manufacturing": ("High-end equipment manufacturing", "C"),
+    "new-materials": ("New materials", "新材料", "C"),
+    "equipment-manufacturing": ("Equipment manufacturing", "装备制造", "C"),
+    "agricultural-product-processing": ("Agricultural product processing", "农产品加工", "C"),
+    "new-energy": ("New energy", "新能源", ""),
+    "high-end-equipment-manufacturing": ("High-end equipment manufacturing", "高端装备制造", "C"),
 }
 
 # (slug, English, Chinese, granting body, validity in years) from the glossary.
@@ -66,14 +67,17 @@ QUALIFICATIONS = [
      "Liaoning Provincial Department of Science and Technology", None),
 ]  # fmt: skip
 
+# slug: (English, Chinese). The Chinese is the glossary's general vocabulary; the growth of
+# gazelle, young eagle and technology-based enterprises has no glossary term, so it stays empty
+# for an editor to fill in rather than a phrase made up here.
 METRICS = {
-    "high-tech-enterprises-growth": "Growth in high-tech enterprises",
-    "gazelle-enterprises-growth": "Growth in gazelle enterprises",
-    "young-eagle-enterprises-growth": "Growth in young eagle enterprises",
-    "technology-based-smes-growth": "Growth in technology-oriented SMEs",
-    "technology-contracts-signed": "Technology contracts signed",
-    "rd-investment": "Research and development investment",
-    "trade-exchange-activities": "Economic and trade exchange activities held",
+    "high-tech-enterprises-growth": ("Growth in high-tech enterprises", "高新技术企业数量增长"),
+    "gazelle-enterprises-growth": ("Growth in gazelle enterprises", ""),
+    "young-eagle-enterprises-growth": ("Growth in young eagle enterprises", ""),
+    "technology-based-smes-growth": ("Growth in technology-oriented SMEs", ""),
+    "technology-contracts-signed": ("Technology contracts signed", "签订技术合同"),
+    "rd-investment": ("Research and development investment", "研发投入"),
+    "trade-exchange-activities": ("Economic and trade exchange activities held", "经贸交流活动"),
 }
 
 ZONES = [
@@ -195,8 +199,12 @@ def _upsert(model, lookup: dict, values: dict):
 def load() -> Release:
     """Create or update every record of the demo content; returns the June 20 release."""
     sectors = {
-        slug: _upsert(Sector, {"slug": slug}, {"name_en": name, "gbt_section": section})
-        for slug, (name, section) in SECTORS.items()
+        slug: _upsert(
+            Sector,
+            {"slug": slug},
+            {"name_en": name_en, "name_zh_hans": name_zh, "gbt_section": section},
+        )
+        for slug, (name_en, name_zh, section) in SECTORS.items()
     }
     for slug, name_en, name_zh, granting_body, validity in QUALIFICATIONS:
         _upsert(
@@ -210,7 +218,8 @@ def load() -> Release:
             },
         )
     metrics = {
-        slug: _upsert(Metric, {"slug": slug}, {"name_en": name}) for slug, name in METRICS.items()
+        slug: _upsert(Metric, {"slug": slug}, {"name_en": name_en, "name_zh_hans": name_zh})
+        for slug, (name_en, name_zh) in METRICS.items()
     }
 
     zones = {}

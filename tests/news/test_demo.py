@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from news.models import Event, Indicator, Release
-from zones.models import Cooperation, Enterprise, Institution, Park, Platform, Zone
+from news.models import Event, Indicator, Metric, Release
+from zones.models import Cooperation, Enterprise, Institution, Park, Platform, Sector, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,13 @@ def test_chinese_names_only_where_the_glossary_gives_them(demo):
         "",
     )
     assert demo.issuing_body_zh_hans in (None, "")
+
+
+def test_sectors_and_metrics_have_the_glossarys_chinese_and_no_other(demo):
+    assert Sector.objects.get(slug="new-materials").name_zh_hans == "新材料"
+    assert Metric.objects.get(slug="rd-investment").name_zh_hans == "研发投入"
+    # No glossary term for this growth: an editor fills it in from an official source.
+    assert Metric.objects.get(slug="gazelle-enterprises-growth").name_zh_hans in (None, "")
 
 
 def test_loading_the_demo_once_leaves_an_editors_change_alone(demo):

@@ -44,3 +44,36 @@ def test_previewing_an_unsaved_change_shows_it_and_saves_nothing(publisher_clien
     assert "Retitled, not saved yet" in response.content.decode()
     assert Release.objects.get(pk=release.pk).title_en == "Published title"
     assert not Version.objects.get_for_object(release).exists()
+
+
+def test_an_editor_previews_a_saved_record_in_chinese(editor_client):
+    draft = ReleaseFactory(
+        title_en="Draft news", title_zh_hans="草稿新闻", status=Status.DRAFT, published_at=None
+    )
+    url = reverse("admin:news_release_preview", args=[draft.pk])
+    chinese = editor_client.get(url, {"lang": "zh-hans"}).content.decode()
+    assert '<html lang="zh-hans">' in chinese
+    assert "草稿新闻" in chinese
+    assert '<html lang="en">' in editor_client.get(url, {"lang": "en"}).content.decode()
+
+
+def test_the_change_form_offers_a_preview_in_each_language(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    page = editor_client.get(reverse("admin:news_release_change", args=[release.pk]))
+    html = page.content.decode()
+    assert '?lang=zh-hans"' in html
+    assert 'name="_preview" value="zh-hans"' in html
+    assert 'name="_preview" value="en"' in html
+
+
+def test_previewing_an_unsaved_change_in_chinese_shows_the_chinese_page(publisher_client):
+    release = ReleaseFactory(title_en="Published title")
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = change_form_data(publisher_client.get(url)) | {
+        "title_zh_hans": "未保存的标题",
+        "_preview": "zh-hans",
+    }
+    html = publisher_client.post(url, data).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "未保存的标题" in html
+    assert Release.objects.get(pk=release.pk).title_zh_hans in (None, "")

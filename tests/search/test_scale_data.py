@@ -8,7 +8,7 @@ from django.core.management import call_command
 from news.models import Release
 from portal.search.models import SearchEntry
 from portal.search.queries import search
-from zones.models import Enterprise
+from zones.models import Enterprise, EnterpriseQualification
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,13 @@ def test_remove_deletes_only_the_synthetic_rows(demo):
     assert Release.objects.count() == 1
     assert SearchEntry.objects.filter(kind="enterprise").count() == len(real)
     assert search("allychem")[0:1][0].title == "Allychem Co., Ltd."
+
+
+def test_generated_qualifications_are_some_valid_and_some_expired(demo):
+    generate("--enterprises", "200", "--releases", "0")
+    held = EnterpriseQualification.objects.filter(enterprise__is_synthetic=True)
+    assert held.valid().exists()
+    assert held.exclude(pk__in=held.valid()).exists()
+    # Ended as save() would end them, from the year granted and the qualification's term.
+    for holding in held.select_related("qualification")[:20]:
+        assert holding.valid_until == holding.end_of_term()

@@ -66,7 +66,11 @@ def varied():
     ]
     parks = [ParkFactory(zone=zones[0], slug="east"), ParkFactory(zone=zones[1], slug="east")]
     sectors = [SectorFactory(slug=slug) for slug in ("chips", "drugs", "ships")]
-    qualifications = [QualificationFactory(slug=slug) for slug in ("gazelle", "unicorn")]
+    qualifications = [
+        QualificationFactory(slug="gazelle", validity_years=3),
+        QualificationFactory(slug="unicorn", validity_years=None),
+    ]
+    this_year = timezone.localdate().year
     platform = PlatformFactory(slug="alliance")
     for number in range(30):
         zone = rng.choice(zones)
@@ -82,7 +86,10 @@ def varied():
         enterprise.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
         if rng.random() < 0.5:
             EnterpriseQualificationFactory(
-                enterprise=enterprise, qualification=rng.choice(qualifications)
+                enterprise=enterprise,
+                qualification=rng.choice(qualifications),
+                # Some gazelles long expired, some still valid.
+                year_granted=this_year - rng.choice([0, 1, 5, 9]),
             )
         if rng.random() < 0.3:
             PlatformMembershipFactory(platform=platform, enterprise=enterprise)
@@ -99,6 +106,8 @@ FILTERS = [
     {"founded_min": "2010", "qualification": ["gazelle", "unicorn"], "zone": "south"},
     {"q": "alpha"},
     {"q": "beta", "sector": "chips", "sort": "-founded"},
+    {"qualification": "gazelle", "expired": "include"},
+    {"expired": "include", "zone": "north"},
 ]
 
 

@@ -87,7 +87,7 @@ def test_a_qualification_expires_after_its_validity():
     this_year = timezone.localdate().year
     current = EnterpriseQualificationFactory(qualification=three_years, year_granted=this_year - 2)
     expired = EnterpriseQualificationFactory(qualification=three_years, year_granted=this_year - 3)
-    assert current.valid_until == this_year
+    assert current.valid_until == datetime.date(this_year, 12, 31)
     assert not current.is_expired()
     assert expired.is_expired()
 

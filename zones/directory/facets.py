@@ -14,7 +14,16 @@ from portal.search import queries as search
 from portal.search.text import Query
 from zones.directory.index import DirectoryIndex, Matches, current
 from zones.directory.orderings import translated
-from zones.models import City, Enterprise, Park, Platform, Qualification, Sector, Zone
+from zones.models import (
+    City,
+    Enterprise,
+    EnterpriseQualification,
+    Park,
+    Platform,
+    Qualification,
+    Sector,
+    Zone,
+)
 
 # The directory's facets, in the order the page lists them; each a parameter of the FilterSet.
 FACETS = ("zone", "park", "sector", "qualification", "platform", "city", "country")
@@ -62,12 +71,16 @@ def listing(
     """
     index = current()
     choices = facet_choices(index, selected_countries=set(cleaned.get("country") or []))
+    # Qualifications count and filter as valid today, unless expired ones are asked for too.
+    sets_of = {name: name for name in FACETS}
+    if cleaned.get("expired"):
+        sets_of["qualification"] = "qualification_any"
     kept: dict[str, int] = {}
     for name in FACETS:
         if cleaned.get(name):
             index_value = {choice.value: choice.index_value for choice in choices[name]}
             wanted = [index_value[value] for value in cleaned[name] if value in index_value]
-            kept[name] = index.any_of(name, wanted)
+            kept[name] = index.any_of(sets_of[name], wanted)
     low, high = cleaned.get("founded_min"), cleaned.get("founded_max")
     if low is not None or high is not None:
         kept["founded"] = index.founded_between(low, high)
@@ -84,7 +97,7 @@ def listing(
 
     facets = []
     for name in FACETS:
-        counts = index.counts(name, under_all_but(name))
+        counts = index.counts(sets_of[name], under_all_but(name))
         selected = set(cleaned.get(name) or [])
         facet = Facet(name=name, label=labels[name])
         for choice in choices[name]:
@@ -175,8 +188,8 @@ LISTED_FIELDS = [
 
 class DirectoryResults:
     """The directory's results as a Paginator's object_list: counted in memory, and fetched a
-    page at a time (two queries: the enterprises with their zone and park, their sectors in
-    `listed_sectors`)."""
+    page at a time (three queries: the enterprises with their zone and park, their sectors in
+    `listed_sectors`, their qualifications in `listed_qualifications`)."""
 
     def __init__(self, index: DirectoryIndex, tiers: list[int], order: str):
         self.index, self.tiers, self.order = index, tiers, order
@@ -194,7 +207,12 @@ class DirectoryResults:
             .select_related("zone", "park")
             .only(*LISTED_FIELDS)
             .prefetch_related(
-                Prefetch("sectors", Sector.objects.only("name"), to_attr="listed_sectors")
+                Prefetch("sectors", Sector.objects.only("name"), to_attr="listed_sectors"),
+                Prefetch(
+                    "held_qualifications",
+                    EnterpriseQualification.objects.select_related("qualification"),
+                    to_attr="listed_qualifications",
+                ),
             )
             .in_bulk(ids)
         )

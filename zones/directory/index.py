@@ -4,10 +4,10 @@ The directory shows, for every choice of seven facets, how many enterprises it w
 the other filters, and the exact number of results. In SQL that is a COUNT over the filtered
 enterprises per facet: at 100,000 enterprises, tens of milliseconds each, and more on PostgreSQL.
 Here every published enterprise has a position, and every facet value (a zone, a park, a sector,
-a qualification, a platform, a city, a country, a founding year) the set of positions that have
-it, as the bits of a Python int. A filter is an OR of its values' sets, the enterprises under
-several filters an AND, a count a popcount: microseconds each, whatever the table's size. The
-orders a page can be sorted by are kept as lists of positions.
+a qualification valid today or held at all, a platform, a city, a country, a founding year) the
+set of positions that have it, as the bits of a Python int. A filter is an OR of its values'
+sets, the enterprises under several filters an AND, a count a popcount: microseconds each,
+whatever the table's size. The orders a page can be sorted by are kept as lists of positions.
 
 The filters mean what the FilterSet's SQL means (zones/filters.py), which the CSV export still
 runs; tests compare the two. What the page shows from it (facets, counts, a page of results) is
@@ -25,7 +25,7 @@ import threading
 import uuid
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from operator import itemgetter
 
 from django.conf import settings
@@ -105,7 +105,8 @@ def bit_set(positions, size: int) -> int:
 class DirectoryIndex:
     token: str
     built_at: datetime
-    # The earliest publication still to come, when the index must show one more enterprise.
+    # The earliest publication still to come, when the index must show one more enterprise,
+    # or the first midnight at which a qualification held expires.
     valid_until: datetime | None
     ids: array  # position → enterprise id
     position_of: dict[int, int]
@@ -134,7 +135,7 @@ class DirectoryIndex:
         members: dict[str, dict[object, list[int]]] = {
             facet: {}
             for facet in ("zone", "park", "city", "country", "founded", "sector")
-            + ("qualification", "platform")
+            + ("qualification", "qualification_any", "platform")
         }
         for position, (_, zone, park, city, country, founded) in enumerate(rows):
             members["zone"].setdefault(zone, []).append(position)
@@ -145,9 +146,12 @@ class DirectoryIndex:
                 members["country"].setdefault(country, []).append(position)
             if founded is not None:
                 members["founded"].setdefault(founded, []).append(position)
+        today = timezone.localdate()
         links = {
             "sector": (Enterprise.sectors.through.objects, "sector_id"),
-            "qualification": (EnterpriseQualification.objects, "qualification_id"),
+            # Valid today by default; `expired=include` asks for every holding.
+            "qualification": (EnterpriseQualification.objects.valid(today), "qualification_id"),
+            "qualification_any": (EnterpriseQualification.objects, "qualification_id"),
             "platform": (PlatformMembership.objects, "platform_id"),
         }
         for facet, (manager, column) in links.items():
@@ -167,11 +171,24 @@ class DirectoryIndex:
             .first()
             for model in (Enterprise, Zone, Platform)
         ]
-        next_publication = min((time for time in scheduled if time), default=None)
+        # And the first midnight at which a holding valid today expires.
+        last_day = (
+            EnterpriseQualification.objects.filter(valid_until__gte=today)
+            .order_by("valid_until")
+            .values_list("valid_until", flat=True)
+            .first()
+        )
+        if last_day is not None:
+            scheduled.append(
+                datetime.combine(
+                    last_day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+                )
+            )
+        next_change = min((when for when in scheduled if when), default=None)
         return cls(
             token=token,
             built_at=now,
-            valid_until=next_publication,
+            valid_until=next_change,
             ids=ids,
             position_of=position_of,
             everyone=(1 << len(ids)) - 1,

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         self.random = random.Random(seed)
         self.progress = options["verbosity"] > 0
         self.sectors = list(Sector.objects.values_list("pk", flat=True))
-        self.qualifications = list(Qualification.objects.values_list("pk", flat=True))
+        self.qualifications = list(Qualification.objects.values_list("pk", "validity_years"))
         made = Enterprise.objects.filter(is_synthetic=True).count()
         self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
         # Written in bulk, without the signals that keep the directory's index in step.
@@ -163,7 +163,7 @@ class Command(BaseCommand):
                 bar.update(len(records))
 
     def link(self, enterprises: list[Enterprise]) -> None:
-        """One or two sectors and maybe a qualification each."""
+        """One or two sectors and maybe a qualification each, expired or not."""
         through = Enterprise.sectors.through
         sector_rows, qualification_rows = [], []
         for enterprise in enterprises:
@@ -171,11 +171,18 @@ class Command(BaseCommand):
                 for sector in self.random.sample(self.sectors, min(2, len(self.sectors))):
                     sector_rows.append(through(enterprise_id=enterprise.pk, sector_id=sector))
             if self.qualifications and self.random.random() < 0.4:
+                # Granted over the last eight years, so that many have expired, as in life.
+                qualification, validity = self.random.choice(self.qualifications)
+                granted = timezone.localdate().year - self.random.randrange(0, 8)
                 qualification_rows.append(
                     EnterpriseQualification(
                         enterprise_id=enterprise.pk,
-                        qualification_id=self.random.choice(self.qualifications),
-                        year_granted=self.random.randrange(2018, 2025),
+                        qualification_id=qualification,
+                        year_granted=granted,
+                        # As save() would: bulk_create does not call it.
+                        valid_until=datetime.date(granted + validity - 1, 12, 31)
+                        if validity
+                        else None,
                     )
                 )
         through.objects.bulk_create(sector_rows, batch_size=1000)

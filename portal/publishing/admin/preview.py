@@ -5,18 +5,20 @@ only; nothing of it is saved.
 import copy
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import path, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.publishing.models import Status
 
 
 class PreviewMixin:
-    """ "Preview without saving" on the form, "Preview saved version" on a saved record."""
+    """ "Preview without saving" on the form, "Preview saved version" on a saved record, each
+    in every language of the site (`?lang=` or the button's value; the admin's own otherwise)."""
 
     def get_urls(self):
         opts = self.model._meta
@@ -35,7 +37,7 @@ class PreviewMixin:
         if obj is None or not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
-            response = render_as_public(request, obj)
+            response = render_as_public(request, obj, request.GET.get("lang"))
             transaction.set_rollback(True)
         return response
 
@@ -75,12 +77,12 @@ class PreviewMixin:
         self, request: HttpRequest, obj: Model, post_url_continue: str | None = None
     ) -> HttpResponse:
         if "_preview" in request.POST:
-            return render_as_public(request, obj)
+            return render_as_public(request, obj, request.POST["_preview"])
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request: HttpRequest, obj: Model) -> HttpResponse:
         if "_preview" in request.POST:
-            return render_as_public(request, obj)
+            return render_as_public(request, obj, request.POST["_preview"])
         return super().response_change(request, obj)
 
     def render_change_form(
@@ -92,6 +94,7 @@ class PreviewMixin:
         form_url: str = "",
         obj: Model | None = None,
     ) -> HttpResponse:
+        context["preview_languages"] = settings.LANGUAGES
         context["preview_url"] = (
             reverse(
                 f"{self.admin_site.name}:{self.model._meta.app_label}_"
@@ -104,12 +107,20 @@ class PreviewMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-def render_as_public(request: HttpRequest, obj) -> HttpResponse:
-    """Render `obj`'s public page through the public view itself, as if it were published.
+def render_as_public(request: HttpRequest, obj, language: str | None = None) -> HttpResponse:
+    """Render `obj`'s public page through the public view itself, as if it were published, in
+    `language` (one of the site's; the current one when it is anything else).
 
     Must run inside a transaction the caller rolls back: the record is marked published (with a
     publication time that has come) for the length of the render only.
     """
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        return render_public_page(request, obj)
+
+
+def render_public_page(request: HttpRequest, obj) -> HttpResponse:
     type(obj)._base_manager.filter(pk=obj.pk).update(
         status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(seconds=1)
     )
