@@ -243,7 +243,9 @@ def csv_cell(value: object) -> str:
 
 
 from portal.ratelimits import rate_limited
-from zones import compare, directory, maps
+from zones import directory
+
+
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
 
