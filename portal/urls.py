@@ -15,6 +15,7 @@ admin.site.site_header = admin.site.site_title = _("Liaoning development zones")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api")),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
