@@ -1,8 +1,8 @@
-import csv
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -14,8 +14,9 @@ from portal.publishing.listing import (
 )
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
-from portal.publishing.spreadsheets import formula_safe
+from portal.publishing.spreadsheets import csv_download, json_download, xlsx_download
 from zones import directory
+from zones.api import EnterpriseSerializer, public_enterprises
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -139,66 +140,84 @@ class EnterpriseListView(FilteredListMixin, ListView):
         return context
 
 
-def csv_cell(value: object) -> str:
-    """A value for a spreadsheet cell, as text that a spreadsheet shows and never runs."""
-    return formula_safe("" if value is None else str(value))
+# Rows of the directory's downloads are fetched in chunks of this many, each with its
+# prefetches: memory stays flat however many enterprises a download holds.
+EXPORT_CHUNK = 1000
 
 
-def enterprise_export(request: HttpRequest) -> HttpResponse:
-    """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
+def exported_enterprises(request: HttpRequest) -> QuerySet[Enterprise]:
+    """The directory's filtered list for a download, in the page's order. A value the page
+    would not understand is left out, as on the page."""
+    filterset = EnterpriseFilter(request.GET, queryset=public_enterprises(), request=request)
+    return filterset.qs
 
-    Runs a fixed number of queries: the list, its sectors and its qualifications.
-    """
-    filterset = EnterpriseFilter(
-        request.GET, queryset=Enterprise.objects.published(), request=request
-    )
-    enterprises = filterset.qs.select_related("zone", "park").prefetch_related(
-        "sectors",
-        Prefetch(
-            "held_qualifications",
-            queryset=EnterpriseQualification.objects.select_related("qualification"),
-        ),
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Zone"),
-            _("Park"),
-            _("City"),
-            _("Founded"),
-            _("Investment from"),
-            _("Sectors"),
-            _("Qualifications"),
-            _("Website"),
-            _("Page"),
+
+def enterprise_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Zone"),
+        _("Park"),
+        _("City"),
+        _("Founded"),
+        _("Investment from"),
+        _("Sectors"),
+        _("Qualifications"),
+        _("Website"),
+        _("Page"),
+        _("Sources"),
+    ]
+
+
+def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> Iterator[list]:
+    """One row per enterprise; its sources are the pages of the public releases that name it.
+
+    Runs a fixed number of queries per chunk of rows: the rows, their sectors, qualifications,
+    platforms and releases."""
+    for enterprise in enterprises.iterator(chunk_size=EXPORT_CHUNK):
+        yield [
+            enterprise.name,
+            enterprise.zone.name,
+            enterprise.park.name if enterprise.park else "",
+            enterprise.zone.get_city_display(),
+            enterprise.founded_year,
+            enterprise.country.name if enterprise.country else "",
+            "; ".join(sector.name for sector in enterprise.sectors.all()),
+            "; ".join(
+                f"{held.qualification.name} ({held.year_granted})"
+                if held.year_granted
+                else held.qualification.name
+                for held in enterprise.held_qualifications.all()
+            ),
+            enterprise.website,
+            request.build_absolute_uri(enterprise.get_absolute_url()),
+            " ".join(
+                request.build_absolute_uri(release.get_absolute_url())
+                for release in enterprise.public_releases
+            ),
         ]
+
+
+def enterprise_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The directory's filtered list as CSV (UTF-8 with a BOM, for Excel), streamed."""
+    rows = enterprise_rows(request, exported_enterprises(request))
+    return csv_download("enterprises.csv", enterprise_header(), rows)
+
+
+def enterprise_export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The directory's filtered list as an Excel workbook."""
+    rows = enterprise_rows(request, exported_enterprises(request))
+    return xlsx_download("enterprises.xlsx", enterprise_header(), rows)
+
+
+def enterprise_export_json(request: HttpRequest) -> StreamingHttpResponse:
+    """The directory's filtered list as JSON: an array of enterprises as the API writes them
+    (bilingual values, sources, pages in both languages), streamed."""
+    serializer = EnterpriseSerializer(context={"request": request})
+    items = (
+        serializer.to_representation(enterprise)
+        for enterprise in exported_enterprises(request).iterator(chunk_size=EXPORT_CHUNK)
     )
-    for enterprise in enterprises:
-        writer.writerow(
-            csv_cell(value)
-            for value in (
-                enterprise.name,
-                enterprise.zone.name,
-                enterprise.park.name if enterprise.park else "",
-                enterprise.zone.get_city_display(),
-                enterprise.founded_year,
-                enterprise.country.name if enterprise.country else "",
-                "; ".join(sector.name for sector in enterprise.sectors.all()),
-                "; ".join(
-                    f"{held.qualification.name} ({held.year_granted})"
-                    if held.year_granted
-                    else held.qualification.name
-                    for held in enterprise.held_qualifications.all()
-                ),
-                enterprise.website,
-                request.build_absolute_uri(enterprise.get_absolute_url()),
-            )
-        )
-    return response
+    return json_download("enterprises.json", items)
 
 
 class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
