@@ -114,9 +114,11 @@ def json_download(filename: str, items: Iterable) -> StreamingHttpResponse:
     def chunks() -> Iterator[str]:
         yield "["
         for number, item in enumerate(items):
-            yield ("," if number else "") + json.dumps(item, cls=DjangoJSONEncoder)
+            yield ("," if number else "") + json.dumps(
+                item, cls=DjangoJSONEncoder, ensure_ascii=False
+            )
         yield "]"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
