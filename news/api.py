@@ -39,7 +39,7 @@ class ReleaseReferenceSerializer(serializers.ModelSerializer):
 
     title = BilingualField()
     date = serializers.SerializerMethodField()
-    page = PageLinksField()
+    page = PageLinksField("news:release_detail")
 
     class Meta:
         model = Release
@@ -178,7 +178,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
     events = EventReferenceSerializer(many=True, source="public_events")
     figures = FigureSerializer(many=True, source="public_figures")
     attachments = AttachmentLinkSerializer(many=True)
-    page = PageLinksField()
+    page = PageLinksField("news:release_detail")
 
     class Meta:
         model = Release
@@ -260,7 +260,7 @@ class EventSerializer(serializers.ModelSerializer):
     zone = zones_api.ZoneReferenceSerializer(allow_null=True)
     partner_country = serializers.SerializerMethodField()
     sources = ReleaseReferenceSerializer(many=True, source="public_releases")
-    page = PageLinksField()
+    page = PageLinksField("news:event_detail")
 
     class Meta:
         model = Event

@@ -95,7 +95,7 @@ class ZoneSerializer(serializers.ModelSerializer):
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, coerce_to_string=True, allow_null=True
     )
-    page = PageLinksField()
+    page = PageLinksField("zones:zone_detail")
 
     class Meta:
         model = Zone
@@ -172,7 +172,7 @@ class SourceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = BilingualField()
     date = serializers.SerializerMethodField()
-    page = PageLinksField()
+    page = PageLinksField("news:release_detail")
 
     def get_date(self, release: Any) -> datetime.date:
         """The day it was published, in Asia/Shanghai."""
@@ -190,7 +190,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     qualifications = QualificationHeldSerializer(many=True, source="held_qualifications")
     platforms = PlatformReferenceSerializer(many=True, source="public_platforms")
     sources = SourceSerializer(many=True, source="public_releases")
-    page = PageLinksField()
+    page = PageLinksField("zones:enterprise_detail")
 
     class Meta:
         model = Enterprise
@@ -280,7 +280,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
     short_name = BilingualField()
     city = BilingualField()
     summary = BilingualField()
-    page = PageLinksField()
+    page = PageLinksField("zones:institution_detail")
 
     class Meta:
         model = Institution
@@ -315,7 +315,7 @@ class PlatformSerializer(serializers.ModelSerializer):
     partner_country = serializers.SerializerMethodField()
     zones = ZoneReferenceSerializer(many=True, source="public_zones")
     members = MemberSerializer(many=True, source="public_memberships")
-    page = PageLinksField()
+    page = PageLinksField("zones:platform_detail")
 
     class Meta:
         model = Platform

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.pagination import CursorPagination, PageNumberPagination
@@ -73,18 +74,29 @@ class PageLinksSerializer(serializers.Serializer):
 
 @extend_schema_field(PageLinksSerializer)
 class PageLinksField(serializers.Field):
-    """A record's public page in each language, as absolute URLs: `{"en": …, "zh-hans": …}`.
+    """A record's public page in each language, as absolute URLs: `{"en": …, "zh-hans": …}`,
+    for a URL pattern that takes the record's slug.
 
-    Every language, so that an answer never depends on the client's Accept-Language.
+    Every language, so that an answer never depends on the client's Accept-Language. The URLs
+    are reversed once per response with a stand-in slug, then filled in for each record:
+    reversing for each record and language took a third of a page's time.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    STAND_IN = "0slug0"
+
+    def __init__(self, view_name: str, **kwargs: Any) -> None:
+        self.view_name = view_name
         kwargs["read_only"] = True
-        kwargs.setdefault("source", "*")
+        kwargs.setdefault("source", "slug")
         super().__init__(**kwargs)
 
-    def to_representation(self, record: Any) -> dict[str, str]:
-        return page_links(self.context.get("request"), record.get_absolute_url)
+    @cached_property
+    def templates(self) -> dict[str, str]:
+        request = self.context.get("request")
+        return page_links(request, lambda: reverse(self.view_name, kwargs={"slug": self.STAND_IN}))
+
+    def to_representation(self, slug: str) -> dict[str, str]:
+        return {code: url.replace(self.STAND_IN, slug) for code, url in self.templates.items()}
 
 
 def page_links(request: HttpRequest | None, url: Callable[[], str]) -> dict[str, str]:
@@ -95,11 +107,6 @@ def page_links(request: HttpRequest | None, url: Callable[[], str]) -> dict[str,
             path = url()
         links[code] = request.build_absolute_uri(path) if request is not None else path
     return links
-
-
-def absolute_url(request: HttpRequest | None, name: str, **kwargs: Any) -> str:
-    path = reverse(name, kwargs=kwargs or None)
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 class KeysetPagination(CursorPagination):
