@@ -18,9 +18,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
 from portal.publishing.models import Status
@@ -119,33 +120,50 @@ class KeysetPagination(CursorPagination):
     ordering = "slug"
 
 
-class SearchPagination(PageNumberPagination):
+class SearchPagination(BasePagination):
     """Numbered pages for results ranked by relevance, up to `max_pages`.
 
     A keyset needs a unique order to continue from; a relevance rank has three values and is
     computed anew by every request, so a cursor over it would come down to an offset anyway.
     Offsets cost more the deeper they go, hence the cap: narrow a search with filters instead.
+    No total is counted: that would run the search a second time.
     """
 
     page_size = KeysetPagination.page_size
-    page_size_query_param = "page_size"
     max_page_size = KeysetPagination.max_page_size
     max_pages = 20
 
-    def get_page_number(self, request: Request, paginator) -> int:
-        number = super().get_page_number(request, paginator)
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list:
+        self.request = request
+        self.page_size = KeysetPagination().get_page_size(request)
         try:
-            if int(number) > self.max_pages:
-                raise exceptions.NotFound(
-                    f"Search results go {self.max_pages} pages deep; narrow the search instead."
-                )
+            self.number = int(request.query_params.get("page", 1))
         except ValueError:
-            pass
-        return number
+            raise exceptions.NotFound("The page is not a number.") from None
+        if not 1 <= self.number <= self.max_pages:
+            raise exceptions.NotFound(
+                f"Search results come in pages 1 to {self.max_pages}; narrow the search instead."
+            )
+        start = (self.number - 1) * self.page_size
+        rows = list(queryset[start : start + self.page_size + 1])
+        if not rows and self.number > 1:
+            raise exceptions.NotFound("There are no results on this page.")
+        self.has_next = len(rows) > self.page_size and self.number < self.max_pages
+        return rows[: self.page_size]
+
+    def link(self, number: int) -> str:
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, "page")
+        return replace_query_param(url, "page", number)
 
     def get_paginated_response(self, data: list) -> Response:
         return Response(
-            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+            {
+                "next": self.link(self.number + 1) if self.has_next else None,
+                "previous": self.link(self.number - 1) if self.number > 1 else None,
+                "results": data,
+            }
         )
 
 

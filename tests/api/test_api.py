@@ -248,3 +248,13 @@ def test_a_list_takes_the_same_queries_at_2_rows_and_at_40(client, db, path, que
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts == [queries, queries]
+
+
+def test_search_pages_follow_next_to_every_match_once(client, db):
+    zone = ZoneFactory()
+    for number in range(12):
+        EnterpriseFactory(zone=zone, name_en=f"Cranes {number} Co.")
+    EnterpriseFactory(zone=zone, name_en="Unrelated Co.")
+    results = every_page(client, f"{API}/enterprises/", {"q": "cranes", "page_size": 5})
+    slugs = [e["slug"] for e in results]
+    assert len(slugs) == len(set(slugs)) == 12
