@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from news.models import Event, Release, Series
+from news.models import Event, Indicator, Metric, Release, Series
 from zones.filters import ANY, YearFilter, published_zones
 
 
@@ -76,3 +76,28 @@ class EventFilter(django_filters.FilterSet):
         if value == "upcoming":
             return queryset.filter(pk__in=upcoming)
         return queryset.exclude(pk__in=upcoming)
+
+
+class FigureFilter(django_filters.FilterSet):
+    """The figures table's parameters: a zone, a metric, a source release, a year."""
+
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zone"), field_name="zone", queryset=published_zones, to_field_name="slug"
+    )
+    metric = django_filters.ModelChoiceFilter(
+        label=_("Metric"),
+        field_name="metric",
+        queryset=Metric.objects.all(),
+        to_field_name="slug",
+    )
+    release = django_filters.ModelChoiceFilter(
+        label=_("Source release"),
+        field_name="release",
+        queryset=lambda request: Release.objects.published(),
+        to_field_name="slug",
+    )
+    year = YearFilter(label=_("Year"), field_name="year", lookup_expr="exact")
+
+    class Meta:
+        model = Indicator
+        fields: list[str] = []

@@ -1,15 +1,28 @@
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from news.api import FigureSerializer, public_figures
 from news.filters import EventFilter, ReleaseFilter
 from news.models import Attachment, Event, Indicator, Release
 from portal.publishing.listing import FilteredListMixin
 from portal.publishing.mixins import GoneWhenArchivedMixin
+from portal.publishing.spreadsheets import csv_download, json_download
+from portal.ratelimits import rate_limited
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
@@ -91,3 +104,61 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def figure_header() -> list[str]:
+    return [
+        _("Zone"),
+        _("Park"),
+        _("Metric"),
+        _("Year"),
+        _("Unit"),
+        _("Value"),
+        _("Note"),
+        _("Source"),
+        _("Source date"),
+        _("Source URL"),
+    ]
+
+
+def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[list]:
+    """One row per figure with its period and source; the figures come with one query."""
+    for figure in figures.iterator(chunk_size=1000):
+        yield [
+            figure.zone.name,
+            figure.park.name if figure.park else "",
+            figure.metric.name,
+            figure.year if figure.year is not None else "",
+            figure.get_unit_display(),
+            figure.value_as_entered,
+            figure.note,
+            figure.release.title,
+            timezone.localdate(figure.release.published_at).isoformat(),
+            request.build_absolute_uri(figure.release.get_absolute_url()),
+        ]
+
+
+def figures_of(slug: str | None) -> QuerySet[Indicator]:
+    """Public figures, of one public zone when a slug is given (404 otherwise), as on the
+    zone profile: by zone, metric, newest year first."""
+    figures = public_figures().order_by("zone__slug", "metric__name", "-year", "pk")
+    if slug is None:
+        return figures
+    zone = get_object_or_404(Zone.objects.published(), slug=slug)
+    return figures.filter(zone=zone)
+
+
+@rate_limited("export")
+def figure_export_csv(request: HttpRequest, slug: str | None = None) -> StreamingHttpResponse:
+    """Every public figure (or a zone's) as CSV with its period and source, streamed."""
+    name = f"figures-{slug}.csv" if slug else "figures.csv"
+    return csv_download(name, figure_header(), figure_rows(request, figures_of(slug)))
+
+
+@rate_limited("export")
+def figure_export_json(request: HttpRequest, slug: str | None = None) -> StreamingHttpResponse:
+    """Every public figure (or a zone's) as JSON, each as the API writes it, streamed."""
+    serializer = FigureSerializer(context={"request": request})
+    figures = figures_of(slug).iterator(chunk_size=1000)
+    name = f"figures-{slug}.json" if slug else "figures.json"
+    return json_download(name, (serializer.to_representation(figure) for figure in figures))

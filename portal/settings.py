@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     # Before portal.publishing, whose post_migrate gives Publishers axes' permissions.
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "zones",
     "news",
     "portal",
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     # Static files answer here, before sessions, languages or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -344,6 +349,57 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200)
 # Formulas are quoted by the resources themselves (portal/publishing/spreadsheets.py says why
 # not with IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# The read-only API (/api/v1/, portal/api.py): anonymous, JSON only (the browsable API's pages
+# carry inline scripts), errors as RFC 9457 problem details.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.publishing.api.problem_exception_handler",
+    # Decimals as text: a figure's 12.5 is never a binary float.
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liaoning development zones",
+    "DESCRIPTION": (
+        "The portal's public data, read-only: zones, enterprises, institutions, platforms, "
+        "releases, figures and events. Translated values are objects with a key per language "
+        '({"en": …, "zh-hans": …}), null where a language is missing. Every figure names its '
+        "source release. Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.publishing.api.document_problems",
+    ],
+    # Choice sets that share a field name get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ZoneKind": "zones.models.Zone.Kind",
+        "ZoneLevel": "zones.models.Zone.Level",
+        "AliasKind": "zones.models.ZoneAlias.Kind",
+        "InstitutionKind": "zones.models.Institution.Kind",
+        "PlatformKind": "zones.models.Platform.Kind",
+        "PlatformLevel": "zones.models.Platform.Level",
+        "ReleaseKind": "news.models.Release.Kind",
+        "EventKind": "news.models.Event.Kind",
+        "FigureUnit": "news.models.Indicator.Unit",
+    },
+}
+# Anyone may read the API from a page on another site; nothing else is shared, and no cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag"]
 
 
 def map_tiles_origin(url: str) -> str:

@@ -23,6 +23,7 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api")),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),

@@ -18,6 +18,8 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.search import queries as search
 from portal.search.text import Query
@@ -95,6 +97,7 @@ class SlugsFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugListField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ParkFilter(SlugsFilter):
     """Parks as `<zone slug>.<park slug>`: a park's slug is unique only within its zone."""
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("zones/<slug:slug>/enquiry/", views.zone_enquiry, name="zone_enquiry"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("enterprises/export.csv", views.enterprise_export, name="enterprise_export"),
+    path("enterprises/export.xlsx", views.enterprise_export_xlsx, name="enterprise_export_xlsx"),
+    path("enterprises/export.json", views.enterprise_export_json, name="enterprise_export_json"),
     path(
         "enterprises/<slug:slug>/",
         views.EnterpriseDetailView.as_view(),

@@ -1,11 +1,18 @@
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -24,9 +31,10 @@ from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
-from portal.publishing.spreadsheets import formula_safe
+from portal.publishing.spreadsheets import csv_download, formula_safe, json_download, xlsx_download
 from portal.ratelimits import rate_limited
 from zones import compare, directory, maps
+from zones.api import EnterpriseSerializer, public_enterprises
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.forms import EnquiryForm
 from zones.mail import send_enquiry
@@ -242,62 +250,91 @@ def csv_cell(value: object) -> str:
     return formula_safe("" if value is None else str(value))
 
 
-from portal.ratelimits import rate_limited
-from zones import directory
+def qualification_cell(held: EnterpriseQualification) -> str:
+    """A holding as the pages say it: High-tech enterprise (2020, expired 2022)."""
+    details = [str(held.year_granted)] if held.year_granted else []
+    if held.is_expired():
+        details.append(held.expired_label())
+    name = held.qualification.name
+    return f"{name} ({', '.join(details)})" if details else name
 
 
-def enterprise_export(request: HttpRequest) -> HttpResponse:
-    """The directory's filtered list as CSV, with a BOM so that Excel reads the Chinese right.
+# Rows of the directory's downloads are fetched in chunks of this many, each with its
+# prefetches: memory stays flat however many enterprises a download holds.
+EXPORT_CHUNK = 1000
 
-    Runs a fixed number of queries: the list, its sectors and its qualifications.
-    """
-    filterset = EnterpriseFilter(
-        request.GET, queryset=Enterprise.objects.published(), request=request
-    )
-    enterprises = filterset.qs.select_related("zone", "park").prefetch_related(
-        "sectors",
-        Prefetch(
-            "held_qualifications",
-            queryset=EnterpriseQualification.objects.select_related("qualification"),
-        ),
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Zone"),
-            _("Park"),
-            _("City"),
-            _("Founded"),
-            _("Investment from"),
-            _("Sectors"),
-            _("Qualifications"),
-            _("Website"),
-            _("Page"),
+
+def exported_enterprises(request: HttpRequest) -> QuerySet[Enterprise]:
+    """The directory's filtered list for a download, in the page's order. A value the page
+    would not understand is left out, as on the page."""
+    filterset = EnterpriseFilter(request.GET, queryset=public_enterprises(), request=request)
+    return filterset.qs
+
+
+def enterprise_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Zone"),
+        _("Park"),
+        _("City"),
+        _("Founded"),
+        _("Investment from"),
+        _("Sectors"),
+        _("Qualifications"),
+        _("Website"),
+        _("Page"),
+        _("Sources"),
+    ]
+
+
+def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> Iterator[list]:
+    """One row per enterprise; its sources are the pages of the public releases that name it.
+
+    Runs a fixed number of queries per chunk of rows: the rows, their sectors, qualifications,
+    platforms and releases."""
+    for enterprise in enterprises.iterator(chunk_size=EXPORT_CHUNK):
+        yield [
+            enterprise.name,
+            enterprise.zone.name,
+            enterprise.park.name if enterprise.park else "",
+            enterprise.zone.get_city_display(),
+            enterprise.founded_year,
+            enterprise.country.name if enterprise.country else "",
+            "; ".join(sector.name for sector in enterprise.sectors.all()),
+            "; ".join(qualification_cell(held) for held in enterprise.held_qualifications.all()),
+            enterprise.website,
+            request.build_absolute_uri(enterprise.get_absolute_url()),
+            " ".join(
+                request.build_absolute_uri(release.get_absolute_url())
+                for release in enterprise.public_releases
+            ),
         ]
+
+
+@rate_limited("export")
+def enterprise_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The directory's filtered list as CSV (UTF-8 with a BOM, for Excel), streamed."""
+    rows = enterprise_rows(request, exported_enterprises(request))
+    return csv_download("enterprises.csv", enterprise_header(), rows)
+
+
+@rate_limited("export")
+def enterprise_export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The directory's filtered list as an Excel workbook."""
+    rows = enterprise_rows(request, exported_enterprises(request))
+    return xlsx_download("enterprises.xlsx", enterprise_header(), rows)
+
+
+@rate_limited("export")
+def enterprise_export_json(request: HttpRequest) -> StreamingHttpResponse:
+    """The directory's filtered list as JSON: an array of enterprises as the API writes them
+    (bilingual values, sources, pages in both languages), streamed."""
+    serializer = EnterpriseSerializer(context={"request": request})
+    items = (
+        serializer.to_representation(enterprise)
+        for enterprise in exported_enterprises(request).iterator(chunk_size=EXPORT_CHUNK)
     )
-    for enterprise in enterprises:
-        writer.writerow(
-            csv_cell(value)
-            for value in (
-                enterprise.name,
-                enterprise.zone.name,
-                enterprise.park.name if enterprise.park else "",
-                enterprise.zone.get_city_display(),
-                enterprise.founded_year,
-                enterprise.country.name if enterprise.country else "",
-                "; ".join(sector.name for sector in enterprise.sectors.all()),
-                "; ".join(
-                    qualification_cell(held) for held in enterprise.held_qualifications.all()
-                ),
-                enterprise.website,
-                request.build_absolute_uri(enterprise.get_absolute_url()),
-            )
-        )
-    return response
+    return json_download("enterprises.json", items)
 
 
 class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
@@ -383,6 +420,7 @@ def comparison_or_error(request: HttpRequest) -> tuple[compare.Comparison | None
     return compare.compare(selection.zones), HttpResponse()
 
 
+@rate_limited("export")
 def zone_compare_csv(request: HttpRequest) -> HttpResponse:
     """The comparison as CSV: per zone a value, its period and its source; text never runs as a
     formula (portal/publishing/spreadsheets.py)."""
@@ -416,6 +454,7 @@ def json_value(value: Any) -> Any:
     return as_entered(value) if isinstance(value, Decimal) else value
 
 
+@rate_limited("export")
 def zone_compare_json(request: HttpRequest) -> HttpResponse:
     """The comparison as JSON, with each figure's period and source release (absolute URLs)."""
     comparison, response = comparison_or_error(request)

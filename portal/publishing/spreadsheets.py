@@ -1,5 +1,5 @@
-"""Exports that a spreadsheet opens (the admin's CSV and XLSX, the directory's CSV) hold text,
-never formulas.
+"""Exports that a spreadsheet opens (the admin's CSV and XLSX, the public downloads) hold text,
+never formulas; and the public downloads themselves (CSV and JSON streamed, XLSX).
 
 The threat is formula injection: a record's name such as `=HYPERLINK("https://…?"&A1)` or
 `=cmd|' /C calc'!A0`, typed by anyone who can get a name into the portal, runs when an
@@ -16,9 +16,17 @@ removes one leading `=` only (so `==1+1` still runs, and `+`, `-`, `@` pass) and
 cell into text, numbers included.
 """
 
+import csv
+import io
+import json
 import re
+from collections.abc import Iterable, Iterator
 
 import tablib
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_SIGNS = "=+-@＝＋－＠"
 # Spaces and control characters a spreadsheet skips before it looks for a formula sign.
@@ -44,3 +52,73 @@ def formula_safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     for row in dataset:
         safe.append([formula_safe(cell) for cell in row])
     return safe
+
+
+def cell_text(value) -> str:
+    """A value for a CSV cell, as text that a spreadsheet shows and never runs."""
+    return formula_safe("" if value is None else str(value))
+
+
+class _Line:
+    """A file for csv.writer that hands each written line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """A CSV file line by line, with a BOM so that Excel reads the Chinese right."""
+    writer = csv.writer(_Line())
+    yield "\ufeff"
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([cell_text(value) for value in row])
+
+
+def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]):
+    """A streamed CSV download: rows are written as the database hands them over, so a long
+    export neither waits for its last row nor holds them all in memory."""
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    """An XLSX download. openpyxl's write-only mode keeps one row in memory at a time, but a
+    ZIP file is complete only at its end, so this one is sent when written, not streamed."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append(
+            [
+                formula_safe(ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)) if isinstance(v, str) else v
+                for v in row
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_download(filename: str, items: Iterable) -> StreamingHttpResponse:
+    """A streamed JSON array of `items` (each JSON-serialisable), written as they come."""
+
+    def chunks() -> Iterator[str]:
+        yield "["
+        for number, item in enumerate(items):
+            yield ("," if number else "") + json.dumps(
+                item, cls=DjangoJSONEncoder, ensure_ascii=False
+            )
+        yield "]"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -9,9 +9,11 @@ Public records point at all of them. Then every public page is read in both lang
 """
 
 import datetime
+import io
 import random
 from dataclasses import dataclass, field
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -258,6 +260,12 @@ def public_pages(world: World, language: str) -> list[str]:
         f"/{language}/enterprises/",
         f"/{language}/enterprises/?sort=newest",
         f"/{language}/enterprises/export.csv",
+        f"/{language}/enterprises/export.xlsx",
+        f"/{language}/enterprises/export.json",
+        f"/{language}/figures.csv",
+        f"/{language}/figures.json",
+        f"/{language}/zones/{public['zone'].slug}/figures.csv",
+        f"/{language}/zones/{public['zone'].slug}/figures.json",
         f"/{language}/institutions/",
         f"/{language}/news/",
         f"/{language}/events/",
@@ -272,6 +280,29 @@ def public_pages(world: World, language: str) -> list[str]:
         f"/{language}/news/{public['release'].slug}/",
         f"/{language}/events/{public['event'].slug}/",
     ]
+
+
+def api_answers(world: World) -> list[str]:
+    """Every list of the API, and the public record of each kind in it."""
+    public = world.public
+    paths = {
+        "zones": public["zone"].slug,
+        "enterprises": public["enterprise"].slug,
+        "institutions": public["institution"].slug,
+        "platforms": public["platform"].slug,
+        "releases": public["release"].slug,
+        "events": public["event"].slug,
+    }
+    answers = [f"/api/v1/{path}/" for path in (*paths, "figures")]
+    answers += [f"/api/v1/{path}/{slug}/" for path, slug in paths.items()]
+    answers += [
+        f"/api/v1/figures/?zone={public['zone'].slug}",
+        f"/api/v1/figures/?release={public['release'].slug}",
+        f"/api/v1/enterprises/?zone={public['zone'].slug}",
+        f"/api/v1/events/?zone={public['zone'].slug}",
+        f"/api/v1/releases/?zone={public['zone'].slug}",
+    ]
+    return answers
 
 
 SITEMAPS = [
@@ -290,7 +321,16 @@ QUERIED = ("search/", "search/suggest/", "enterprises/")
 def read(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    if url.endswith(".xlsx"):
+        return xlsx_text(response.content)
     return response.content.decode()
+
+
+def xlsx_text(content: bytes) -> str:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
 
 
 def leaks(content: str, markers: dict[str, Marker]) -> list[str]:
@@ -320,6 +360,23 @@ def test_no_public_page_shows_anything_that_is_not_public(client, world):
             if leaked := leaks(read(client, url), world.hidden):
                 found[url] = leaked
     assert found == {}
+
+
+def test_no_api_answer_holds_anything_that_is_not_public(client, world):
+    found = {}
+    for url in api_answers(world):
+        if leaked := leaks(read(client, url), world.hidden):
+            found[url] = leaked
+    assert found == {}
+
+
+def test_the_api_confirms_no_hidden_word(client, world):
+    found = []
+    for marker in world.hidden.values():
+        for q in (marker.word, marker.zh):
+            if client.get("/api/v1/enterprises/", {"q": q}).json()["results"]:
+                found.append(q)
+    assert found == []
 
 
 def test_no_search_suggestion_or_directory_query_confirms_a_hidden_word(client, world):
@@ -375,6 +432,8 @@ def test_hidden_records_answer_404_or_410(client, world):
             else 404
         )
         assert client.get(f"/en/{path}/{marker.word}/").status_code == expected, key
+        api_path = {"news": "releases"}.get(path, path)
+        assert client.get(f"/api/v1/{api_path}/{marker.word}/").status_code == expected, key
 
 
 def test_at_the_scheduled_time_the_scheduled_records_appear(client, world, time_machine):

@@ -33,6 +33,8 @@ def queries_for(client, url: str, warm: bool = False) -> int:
         client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+        if response.streaming:  # a download runs its queries as it is sent
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
     return len(captured)
 
@@ -109,6 +111,11 @@ PAGES = {
     ),
     "enterprise list, page 2": lambda records: reverse("zones:enterprise_list") + "?page=2",
     "enterprise CSV": lambda records: reverse("zones:enterprise_export") + "?zone=the-zone",
+    "enterprise XLSX": lambda records: reverse("zones:enterprise_export_xlsx") + "?zone=the-zone",
+    "enterprise JSON": lambda records: reverse("zones:enterprise_export_json") + "?zone=the-zone",
+    "figures CSV": lambda records: reverse("news:figure_export_csv"),
+    "figures JSON": lambda records: reverse("news:figure_export_json"),
+    "zone figures CSV": lambda records: reverse("news:zone_figures_csv", args=["the-zone"]),
     "enterprise": lambda records: records["enterprise"].get_absolute_url(),
     "institution list": lambda records: reverse("zones:institution_list"),
     "institution": lambda records: records["institution"].get_absolute_url(),

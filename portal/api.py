@@ -1,0 +1,46 @@
+"""The read-only API at /api/v1/: the router over each app's viewsets, the OpenAPI schema and
+its docs page. Outside the language prefix: every translated value carries both languages."""
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
+
+from news import api as news_api
+from portal.publishing.api import PROBLEM_CONTENT_TYPE, problem
+from zones import api as zones_api
+
+router = SimpleRouter()
+router.register("zones", news_api.ZoneViewSet, basename="zone")
+router.register("enterprises", zones_api.EnterpriseViewSet, basename="enterprise")
+router.register("institutions", zones_api.InstitutionViewSet, basename="institution")
+router.register("platforms", zones_api.PlatformViewSet, basename="platform")
+router.register("releases", news_api.ReleaseViewSet, basename="release")
+router.register("figures", news_api.FigureViewSet, basename="figure")
+router.register("events", news_api.EventViewSet, basename="event")
+
+
+def docs(request: HttpRequest):
+    """Swagger UI from drf-spectacular-sidecar's files, started by a script file of ours:
+    drf-spectacular's own page starts it with an inline script, which the CSP refuses."""
+    return render(request, "api/docs.html")
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse(
+        problem(404, "There is no such address in the API."),
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs/", docs, name="docs"),
+    # Any other address under /api/v1/, newlines included.
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found),
+]

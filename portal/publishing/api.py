@@ -1,0 +1,333 @@
+"""What every app's read-only API shares: bilingual values, links to pages, pagination, problem
+details for errors, and validators for conditional requests.
+
+The API (`/api/v1/`, routed in portal/api.py) is built from each app's `api.py`; this module
+names no app.
+"""
+
+import hashlib
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import exception_handler
+
+from portal.publishing.models import Status
+
+# Language codes as the pages use them ("zh-hans"), with the suffix of modeltranslation's fields.
+LANGUAGES = [(code, code.replace("-", "_")) for code, _ in settings.LANGUAGES]
+PROBLEM_TYPE = "about:blank"
+
+
+class BilingualTextSerializer(serializers.Serializer):
+    """A translated value: a key per language, null where the record has no text in that
+    language (never the other language's text instead)."""
+
+    # Describes the OpenAPI component only; BilingualField writes the values.
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "zh-hans" is not a Python name, so the fields cannot be declared as attributes.
+        return {code: serializers.CharField(allow_null=True) for code, _ in LANGUAGES}
+
+
+@extend_schema_field(BilingualTextSerializer)
+class BilingualField(serializers.Field):
+    """A translated field as `{"en": …, "zh-hans": …}`, read from the raw per-language columns.
+
+    modeltranslation's `name` falls back to the other language when one is empty; an API that
+    did so would state an English name as the Chinese one. Here an empty language is null.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> dict[str, str | None]:
+        *path, name = self.source_attrs
+        for attribute in path:
+            instance = getattr(instance, attribute)
+            if instance is None:
+                return None
+        return {code: getattr(instance, f"{name}_{suffix}") or None for code, suffix in LANGUAGES}
+
+    def to_representation(self, value: dict[str, str | None]) -> dict[str, str | None]:
+        return value
+
+
+class PageLinksSerializer(serializers.Serializer):
+    """The record's page on the portal, in each language."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {code: serializers.URLField() for code, _ in LANGUAGES}
+
+
+@extend_schema_field(PageLinksSerializer)
+class PageLinksField(serializers.Field):
+    """A record's public page in each language, as absolute URLs: `{"en": …, "zh-hans": …}`,
+    for a URL pattern that takes the record's slug.
+
+    Every language, so that an answer never depends on the client's Accept-Language. The URLs
+    are reversed once per response with a stand-in slug, then filled in for each record:
+    reversing for each record and language took a third of a page's time.
+    """
+
+    STAND_IN = "0slug0"
+
+    def __init__(self, view_name: str, **kwargs: Any) -> None:
+        self.view_name = view_name
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "slug")
+        super().__init__(**kwargs)
+
+    @cached_property
+    def templates(self) -> dict[str, str]:
+        request = self.context.get("request")
+        return page_links(request, lambda: reverse(self.view_name, kwargs={"slug": self.STAND_IN}))
+
+    def to_representation(self, slug: str) -> dict[str, str]:
+        return {code: url.replace(self.STAND_IN, slug) for code, url in self.templates.items()}
+
+
+def page_links(request: HttpRequest | None, url: Callable[[], str]) -> dict[str, str]:
+    """`url()` (a reverse() under the language prefix) in each language, absolute."""
+    links = {}
+    for code, _ in LANGUAGES:
+        with translation.override(code):
+            path = url()
+        links[code] = request.build_absolute_uri(path) if request is not None else path
+    return links
+
+
+class KeysetPagination(CursorPagination):
+    """Pages that cost the same at the first and the thousandth: `WHERE key > last ORDER BY key
+    LIMIT n` on a unique, indexed column. The cursor is opaque; follow `next`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "slug"
+
+
+class SearchPagination(BasePagination):
+    """Numbered pages for results ranked by relevance, up to `max_pages`.
+
+    A keyset needs a unique order to continue from; a relevance rank has three values and is
+    computed anew by every request, so a cursor over it would come down to an offset anyway.
+    Offsets cost more the deeper they go, hence the cap: narrow a search with filters instead.
+    No total is counted: that would run the search a second time.
+    """
+
+    page_size = KeysetPagination.page_size
+    max_page_size = KeysetPagination.max_page_size
+    max_pages = 20
+
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list:
+        self.request = request
+        self.page_size = KeysetPagination().get_page_size(request)
+        try:
+            self.number = int(request.query_params.get("page", 1))
+        except ValueError:
+            raise exceptions.NotFound("The page is not a number.") from None
+        if not 1 <= self.number <= self.max_pages:
+            raise exceptions.NotFound(
+                f"Search results come in pages 1 to {self.max_pages}; narrow the search instead."
+            )
+        start = (self.number - 1) * self.page_size
+        rows = list(queryset[start : start + self.page_size + 1])
+        if not rows and self.number > 1:
+            raise exceptions.NotFound("There are no results on this page.")
+        self.has_next = len(rows) > self.page_size and self.number < self.max_pages
+        return rows[: self.page_size]
+
+    def link(self, number: int) -> str:
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, "page")
+        return replace_query_param(url, "page", number)
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(
+            {
+                "next": self.link(self.number + 1) if self.has_next else None,
+                "previous": self.link(self.number - 1) if self.number > 1 else None,
+                "results": data,
+            }
+        )
+
+
+class KeysetOrSearchPagination(KeysetPagination):
+    """Keyset pages for a list in its own order; numbered pages when `q` ranks it by relevance
+    (see SearchPagination). Both answer `{"next", "previous", "results"}`."""
+
+    search_parameter = "q"
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        self.search = None
+        if request.query_params.get(self.search_parameter, "").strip():
+            self.search = SearchPagination()
+            return self.search.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: list) -> Response:
+        if self.search is not None:
+            return self.search.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        page = {
+            "name": "page",
+            "required": False,
+            "in": "query",
+            "description": (
+                f"With q: the page of results ranked by relevance (1 to "
+                f"{SearchPagination.max_pages}). Without q, pages go by cursor."
+            ),
+            "schema": {"type": "integer", "minimum": 1},
+        }
+        return [*super().get_schema_operation_parameters(view), page]
+
+
+def problem(status_code: int, detail: Any = None, errors: dict | None = None) -> dict:
+    """An RFC 9457 problem details object."""
+    body = {
+        "type": PROBLEM_TYPE,
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+    }
+    if detail:
+        body["detail"] = str(detail)
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_response(status_code: int, detail: Any = None, errors: dict | None = None) -> Response:
+    response = Response(problem(status_code, detail, errors), status=status_code)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's errors as RFC 9457 problem details (`application/problem+json`).
+
+    A bad parameter answers 400 with `errors`, each message under the parameter's name, as the
+    FilterSet's form reports it.
+    """
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    errors = None
+    detail = None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = {key: [str(message) for message in value] for key, value in data.items()}
+        detail = " ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items())
+    elif isinstance(data, dict) and "detail" in data:
+        detail = data["detail"]
+    body = problem(response.status_code, detail, errors)
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def with_validators(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Add a strong `ETag` (a hash of the body) to a successful GET, and answer 304 when the
+    client's `If-None-Match` already holds it.
+
+    The hash covers everything the answer depends on, including what becomes public at a
+    scheduled time and figures that carry no change time; the database work is done, but the
+    body is not sent again.
+    """
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if response.streaming or response.has_header("ETag"):
+        return response
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    return conditional
+
+
+class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """A list and a detail by slug of what visitors may see; `get_queryset()` applies the
+    `published()` rule. An archived record answers 410, like its page; anything else not public,
+    404."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            model = self.get_queryset().model
+            if model._default_manager.filter(
+                slug=kwargs.get(self.lookup_field), status=Status.ARCHIVED
+            ).exists():
+                raise Gone() from None
+            raise
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return with_validators(request, response)
+
+
+class Gone(exceptions.APIException):
+    status_code = 410
+    default_detail = "This record has been archived."
+    default_code = "gone"
+
+
+ERROR_RESPONSES = {
+    "400": "A parameter was not understood; `errors` names it.",
+    "404": "No such record, or not public.",
+    "405": "Only GET and HEAD are allowed.",
+    "406": "The API answers JSON only.",
+    "410": "The record has been archived.",
+}
+
+
+def document_problems(result: dict, generator, request, public: bool) -> dict:
+    """drf-spectacular postprocessing hook: every operation answers its errors as problem
+    details (RFC 9457), so the schema says so, with one `Problem` component."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = {
+        "type": "object",
+        "description": "RFC 9457 problem details, as every error of the API answers.",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "For 400: the messages for each parameter not understood.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["type", "title", "status"],
+    }
+    content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for code, description in ERROR_RESPONSES.items():
+                operation["responses"].setdefault(
+                    code, {"description": description, "content": content}
+                )
+    return result

@@ -1,0 +1,260 @@
+"""The read-only API as a client sees it: what it lists, how it names things, pages, caching,
+CORS and errors."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news.models import Indicator
+from portal.publishing.models import Status
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    EventFactory,
+    IndicatorFactory,
+    InstitutionFactory,
+    PlatformFactory,
+    PlatformMembershipFactory,
+    QualificationFactory,
+    ReleaseFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def every_page(client, url: str, params: dict | None = None) -> list[dict]:
+    """The results of every page, following `next`."""
+    results = []
+    response = client.get(url, params or {})
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        results += body["results"]
+        if not body["next"]:
+            return results
+        response = client.get(body["next"])
+
+
+def test_dalian_puwans_figures_each_name_their_release_and_its_page(client, demo):
+    zone = client.get(f"{API}/zones/dalian-puwan/").json()
+    figures = zone["figures"]
+    assert len(figures) == Indicator.objects.filter(zone__slug="dalian-puwan").count() > 0
+    release_page = f"http://testserver{demo.get_absolute_url()}"
+    for figure in figures:
+        assert figure["source"]["page"]["en"] == release_page
+        assert figure["source"]["page"]["zh-hans"] == release_page.replace("/en/", "/zh-hans/")
+        assert figure["source"]["title"]["en"] == demo.title_en
+        assert figure["source"]["date"] == "2024-06-20"
+        assert set(figure) == {
+            "zone",
+            "park",
+            "metric",
+            "period",
+            "unit",
+            "value",
+            "note",
+            "source",
+        }
+    listed = every_page(client, f"{API}/figures/", {"zone": "dalian-puwan"})
+    assert sorted(listed, key=str) == sorted(figures, key=str)
+
+
+def test_a_figure_value_is_a_decimal_string_as_entered(client, db):
+    IndicatorFactory(value="116.7000", year=2023)
+    IndicatorFactory(value="0.1", year=None)
+    figures = {f["value"]: f for f in client.get(f"{API}/figures/").json()["results"]}
+    assert set(figures) == {"116.7", "0.1"}
+    assert figures["116.7"]["period"] == {"year": 2023, "as_of": None}
+    assert figures["0.1"]["period"]["year"] is None
+    assert figures["0.1"]["period"]["as_of"] is not None
+
+
+def test_bilingual_values_are_null_where_a_language_is_missing_never_the_other(client, db):
+    ZoneFactory(slug="only-english", name_en="Only English", name_zh_hans="")
+    ZoneFactory(slug="only-chinese", name_en="", name_zh_hans="只有中文")
+    names = {z["slug"]: z["name"] for z in client.get(f"{API}/zones/").json()["results"]}
+    assert names["only-english"] == {"en": "Only English", "zh-hans": None}
+    assert names["only-chinese"] == {"en": None, "zh-hans": "只有中文"}
+
+
+def test_filtering_by_zone_and_qualification_gives_the_directory_pages_set(client, db):
+    zones = [ZoneFactory() for _ in range(3)]
+    qualifications = [QualificationFactory() for _ in range(3)]
+    chance = random.Random(15)
+    for _ in range(60):
+        enterprise = EnterpriseFactory(zone=chance.choice(zones))
+        for qualification in chance.sample(qualifications, chance.randint(0, 2)):
+            EnterpriseQualificationFactory(enterprise=enterprise, qualification=qualification)
+    EnterpriseFactory(zone=zones[0], status=Status.DRAFT)
+    for params in (
+        {"zone": zones[0].slug, "qualification": qualifications[0].slug},
+        {"zone": [zones[0].slug, zones[1].slug], "qualification": qualifications[1].slug},
+        {"qualification": [qualifications[0].slug, qualifications[2].slug]},
+        {"q": "Enterprise 1", "zone": zones[2].slug},
+    ):
+        listing = client.get("/en/enterprises/", params).context["paginator"]
+        on_page = {e.slug for number in listing.page_range for e in listing.page(number)}
+        in_api = {e["slug"] for e in every_page(client, f"{API}/enterprises/", params)}
+        assert in_api == on_page and on_page, params
+
+
+def test_enterprises_page_by_cursor_in_slug_order_without_repeats(client, db):
+    zone = ZoneFactory()
+    for _ in range(12):
+        EnterpriseFactory(zone=zone)
+    results = every_page(client, f"{API}/enterprises/", {"page_size": 5})
+    slugs = [e["slug"] for e in results]
+    assert slugs == sorted(slugs) and len(slugs) == 12
+
+
+def test_a_search_pages_by_number_best_match_first(client, db):
+    zone = ZoneFactory()
+    EnterpriseFactory(zone=zone, slug="b-named", name_en="Harbour Cranes Co.")
+    EnterpriseFactory(zone=zone, slug="a-mentioned", name_en="Other Co.", summary_en="cranes")
+    body = client.get(f"{API}/enterprises/", {"q": "cranes"}).json()
+    assert [e["slug"] for e in body["results"]] == ["b-named", "a-mentioned"]
+    too_deep = client.get(f"{API}/enterprises/", {"q": "cranes", "page": 21})
+    assert too_deep.status_code == 404
+    assert too_deep["Content-Type"] == "application/problem+json"
+
+
+def test_unpublished_records_and_what_sits_in_them_are_not_in_the_api(client, db):
+    hidden_zone = ZoneFactory(slug="hidden-zone", status=Status.DRAFT)
+    EnterpriseFactory(slug="in-hidden-zone", zone=hidden_zone)
+    hidden_release = ReleaseFactory(slug="hidden-release", status=Status.REVIEW)
+    IndicatorFactory(release=hidden_release, note_en="hidden figure")
+    IndicatorFactory(zone=hidden_zone, note_en="figure of hidden zone")
+    for path in ("zones", "enterprises", "releases", "figures"):
+        content = client.get(f"{API}/{path}/").content.decode()
+        assert "hidden" not in content, path
+    assert client.get(f"{API}/zones/hidden-zone/").status_code == 404
+    assert client.get(f"{API}/enterprises/in-hidden-zone/").status_code == 404
+
+
+def test_an_archived_record_answers_410_like_its_page(client, db):
+    ReleaseFactory(slug="old-news", status=Status.ARCHIVED)
+    response = client.get(f"{API}/releases/old-news/")
+    assert response.status_code == 410
+    assert response.json()["status"] == 410
+
+
+def test_no_internal_ids_in_answers(client, demo):
+    for path in ("zones", "enterprises", "institutions", "platforms", "releases", "events"):
+        for record in client.get(f"{API}/{path}/").json()["results"]:
+            assert "id" not in record and "pk" not in record, path
+            detail = client.get(f"{API}/{path}/{record['slug']}/").json()
+            assert "id" not in detail, path
+
+
+def test_a_repeated_request_with_the_etag_answers_304(client, demo):
+    first = client.get(f"{API}/zones/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get(f"{API}/zones/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    ZoneFactory(slug="a-new-zone")
+    changed = client.get(f"{API}/zones/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_any_origin_may_read_but_not_with_credentials(client, db):
+    response = client.get(f"{API}/zones/", HTTP_ORIGIN="https://example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    page = client.get("/en/zones/", HTTP_ORIGIN="https://example.org")
+    assert "Access-Control-Allow-Origin" not in page
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["type"]
+    return body
+
+
+def test_errors_are_problem_details(client, db):
+    problem(client.get(f"{API}/zones/no-such-zone/"), 404)
+    problem(client.get(f"{API}/no-such-thing/"), 404)
+    problem(client.post(f"{API}/zones/"), 405)
+    problem(client.delete(f"{API}/zones/x/"), 405)
+    problem(client.get(f"{API}/zones/", HTTP_ACCEPT="text/html"), 406)
+
+
+def test_a_bad_filter_value_answers_400_naming_the_parameter(client, db):
+    body = problem(
+        client.get(f"{API}/enterprises/", {"zone": "no-such-zone", "founded_min": "soon"}), 400
+    )
+    assert set(body["errors"]) == {"zone", "founded_min"}
+    assert "no-such-zone" in body["detail"]
+
+
+def test_the_schema_and_the_docs_page_come_from_this_host(client, db):
+    schema = client.get(f"{API}/schema/")
+    assert schema.status_code == 200
+    assert "BilingualText" in schema.json()["components"]["schemas"]
+    docs = client.get(f"{API}/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs
+    assert "http" not in docs.replace('"/static', "")
+    assert "<script>" not in docs and "<style" not in docs
+
+
+def populate(rows: int) -> None:
+    zone = ZoneFactory()
+    release = ReleaseFactory()
+    platform = PlatformFactory()
+    platform.zones.add(zone)
+    sector = SectorFactory()
+    qualification = QualificationFactory()
+    for _ in range(rows):
+        enterprise = EnterpriseFactory(zone=zone)
+        enterprise.sectors.add(sector)
+        EnterpriseQualificationFactory(enterprise=enterprise, qualification=qualification)
+        PlatformMembershipFactory(platform=platform, enterprise=enterprise)
+        release.enterprises.add(enterprise)
+        release.zones.add(zone)
+        IndicatorFactory(zone=zone, release=release)
+        InstitutionFactory()
+        release.institutions.add(InstitutionFactory())
+        EventFactory(zone=zone).releases.add(release)
+
+
+@pytest.mark.parametrize(
+    "path, queries",
+    [
+        ("zones/", 4),
+        ("enterprises/", 5),
+        ("enterprises/?zone={zone}&qualification={qualification}", 6),
+        ("institutions/", 1),
+        ("platforms/", 3),
+        ("releases/", 8),
+        ("figures/", 1),
+        ("events/", 2),
+    ],
+)
+def test_a_list_takes_the_same_queries_at_2_rows_and_at_40(client, db, path, queries):
+    counts = []
+    for rows in (2, 40):
+        populate(rows)
+        zone = ZoneFactory._meta.model.objects.latest("pk")
+        qualification = QualificationFactory._meta.model.objects.latest("pk")
+        url = f"{API}/" + path.format(zone=zone.slug, qualification=qualification.slug)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts == [queries, queries]
+
+
+def test_search_pages_follow_next_to_every_match_once(client, db):
+    zone = ZoneFactory()
+    for number in range(12):
+        EnterpriseFactory(zone=zone, name_en=f"Cranes {number} Co.")
+    EnterpriseFactory(zone=zone, name_en="Unrelated Co.")
+    results = every_page(client, f"{API}/enterprises/", {"q": "cranes", "page_size": 5})
+    slugs = [e["slug"] for e in results]
+    assert len(slugs) == len(set(slugs)) == 12

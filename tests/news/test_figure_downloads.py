@@ -1,0 +1,62 @@
+"""Figures as downloads: every zone's and the whole table, CSV and JSON, each row with its period
+and source."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from news.models import Indicator
+from portal.publishing.models import Status
+from tests.factories import IndicatorFactory, ReleaseFactory, ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def downloaded(response) -> bytes:
+    assert response.status_code == 200
+    assert response.streaming
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
+def test_a_zones_figures_download_as_csv_with_period_and_source(client, demo):
+    response = client.get(reverse("news:zone_figures_csv", args=["dalian-puwan"]))
+    rows = list(csv.DictReader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
+    assert len(rows) == Indicator.objects.filter(zone__slug="dalian-puwan").count() > 0
+    for row in rows:
+        assert row["Zone"] == "Dalian Puwan Economic Zone"
+        assert row["Source URL"] == f"http://testserver{demo.get_absolute_url()}"
+        assert row["Source date"] == "2024-06-20"
+        assert row["Year"] == "2023"
+
+
+def test_the_whole_figures_table_downloads_as_json_as_the_api_writes_it(client, demo):
+    figures = json.loads(downloaded(client.get(reverse("news:figure_export_json"))))
+    assert len(figures) == Indicator.objects.count()
+    api = client.get("/api/v1/figures/", {"page_size": 200}).json()["results"]
+    assert sorted(figures, key=str) == sorted(api, key=str)
+
+
+def test_a_figure_of_an_unpublished_release_or_zone_is_not_downloaded(client, db):
+    IndicatorFactory(note_en="public figure")
+    IndicatorFactory(release=ReleaseFactory(status=Status.DRAFT), note_en="hidden one")
+    IndicatorFactory(zone=ZoneFactory(status=Status.ARCHIVED), note_en="hidden two")
+    for name in ("news:figure_export_csv", "news:figure_export_json"):
+        content = downloaded(client.get(reverse(name))).decode("utf-8-sig")
+        assert "public figure" in content and "hidden" not in content, name
+
+
+def test_an_unpublished_zones_figures_answer_404(client, db):
+    ZoneFactory(slug="draft-zone", status=Status.DRAFT)
+    assert client.get(reverse("news:zone_figures_csv", args=["draft-zone"])).status_code == 404
+
+
+def test_the_zone_profile_and_the_release_link_the_downloads(client, demo):
+    profile = client.get("/en/zones/dalian-puwan/").content.decode()
+    assert reverse("news:zone_figures_csv", args=["dalian-puwan"]) in profile
+    assert reverse("news:zone_figures_json", args=["dalian-puwan"]) in profile
+    release = client.get(demo.get_absolute_url()).content.decode()
+    assert reverse("news:figure_export_csv") in release
