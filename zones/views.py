@@ -3,7 +3,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from portal.publishing.listing import (
@@ -15,7 +17,13 @@ from portal.publishing.listing import (
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.spreadsheets import formula_safe
-from zones import directory
+from portal.publishing.structured_data import (
+    Absolute,
+    CollectionPageMixin,
+    StructuredDataMixin,
+    breadcrumb_list,
+)
+from zones import directory, structured_data
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     Cooperation,
@@ -39,11 +47,13 @@ class RelatedReleasesMixin:
         return context
 
 
-class ZoneListView(FilteredListMixin, ListView):
+class ZoneListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
     partial_template_name = "zones/zone_results.html"
     filterset_class = ZoneFilter
     paginate_by = 24
+    page_name = gettext_lazy("Development zones")
+    breadcrumb_name = gettext_lazy("Zones")
 
     def get_unfiltered_queryset(self) -> QuerySet[Zone]:
         return (
@@ -55,7 +65,7 @@ class ZoneListView(FilteredListMixin, ListView):
         )
 
 
-class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
@@ -69,9 +79,12 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
         context.update(
             enterprises=enterprises.select_related("park")[: self.enterprises_shown],
             enterprise_count=enterprises.count(),
-            indicators=zone.indicators.published()
-            .select_related("metric", "release", "park")
-            .order_by("metric__name", "-year"),
+            # A list: the table and the structured data both read it.
+            indicators=list(
+                zone.indicators.published()
+                .select_related("metric", "release", "park")
+                .order_by("metric__name", "-year")
+            ),
             platforms=zone.platforms.published(),
             cooperations=zone.cooperations.published().prefetch_related(
                 Prefetch("institutions", queryset=Institution.objects.published())
@@ -79,6 +92,17 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
             events=zone.events.published(),
         )
         return context
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        zone = self.object
+        return [
+            structured_data.zone_data(zone, absolute, context["releases"]),
+            structured_data.zone_figures_data(zone, context["indicators"], absolute),
+            breadcrumb_list(
+                absolute,
+                [(_("Zones"), reverse("zones:zone_list")), (zone.name, zone.get_absolute_url())],
+            ),
+        ]
 
 
 def enterprise_chips(
@@ -99,11 +123,13 @@ def enterprise_chips(
     return chips
 
 
-class EnterpriseListView(FilteredListMixin, ListView):
+class EnterpriseListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
     partial_template_name = "zones/enterprise_directory.html"
     filterset_class = EnterpriseFilter
     paginate_by = 20
+    page_name = gettext_lazy("Enterprise directory")
+    breadcrumb_name = gettext_lazy("Enterprises")
 
     def get_unfiltered_queryset(self) -> QuerySet[Enterprise]:
         return (
@@ -201,8 +227,21 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class EnterpriseDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/enterprise_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        enterprise = self.object
+        trail = [
+            (_("Enterprises"), reverse("zones:enterprise_list")),
+            (enterprise.name, enterprise.get_absolute_url()),
+        ]
+        return [
+            structured_data.enterprise_data(enterprise, absolute, context["releases"]),
+            breadcrumb_list(absolute, trail),
+        ]
 
     def get_queryset(self) -> QuerySet[Enterprise]:
         return (
@@ -225,16 +264,31 @@ class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailVi
         )
 
 
-class InstitutionListView(ForgivingPaginationMixin, ListView):
+class InstitutionListView(CollectionPageMixin, ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
     paginate_by = 50
+    page_name = gettext_lazy("Universities and research institutes")
+    breadcrumb_name = gettext_lazy("Institutions")
 
     def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published()
 
 
-class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class InstitutionDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/institution_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        institution = self.object
+        trail = [
+            (_("Institutions"), reverse("zones:institution_list")),
+            (institution.name, institution.get_absolute_url()),
+        ]
+        return [
+            structured_data.institution_data(institution, absolute, context["releases"]),
+            breadcrumb_list(absolute, trail),
+        ]
 
     def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published().prefetch_related(
@@ -244,8 +298,19 @@ class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailV
         )
 
 
-class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class PlatformDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/platform_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        platform = self.object
+        return [
+            structured_data.platform_data(platform, absolute, context["releases"]),
+            # A platform has no list page: its page hangs from the home page, as its
+            # breadcrumbs show.
+            breadcrumb_list(absolute, [(platform.name, platform.get_absolute_url())]),
+        ]
 
     def get_queryset(self) -> QuerySet[Platform]:
         return Platform.objects.published().prefetch_related(
