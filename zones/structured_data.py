@@ -124,7 +124,7 @@ def enterprise_data(enterprise: Enterprise, absolute: Absolute, releases: Iterab
         identifier = {
             "@type": "PropertyValue",
             "propertyID": "unified social credit code",
-            "name": _("Unified social credit code"),
+            "name": _("unified social credit code"),
             "value": enterprise.credit_code,
         }
     return compact(

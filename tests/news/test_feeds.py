@@ -150,3 +150,9 @@ def test_pages_name_their_feeds_in_the_head_and_link_them(client, zone):
         for feed in feeds:
             assert f'href="http://testserver{feed}"' in head, (page, feed)
             assert f'href="{feed}"' in body, (page, feed)
+
+
+def test_a_chinese_zone_feed_is_titled_in_chinese(client, zone):
+    feed = atom(client, "/zh-hans/zones/puwan/news.atom")
+    assert feed.findtext(f"{ATOM}title") == "大连普湾经济区相关新闻"
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "辽宁开发区"

@@ -173,7 +173,7 @@ def test_an_enterprise_carries_its_credit_code_as_identifier(client, rich):
     assert enterprise["identifier"] == {
         "@type": "PropertyValue",
         "propertyID": "unified social credit code",
-        "name": "Unified social credit code",
+        "name": "unified social credit code",
         "value": "91210000000000000X",
     }
     assert enterprise["location"]["url"] == "http://testserver/en/zones/liaobin/"
