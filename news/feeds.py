@@ -1,24 +1,36 @@
+"""Feeds of releases and events: RSS of the newest releases, and Atom of releases (all, a zone's,
+a series'), and of events (all, a zone's). All in the language of the address."""
+
 from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from news.models import Release
+from news.models import Event, Release, Series
+from portal.publishing.feeds import PublicAtomFeed
+from zones.models import Zone
+
+ENTRIES = 20
 
 
 class LatestReleasesFeed(Feed):
-    """The twenty newest public releases, in the language of the address."""
+    """The twenty newest public releases, in the language of the address (RSS 2.0, kept for
+    the readers subscribed to it; the Atom feeds below say more)."""
 
-    title = _("Liaoning development zones")
-    description = _("Development zones of Liaoning, their enterprises and the news about them.")
+    title = gettext_lazy("Liaoning development zones")
+    description = gettext_lazy(
+        "Development zones of Liaoning, their enterprises and the news about them."
+    )
 
     def link(self) -> str:
         return reverse("news:release_list")
 
     def items(self) -> QuerySet[Release]:
-        return Release.objects.published()[:20]
+        return Release.objects.published()[:ENTRIES]
 
     def item_title(self, item: Release) -> str:
         return item.title
@@ -31,3 +43,111 @@ class LatestReleasesFeed(Feed):
 
     def item_updateddate(self, item: Release) -> datetime:
         return item.updated_at
+
+
+class ReleaseAtomFeed(PublicAtomFeed):
+    """The twenty newest public releases."""
+
+    subtitle = gettext_lazy(
+        "Development zones of Liaoning, their enterprises and the news about them."
+    )
+
+    def title(self, obj) -> str:
+        return _("News · Liaoning development zones")
+
+    def link(self, obj) -> str:
+        return reverse("news:release_list")
+
+    def items(self, obj) -> QuerySet[Release]:
+        return Release.objects.published()[:ENTRIES]
+
+    def item_title(self, item: Release) -> str:
+        return item.title
+
+    def item_description(self, item: Release) -> str:
+        return item.summary
+
+
+class ZoneReleaseAtomFeed(ReleaseAtomFeed):
+    """The twenty newest public releases that name a public zone."""
+
+    def get_object(self, request, slug: str) -> Zone:
+        return Zone.objects.published().get(slug=slug)
+
+    def title(self, zone: Zone) -> str:
+        return _("News about %(zone)s") % {"zone": zone.name}
+
+    def link(self, zone: Zone) -> str:
+        return zone.get_absolute_url()
+
+    def items(self, zone: Zone) -> QuerySet[Release]:
+        return zone.releases.published()[:ENTRIES]
+
+
+class SeriesReleaseAtomFeed(ReleaseAtomFeed):
+    """The twenty newest public releases of a press-conference series (reference data, public
+    like the series filter of the release list that names it)."""
+
+    def get_object(self, request, slug: str) -> Series:
+        return Series.objects.get(slug=slug)
+
+    def title(self, series: Series) -> str:
+        return _("News of the series “%(series)s”") % {"series": series.name}
+
+    def link(self, series: Series) -> str:
+        return f"{reverse('news:release_list')}?series={series.slug}"
+
+    def items(self, series: Series) -> QuerySet[Release]:
+        return series.releases.published()[:ENTRIES]
+
+
+def event_summary(event: Event) -> str:
+    """When and where, then the description: what a reader needs before opening the page."""
+    parts = []
+    if event.start_date:
+        when = date_format(event.start_date, "DATE_FORMAT")
+        if event.end_date and event.end_date != event.start_date:
+            when = f"{when} – {date_format(event.end_date, 'DATE_FORMAT')}"
+        parts.append(when)
+    if event.zone:
+        parts.append(event.zone.name)
+    heading = " · ".join(parts)
+    return "\n\n".join(text for text in (heading, event.description) if text)
+
+
+class EventAtomFeed(PublicAtomFeed):
+    """The public events, the most recently announced first."""
+
+    def title(self, obj) -> str:
+        return _("Events · Liaoning development zones")
+
+    def link(self, obj) -> str:
+        return reverse("news:event_list")
+
+    def events(self, obj) -> QuerySet[Event]:
+        return Event.objects.published()
+
+    def items(self, obj) -> QuerySet[Event]:
+        return self.events(obj).select_related("zone").order_by("-published_at")[:ENTRIES]
+
+    def item_title(self, item: Event) -> str:
+        return item.title
+
+    def item_description(self, item: Event) -> str:
+        return event_summary(item)
+
+
+class ZoneEventAtomFeed(EventAtomFeed):
+    """The public events of a public zone."""
+
+    def get_object(self, request, slug: str) -> Zone:
+        return Zone.objects.published().get(slug=slug)
+
+    def title(self, zone: Zone) -> str:
+        return _("Events in %(zone)s") % {"zone": zone.name}
+
+    def link(self, zone: Zone) -> str:
+        return zone.get_absolute_url()
+
+    def events(self, zone: Zone) -> QuerySet[Event]:
+        return Event.objects.published().filter(zone=zone)

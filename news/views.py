@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -14,30 +15,47 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from news import structured_data
 from news.api import FigureSerializer, public_figures
 from news.filters import EventFilter, ReleaseFilter
 from news.models import Attachment, Event, Indicator, Release
 from portal.publishing.listing import FilteredListMixin
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.spreadsheets import csv_download, json_download
+from portal.publishing.structured_data import (
+    Absolute,
+    CollectionPageMixin,
+    StructuredDataMixin,
+    breadcrumb_list,
+)
 from portal.ratelimits import rate_limited
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
-class ReleaseListView(FilteredListMixin, ListView):
+class ReleaseListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "news/release_list.html"
     partial_template_name = "news/release_results.html"
     filterset_class = ReleaseFilter
     paginate_by = 20
+    page_name = gettext_lazy("News and releases")
+    breadcrumb_name = gettext_lazy("News")
 
     def get_unfiltered_queryset(self) -> QuerySet[Release]:
         return Release.objects.published().select_related("series")
 
 
-class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
+class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "news/release_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        release = self.object
+        return [
+            structured_data.release_data(release, absolute),
+            breadcrumb_list(absolute, structured_data.release_breadcrumbs(release)),
+        ]
 
     def get_queryset(self) -> QuerySet[Release]:
         return (
@@ -58,18 +76,26 @@ class ReleaseDetailView(GoneWhenArchivedMixin, DetailView):
         )
 
 
-class EventListView(FilteredListMixin, ListView):
+class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "news/event_list.html"
     partial_template_name = "news/event_results.html"
     filterset_class = EventFilter
     paginate_by = 20
+    page_name = breadcrumb_name = gettext_lazy("Events")
 
     def get_unfiltered_queryset(self) -> QuerySet[Event]:
         return Event.objects.published().select_related("zone")
 
 
-class EventDetailView(GoneWhenArchivedMixin, DetailView):
+class EventDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "news/event_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        event = self.object
+        return [
+            structured_data.event_data(event, absolute),
+            breadcrumb_list(absolute, structured_data.event_breadcrumbs(event)),
+        ]
 
     def get_queryset(self) -> QuerySet[Event]:
         return (

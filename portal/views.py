@@ -18,11 +18,13 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
+from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
 from portal.ratelimits import rate_limited
 from portal.search.queries import search as search_index
 from portal.search.queries import suggest
@@ -39,8 +41,27 @@ def home(request):
         .select_related("zone", "metric", "release")
         .order_by("-release__published_at", "zone__name", "metric__name")[:8],
         "events": Event.objects.upcoming().select_related("zone")[:5],
+        "structured_data": graph(website_data(Absolute(request))),
     }
     return render(request, "portal/home.html", context)
+
+
+def website_data(absolute: Absolute) -> dict:
+    """The portal as a WebSite, with its search as the action a search engine may offer."""
+    return {
+        "@type": "WebSite",
+        "name": _("Liaoning development zones"),
+        "url": absolute(reverse("home")),
+        "inLanguage": language_tag(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute(reverse("search")) + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
 
 
 @rate_limited("search")
@@ -64,6 +85,15 @@ def search(request):
         "query": query,
         "did_you_mean": did_you_mean,
         "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
+        "structured_data": graph(
+            {
+                "@type": "SearchResultsPage",
+                "name": _("Search"),
+                "url": Absolute(request)(reverse("search")),
+                "inLanguage": language_tag(),
+            },
+            breadcrumb_list(Absolute(request), [(_("Search"), reverse("search"))]),
+        ),
     }
     return render(request, "portal/search.html", context)
 

@@ -18,6 +18,9 @@ ENTRY_PAGES = (
     "/{lang}/institutions/",
     "/{lang}/news/",
     "/{lang}/news/feed/",
+    "/{lang}/news/feed.atom",
+    "/{lang}/events/feed.atom",
+    "/{lang}/events/calendar.ics",
     "/{lang}/events/",
     "/{lang}/events/?when=past",
 )

@@ -16,7 +16,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -32,8 +32,14 @@ from portal.publishing.models import published_q
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import csv_download, formula_safe, json_download, xlsx_download
+from portal.publishing.structured_data import (
+    Absolute,
+    CollectionPageMixin,
+    StructuredDataMixin,
+    breadcrumb_list,
+)
 from portal.ratelimits import rate_limited
-from zones import compare, directory, maps
+from zones import compare, directory, maps, structured_data
 from zones.api import EnterpriseSerializer, public_enterprises
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.forms import EnquiryForm
@@ -66,11 +72,13 @@ class RelatedReleasesMixin:
         return context
 
 
-class ZoneListView(FilteredListMixin, ListView):
+class ZoneListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
     partial_template_name = "zones/zone_results.html"
     filterset_class = ZoneFilter
     paginate_by = 24
+    page_name = gettext_lazy("Development zones")
+    breadcrumb_name = gettext_lazy("Zones")
 
     def get_unfiltered_queryset(self) -> QuerySet[Zone]:
         return (
@@ -138,7 +146,7 @@ def figure_charts(indicators: list) -> FigureCharts:
     )
 
 
-class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "zones/zone_detail.html"
     enterprises_shown = 12
 
@@ -176,6 +184,17 @@ class ZoneDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
         )
         return context
 
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        zone = self.object
+        return [
+            structured_data.zone_data(zone, absolute, context["releases"]),
+            structured_data.zone_figures_data(zone, context["indicators"], absolute),
+            breadcrumb_list(
+                absolute,
+                [(_("Zones"), reverse("zones:zone_list")), (zone.name, zone.get_absolute_url())],
+            ),
+        ]
+
 
 def enterprise_chips(
     params: QueryDict, filterset: EnterpriseFilter, facets: list[directory.Facet]
@@ -205,11 +224,13 @@ def enterprise_chips(
 
 
 @method_decorator(rate_limited("directory"), name="dispatch")
-class EnterpriseListView(FilteredListMixin, ListView):
+class EnterpriseListView(CollectionPageMixin, FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
     partial_template_name = "zones/enterprise_directory.html"
     filterset_class = EnterpriseFilter
     paginate_by = 20
+    page_name = gettext_lazy("Enterprise directory")
+    breadcrumb_name = gettext_lazy("Enterprises")
 
     def get_unfiltered_queryset(self) -> QuerySet[Enterprise]:
         return (
@@ -337,8 +358,21 @@ def enterprise_export_json(request: HttpRequest) -> StreamingHttpResponse:
     return json_download("enterprises.json", items)
 
 
-class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class EnterpriseDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/enterprise_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        enterprise = self.object
+        trail = [
+            (_("Enterprises"), reverse("zones:enterprise_list")),
+            (enterprise.name, enterprise.get_absolute_url()),
+        ]
+        return [
+            structured_data.enterprise_data(enterprise, absolute, context["releases"]),
+            breadcrumb_list(absolute, trail),
+        ]
 
     def get_queryset(self) -> QuerySet[Enterprise]:
         return (
@@ -361,16 +395,31 @@ class EnterpriseDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailVi
         )
 
 
-class InstitutionListView(ForgivingPaginationMixin, ListView):
+class InstitutionListView(CollectionPageMixin, ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
     paginate_by = 50
+    page_name = gettext_lazy("Universities and research institutes")
+    breadcrumb_name = gettext_lazy("Institutions")
 
     def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published()
 
 
-class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class InstitutionDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/institution_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        institution = self.object
+        trail = [
+            (_("Institutions"), reverse("zones:institution_list")),
+            (institution.name, institution.get_absolute_url()),
+        ]
+        return [
+            structured_data.institution_data(institution, absolute, context["releases"]),
+            breadcrumb_list(absolute, trail),
+        ]
 
     def get_queryset(self) -> QuerySet[Institution]:
         return Institution.objects.published().prefetch_related(
@@ -380,8 +429,19 @@ class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailV
         )
 
 
-class PlatformDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
+class PlatformDetailView(
+    StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView
+):
     template_name = "zones/platform_detail.html"
+
+    def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
+        platform = self.object
+        return [
+            structured_data.platform_data(platform, absolute, context["releases"]),
+            # A platform has no list page: its page hangs from the home page, as its
+            # breadcrumbs show.
+            breadcrumb_list(absolute, [(platform.name, platform.get_absolute_url())]),
+        ]
 
     def get_queryset(self) -> QuerySet[Platform]:
         return Platform.objects.published().prefetch_related(

@@ -4,29 +4,13 @@ image renditions."""
 from functools import cache
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.publishing.renditions import srcset
+from portal.publishing.translations import shown_language
 
 register = template.Library()
-
-
-def shown_language(obj, field_name: str) -> str | None:
-    """The language `obj.<field_name>` is shown in when it is not the page's language, else None.
-
-    modeltranslation falls back to another language where a translation is empty; a screen
-    reader needs to know, and so does a visitor.
-    """
-    current = get_language() or settings.LANGUAGE_CODE
-    if getattr(obj, f"{field_name}_{current.replace('-', '_')}", None):
-        return None
-    for code, _name in settings.LANGUAGES:
-        if code != current and getattr(obj, f"{field_name}_{code.replace('-', '_')}", None):
-            return code
-    return None
 
 
 @register.filter

@@ -5,6 +5,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import translate_url
 from django.utils.translation import gettext as _
 
+from portal.publishing.structured_data import ld_json_script
+
 register = template.Library()
 
 
@@ -33,3 +35,9 @@ def figure(indicator) -> str:
     if indicator.unit == "cny":
         return _("¥%(amount)s") % {"amount": intcomma(value, use_l10n=False)}
     return intcomma(value, use_l10n=False)
+
+
+@register.filter
+def ld_json(data: dict) -> str:
+    """A page's structured data as a `<script type="application/ld+json">` data block."""
+    return ld_json_script(data) if data else ""

@@ -29,6 +29,7 @@ from tests.factories import (
     PlatformFactory,
     PlatformMembershipFactory,
     ReleaseFactory,
+    SeriesFactory,
     ZoneFactory,
 )
 
@@ -123,7 +124,8 @@ def world(time_machine) -> World:
     platform = PlatformFactory(slug="public-platform")
     platform.zones.add(zone)
     PlatformMembershipFactory(platform=platform, enterprise=enterprise)
-    release = ReleaseFactory(slug="public-release")
+    series = SeriesFactory(slug="public-series")
+    release = ReleaseFactory(slug="public-release", series=series)
     release.zones.add(zone)
     release.enterprises.add(enterprise)
     release.institutions.add(institution)
@@ -214,6 +216,7 @@ def world(time_machine) -> World:
         m = world.hidden[f"release:{state}"] = marker()
         figure = world.hidden[f"release figure:{state}"] = marker()
         hidden_release = ReleaseFactory(
+            series=series,
             slug=m.word,
             **texts(m, "title"),
             **summary(m),
@@ -279,6 +282,21 @@ def public_pages(world: World, language: str) -> list[str]:
         f"/{language}/platforms/{public['platform'].slug}/",
         f"/{language}/news/{public['release'].slug}/",
         f"/{language}/events/{public['event'].slug}/",
+        *feeds(world, language),
+    ]
+
+
+def feeds(world: World, language: str) -> list[str]:
+    """Every feed and calendar: the site's, the public zone's and the public series'."""
+    zone = world.public["zone"].slug
+    return [
+        f"/{language}/news/feed.atom",
+        f"/{language}/news/series/public-series/feed.atom",
+        f"/{language}/events/feed.atom",
+        f"/{language}/events/calendar.ics",
+        f"/{language}/zones/{zone}/news.atom",
+        f"/{language}/zones/{zone}/events.atom",
+        f"/{language}/zones/{zone}/events.ics",
     ]
 
 
@@ -322,10 +340,13 @@ def read(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    if url.endswith(".xlsx"):
+        content = b"".join(response.streaming_content).decode()
+    elif url.endswith(".xlsx"):
         return xlsx_text(response.content)
-    return response.content.decode()
+    else:
+        content = response.content.decode()
+    # iCalendar folds long lines (RFC 5545, 3.1), which could cut a word in two.
+    return content.replace("\r\n ", "") if url.endswith(".ics") else content
 
 
 def xlsx_text(content: bytes) -> str:
@@ -434,6 +455,9 @@ def test_hidden_records_answer_404_or_410(client, world):
         assert client.get(f"/en/{path}/{marker.word}/").status_code == expected, key
         api_path = {"news": "releases"}.get(path, path)
         assert client.get(f"/api/v1/{api_path}/{marker.word}/").status_code == expected, key
+        if kind == "zone":
+            for feed in ("news.atom", "events.atom", "events.ics"):
+                assert client.get(f"/en/zones/{marker.word}/{feed}").status_code == 404, key
 
 
 def test_at_the_scheduled_time_the_scheduled_records_appear(client, world, time_machine):
@@ -462,6 +486,11 @@ def test_at_the_scheduled_time_the_scheduled_records_appear(client, world, time_
         marker = scheduled[key]
         assert marker.word in read(client, f"/en/enterprises/?q={marker.word}"), key
         assert marker.word in read(client, "/en/enterprises/export.csv"), key
+    # And in the feeds and calendars.
+    due = ("release:scheduled", "event:scheduled")
+    for key in due:
+        marker = scheduled[key]
+        assert any(marker.word in read(client, url) for url in feeds(world, "en")), key
     # A record still not public stays hidden.
     still = {key: m for key, m in world.hidden.items() if key not in world.appearing}
     still = {key: m for key, m in still.items() if not key.endswith(":scheduled")}

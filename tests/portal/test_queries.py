@@ -1,5 +1,7 @@
 """Each public page runs the same number of queries whatever the number of rows, and at most 15."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +20,7 @@ from tests.factories import (
     QualificationFactory,
     ReleaseFactory,
     SectorFactory,
+    SeriesFactory,
     ZoneFactory,
 )
 
@@ -50,9 +53,9 @@ def records():
     PlatformMembershipFactory(platform=platform, enterprise=enterprise)
     sector = SectorFactory(slug="the-sector")
     enterprise.sectors.add(sector)
-    release = ReleaseFactory(slug="the-release")
+    release = ReleaseFactory(slug="the-release", series=SeriesFactory(slug="the-series"))
     institution = InstitutionFactory(slug="the-institution")
-    event = EventFactory(slug="the-event", zone=zone)
+    event = EventFactory(slug="the-event", zone=zone, start_date=datetime.date(2024, 6, 20))
     return {
         "zone": zone,
         "enterprise": enterprise,
@@ -86,9 +89,9 @@ def add_rows(records: dict, rows: int) -> None:
         EnterpriseQualificationFactory(enterprise=enterprise)
         PlatformMembershipFactory(enterprise=enterprise).platform.zones.add(zone)
         CooperationFactory(zone=zone).institutions.add(records["institution"], InstitutionFactory())
-        EventFactory(zone=zone).releases.add(release)
+        EventFactory(zone=zone, start_date=datetime.date(2024, 6, 20)).releases.add(release)
         event.releases.add(ReleaseFactory())
-        ReleaseFactory().zones.add(zone)
+        ReleaseFactory(series=release.series).zones.add(zone)
 
 
 FILTERED_DIRECTORY = (
@@ -128,6 +131,14 @@ PAGES = {
     "event list": lambda records: reverse("news:event_list"),
     "event list, filtered": lambda records: reverse("news:event_list") + "?zone=the-zone&when=past",
     "event": lambda records: records["event"].get_absolute_url(),
+    "news feed": lambda records: reverse("news:release_feed"),
+    "news Atom feed": lambda records: reverse("news:release_atom"),
+    "series Atom feed": lambda records: reverse("news:series_release_atom", args=["the-series"]),
+    "zone's news Atom feed": lambda records: reverse("news:zone_release_atom", args=["the-zone"]),
+    "events Atom feed": lambda records: reverse("news:event_atom"),
+    "zone's events Atom feed": lambda records: reverse("news:zone_event_atom", args=["the-zone"]),
+    "event calendar": lambda records: reverse("news:event_calendar"),
+    "zone's event calendar": lambda records: reverse("news:zone_event_calendar", args=["the-zone"]),
 }
 
 

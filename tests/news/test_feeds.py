@@ -1,0 +1,158 @@
+"""Atom feeds of releases (all, a zone's, a series') and of events (all, a zone's): public
+records only, in the language of the address, each entry saying its own language."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from portal.publishing.models import Status
+from tests.factories import EventFactory, ReleaseFactory, SeriesFactory, ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def atom(client, url: str) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    return ET.fromstring(response.content)
+
+
+def entries(feed: ET.Element) -> dict[str, ET.Element]:
+    return {entry.findtext(f"{ATOM}title"): entry for entry in feed.iter(f"{ATOM}entry")}
+
+
+@pytest.fixture
+def zone():
+    return ZoneFactory(
+        slug="puwan", name_en="Dalian Puwan Economic Zone", name_zh_hans="大连普湾经济区"
+    )
+
+
+def test_the_news_feed_lists_public_releases_with_absolute_links_dates_and_summaries(client):
+    release = ReleaseFactory(slug="grows", title_en="Puwan grows", summary_en="Up 23.7%.")
+    ReleaseFactory(title_en="A draft", status=Status.DRAFT)
+    feed = atom(client, "/en/news/feed.atom")
+    assert feed.get(XML_LANG) == "en"
+    assert list(entries(feed)) == ["Puwan grows"]
+    entry = entries(feed)["Puwan grows"]
+    assert entry.find(f"{ATOM}link").get("href") == "http://testserver/en/news/grows/"
+    assert entry.findtext(f"{ATOM}summary") == "Up 23.7%."
+    assert entry.find(f"{ATOM}summary").get("type") == "text"
+    assert entry.findtext(f"{ATOM}published") == release.published_at.isoformat()
+    assert entry.findtext(f"{ATOM}updated") == release.updated_at.isoformat()
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Liaoning development zones"
+
+
+def test_a_feed_speaks_the_language_of_its_address_and_marks_an_untranslated_entry(client):
+    ReleaseFactory(title_en="Puwan grows", title_zh_hans="普湾增长")
+    ReleaseFactory(title_en="Only in English", title_zh_hans="")
+    feed = atom(client, "/zh-hans/news/feed.atom")
+    assert feed.get(XML_LANG) == "zh-hans"
+    found = entries(feed)
+    assert found["普湾增长"].get(XML_LANG) == "zh-hans"
+    assert found["Only in English"].get(XML_LANG) == "en"
+    assert (
+        found["普湾增长"]
+        .find(f"{ATOM}link")
+        .get("href")
+        .startswith("http://testserver/zh-hans/news/")
+    )
+
+
+def test_a_zones_news_feed_lists_the_public_releases_that_name_it(client, zone):
+    named = ReleaseFactory(title_en="About Puwan")
+    named.zones.add(zone)
+    ReleaseFactory(title_en="About another zone")
+    ReleaseFactory(title_en="Scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
+    feed = atom(client, "/en/zones/puwan/news.atom")
+    assert list(entries(feed)) == ["About Puwan"]
+    assert "Dalian Puwan Economic Zone" in feed.findtext(f"{ATOM}title")
+
+
+def test_a_series_feed_lists_its_public_releases(client):
+    series = SeriesFactory(slug="high-quality", name_en="High-quality development")
+    ReleaseFactory(title_en="Fifth conference", series=series)
+    ReleaseFactory(title_en="Draft conference", series=series, status=Status.REVIEW)
+    ReleaseFactory(title_en="No series")
+    feed = atom(client, "/en/news/series/high-quality/feed.atom")
+    assert list(entries(feed)) == ["Fifth conference"]
+
+
+def test_the_events_feeds_list_public_events_with_their_dates(client, zone):
+    EventFactory(
+        title_en="German Enterprises' Trip",
+        zone=zone,
+        start_date=datetime.date(2024, 6, 20),
+        end_date=datetime.date(2024, 6, 22),
+        description_en="A visit.",
+    )
+    EventFactory(title_en="Elsewhere")
+    EventFactory(title_en="Draft event", zone=zone, status=Status.DRAFT)
+    everything = entries(atom(client, "/en/events/feed.atom"))
+    assert set(everything) == {"German Enterprises' Trip", "Elsewhere"}
+    in_zone = entries(atom(client, "/en/zones/puwan/events.atom"))
+    assert list(in_zone) == ["German Enterprises' Trip"]
+    assert in_zone["German Enterprises' Trip"].findtext(f"{ATOM}summary") == (
+        "June 20, 2024 – June 22, 2024 · Dalian Puwan Economic Zone\n\nA visit."
+    )
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.ARCHIVED])
+@pytest.mark.parametrize("feed", ["news.atom", "events.atom", "events.ics"])
+def test_the_feeds_of_a_zone_that_is_not_public_are_not_found(client, status, feed):
+    ZoneFactory(slug="hidden", status=status)
+    assert client.get(f"/en/zones/hidden/{feed}").status_code == 404
+    assert client.get(f"/en/zones/no-such-zone/{feed}").status_code == 404
+
+
+def test_the_feed_of_an_unknown_series_is_not_found(client):
+    assert client.get("/en/news/series/no-such-series/feed.atom").status_code == 404
+
+
+def test_a_scheduled_zone_has_no_feed_until_its_time(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    ZoneFactory(slug="soon", published_at=now + datetime.timedelta(minutes=1))
+    assert client.get("/en/zones/soon/news.atom").status_code == 404
+    time_machine.move_to(now + datetime.timedelta(minutes=2), tick=False)
+    assert client.get("/en/zones/soon/news.atom").status_code == 200
+
+
+def test_the_rss_feed_stays_where_it_was(client):
+    ReleaseFactory(title_en="Puwan grows")
+    response = client.get("/en/news/feed/")
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert "<title>Puwan grows</title>" in response.content.decode()
+
+
+def test_pages_name_their_feeds_in_the_head_and_link_them(client, zone):
+    series = SeriesFactory(slug="high-quality")
+    head_links = {
+        "/en/news/": ["/en/news/feed.atom", "/en/news/feed/"],
+        "/en/news/?series=high-quality": ["/en/news/series/high-quality/feed.atom"],
+        "/en/events/": ["/en/events/feed.atom", "/en/events/calendar.ics"],
+        "/en/zones/puwan/": [
+            "/en/zones/puwan/news.atom",
+            "/en/zones/puwan/events.atom",
+            "/en/zones/puwan/events.ics",
+        ],
+    }
+    assert series.slug
+    for page, feeds in head_links.items():
+        html = client.get(page).content.decode()
+        head, body = html.split("</head>")
+        for feed in feeds:
+            assert f'href="http://testserver{feed}"' in head, (page, feed)
+            assert f'href="{feed}"' in body, (page, feed)
+
+
+def test_a_chinese_zone_feed_is_titled_in_chinese(client, zone):
+    feed = atom(client, "/zh-hans/zones/puwan/news.atom")
+    assert feed.findtext(f"{ATOM}title") == "大连普湾经济区相关新闻"
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "辽宁开发区"
