@@ -313,6 +313,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # The log names the username and address of each failure: what an operator acts on.
 AXES_SENSITIVE_PARAMETERS = []
+# Its start-up banner would open every command's output.
+AXES_VERBOSE = False
 
 # Rate limits per client address (django-ratelimit, on the shared cache so that every app
 # server counts together): "requests/period", period s, m, h or d. The defaults are far above

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zones', '0003_index_stamp'),
+        ('zones', '0005_zone_staff_and_enquiries'),
     ]
 
     operations = [

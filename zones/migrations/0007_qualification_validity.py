@@ -21,7 +21,7 @@ def fill_valid_until(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zones', '0004_zone_and_park_positions'),
+        ('zones', '0006_zone_and_park_positions'),
     ]
 
     operations = [
