@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything else, so that a cached page costs two cache reads (see the module).
+    "portal.publishing.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,6 +192,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200)
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whole public pages for anonymous visitors, at most this long (0: off); any change to content
+# retires them at once (portal/publishing/pagecache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

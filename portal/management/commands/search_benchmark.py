@@ -60,7 +60,7 @@ class Command(BaseCommand):
             call_command("rebuild_search_index", verbosity=0)
             result["rebuild_seconds"] = round(time.perf_counter() - started, 1)
 
-        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, PAGE_CACHE_SECONDS=0):
             client = Client()
             zone = Zone.objects.published().filter(enterprises__is_synthetic=True).first()
             sector = Sector.objects.filter(enterprises__zone=zone).first()
