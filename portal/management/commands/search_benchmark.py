@@ -26,7 +26,7 @@ QUERIES = [
     ("pinyin", "hengtai"),
     ("pinyin, broad", "shenyang"),
     ("pinyin, broad (2)", "dalian"),
-    ("Chinese, broad", "沈阳"),
+    ("Chinese, broad", "大连"),
     ("English, broad", "technology"),
     ("misspelling", "Shenyag"),
     ("no hit", "qxzvwk"),
