@@ -23,6 +23,7 @@ decorator adds (a rate limit's 429) is never a 200 and so never stored.
 import datetime
 import hashlib
 import secrets
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -133,8 +134,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         version = content_version()
         key = self.key(request, version)
-        cached = cache.get(key)
-        if cached is not None:
+        # Kept with the time it stops being valid, which is checked here too: a cache server's
+        # own expiry may come a little late, and must not keep a scheduled page out.
+        cached, valid_until = cache.get(key, (None, 0))
+        if cached is not None and time.time() < valid_until:
             conditional = get_conditional_response(
                 request,
                 etag=cached["ETag"],
@@ -189,4 +192,4 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date(now.timestamp())
         # Browsers and proxies check back every time: the page may change at any publish.
         response.setdefault("Cache-Control", "max-age=0, must-revalidate")
-        cache.set(key, response, timeout)
+        cache.set(key, (response, time.time() + timeout), timeout)
