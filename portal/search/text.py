@@ -16,9 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
+from portal.search.syllables import SYLLABLES
 
 # A visitor's query is cut down to this before anything else looks at it.
 MAX_QUERY_CHARS = 200
@@ -102,14 +100,17 @@ def name_keys(*names: str) -> str:
     return "\n" + "\n".join(keys) + "\n" if keys else ""
 
 
-@functools.cache
 def syllables() -> frozenset[str]:
-    """Every pinyin syllable without tone, from pypinyin's own dictionary (built once)."""
-    found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            found.add(to_normal(reading).replace("ü", "v"))
-    return frozenset(s for s in found if s.isascii() and s.isalpha())
+    """Every pinyin syllable without tone (portal/search/syllables.py)."""
+    return SYLLABLES
+
+
+def lazy_pinyin(run: str) -> list[str]:
+    """pypinyin's syllables of a run of Chinese, imported on first use: its dictionary of
+    phrases is large, and only writing the index needs it, not serving pages or queries."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(run)
 
 
 @functools.cache

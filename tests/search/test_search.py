@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.publishing.models import Status
-from portal.search import queries
+from portal.search import queries, text
 from portal.search.backends import base, postgresql, sqlite
 from portal.search.models import SearchTerm
 from portal.search.queries import filter_queryset, search, suggest
@@ -486,3 +486,15 @@ def test_a_record_that_goes_takes_its_words_out_of_did_you_mean_at_once(client, 
     assert response.context["did_you_mean"] == ""
     assert "quillbrook" not in response.content.decode().lower()
     assert not SearchTerm.objects.filter(term="quillbrook").exists()
+
+
+def test_the_pinyin_syllables_are_those_of_pypinyin():
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = {
+        to_normal(reading).replace("ü", "v")
+        for value in pinyin_dict.values()
+        for reading in value.split(",")
+    }
+    assert text.syllables() == {s for s in readings if s.isascii() and s.isalpha()}
