@@ -14,9 +14,9 @@ on. Run with `make loadbench`; not part of `make test`.
 
 Variables: LOADBENCH_SECONDS (10), LOADBENCH_ROUNDS (3), LOADBENCH_CONNECTIONS (16),
 LOADBENCH_DEMO_SQLITE, LOADBENCH_SCALE_SQLITE (paths), LOADBENCH_CACHED (true: also the cached
-run), LOADBENCH_ONLY (comma-separated words: run only the pages whose label holds one),
-DATABASE_URL (also run on PostgreSQL; the demo then goes into a database of its own named
-after it with "_loadbench_demo").
+run), LOADBENCH_SQLITE (true: measure on SQLite), LOADBENCH_ONLY (comma-separated words: run
+only the pages whose label holds one), DATABASE_URL (also run on PostgreSQL; the demo then goes
+into a database of its own named after it with "_loadbench_demo").
 """
 
 import json
@@ -43,6 +43,7 @@ SECONDS = int(os.environ.get("LOADBENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("LOADBENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("LOADBENCH_CONNECTIONS", "16"))
 CACHED = os.environ.get("LOADBENCH_CACHED", "true").lower() in {"1", "true", "yes", "on"}
+SQLITE = os.environ.get("LOADBENCH_SQLITE", "true").lower() in {"1", "true", "yes", "on"}
 ONLY = [word for word in os.environ.get("LOADBENCH_ONLY", "").split(",") if word]
 OUTPUT = BASE_DIR / "var" / "bench"
 
@@ -280,7 +281,7 @@ def main() -> None:
     if not (scale_sqlite.exists() and has_synthetic_data(scale_url)):
         print(f"No synthetic data in {scale_sqlite} (`make bench` makes it): demo pages only.")
         scale_url = None
-    databases = [("SQLite", demo_url, scale_url)]
+    databases = [("SQLite", demo_url, scale_url)] if SQLITE else []
     if database_url := os.environ.get("DATABASE_URL"):
         pg_demo = postgres_demo_url(database_url)
         prepare_demo(pg_demo)
