@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test install messages demo lint format check bench vendor clean
+.PHONY: run serve test install messages demo lint format check bench loadbench vendor clean
 
 run: install .env messages
 	$(MANAGE) migrate --noinput
@@ -91,6 +91,13 @@ bench: install .env
 	mkdir -p var/bench
 	DATABASE_URL=$(BENCH_SQLITE) sh -c '$(BENCH_STEPS)'
 	if [ -n "$$DATABASE_URL" ]; then sh -c '$(BENCH_STEPS)'; fi
+
+# Requests per second of the public pages under load, against a minimal Django project (see README,
+# "Performance"): the demo in var/bench/loadbench-demo.sqlite3, the 100,000 enterprises of `make
+# bench` when var/bench/bench.sqlite3 has them, and PostgreSQL too when DATABASE_URL is set.
+# LOADBENCH_SECONDS and LOADBENCH_ROUNDS shorten the run. Not part of `make test`.
+loadbench: install .env
+	$(BIN)/python bench/loadbench.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     # Static files answer here, before sessions, languages or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the security headers and static files, so that a cached page costs two cache
+    # reads (see the module).
+    "portal.publishing.pagecache.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,9 +152,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-# A kept connection is tested before a request reuses it, so a database restart costs no 500s.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests (a new PostgreSQL connection costs more than most
+# queries), and checked before a request reuses one that may have been dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -402,6 +406,10 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag"]
+
+# Whole public pages for anonymous visitors, at most this long (0: off); any change to content
+# retires them at once (portal/publishing/pagecache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 
 def map_tiles_origin(url: str) -> str:

@@ -50,6 +50,14 @@ def editor_client(editor) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty cache, and pages are rendered for every request (tests
+    read the response's context); tests/portal/test_page_cache.py switches the cache on."""
+    cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Each test starts in English: a request to a /zh-hans/ page leaves Chinese active."""
     with translation.override("en"):

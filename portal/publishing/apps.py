@@ -9,8 +9,10 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self):
+        from portal.publishing import pagecache
         from portal.publishing.roles import sync_groups
 
+        pagecache.connect_signals()
         # post_migrate is sent per app with models, after the auth app has made that app's
         # permissions; this app comes after the content apps (settings.INSTALLED_APPS), so
         # every permission exists by then.

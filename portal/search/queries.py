@@ -53,18 +53,28 @@ def prepare(raw: str, correct: bool = True) -> text.Query:
     more), other than those it starts, which it already finds, and only to words that an entry
     visible now holds: the vocabulary also keeps words of scheduled records and of records
     removed in bulk, which no answer may confirm. The search ranks what the words find as typed
-    above what their corrections find. One query per corrected word, and two more when some
-    word has candidates.
+    above what their corrections find.
+
+    A correction widens a query that finds no name as typed; one that does has found its answer
+    (`jianping` its zone), and the names that are one letter away (Jiaming, Tianming) would only
+    pad it. So when some word could be corrected, one query first asks whether the query as
+    typed matches a visible name; if not, one query per such word, and two more when some word
+    has candidates.
     """
     query = text.parse(raw)
     if not correct:
         return query
+    correctable = [
+        index
+        for index, term in enumerate(query.terms)
+        if not term.cjk and len(term.text) >= text.MIN_CORRECTABLE and term.text.isalpha()
+    ]
     engine = backend()
+    if not correctable or engine.finds_a_name(query):
+        return query
     candidates: dict[int, list[str]] = {}
-    for index, term in enumerate(query.terms):
-        word = term.text
-        if term.cjk or len(word) < text.MIN_CORRECTABLE or not word.isalpha():
-            continue
+    for index in correctable:
+        word = query.terms[index].text
         limit = text.allowed_distance(word)
         scored = []
         for position, candidate in enumerate(engine.similar_terms(word)):

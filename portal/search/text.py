@@ -16,9 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
+from portal.search.syllables import SYLLABLES
 
 # A visitor's query is cut down to this before anything else looks at it.
 MAX_QUERY_CHARS = 200
@@ -102,19 +100,32 @@ def name_keys(*names: str) -> str:
     return "\n" + "\n".join(keys) + "\n" if keys else ""
 
 
-@functools.cache
 def syllables() -> frozenset[str]:
-    """Every pinyin syllable without tone, from pypinyin's own dictionary (built once)."""
-    found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            found.add(to_normal(reading).replace("ü", "v"))
-    return frozenset(s for s in found if s.isascii() and s.isalpha())
+    """Every pinyin syllable without tone (portal/search/syllables.py)."""
+    return SYLLABLES
+
+
+def lazy_pinyin(run: str) -> list[str]:
+    """pypinyin's syllables of a run of Chinese, imported on first use: its dictionary of
+    phrases is large, and only writing the index needs it, not serving pages or queries."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(run)
 
 
 @functools.cache
 def syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
+
+
+# A last syllable that starts more syllables than this ("s", "zh") is matched as a prefix.
+MAX_SYLLABLE_ENDINGS = 8
+
+
+@functools.cache
+def syllables_starting(start: str) -> tuple[str, ...]:
+    """The syllables that start with `start` (itself included when it is one)."""
+    return tuple(sorted(s for s in syllables() if s.startswith(start)))
 
 
 def split_pinyin(word: str, allow_partial_end: bool = True) -> list[str] | None:
@@ -174,6 +185,20 @@ class Term:
     cjk: bool
     pinyin: list[str] | None = None
     corrections: list[str] = field(default_factory=list)
+
+    def pinyin_spellings(self) -> list[list[str]]:
+        """The pinyin as whole syllables: the last one, when it may be the start of a longer one
+        ("dalian" typed on to "dalianG"), once as each syllable it starts. A phrase with a
+        prefix makes both databases merge the postings of every word it starts before they
+        can stop at the first rows (a tenth of a second for `dalian` at 100,000 records);
+        whole words are read lazily, newest first."""
+        if not self.pinyin:
+            return []
+        *head, last = self.pinyin
+        longer = syllables_starting(last)
+        if len(longer) > MAX_SYLLABLE_ENDINGS:
+            return []
+        return [[*head, ending] for ending in longer]
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.publishing.models import Status
-from portal.search import queries
+from portal.search import queries, text
 from portal.search.backends import base, postgresql, sqlite
 from portal.search.models import SearchTerm
 from portal.search.queries import filter_queryset, search, suggest
@@ -145,8 +145,44 @@ def test_a_new_alias_finds_the_zone(db):
 
 def test_an_exact_match_ranks_above_a_corrected_one(db):
     EnterpriseFactory(name_en="Shenyang Precision Tools")
-    EnterpriseFactory(name_en="Shenyag Trading")
-    assert titles("shenyag") == ["Shenyag Trading", "Shenyang Precision Tools"]
+    EnterpriseFactory(name_en="Northern Trading", summary_en="Sells to Shenyag Trading.")
+    assert titles("shenyag") == ["Northern Trading", "Shenyang Precision Tools"]
+
+
+def test_a_query_that_finds_a_name_as_typed_is_not_padded_with_corrected_spellings(db):
+    ZoneFactory(name_en="Chaoyang Jianping Economic Development Zone")
+    EnterpriseFactory(name_en="Dalian Jiaming New Energy")
+    EnterpriseFactory(name_en="Panjin Tianming New Materials")
+    results = search("jianping")
+    assert [r.title for r in results[0:20]] == ["Chaoyang Jianping Economic Development Zone"]
+    assert results.count() == 1
+    assert titles("jianpnig") != []  # a misspelling still finds what it meant
+
+
+@pytest.mark.parametrize("q", ["shenyang", "沈阳"])
+def test_a_zone_then_an_institution_named_after_a_place_rank_above_its_enterprises(db, q):
+    for n in range(3):
+        EnterpriseFactory(name_en=f"Shenyang {n} Co.", name_zh_hans=f"沈阳{n}公司")
+    InstitutionFactory(
+        name_en="Institute of Metal Research, Shenyang", name_zh_hans="沈阳金属研究所"
+    )
+    ZoneFactory(
+        name_en="Shenyang Economic and Technological Development Zone",
+        name_zh_hans="沈阳经济技术开发区",
+    )
+    found = titles(q)
+    assert found[:2] == [
+        "Shenyang Economic and Technological Development Zone",
+        "Institute of Metal Research, Shenyang",
+    ]
+    assert len(found) == 5
+
+
+@pytest.mark.parametrize("q", ["dalian", "dalia"])
+def test_pinyin_whose_last_syllable_starts_a_longer_one_finds_both(db, q):
+    EnterpriseFactory(name_en="Harbour Tools", name_zh_hans="大连港工具")
+    EnterpriseFactory(name_en="Girder Tools", name_zh_hans="大梁工具")
+    assert set(titles(q)) == {"Harbour Tools", "Girder Tools"}
 
 
 def test_a_name_match_ranks_above_a_text_match(db):
@@ -450,3 +486,15 @@ def test_a_record_that_goes_takes_its_words_out_of_did_you_mean_at_once(client, 
     assert response.context["did_you_mean"] == ""
     assert "quillbrook" not in response.content.decode().lower()
     assert not SearchTerm.objects.filter(term="quillbrook").exists()
+
+
+def test_the_pinyin_syllables_are_those_of_pypinyin():
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = {
+        to_normal(reading).replace("ü", "v")
+        for value in pinyin_dict.values()
+        for reading in value.split(",")
+    }
+    assert text.syllables() == {s for s in readings if s.isascii() and s.isalpha()}

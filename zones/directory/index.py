@@ -33,6 +33,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from portal.publishing import pagecache
 from portal.search.queries import AS_TYPED, ON_NAME
 from zones.directory.orderings import ENTERPRISE_ORDERINGS
 from zones.models import (
@@ -63,6 +64,7 @@ def content_changed(*args, **kwargs) -> None:
     its token with it, and the token left is that of the content left. One UPDATE of one row:
     cheap enough to run for every row an import writes.
     """
+    pagecache.content_changed()
     token = uuid.uuid4().hex
     if not IndexStamp.objects.filter(name=STAMP).update(token=token):
         IndexStamp.objects.update_or_create(name=STAMP, defaults={"token": token})

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from portal.publishing.models import published_q
 from portal.search import registry
-from portal.search.models import SearchEntry, SearchTerm
+from portal.search.models import KIND_SPAN, SearchEntry, SearchTerm
 from portal.search.text import Query, Term
 
 # Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
@@ -133,6 +133,16 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def word_match_sql(self, column: str) -> str:
         """A condition on `table`: the row holds the vocabulary word in the SQL `column`."""
+
+    def finds_a_name(self, query: Query) -> bool:
+        """Whether the query as typed matches a name of an entry visible now; one query that
+        stops at the first."""
+        match, match_params = self.match_sql(self.expression(query, names_only=True, fuzzy=False))
+        visible, visible_params = self.visible_sql()
+        sql = f"SELECT 1 FROM {self.table} WHERE {match} AND {visible} LIMIT 1"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *visible_params])
+            return cursor.fetchone() is not None
 
     def public_terms(self, words: list[str]) -> set[str]:
         """Those of the vocabulary words that an entry visible now holds; one query.
@@ -412,6 +422,18 @@ def rank_key_for(query: Query) -> Callable[[Hit, str, float], tuple]:
 
     def key(hit: Hit, name_keys: str, published: float) -> tuple:
         rank = name_rank(name_keys, hit.in_name)
-        return (not hit.exact, -rank, len(name_keys) if rank else 0, -published, -hit.entry_id)
+        # Among names that match, the kind's code comes before how well the name matches: a
+        # zone, then an institution, whose name holds the query ranks above the enterprises
+        # named after the same place. A name that is the query still comes first.
+        code = hit.entry_id // KIND_SPAN if 0 < rank < 3 else 0
+        return (
+            not hit.exact,
+            rank < 3,
+            -code,
+            -rank,
+            len(name_keys) if rank else 0,
+            -published,
+            -hit.entry_id,
+        )
 
     return key

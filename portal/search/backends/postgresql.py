@@ -297,7 +297,9 @@ class PostgreSQLBackend(Backend):
             options = [self.lexeme(word, False) for word in term.corrections]
         else:
             options = [self.lexeme(term.text, True)]
-            if term.pinyin:
+            if spellings := term.pinyin_spellings():
+                options += [self.phrase(spelling, False) for spelling in spellings]
+            elif term.pinyin:
                 options.append(self.phrase(term.pinyin, True))
         return self.any_of(options)
 

@@ -29,7 +29,9 @@ class SQLiteBackend(Backend):
             options = [self.quote([word]) for word in term.corrections]
         else:
             options = [self.quote([term.text], prefix=True)]
-            if term.pinyin:
+            if spellings := term.pinyin_spellings():
+                options += [self.quote(spelling) for spelling in spellings]
+            elif term.pinyin:
                 options.append(self.quote(term.pinyin, prefix=True))
         expr = self.any_of(options)
         if names_only:

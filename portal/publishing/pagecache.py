@@ -1,0 +1,195 @@
+"""Whole public pages for anonymous visitors, kept in the shared cache and never stale.
+
+A page is stored under its path, query string, language (and whether htmx asked for the page or
+its results only), together with the *content version*: a random token in the shared cache that
+every save or delete of content replaces, once its transaction has committed. A publish, an
+unpublish, an archive, an edit or a delete therefore moves every server to new keys at once; the
+old pages are never read again and expire. If the cache loses the token (evicted, flushed), the
+next request draws a new one, which is the same as a change: a miss, never a stale page.
+
+A page is kept at most PAGE_CACHE_SECONDS, and never past the next scheduled publication time,
+so a release scheduled for 09:00 is on the pages at 09:00. That time is looked up once per
+content version (one query per publishable model) and kept beside the token.
+
+Only what is the same for every anonymous visitor is stored: GET requests without a session
+cookie (staff, previews and anyone signed in have one, and bypass the cache both ways), 200
+answers that set no cookie, used no CSRF token, are not streamed and do not say private or
+no-store. Hits answer conditional requests (ETag, Last-Modified) with 304.
+
+This middleware comes right after SecurityMiddleware, so a hit costs two cache reads; what a view
+decorator adds (a rate limit's 429) is never a 200 and so never stored.
+"""
+
+import datetime
+import hashlib
+import secrets
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_path
+
+VERSION_KEY = "pagecache:version"
+# Far enough to mean "nothing scheduled", and still a number the cache can hold.
+NOTHING_SCHEDULED = 365 * 24 * 3600
+
+
+def content_version() -> str:
+    """The current token; a new one when the cache has none (a first start, or an eviction)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def new_version() -> None:
+    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def content_changed() -> None:
+    """Retire every cached page: now, and again once the current transaction commits.
+
+    Again after the commit: a request that read the first new token while the change was still
+    uncommitted may have stored the old content under it.
+    """
+    new_version()
+    transaction.on_commit(new_version)
+
+
+def _on_save_or_delete(sender, **kwargs) -> None:
+    content_changed()
+
+
+def _on_m2m_changed(sender, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        content_changed()
+
+
+def connect_signals() -> None:
+    """Listen to the saves and deletes of every model of the content apps.
+
+    A content app is one with a publishable model; all its models count, reference data and the
+    parts of records included. Each model is connected by name rather than all senders at once:
+    a receiver for every model would also turn the fast deletes of other apps (the search
+    index's) into one signal per row.
+    """
+    from portal.publishing.models import Publishable
+
+    content_apps = {
+        model._meta.app_label for model in apps.get_models() if issubclass(model, Publishable)
+    }
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in content_apps:
+            continue
+        uid = f"pagecache.{model._meta.label_lower}"
+        if model._meta.auto_created:
+            m2m_changed.connect(_on_m2m_changed, sender=model, dispatch_uid=uid)
+        else:
+            post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)
+            post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)
+
+
+def seconds_to_next_publication(version: str) -> int:
+    """Seconds until the soonest scheduled record goes live, looked up once per version."""
+    key = f"pagecache:next:{version}"
+    moment = cache.get(key)
+    now = timezone.now()
+    if moment is None or moment <= now:
+        from portal.publishing.models import Publishable, scheduled_q
+
+        times = [
+            model._default_manager.filter(scheduled_q()).aggregate(soonest=Min("published_at"))[
+                "soonest"
+            ]
+            for model in apps.get_models()
+            if issubclass(model, Publishable)
+        ]
+        moment = min(
+            (time for time in times if time is not None),
+            default=now + datetime.timedelta(seconds=NOTHING_SCHEDULED),
+        )
+        cache.set(key, moment, timeout=max(1, int((moment - now).total_seconds())))
+    return int((moment - now).total_seconds())
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if (
+            not seconds
+            or request.method not in {"GET", "HEAD"}
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return self.get_response(request)
+        version = content_version()
+        key = self.key(request, version)
+        # Kept with the time it stops being valid, which is checked here too: a cache server's
+        # own expiry may come a little late, and must not keep a scheduled page out.
+        cached, valid_until = cache.get(key, (None, 0))
+        if cached is not None and time.time() < valid_until:
+            conditional = get_conditional_response(
+                request,
+                etag=cached["ETag"],
+                last_modified=parse_http_date_safe(cached["Last-Modified"]),
+            )
+            return conditional or cached
+        response = self.get_response(request)
+        if request.method == "GET" and self.storable(request, response):
+            timeout = min(seconds, seconds_to_next_publication(version))
+            if timeout > 0:
+                self.store(key, response, timeout)
+                # Answer this request the same way as the hits will.
+                conditional = get_conditional_response(
+                    request,
+                    etag=response["ETag"],
+                    last_modified=parse_http_date_safe(response["Last-Modified"]),
+                )
+                return conditional or response
+        return response
+
+    @staticmethod
+    def key(request, version: str) -> str:
+        language = get_language_from_path(request.path_info) or "-"
+        htmx = request.headers.get("HX-Request", "") + request.headers.get(
+            "HX-History-Restore-Request", ""
+        )
+        address = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False)
+        return f"pagecache:{version}:{language}:{htmx}:{address.hexdigest()}"
+
+    @staticmethod
+    def storable(request, response) -> bool:
+        user = getattr(request, "user", None)
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
+            and not (user is not None and user.is_authenticated)
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and "no-cache" not in cache_control
+        )
+
+    @staticmethod
+    def store(key: str, response, timeout: int) -> None:
+        now = timezone.now()
+        if not response.has_header("ETag"):
+            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            response["ETag"] = f'"{digest}"'
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(now.timestamp())
+        # Browsers and proxies check back every time: the page may change at any publish.
+        response.setdefault("Cache-Control", "max-age=0, must-revalidate")
+        cache.set(key, (response, time.time() + timeout), timeout)

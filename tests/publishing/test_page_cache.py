@@ -1,0 +1,141 @@
+"""The page cache: anonymous visitors get stored pages, and never one that a change made stale."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.publishing import pagecache
+from portal.publishing.models import Status
+from tests.factories import ReleaseFactory, SectorFactory, ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+NEWS = reverse("news:release_list")
+RELEASES = reverse("admin:news_release_changelist")
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def from_cache(response) -> bool:
+    """A stored page did not go through a template this time (the test client records one)."""
+    return response.context is None
+
+
+def run_action(client, action: str, *objects):
+    return client.post(
+        RELEASES, {"action": action, "_selected_action": [obj.pk for obj in objects]}, follow=True
+    )
+
+
+def test_a_visitor_gets_the_stored_page_the_second_time_without_a_query(
+    visitor, django_assert_num_queries
+):
+    release = ReleaseFactory()
+    first = visitor.get(NEWS)
+    with django_assert_num_queries(0):
+        second = visitor.get(NEWS)
+    assert not from_cache(first) and from_cache(second)
+    assert second.content == first.content
+    assert release.title in second.content.decode()
+
+
+def test_a_publish_shows_on_the_stored_page_at_once(publisher_client, visitor):
+    ReleaseFactory()
+    draft = ReleaseFactory(status=Status.REVIEW, published_at=None)
+    assert draft.title not in visitor.get(NEWS).content.decode()
+    run_action(publisher_client, "publish", draft)
+    response = visitor.get(NEWS)
+    assert draft.title in response.content.decode()
+    assert visitor.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_an_unpublish_takes_the_release_off_the_stored_pages_at_once(publisher_client, visitor):
+    release = ReleaseFactory()
+    assert release.title in visitor.get(NEWS).content.decode()
+    assert visitor.get(release.get_absolute_url()).status_code == 200
+    assert from_cache(visitor.get(release.get_absolute_url()))
+    run_action(publisher_client, "unpublish", release)
+    assert release.title not in visitor.get(NEWS).content.decode()
+    assert visitor.get(release.get_absolute_url()).status_code == 404
+
+
+def test_an_edit_of_reference_data_shows_at_once(visitor):
+    sector = SectorFactory(name_en="Shipbuilding")
+    ZoneFactory().sectors.add(sector)
+    assert "Shipbuilding" in visitor.get(reverse("zones:zone_list")).content.decode()
+    sector.name_en = "Marine engineering"
+    sector.save()
+    page = visitor.get(reverse("zones:zone_list")).content.decode()
+    assert "Marine engineering" in page and "Shipbuilding" not in page
+
+
+def test_a_scheduled_release_appears_on_the_stored_page_at_its_time(visitor):
+    ReleaseFactory()
+    due = timezone.now() + datetime.timedelta(minutes=3)
+    scheduled = ReleaseFactory(published_at=due)
+    assert scheduled.title not in visitor.get(NEWS).content.decode()
+    assert from_cache(visitor.get(NEWS))
+    with time_machine.travel(due + datetime.timedelta(seconds=1)):
+        assert scheduled.title in visitor.get(NEWS).content.decode()
+
+
+def test_a_lost_version_token_is_a_miss_never_a_stale_page(visitor):
+    release = ReleaseFactory()
+    visitor.get(NEWS)
+    cache.delete(pagecache.VERSION_KEY)
+    # A change that sent no signal (SQL outside the ORM), then the token is lost: a new one.
+    type(release).objects.filter(pk=release.pk).update(title_en="Changed outside the ORM")
+    response = visitor.get(NEWS)
+    assert not from_cache(response)
+    assert "Changed outside the ORM" in response.content.decode()
+
+
+def test_staff_pages_are_never_stored(publisher_client):
+    release = ReleaseFactory()
+    publisher_client.get(NEWS)
+    assert not from_cache(publisher_client.get(NEWS))
+    preview = reverse("admin:news_release_change", args=[release.pk])
+    publisher_client.get(preview)
+    assert not from_cache(publisher_client.get(preview))
+
+
+def test_a_page_with_a_form_that_uses_a_csrf_token_is_never_stored(visitor):
+    login = reverse("admin:login")
+    visitor.get(login)
+    response = visitor.get(login)
+    assert not from_cache(response)
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_the_enterprise_results_for_htmx_and_the_whole_page_are_stored_apart(visitor):
+    directory = reverse("zones:enterprise_list")
+    page = visitor.get(directory)
+    results = visitor.get(directory, headers={"HX-Request": "true"})
+    assert b"<html" in page.content and b"<html" not in results.content
+    assert b"<html" in visitor.get(directory).content
+
+
+def test_a_conditional_request_for_an_unchanged_page_answers_304(visitor):
+    ReleaseFactory()
+    first = visitor.get(NEWS)
+    assert first["ETag"] and first["Last-Modified"]
+    again = visitor.get(NEWS, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert (
+        visitor.get(NEWS, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    )
+    ReleaseFactory()
+    assert visitor.get(NEWS, headers={"If-None-Match": first["ETag"]}).status_code == 200
+
+
+def test_page_cache_seconds_zero_switches_it_off(settings, visitor):
+    settings.PAGE_CACHE_SECONDS = 0
+    visitor.get(NEWS)
+    assert not from_cache(visitor.get(NEWS))
