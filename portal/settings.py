@@ -332,6 +332,8 @@ RATELIMIT_DEFAULTS = {
     "directory": "120/m",
     "export": "10/m",
     "feed": "60/m",
+    "api": "300/m",
+    "enquiry": "10/h",
 }
 RATELIMITS = {}
 for _name, _default in RATELIMIT_DEFAULTS.items():
