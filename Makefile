@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install messages demo lint format check bench vendor clean
+.PHONY: run test install messages demo lint format check bench loadtest vendor clean
 
 run: install .env messages
 	$(MANAGE) migrate --noinput
@@ -71,6 +71,15 @@ bench: install .env
 	mkdir -p var/bench
 	DATABASE_URL=$(BENCH_SQLITE) sh -c '$(BENCH_STEPS)'
 	if [ -n "$$DATABASE_URL" ]; then sh -c '$(BENCH_STEPS)'; fi
+
+# Load test (see README, "Load test"): gunicorn with DEBUG off on the scale data, under locust.
+# LOADTEST_DATABASE_URL reuses a database that holds the scale data; otherwise it is generated in
+# DATABASE_URL, or in var/loadtest.sqlite3. Not part of `make test`.
+LOADTEST_USERS ?= 64
+LOADTEST_SECONDS ?= 60
+
+loadtest: install .env
+	LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_SECONDS=$(LOADTEST_SECONDS) loadtest/run
 
 clean:
 	rm -rf $(VENV) staticfiles
