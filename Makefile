@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test install messages demo lint format check bench loadbench vendor clean
+.PHONY: run serve test install messages demo lint format check bench loadbench loadtest vendor clean
 
 run: install .env messages
 	$(MANAGE) migrate --noinput
@@ -98,6 +98,14 @@ bench: install .env
 # LOADBENCH_SECONDS and LOADBENCH_ROUNDS shorten the run. Not part of `make test`.
 loadbench: install .env
 	$(BIN)/python bench/loadbench.py
+# Load test (see README, "Load test"): gunicorn with DEBUG off on the scale data, under locust.
+# LOADTEST_DATABASE_URL reuses a database that holds the scale data; otherwise it is generated in
+# DATABASE_URL, or in var/loadtest.sqlite3. Not part of `make test`.
+LOADTEST_USERS ?= 64
+LOADTEST_SECONDS ?= 60
+
+loadtest: install .env
+	LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_SECONDS=$(LOADTEST_SECONDS) loadtest/run
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -114,7 +114,10 @@ def create(output: Path, *, using: str = "default", media: bool = True) -> dict:
         # Readable by the owner only: the archive holds password hashes and sessions.
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar,
+            ):
                 tar.add(dump, arcname=dump.name, filter=anonymous)
                 if media:
                     media_files = add_media(tar, Path(settings.MEDIA_ROOT))

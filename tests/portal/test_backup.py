@@ -26,7 +26,8 @@ from portal.search.queries import search
 from tests.factories import ReleaseFactory, ZoneFactory
 from zones.models import Zone
 
-# pg_dump runs in a process of its own and sees committed rows only.
+# pg_dump runs in a process of its own and sees committed rows only, and SQLite's backup API
+# waits for a connection's open transaction to end.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RESTORED = "restored"
@@ -57,7 +58,7 @@ def postgres_admin(settings_dict: dict) -> psycopg.Connection:
 
 
 @pytest.fixture
-def empty_database(transactional_db, tmp_path) -> str:
+def empty_database(db, tmp_path) -> str:
     """A second, empty database of the suite's kind, as the alias "restored"; removed after.
 
     On SQLite a new file; on PostgreSQL a database created beside the test database.
@@ -150,18 +151,24 @@ def found(query: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def site(demo, media):
-    """The demo content, a cover image and an attachment on disk, a time with microseconds."""
+def site(db, media):
+    """A zone with a cover image and a release with an attachment, timed to the microsecond."""
     zone = ZoneFactory(name_en="Backup Harbour Zone", published_at=PUBLISHED_AT)
     zone.cover_image.save("harbour.jpg", ContentFile(b"\xff\xd8 not really a jpeg"), save=True)
     release = ReleaseFactory(title_en="Harbour opens a cold-chain hub", published_at=PUBLISHED_AT)
     release.attachments.create(title="Full text", file=ContentFile(b"%PDF-1.4\n", name="full.pdf"))
-    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
     return zone
 
 
+@pytest.fixture
+def indexed_site(demo, site):
+    """The site above with the demo content, all in the search index."""
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    return site
+
+
 def test_a_restored_backup_has_every_row_every_media_file_and_the_same_search(
-    site, media, empty_database, empty_media, settings, tmp_path
+    indexed_site, media, empty_database, empty_media, settings, tmp_path
 ):
     archive = back_up(tmp_path)
     searches = {query: found(query) for query in ("沈阳", "shenyang", "harbour")}
@@ -177,12 +184,12 @@ def test_a_restored_backup_has_every_row_every_media_file_and_the_same_search(
     assert len(original["zones_zone"]) > 1
     assert checksums(empty_media) == checksums(media)
     assert len(checksums(media)) == 2
-    zone = Zone.objects.using(RESTORED).get(slug=site.slug)
+    zone = Zone.objects.using(RESTORED).get(slug=indexed_site.slug)
     assert zone.published_at == PUBLISHED_AT
     with restored_site(settings, empty_media):
         assert {query: found(query) for query in searches} == searches
         # The sequences came along: a new record gets a new id.
-        assert ZoneFactory().pk > site.pk
+        assert ZoneFactory().pk > indexed_site.pk
 
 
 def test_restore_refuses_a_database_that_is_not_empty(site, media, settings, tmp_path):
@@ -195,18 +202,20 @@ def test_restore_refuses_a_database_that_is_not_empty(site, media, settings, tmp
     assert Zone.objects.get(pk=site.pk).name_en == "Changed since the backup"
 
 
-def test_a_forced_restore_replaces_what_was_there(site, media, settings, tmp_path):
+def test_a_forced_restore_replaces_what_was_there(
+    site, media, empty_database, empty_media, settings, tmp_path
+):
     archive = back_up(tmp_path)
-    Zone.objects.filter(pk=site.pk).update(name_en="Changed since the backup")
-    ZoneFactory(slug="added-since-the-backup")
-    (media / "added-since-the-backup.txt").write_text("gone after the restore")
+    restore(settings, archive, empty_media)
+    Zone.objects.using(RESTORED).filter(pk=site.pk).update(name_en="Changed since the backup")
+    Zone.objects.using(RESTORED).create(name_en="Added", slug="added-since-the-backup")
+    (empty_media / "added-since-the-backup.txt").write_text("gone after the restore")
 
-    call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    restore(settings, archive, empty_media, "--force")
 
-    assert Zone.objects.get(pk=site.pk).name_en == "Backup Harbour Zone"
-    assert not Zone.objects.filter(slug="added-since-the-backup").exists()
-    assert not (media / "added-since-the-backup.txt").exists()
-    assert (media / site.cover_image.name).exists()
+    assert Zone.objects.using(RESTORED).get(pk=site.pk).name_en == "Backup Harbour Zone"
+    assert not Zone.objects.using(RESTORED).filter(slug="added-since-the-backup").exists()
+    assert checksums(empty_media) == checksums(media)
 
 
 def test_restore_refuses_a_media_folder_that_is_not_empty(
