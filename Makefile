@@ -98,6 +98,7 @@ bench: install .env
 # LOADBENCH_SECONDS and LOADBENCH_ROUNDS shorten the run. Not part of `make test`.
 loadbench: install .env
 	$(BIN)/python bench/loadbench.py
+
 # Load test (see README, "Load test"): gunicorn with DEBUG off on the scale data, under locust.
 # LOADTEST_DATABASE_URL reuses a database that holds the scale data; otherwise it is generated in
 # DATABASE_URL, or in var/loadtest.sqlite3. Not part of `make test`.
