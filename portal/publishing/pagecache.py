@@ -12,7 +12,8 @@ so a release scheduled for 09:00 is on the pages at 09:00. That time is looked u
 content version (one query per publishable model) and kept beside the token.
 
 Only what is the same for every anonymous visitor is stored: GET requests without a session
-cookie (staff, previews and anyone signed in have one, and bypass the cache both ways), 200
+cookie (staff, previews and anyone signed in have one, and bypass the cache both ways) or a
+message waiting to be shown, 200
 answers that set no cookie, used no CSRF token, are not streamed and do not say private or
 no-store. Hits answer conditional requests (ETag, Last-Modified) with 304.
 
@@ -37,6 +38,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
 VERSION_KEY = "pagecache:version"
+MESSAGES_COOKIE = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
 # Far enough to mean "nothing scheduled", and still a number the cache can hold.
 NOTHING_SCHEDULED = 365 * 24 * 3600
 
@@ -130,6 +132,8 @@ class PageCacheMiddleware:
             not seconds
             or request.method not in {"GET", "HEAD"}
             or settings.SESSION_COOKIE_NAME in request.COOKIES
+            # A message waiting to be shown (after a form was sent) is for this visitor only.
+            or MESSAGES_COOKIE in request.COOKIES
         ):
             return self.get_response(request)
         version = content_version()

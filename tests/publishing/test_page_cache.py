@@ -4,7 +4,10 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +107,18 @@ def test_staff_pages_are_never_stored(publisher_client):
     preview = reverse("admin:news_release_change", args=[release.pk])
     publisher_client.get(preview)
     assert not from_cache(publisher_client.get(preview))
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_page_of_their_own(visitor, rf):
+    ReleaseFactory()
+    visitor.get(NEWS)
+    assert from_cache(visitor.get(NEWS))
+    storage = CookieStorage(rf.get(NEWS))
+    storage.add(messages.SUCCESS, "Thank you for your enquiry.")
+    response = HttpResponse()
+    storage.update(response)
+    visitor.cookies["messages"] = response.cookies["messages"].value
+    assert not from_cache(visitor.get(NEWS))
 
 
 def test_a_page_with_a_form_that_uses_a_csrf_token_is_never_stored(visitor):
