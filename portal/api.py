@@ -1,14 +1,16 @@
 """The read-only API at /api/v1/: the router over each app's viewsets, the OpenAPI schema and
 its docs page. Outside the language prefix: every translated value carries both languages."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path, re_path
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from news import api as news_api
 from portal.publishing.api import PROBLEM_CONTENT_TYPE, problem
+from portal.ratelimits import rate_limited
 from zones import api as zones_api
 
 router = SimpleRouter()
@@ -34,6 +36,19 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
         content_type=PROBLEM_CONTENT_TYPE,
     )
 
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """429 as problem details, with the seconds to wait in `Retry-After`."""
+    detail = f"Too many requests: wait {retry_after} seconds and try again."
+    response = JsonResponse(problem(429, detail), status=429, content_type=PROBLEM_CONTENT_TYPE)
+    response["Retry-After"] = str(retry_after)
+    add_never_cache_headers(response)
+    return response
+
+
+# Every endpoint counts against the client's API limit (RATELIMIT_API).
+for pattern in router.urls:
+    pattern.callback = rate_limited("api", refusal=too_many_requests)(pattern.callback)
 
 app_name = "api"
 

@@ -59,8 +59,15 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
-def rate_limited(name: str) -> Callable:
-    """Limit a view to `settings.RATELIMITS[name]` requests per client address.
+Refusal = Callable[[HttpRequest, int], HttpResponse]
+
+
+def rate_limited(
+    name: str, methods: frozenset[str] | None = None, refusal: Refusal = too_many_requests
+) -> Callable:
+    """Limit a view to `settings.RATELIMITS[name]` requests per client address; with `methods`,
+    only requests of those methods count and are refused (a form's POSTs, not its page).
+    `refusal` makes the answer past the limit from the request and the seconds to wait.
 
     Every request counts, the refused ones too, so that a client that keeps going stays
     refused until its window ends. Staff are counted like anyone: the public pages are the
@@ -70,6 +77,8 @@ def rate_limited(name: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def limited(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if methods is not None and request.method not in methods:
+                return view(request, *args, **kwargs)
             usage = get_usage(
                 request,
                 group=name,
@@ -78,7 +87,7 @@ def rate_limited(name: str) -> Callable:
                 increment=True,
             )
             if usage is not None and usage["should_limit"]:
-                return too_many_requests(request, max(1, usage["time_left"]))
+                return refusal(request, max(1, usage["time_left"]))
             return view(request, *args, **kwargs)
 
         return limited

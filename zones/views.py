@@ -593,12 +593,14 @@ def enquiry_page(request: HttpRequest, zones: list[Zone], back_url: str) -> Http
 
 
 @never_cache
+@rate_limited("enquiry", methods=frozenset({"POST"}))
 def zone_enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     zone = get_object_or_404(Zone.objects.published(), slug=slug)
     return enquiry_page(request, [zone], zone.get_absolute_url())
 
 
 @never_cache
+@rate_limited("enquiry", methods=frozenset({"POST"}))
 def compare_enquiry(request: HttpRequest) -> HttpResponse:
     zones = compare.select(request.GET).zones
     return enquiry_page(request, zones, compare_url(zones))

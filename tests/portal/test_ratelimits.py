@@ -1,12 +1,20 @@
-"""Rate limits per client: search, suggestions, the directory, its export and the feed."""
+"""Rate limits per client: search, suggestions, the directory, downloads, feeds, the API and the
+enquiry form."""
 
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
 from portal.ratelimits import client_ip
+from tests.factories import ZoneFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def still_clock(time_machine):
+    """The clock stands still: a count's window (a minute, an hour) never ends during a test."""
+    time_machine.move_to("2026-06-20 10:00:30+08:00", tick=False)
 
 LIMITED = {
     "search": "/en/search/?q=dalian",
@@ -14,6 +22,18 @@ LIMITED = {
     "directory": "/en/enterprises/",
     "export": "/en/enterprises/export.csv",
     "feed": "/en/news/feed/",
+    "api": "/api/v1/enterprises/",
+}
+# Every other download and feed counts against the same limits.
+ALSO_LIMITED = {
+    "/en/enterprises/export.xlsx": "export",
+    "/en/enterprises/export.json": "export",
+    "/en/figures.csv": "export",
+    "/en/figures.json": "export",
+    "/en/news/feed.atom": "feed",
+    "/en/events/feed.atom": "feed",
+    "/en/events/calendar.ics": "feed",
+    "/api/v1/zones/": "api",
 }
 
 
@@ -31,6 +51,34 @@ def test_the_request_after_the_limit_is_refused_with_the_time_to_wait(client, na
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert "no-store" in refused["Cache-Control"]
+
+
+@pytest.mark.parametrize(("url", "name"), ALSO_LIMITED.items())
+def test_every_download_feed_and_endpoint_is_limited(client, url, name):
+    with override_settings(RATELIMITS=limits(**{name: "1/m"})):
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 429
+
+
+@override_settings(RATELIMITS=limits(api="1/m"))
+def test_the_api_refuses_with_problem_details(client):
+    client.get(LIMITED["api"])
+    refused = client.get(LIMITED["api"])
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["status"] == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+@override_settings(RATELIMITS=limits(enquiry="2/h"))
+def test_the_enquiry_form_counts_what_is_sent_not_its_page(client):
+    url = f"/en/zones/{ZoneFactory().slug}/enquiry/"
+    assert all(client.get(url).status_code == 200 for _ in range(3))
+    sent = [client.post(url, {"name": ""}).status_code for _ in range(2)]
+    assert sent == [400, 400]  # counted, though the form was not filled in
+    refused = client.post(url, {"name": ""})
+    assert refused.status_code == 429
+    assert client.get(url).status_code == 200
 
 
 @override_settings(RATELIMITS=limits(search="2/m"))
