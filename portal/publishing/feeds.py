@@ -38,6 +38,13 @@ class PublicAtomFeed(Feed):
     # The field whose language an entry is in.
     title_field = "title"
 
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django takes the page's address as the feed's id; a zone's news and events feeds
+        # share a page, and an Atom id must name one feed.
+        feed.feed["id"] = feed.feed["feed_url"]
+        return feed
+
     def item_extra_kwargs(self, item) -> dict:
         return {"language": content_language(item, self.title_field)}
 

@@ -73,6 +73,9 @@ def test_a_zones_news_feed_lists_the_public_releases_that_name_it(client, zone):
     feed = atom(client, "/en/zones/puwan/news.atom")
     assert list(entries(feed)) == ["About Puwan"]
     assert "Dalian Puwan Economic Zone" in feed.findtext(f"{ATOM}title")
+    events = atom(client, "/en/zones/puwan/events.atom")
+    assert feed.findtext(f"{ATOM}id") == "http://testserver/en/zones/puwan/news.atom"
+    assert events.findtext(f"{ATOM}id") == "http://testserver/en/zones/puwan/events.atom"
 
 
 def test_a_series_feed_lists_its_public_releases(client):
