@@ -205,7 +205,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     zone = SlugsFilter(label=_("Zone"), field_name="zone__slug", lookup_expr="exact")
     park = ParkFilter(label=_("Park"))
     sector = SlugsFilter(label=_("Sector"), field_name="sectors__slug", lookup_expr="exact")
-    qualification = QualificationFilter(label=_("Qualification"))
+    # The field is named for the API's schema; the filter reads validity itself.
+    qualification = QualificationFilter(
+        label=_("Qualification"), field_name="held_qualifications__qualification__slug"
+    )
     expired = django_filters.ChoiceFilter(
         label=_("Expired qualifications"),
         choices=[("include", _("Include expired qualifications"))],

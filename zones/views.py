@@ -37,6 +37,8 @@ from portal.publishing.structured_data import (
     CollectionPageMixin,
     StructuredDataMixin,
     breadcrumb_list,
+    graph,
+    language_tag,
 )
 from portal.ratelimits import rate_limited
 from zones import compare, directory, maps, structured_data
@@ -467,9 +469,26 @@ def zone_compare(request: HttpRequest) -> HttpResponse:
         "csv_url": compare_url(selection.zones, "zones:zone_compare_csv"),
         "json_url": compare_url(selection.zones, "zones:zone_compare_json"),
         "enquiry_url": compare_url(selection.zones, "zones:compare_enquiry"),
+        "structured_data": compare_page_data(request, selection.zones),
     }
     status = 400 if selection.slugs and not selection.zones else 200
     return render(request, "zones/zone_compare.html", context, status=status)
+
+
+def compare_page_data(request: HttpRequest, zones: list[Zone]) -> dict:
+    """The comparison as a web page about its zones, below the zone list in the breadcrumbs."""
+    absolute = Absolute(request)
+    trail = [
+        (_("Zones"), reverse("zones:zone_list")),
+        (_("Compare zones"), reverse("zones:zone_compare")),
+    ]
+    page = {
+        "@type": "WebPage",
+        "name": _("Compare zones"),
+        "url": absolute(compare_url(zones) if zones else reverse("zones:zone_compare")),
+        "inLanguage": language_tag(),
+    }
+    return graph(page, breadcrumb_list(absolute, trail))
 
 
 def comparison_or_error(request: HttpRequest) -> tuple[compare.Comparison | None, HttpResponse]:

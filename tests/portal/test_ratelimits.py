@@ -16,6 +16,7 @@ def still_clock(time_machine):
     """The clock stands still: a count's window (a minute, an hour) never ends during a test."""
     time_machine.move_to("2026-06-20 10:00:30+08:00", tick=False)
 
+
 LIMITED = {
     "search": "/en/search/?q=dalian",
     "suggest": "/en/search/suggest/?q=da",

@@ -73,7 +73,9 @@ INLINE = [
     (re.compile(r"javascript:", re.I), "a javascript: URL"),
 ]
 # A <script> element runs code inline unless it loads a file or holds data.
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*type=\"(application/json|importmap)\")")
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\ssrc=)(?![^>]*type=\"(application/json|application/ld\+json|importmap)\")"
+)
 
 
 def inline_code(html: str) -> list[str]:

@@ -76,7 +76,7 @@ def test_the_profile_says_expired_with_the_year(client, high_tech):
 def test_the_csv_says_expired_with_the_year_and_follows_the_same_filter(client, high_tech):
     def rows(params):
         response = client.get("/en/enterprises/export.csv", params)
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[1:]
 
     assert [row[0] for row in rows({"qualification": "high-tech"})] == ["Valid"]
     cells = {row[0]: row[7] for row in rows({"qualification": "high-tech", "expired": "include"})}
