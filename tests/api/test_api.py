@@ -228,8 +228,8 @@ def populate(rows: int) -> None:
     "path, queries",
     [
         ("zones/", 4),
-        ("enterprises/", 5),
-        ("enterprises/?zone={zone}&qualification={qualification}", 6),
+        ("enterprises/", 6),
+        ("enterprises/?zone={zone}&qualification={qualification}", 7),
         ("institutions/", 1),
         ("platforms/", 3),
         ("releases/", 8),
