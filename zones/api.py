@@ -248,9 +248,11 @@ class EnterpriseApiFilter(EnterpriseFilter):
     """The directory's filters and `q`, minus its sort: the API lists by slug, so that pages
     can go by keyset, or by relevance with `q`."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters.pop("sort")
+    @classmethod
+    def get_filters(cls) -> dict:
+        filters = super().get_filters()
+        del filters["sort"]
+        return filters
 
 
 @extend_schema_view(
