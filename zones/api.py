@@ -248,9 +248,11 @@ class EnterpriseApiFilter(EnterpriseFilter):
     """The directory's filters and `q`, minus its sort: the API lists by slug, so that pages
     can go by keyset, or by relevance with `q`."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters.pop("sort")
+    @classmethod
+    def get_filters(cls) -> dict:
+        filters = super().get_filters()
+        del filters["sort"]
+        return filters
 
 
 @extend_schema_view(
@@ -273,6 +275,21 @@ class EnterpriseViewSet(PublicViewSet):
     def get_queryset(self) -> QuerySet[Enterprise]:
         # The search keeps this order after its rank: best match first, then by slug.
         return public_enterprises().order_by("slug")
+
+    def paginate_queryset(self, queryset: QuerySet[Enterprise]) -> list[Enterprise] | None:
+        """The page's keys first, then its rows with everything they show (one query more).
+
+        A filter on a relation (sector, qualification, platform) makes the list DISTINCT; over
+        whole rows, every text column in both languages, PostgreSQL sorts every match to
+        remove duplicates (55 ms for 10,000 matches), over (id, slug) next to nothing.
+        """
+        keys = super().paginate_queryset(
+            queryset.only("pk", "slug").select_related(None).prefetch_related(None)
+        )
+        if keys is None:
+            return None
+        rows = public_enterprises().in_bulk([key.pk for key in keys])
+        return [rows[key.pk] for key in keys]
 
 
 class InstitutionSerializer(serializers.ModelSerializer):

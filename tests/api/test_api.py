@@ -228,8 +228,8 @@ def populate(rows: int) -> None:
     "path, queries",
     [
         ("zones/", 4),
-        ("enterprises/", 5),
-        ("enterprises/?zone={zone}&qualification={qualification}", 6),
+        ("enterprises/", 6),
+        ("enterprises/?zone={zone}&qualification={qualification}", 7),
         ("institutions/", 1),
         ("platforms/", 3),
         ("releases/", 8),
@@ -258,3 +258,13 @@ def test_search_pages_follow_next_to_every_match_once(client, db):
     results = every_page(client, f"{API}/enterprises/", {"q": "cranes", "page_size": 5})
     slugs = [e["slug"] for e in results]
     assert len(slugs) == len(set(slugs)) == 12
+
+
+def test_the_enterprise_list_keeps_its_own_order_whatever_sort_says(client, db):
+    zone = ZoneFactory()
+    EnterpriseFactory(zone=zone, slug="b-older", founded_year=1990)
+    EnterpriseFactory(zone=zone, slug="a-newer", founded_year=2020)
+    body = client.get(f"{API}/enterprises/", {"sort": "founded"}).json()
+    assert [e["slug"] for e in body["results"]] == ["a-newer", "b-older"]
+    parameters = client.get(f"{API}/schema/").json()["paths"]["/api/v1/enterprises/"]["get"]
+    assert "sort" not in {parameter["name"] for parameter in parameters["parameters"]}
