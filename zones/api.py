@@ -26,6 +26,7 @@ from zones.models import (
     EnterpriseQualification,
     EnterpriseQuerySet,
     Institution,
+    LeadingIndustry,
     Park,
     Platform,
     PlatformMembership,
@@ -77,11 +78,24 @@ class ZoneAliasSerializer(serializers.ModelSerializer):
         fields = ("name", "kind", "used_until")
 
 
+class LeadingIndustrySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(source="sector.slug")
+    name = BilingualField(source="sector.name")
+
+    class Meta:
+        model = LeadingIndustry
+        fields = ("slug", "name")
+
+
 class ZoneSerializer(serializers.ModelSerializer):
     name = BilingualField()
     short_name = BilingualField()
     summary = BilingualField()
     address = BilingualField()
+    approving_body = BilingualField()
+    investment_office = BilingualField()
+    # In the order the zone names them.
+    leading_industries = LeadingIndustrySerializer(many=True)
     sectors = SectorSerializer(many=True)
     parks = ParkSerializer(many=True)
     aliases = ZoneAliasSerializer(many=True)
@@ -107,12 +121,17 @@ class ZoneSerializer(serializers.ModelSerializer):
             "level",
             "city",
             "established_year",
+            "approving_body",
             "area_km2",
             "address",
             "latitude",
             "longitude",
             "website",
+            "investment_office",
+            "investment_email",
+            "investment_telephone",
             "summary",
+            "leading_industries",
             "sectors",
             "parks",
             "aliases",
@@ -121,9 +140,15 @@ class ZoneSerializer(serializers.ModelSerializer):
 
 
 def public_zones() -> QuerySet[Zone]:
-    """Public zones with what the API shows of them: four queries for a whole page."""
+    """Public zones with what the API shows of them: six queries for a whole page."""
     return Zone.objects.published().prefetch_related(
-        "sectors", "aliases", Prefetch("parks", queryset=Park.objects.prefetch_related("sectors"))
+        "sectors",
+        "aliases",
+        Prefetch("parks", queryset=Park.objects.prefetch_related("sectors")),
+        Prefetch(
+            "leading_industries",
+            queryset=LeadingIndustry.objects.select_related("sector").order_by("position"),
+        ),
     )
 
 
@@ -150,12 +175,17 @@ class InstitutionReferenceSerializer(EnterpriseReferenceSerializer):
 
 class QualificationHeldSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(source="qualification.slug")
+    expired = serializers.SerializerMethodField()
     name = BilingualField(source="qualification.name")
     granting_body = BilingualField(source="qualification.granting_body")
 
     class Meta:
         model = EnterpriseQualification
-        fields = ("slug", "name", "granting_body", "year_granted")
+        fields = ("slug", "name", "granting_body", "year_granted", "valid_until", "expired")
+
+    def get_expired(self, held: EnterpriseQualification) -> bool:
+        """Past its last valid day, today in the portal's time zone."""
+        return held.is_expired()
 
 
 class PlatformReferenceSerializer(serializers.ModelSerializer):

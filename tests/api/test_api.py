@@ -22,6 +22,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
+from zones.models import LeadingIndustry
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,7 @@ def populate(rows: int) -> None:
 @pytest.mark.parametrize(
     "path, queries",
     [
-        ("zones/", 4),
+        ("zones/", 5),
         ("enterprises/", 6),
         ("enterprises/?zone={zone}&qualification={qualification}", 7),
         ("institutions/", 1),
@@ -268,3 +269,28 @@ def test_the_enterprise_list_keeps_its_own_order_whatever_sort_says(client, db):
     assert [e["slug"] for e in body["results"]] == ["a-newer", "b-older"]
     parameters = client.get(f"{API}/schema/").json()["paths"]["/api/v1/enterprises/"]["get"]
     assert "sort" not in {parameter["name"] for parameter in parameters["parameters"]}
+
+
+def test_a_zone_names_its_leading_industries_in_order_and_its_investment_office(client, db):
+    zone = ZoneFactory(investment_office_en="Investment office", investment_email="io@zone.example")
+    for position, name in enumerate(["Robots", "Chemicals"]):
+        LeadingIndustry.objects.create(
+            zone=zone, sector=SectorFactory(name_en=name), position=position
+        )
+    body = client.get(f"/api/v1/zones/{zone.slug}/").json()
+    assert [industry["name"]["en"] for industry in body["leading_industries"]] == [
+        "Robots",
+        "Chemicals",
+    ]
+    assert body["investment_office"] == {"en": "Investment office", "zh-hans": None}
+    assert body["investment_email"] == "io@zone.example"
+
+
+def test_an_expired_qualification_says_so_with_its_last_valid_day(client, db):
+    held = EnterpriseQualificationFactory(
+        qualification=QualificationFactory(validity_years=3), year_granted=2015
+    )
+    body = client.get(f"/api/v1/enterprises/{held.enterprise.slug}/").json()
+    (qualification,) = body["qualifications"]
+    assert qualification["expired"] is True
+    assert qualification["valid_until"] == "2017-12-31"
