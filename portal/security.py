@@ -74,17 +74,21 @@ def editor_style_hash() -> str:
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's header; in the admin, the rich-text editor's import map and style are
-    allowed by their hashes."""
+    allowed by their hashes, and with a map tile service configured, its images everywhere."""
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith(reverse("admin:index")):
-            update = dict(parts.update or {})
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        if settings.MAP_TILES_ORIGIN:
+            update["img-src"] = [settings.MAP_TILES_ORIGIN]  # added to the policy's own
+        if request.path.startswith(reverse("admin:index")):
             update["script-src"] = [*update.get("script-src", ()), editor_importmap_hash()]
             update["style-src"] = [*update.get("style-src", ()), editor_style_hash()]
-            parts.update = update
+        parts.update = update or None
         return parts
 
 

@@ -14,6 +14,23 @@ from django.core.management import call_command
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+# What axe finds that a page may not have.
+BLOCKING = frozenset({"serious", "critical"})
+
+
+def blocking_violations(page) -> list[str]:
+    """axe's serious and critical findings on the page, one line each.
+
+    axe is evaluated by the test, not added as a <script>, which the page's
+    Content-Security-Policy would rightly refuse.
+    """
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
 
 
 def unavailable(reason: str):

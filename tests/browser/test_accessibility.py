@@ -3,7 +3,7 @@ request stays on the portal's own host; screenshots at phone and desktop widths 
 
 import pytest
 
-from tests.browser.conftest import AXE, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,6 @@ PAGES = {
     "release": "/news/shenyang-etdz-internationalized-industrial-ecosystem/",
 }
 WIDTHS = (390, 1280)
-BLOCKING = {"serious", "critical"}
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -25,19 +24,10 @@ def test_pages_pass_axe_and_load_nothing_from_elsewhere(page, site, language):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     problems = {}
-    # axe is evaluated by the test, not added as a <script>, which the page's
-    # Content-Security-Policy would rightly refuse.
-    axe = AXE.read_text()
     for name, path in PAGES.items():
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{site}/{language}{path}")
-        page.evaluate(axe)
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        blocking = [
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
-            for violation in result["violations"]
-            if violation["impact"] in BLOCKING
-        ]
+        blocking = blocking_violations(page)
         if blocking:
             problems[name] = blocking
         for width in WIDTHS:

@@ -7,22 +7,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import blocking_violations
 from zones.models import Enquiry
 
 pytestmark = pytest.mark.browser
-
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
-        for violation in result["violations"]
-        if violation["impact"] in BLOCKING
-    ]
 
 
 def test_an_investor_compares_two_zones_ticked_on_the_zone_list(page_without_javascript, site):

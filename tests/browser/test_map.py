@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, blocking_violations
 from zones.models import Park, Zone
 
 pytestmark = pytest.mark.browser
@@ -69,6 +69,7 @@ def mapped(site, settings, tile_server):
         latitude=Decimal("41.45"), longitude=Decimal("119.60")
     )
     settings.MAP_TILES_URL = f"{origin}/{{z}}/{{x}}/{{y}}.png"
+    settings.MAP_TILES_ORIGIN = origin
     settings.MAP_TILES_ATTRIBUTION = "Test tiles"
     return origin, requested
 
@@ -116,13 +117,7 @@ def test_the_pages_with_the_map_pass_axe(page, site, mapped, language):
     for path in ("/zones/", "/zones/chaoyang-jianping/"):
         page.goto(f"{site}/{language}{path}")
         expect(page.locator("#map .leaflet-marker-icon").first).to_be_visible()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        blocking = [
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
-            for violation in result["violations"]
-            if violation["impact"] in {"serious", "critical"}
-        ]
+        blocking = blocking_violations(page)
         if blocking:
             problems[path] = blocking
     assert problems == {}

@@ -93,3 +93,10 @@ def test_public_pages_have_nothing_inline_for_the_policy_to_refuse(client, demo,
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 def test_admin_pages_have_nothing_inline_for_the_policy_to_refuse(publisher_client, demo, url):
     assert inline_code(publisher_client.get(url).content.decode()) == []
+
+
+def test_a_configured_map_tile_service_may_send_images_and_nothing_else(client, settings):
+    settings.MAP_TILES_ORIGIN = "https://*.tiles.example"
+    policy = directives(client.get("/en/zones/"))
+    assert policy["img-src"] == ["'self'", "data:", "https://*.tiles.example"]
+    assert "tiles.example" not in " ".join(policy["script-src"] + policy["connect-src"])
