@@ -288,7 +288,7 @@ QUERIED = ("search/", "search/suggest/", "enterprises/")
 def read(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def leaks(content: str, markers: dict[str, Marker]) -> list[str]:
