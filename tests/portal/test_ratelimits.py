@@ -1,12 +1,21 @@
 """Rate limits per client: search, suggestions, the directory, its export and the feed."""
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client, override_settings
 
 from portal.ratelimits import client_ip
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_window():
+    """The clock stands still, so that no test's requests straddle the end of a window."""
+    with time_machine.travel("2026-06-20 10:00:30 +08:00", tick=False):
+        yield
+
 
 LIMITED = {
     "search": "/en/search/?q=dalian",
