@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 import tablib
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -66,20 +67,45 @@ class _Line:
         return line
 
 
+# Lines of a streamed download sent per write: few enough writes to cost little, small enough
+# to hold in memory.
+LINES_PER_WRITE = 500
+
+
+def in_this_language(chunks: Iterator[str]) -> Iterator[str]:
+    """`chunks`, produced in the language active now.
+
+    A streamed body is produced after the view has returned, when the thread may be serving
+    another request in the other language: names, cities and countries must not change
+    language halfway through a file.
+    """
+    language = translation.get_language()
+
+    def produced() -> Iterator[str]:
+        with translation.override(language):
+            yield from chunks
+
+    return produced()
+
+
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """A CSV file line by line, with a BOM so that Excel reads the Chinese right."""
+    """A CSV file, LINES_PER_WRITE lines at a time, with a BOM so that Excel reads the Chinese
+    right."""
     writer = csv.writer(_Line())
-    yield "\ufeff"
-    yield writer.writerow(header)
+    lines = ["\ufeff" + writer.writerow(header)]
     for row in rows:
-        yield writer.writerow([cell_text(value) for value in row])
+        lines.append(writer.writerow([cell_text(value) for value in row]))
+        if len(lines) == LINES_PER_WRITE:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
 
 
 def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]):
     """A streamed CSV download: rows are written as the database hands them over, so a long
     export neither waits for its last row nor holds them all in memory."""
     response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        in_this_language(csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -119,6 +145,8 @@ def json_download(filename: str, items: Iterable) -> StreamingHttpResponse:
             )
         yield "]"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response = StreamingHttpResponse(
+        in_this_language(chunks()), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

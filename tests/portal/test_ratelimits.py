@@ -105,6 +105,7 @@ def test_the_refusal_is_a_page_in_the_visitors_language(client):
     refused = client.get("/zh-hans/search/?q=dalian")
     assert refused.status_code == 429
     assert '<html lang="zh-hans">' in refused.content.decode()
+    assert f"请等待 {refused['Retry-After']} 秒后再试" in refused.content.decode()
     english = client.get("/en/search/?q=dalian")
     assert "Too many requests" in english.content.decode()
     assert f"wait {english['Retry-After']} second" in english.content.decode()

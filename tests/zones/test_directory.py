@@ -15,6 +15,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
+from zones import views
 
 pytestmark = pytest.mark.django_db
 
@@ -182,18 +183,13 @@ def test_htmx_requests_get_only_the_directory(client, demo):
     assert "HX-Request" in response["Vary"]
 
 
-def downloaded(response) -> bytes:
-    assert response.status_code == 200
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
 def test_csv_export_has_a_bom_and_the_filtered_rows(client, demo):
     response = client.get(reverse("zones:enterprise_export"), {"zone": "dalian-puwan"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    content = downloaded(response)
-    assert content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    body = response.getvalue()  # streamed: read once
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0] == "Name"
     assert {row[0] for row in rows[1:]} == {
         "Allychem Co., Ltd.",
@@ -203,14 +199,14 @@ def test_csv_export_has_a_bom_and_the_filtered_rows(client, demo):
 
 def test_csv_export_in_chinese_has_chinese_headers_and_names(client, demo):
     response = client.get("/zh-hans/enterprises/export.csv", {"zone": "dalian-puwan"})
-    text = downloaded(response).decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert text.startswith("名称,开发区")
     assert "大连普湾经济区" in text
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client, db):
     EnterpriseFactory(name_en='=HYPERLINK("http://example.com")')
-    text = downloaded(client.get(reverse("zones:enterprise_export"))).decode("utf-8-sig")
+    text = client.get(reverse("zones:enterprise_export")).getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK" in text
 
 
@@ -231,3 +227,18 @@ def test_enterprises_without_a_founding_year_sort_last_either_way(client, db):
     ):
         response = client.get(DIRECTORY, {"sort": sort})
         assert [e.slug for e in response.context["page_obj"].object_list] == expected
+
+
+def test_the_csv_export_streams_reading_a_chunk_of_enterprises_per_four_queries(
+    client, db, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 10)
+    zone = ZoneFactory()
+    EnterpriseFactory.create_batch(25, zone=zone)
+    response = client.get(reverse("zones:enterprise_export"))
+    assert response.streaming
+    # The enterprises, then for each of the three chunks of 10 their sectors, qualifications,
+    # platforms and the releases that name them (the sources).
+    with django_assert_num_queries(1 + 3 * 4):
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert len(rows) == 1 + 25
