@@ -16,6 +16,7 @@ from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.models import published_q
 from portal.publishing.spreadsheets import formula_safe
 from zones import directory, maps
+from zones.directory.orderings import by_name
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.models import (
     City,
@@ -273,7 +274,7 @@ class InstitutionListView(ForgivingPaginationMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Institution]:
-        return Institution.objects.published()
+        return Institution.objects.published().order_by(by_name(), "pk")
 
 
 class InstitutionDetailView(RelatedReleasesMixin, GoneWhenArchivedMixin, DetailView):
