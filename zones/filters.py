@@ -23,7 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from portal.search import queries as search
 from portal.search.text import Query
-from zones.directory.orderings import ENTERPRISE_ORDERINGS, translated
+from zones.directory.orderings import ENTERPRISE_ORDERINGS, by_name
 from zones.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -282,18 +282,18 @@ class ZoneFilter(django_filters.FilterSet):
     )
     sort = SortFilter(
         orderings={
-            "name": lambda: (translated("name"), "pk"),
+            "name": lambda: (by_name(), "pk"),
             "established": lambda: (
                 F("established_year").asc(nulls_last=True),
-                translated("name"),
+                by_name(),
                 "pk",
             ),
             "-established": lambda: (
                 F("established_year").desc(nulls_last=True),
-                translated("name"),
+                by_name(),
                 "pk",
             ),
-            "enterprises": lambda: ("-enterprise_count", translated("name"), "pk"),
+            "enterprises": lambda: ("-enterprise_count", by_name(), "pk"),
         },
         choices=[
             ("name", _("Name")),
@@ -314,7 +314,7 @@ class ZoneFilter(django_filters.FilterSet):
     def qs(self) -> QuerySet:
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(translated("name"), "pk")
+            queryset = queryset.order_by(by_name(), "pk")
         return queryset
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -356,7 +356,7 @@ class ZoneFilter(django_filters.FilterSet):
             ]
         field, chosen = self.form.fields["sector"], cleaned.get("sector")
         offered = set(counts["sector"]) | ({chosen.slug} if chosen else set())
-        field.queryset = Sector.objects.filter(slug__in=offered).order_by(translated("name"), "pk")
+        field.queryset = Sector.objects.filter(slug__in=offered).order_by(by_name(), "pk")
         field.label_from_instance = lambda sector: counted(
             sector.name, counts["sector"].get(sector.slug, 0)
         )

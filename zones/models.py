@@ -18,6 +18,7 @@ from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
+from zones.collation import PinyinSorted
 from zones.validators import validate_credit_code
 
 # Years a zone, an enterprise or a qualification can plausibly carry.
@@ -122,7 +123,7 @@ class CooperationQuerySet(models.QuerySet):
         return self.filter(Q(zone__isnull=True) | published_q("zone__"))
 
 
-class Sector(models.Model):
+class Sector(PinyinSorted):
     """An industry the portal classifies zones, parks and enterprises by."""
 
     class GBTSection(models.TextChoices):
@@ -167,7 +168,7 @@ class Sector(models.Model):
         return self.name
 
 
-class Zone(Publishable):
+class Zone(Publishable, PinyinSorted):
     class Kind(models.TextChoices):
         ETDZ = "etdz", _("economic and technological development zone")
         HIGH_TECH = "high_tech", _("high-tech industrial development zone")
@@ -392,7 +393,7 @@ class Park(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
-class Qualification(models.Model):
+class Qualification(PinyinSorted):
     """A recognition an enterprise can hold, e.g. high-tech enterprise or gazelle enterprise."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -420,7 +421,7 @@ class Qualification(models.Model):
         return self.name
 
 
-class Enterprise(Publishable):
+class Enterprise(Publishable, PinyinSorted):
     name = models.CharField(_("name"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120)
     credit_code = models.CharField(
@@ -610,7 +611,7 @@ class EnterpriseQualification(models.Model):
         return gettext("expired %(year)s") % {"year": self.valid_until.year}
 
 
-class Institution(Publishable):
+class Institution(Publishable, PinyinSorted):
     """A university or research institute that zones and enterprises cooperate with."""
 
     class Kind(models.TextChoices):
@@ -702,7 +703,7 @@ class Cooperation(models.Model):
         return self.title
 
 
-class Platform(Publishable):
+class Platform(Publishable, PinyinSorted):
     """A cooperation body: an innovation committee, an industry-university-research alliance."""
 
     class Kind(models.TextChoices):

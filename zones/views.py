@@ -43,6 +43,7 @@ from portal.publishing.structured_data import (
 from portal.ratelimits import rate_limited
 from zones import compare, directory, maps, structured_data
 from zones.api import EnterpriseSerializer, public_enterprises
+from zones.directory.orderings import by_name
 from zones.filters import EnterpriseFilter, ZoneFilter
 from zones.forms import EnquiryForm
 from zones.mail import send_enquiry
@@ -404,7 +405,7 @@ class InstitutionListView(CollectionPageMixin, ForgivingPaginationMixin, ListVie
     breadcrumb_name = gettext_lazy("Institutions")
 
     def get_queryset(self) -> QuerySet[Institution]:
-        return Institution.objects.published()
+        return Institution.objects.published().order_by(by_name(), "pk")
 
 
 class InstitutionDetailView(

@@ -96,6 +96,9 @@ def changes(model: type[models.Model], before: dict, after: dict) -> list[Change
         name = field.attname
         if field.name in IGNORED_FIELDS or field.name in translated or field.primary_key:
             continue
+        # Values the record derives itself (a sort key), which no editor changes.
+        if not field.editable:
+            continue
         if name not in after:
             continue
         if _same(before.get(name), after.get(name)):

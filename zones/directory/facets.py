@@ -12,8 +12,9 @@ from django_countries import countries
 
 from portal.search import queries as search
 from portal.search.text import Query
+from zones.collation import pinyin_sort_key
 from zones.directory.index import DirectoryIndex, Matches, current
-from zones.directory.orderings import translated
+from zones.directory.orderings import by_name
 from zones.models import (
     City,
     Enterprise,
@@ -143,9 +144,16 @@ def facet_choices(index: DirectoryIndex, selected_countries: set[str]) -> dict[s
         choices = dict(choices)
         choices["country"] = sorted(
             choices["country"] + [Choice(code, countries.name(code), code) for code in added],
-            key=lambda choice: str(choice.label),
+            key=label_order,
         )
     return choices
+
+
+def label_order(choice: Choice) -> str:
+    """Choices by their label as shown: in pinyin order on Chinese pages."""
+    if (get_language() or "en") == "zh-hans":
+        return pinyin_sort_key(str(choice.label))
+    return str(choice.label)
 
 
 def listed_choices(index: DirectoryIndex) -> dict[str, list[Choice]]:
@@ -164,12 +172,12 @@ def listed_choices(index: DirectoryIndex) -> dict[str, list[Choice]]:
     choices = {}
     for name, (queryset, key) in records.items():
         if name != "park":
-            queryset = queryset.order_by(translated("name"), "pk")
+            queryset = queryset.order_by(by_name(), "pk")
         choices[name] = [Choice(key(row), row, row.pk) for row in queryset]
     choices["city"] = [Choice(city.value, city.label, city.value) for city in City]
     choices["country"] = sorted(
         (Choice(code, countries.name(code), code) for code in index.values["country"]),
-        key=lambda choice: str(choice.label),
+        key=label_order,
     )
     return choices
 

@@ -19,6 +19,7 @@ from news.models import Release
 from portal.publishing.models import Status
 from portal.search import index
 from zones import directory
+from zones.collation import pinyin_sort_key
 from zones.models import City, Enterprise, EnterpriseQualification, Qualification, Sector, Zone
 
 BATCH = 2000
@@ -138,10 +139,13 @@ class Command(BaseCommand):
                     industry_zh, industry_en = self.random.choice(INDUSTRIES)
                     topic_en, topic_zh = self.random.choice(TOPICS)
                     brand_en = "".join(lazy_pinyin(brand)).capitalize()
+                    name_zh = f"{city_zh}{brand}{industry_zh}有限公司{number}"
                     records.append(
                         Enterprise(
                             name_en=f"{city_en} {brand_en} {industry_en} Co., Ltd. {number}",
-                            name_zh_hans=f"{city_zh}{brand}{industry_zh}有限公司{number}",
+                            name_zh_hans=name_zh,
+                            # As save() would: bulk_create does not call it.
+                            sort_key_zh=pinyin_sort_key(name_zh),
                             slug=f"synthetic-enterprise-{number}",
                             zone=zone,
                             founded_year=self.random.randrange(1990, 2025),

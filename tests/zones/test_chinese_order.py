@@ -1,0 +1,113 @@
+"""Chinese pages list names in pinyin order, not in the code-point order a database uses."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from portal.publishing import history
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseQualificationFactory,
+    InstitutionFactory,
+    QualificationFactory,
+    SectorFactory,
+    ZoneFactory,
+)
+from zones.collation import pinyin_sort_key
+from zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+# By code point 大 (U+5927) < 沈 (U+6C88) < 阿 (U+963F) < 鞍 (U+978D); by pinyin a < an < da < shen.
+NAMES = ["大连", "沈阳", "阿城", "鞍山"]
+PINYIN_ORDER = ["阿城", "鞍山", "大连", "沈阳"]
+
+
+def in_page_order(html: str, names: list[str]) -> list[str]:
+    return sorted(names, key=html.index)
+
+
+def test_the_sort_key_spells_the_pinyin_with_tones():
+    assert pinyin_sort_key("大连普湾经济区") == "da4 lian2 pu3 wan1 jing1 ji4 qu1"
+    assert pinyin_sort_key("重庆") == "chong2 qing4"  # as the word is read, not 重 alone
+    assert sorted(NAMES) != PINYIN_ORDER
+    assert sorted(NAMES, key=pinyin_sort_key) == PINYIN_ORDER
+
+
+def test_the_chinese_zone_list_is_in_pinyin_order(client):
+    for number, name in enumerate(NAMES):
+        ZoneFactory(name_en=f"Zone {number}", name_zh_hans=f"{name}开发区")
+    html = client.get("/zh-hans/zones/").content.decode()
+    zones = [f"{name}开发区" for name in NAMES]
+    assert in_page_order(html, zones) == [f"{name}开发区" for name in PINYIN_ORDER]
+
+
+def test_the_english_zone_list_stays_in_alphabetical_order(client):
+    for name in ("Beta", "Alpha"):
+        ZoneFactory(name_en=f"{name} Zone", name_zh_hans="")
+    html = client.get("/en/zones/").content.decode()
+    assert in_page_order(html, ["Beta Zone", "Alpha Zone"]) == ["Alpha Zone", "Beta Zone"]
+
+
+def test_the_chinese_directory_lists_enterprises_in_pinyin_order(client):
+    zone = ZoneFactory()
+    for name in NAMES:
+        EnterpriseFactory(zone=zone, name_zh_hans=f"{name}有限公司")
+    for query in ("", "?sort=name"):
+        html = client.get(f"/zh-hans/enterprises/{query}").content.decode()
+        names = [f"{name}有限公司" for name in NAMES]
+        assert in_page_order(html, names) == [f"{name}有限公司" for name in PINYIN_ORDER]
+
+
+def test_the_chinese_institution_list_is_in_pinyin_order(client):
+    for name in NAMES:
+        InstitutionFactory(name_zh_hans=f"{name}大学")
+    html = client.get("/zh-hans/institutions/").content.decode()
+    names = [f"{name}大学" for name in NAMES]
+    assert in_page_order(html, names) == [f"{name}大学" for name in PINYIN_ORDER]
+
+
+def test_the_directorys_sector_and_qualification_choices_are_in_pinyin_order(client):
+    enterprise = EnterpriseFactory()
+    for name in NAMES:
+        enterprise.sectors.add(SectorFactory(name_zh_hans=f"{name}产业"))
+        EnterpriseQualificationFactory(
+            enterprise=enterprise, qualification=QualificationFactory(name_zh_hans=f"{name}资质")
+        )
+    facets = {
+        facet.name: [str(option.label) for option in facet.options]
+        for facet in client.get("/zh-hans/enterprises/").context["facets"]
+        if facet.name in ("sector", "qualification")
+    }
+    assert facets["sector"] == [f"{name}产业" for name in PINYIN_ORDER]
+    assert facets["qualification"] == [f"{name}资质" for name in PINYIN_ORDER]
+
+
+def test_a_renamed_record_moves_to_its_new_place():
+    zone = ZoneFactory(name_zh_hans="沈阳")
+    zone.name_zh_hans = "阿城"
+    zone.save()
+    zone.refresh_from_db()
+    assert zone.sort_key_zh == "a1 cheng2"
+
+
+def test_a_record_without_a_chinese_name_sorts_by_its_english_one():
+    assert ZoneFactory(name_en="Liaobin Zone", name_zh_hans="").sort_key_zh == "liaobin zone"
+
+
+def test_the_migration_fills_the_keys_of_existing_rows():
+    zone = ZoneFactory(name_zh_hans="大连")
+    Zone.objects.filter(pk=zone.pk).update(sort_key_zh="")
+    migration = importlib.import_module("zones.migrations.0006_chinese_sort_keys")
+    migration.fill_sort_keys(apps, None)
+    zone.refresh_from_db()
+    assert zone.sort_key_zh == "da4 lian2"
+
+
+def test_the_sort_key_never_shows_in_a_records_history():
+    zone = ZoneFactory(name_zh_hans="大连")
+    changed = history.changes(Zone, {"sort_key_zh": "da4 lian2"}, {"sort_key_zh": "a1 cheng2"})
+    assert changed == []
+    assert re.fullmatch(r"[a-z0-9 ]+", zone.sort_key_zh)
