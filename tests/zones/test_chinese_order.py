@@ -100,7 +100,7 @@ def test_a_record_without_a_chinese_name_sorts_by_its_english_one():
 def test_the_migration_fills_the_keys_of_existing_rows():
     zone = ZoneFactory(name_zh_hans="大连")
     Zone.objects.filter(pk=zone.pk).update(sort_key_zh="")
-    migration = importlib.import_module("zones.migrations.0006_chinese_sort_keys")
+    migration = importlib.import_module("zones.migrations.0008_chinese_sort_keys")
     migration.fill_sort_keys(apps, None)
     zone.refresh_from_db()
     assert zone.sort_key_zh == "da4 lian2"
