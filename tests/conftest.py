@@ -59,7 +59,7 @@ def empty_cache(settings):
     """
     cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
-    settings.RATELIMITS = {name: "100000/m" for name in settings.RATELIMITS}
+    settings.RATELIMITS = dict.fromkeys(settings.RATELIMITS, "100000/m")
 
 
 @pytest.fixture(autouse=True)
