@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -28,7 +28,6 @@ from portal.publishing.listing import (
     query_without,
 )
 from portal.publishing.mixins import GoneWhenArchivedMixin
-from portal.publishing.models import published_q
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import csv_download, formula_safe, json_download, xlsx_download
@@ -84,12 +83,19 @@ class ZoneListView(CollectionPageMixin, FilteredListMixin, ListView):
     breadcrumb_name = gettext_lazy("Zones")
 
     def get_unfiltered_queryset(self) -> QuerySet[Zone]:
+        # Each zone's public enterprises, counted by the directory's index: COUNT over the
+        # enterprises in SQL costs about 200 ms at 100,000 on every request. As a CASE, so that
+        # the list can still be sorted by it in SQL.
+        counts = directory.current().zone_counts()
+        enterprise_count = Case(
+            *(When(pk=zone_id, then=Value(count)) for zone_id, count in counts.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
         return (
             Zone.objects.published()
             .prefetch_related("sectors")
-            # The enterprises' own part of their rule: their zone is the one counting them, and
-            # public already; repeating the zone's part would join every enterprise to it again.
-            .annotate(enterprise_count=Count("enterprises", filter=published_q("enterprises__")))
+            .annotate(enterprise_count=enterprise_count)
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -165,7 +171,13 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = self.object
-        enterprises = Enterprise.objects.published().filter(zone=zone)
+        # The zone's enterprises, counted and picked in name order by the directory's index (the
+        # order of its link "All … enterprises"): in SQL, sorting a big zone's enterprises to
+        # show the first twelve and counting them took about half a second at 100,000.
+        index = directory.current()
+        in_zone = index.values["zone"].get(zone.pk, 0)
+        shown = index.page([in_zone], directory.order_name(""), 0, self.enterprises_shown)
+        found = Enterprise.objects.published().select_related("park").in_bulk(shown)
         indicators = list(
             zone.indicators.published()
             .select_related("metric", "release", "park")
@@ -173,8 +185,8 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         )
         context = super().get_context_data(**kwargs)
         context.update(
-            enterprises=enterprises.select_related("park")[: self.enterprises_shown],
-            enterprise_count=enterprises.count(),
+            enterprises=[found[pk] for pk in shown if pk in found],
+            enterprise_count=in_zone.bit_count(),
             indicators=indicators,
             sources=footnote_sources(indicators),
             charts=figure_charts(indicators),

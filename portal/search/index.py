@@ -150,22 +150,29 @@ def public_with(model: type[Model]) -> list[SearchIndex]:
 
 def public_with_changed(declared: SearchIndex, other_id: int, published_at) -> None:
     """Carry the new publication time of the record that `declared`'s records are public with
-    (None: it is not published) over to their entries, in bulk: three statements, and the
-    entries of records that had none written as `add` writes them (about a millisecond each).
-    For a zone, its enterprises.
+    (None: it is not published) over to their entries, in bulk: a few statements, and the
+    entries of records that had none written as `add` writes them (about half a millisecond
+    each). For a zone, its enterprises.
 
-    The words of entries removed here stay in the vocabulary until the next rebuild; they are
-    never offered while no visible entry holds them.
+    When the other record is withdrawn, its records' entries are kept, hidden (as drafts, which
+    the backends never show), so that publishing it again is one UPDATE rather than writing
+    them all again (about ten seconds for a zone of 25,000 enterprises). A kept entry stays
+    right: any save of its record while hidden rewrites or removes it (`update`).
+
+    The words of hidden entries stay in the vocabulary; they are never offered while no
+    visible entry holds them.
     """
     model = declared.model
     records = model._default_manager.filter(**{declared.public_with: other_id})
     entries = SearchEntry.objects.filter(kind=declared.kind, object_id__in=records.values("pk"))
     if published_at is None:
-        entries.delete()
+        entries.exclude(status=Status.DRAFT).update(status=Status.DRAFT)
         return
     own_time = model._default_manager.filter(pk=OuterRef("object_id")).values("published_at")
     effective = Greatest(Subquery(own_time), Value(published_at, output_field=DateTimeField()))
-    entries.exclude(published_at=effective).update(published_at=effective)
+    entries.exclude(status=Status.PUBLISHED, published_at=effective).update(
+        status=Status.PUBLISHED, published_at=effective
+    )
     add(records.exclude(pk__in=entries.values("object_id")))
 
 

@@ -50,6 +50,8 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["published_at"], name="portal_searchentry_time_idx"),
+            # The entries kept hidden while the record they are public with is not (index.py).
+            models.Index(fields=["status"], name="portal_searchentry_status_idx"),
         ]
 
     def __str__(self) -> str:

@@ -105,12 +105,16 @@ def syllables() -> frozenset[str]:
     return SYLLABLES
 
 
-def lazy_pinyin(run: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def lazy_pinyin(run: str) -> tuple[str, ...]:
     """pypinyin's syllables of a run of Chinese, imported on first use: its dictionary of
-    phrases is large, and only writing the index needs it, not serving pages or queries."""
+    phrases is large, and only writing the index needs it, not serving pages or queries.
+
+    About a quarter of a millisecond a name, the largest cost of writing an entry; kept for
+    the latest runs, since an entry's names are read twice (pinyin_text, name_keys)."""
     from pypinyin import lazy_pinyin
 
-    return lazy_pinyin(run)
+    return tuple(lazy_pinyin(run))
 
 
 @functools.cache

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from portal.publishing.models import Status
+from portal.search.backends import base
 from portal.search.models import SearchEntry
-from portal.search.queries import search
+from portal.search.queries import search, suggest
 from tests.factories import (
     EnterpriseFactory,
     InstitutionFactory,
@@ -61,6 +62,52 @@ def test_unpublishing_removes_it_from_the_index():
     enterprise.save()
     assert titles("quartzite") == []
     assert not SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").exists()
+
+
+@pytest.fixture(params=["listed", "joined"])
+def hidden_entries(request, monkeypatch):
+    """Hidden entries listed by id, and (past the listing's limit) checked by a join."""
+    if request.param == "joined":
+        monkeypatch.setattr(base, "MAX_HIDDEN_LISTED", 0)
+
+
+def test_a_withdrawn_zone_takes_its_enterprises_out_of_search_until_published_again(
+    hidden_entries,
+):
+    zone = ZoneFactory(name_en="Quiet Zone")
+    EnterpriseFactory(zone=zone, name_en="Quartzite Works")
+    zone.status = Status.DRAFT
+    zone.save()
+    assert titles("quartzite") == []
+    assert suggest("quartz") == []
+    zone.status = Status.PUBLISHED
+    zone.save()
+    assert titles("quartzite") == ["Quartzite Works"]
+
+
+def test_an_enterprise_edited_while_its_zone_is_withdrawn_is_found_as_edited():
+    zone = ZoneFactory()
+    enterprise = EnterpriseFactory(zone=zone, name_en="Quartzite Works")
+    zone.status = Status.ARCHIVED
+    zone.save()
+    enterprise.name_en = "Basalt Works"
+    enterprise.save()
+    zone.status = Status.PUBLISHED
+    zone.save()
+    assert titles("quartzite") == []
+    assert titles("basalt") == ["Basalt Works"]
+
+
+def test_an_enterprise_unpublished_while_its_zone_is_withdrawn_stays_out_of_search():
+    zone = ZoneFactory()
+    enterprise = EnterpriseFactory(zone=zone, name_en="Quartzite Works")
+    zone.status = Status.DRAFT
+    zone.save()
+    enterprise.status = Status.DRAFT
+    enterprise.save()
+    zone.status = Status.PUBLISHED
+    zone.save()
+    assert titles("quartzite") == []
 
 
 def test_a_deleted_record_is_gone_from_the_index():

@@ -227,6 +227,9 @@ def test_the_comparison_runs_the_same_number_of_queries_for_two_and_four_zones(
     client, db, zone_count
 ):
     slugs = populate(zone_count)
+    # The enterprise counts come from the directory's index, built by a fixed number of
+    # queries on the first request after a change.
+    client.get(f"{URL}?zones={slugs}")
     with CaptureQueriesContext(connection) as captured:
         assert client.get(f"{URL}?zones={slugs}").status_code == 200
-    assert len(captured) == 13
+    assert len(captured) == 11

@@ -8,7 +8,14 @@ The FilterSet (zones/filters.py) parses the parameters and runs the same filters
 CSV export; it imports this package, never the reverse.
 """
 
-from zones.directory.facets import FACETS, DirectoryResults, Facet, FacetOption, listing
+from zones.directory.facets import (
+    FACETS,
+    DirectoryResults,
+    Facet,
+    FacetOption,
+    listing,
+    order_name,
+)
 from zones.directory.index import (
     DirectoryIndex,
     Matches,
@@ -30,4 +37,5 @@ __all__ = [
     "current_token",
     "links_changed",
     "listing",
+    "order_name",
 ]

@@ -241,6 +241,22 @@ class DirectoryIndex:
             self.memos[key] = make()
         return self.memos[key]
 
+    def zone_counts(self) -> dict[int, int]:
+        """Zone id → its number of public enterprises (zones without any are left out)."""
+        by_zone = self.values["zone"]
+        return self.memo(
+            "zone_counts", lambda: {zone: bits.bit_count() for zone, bits in by_zone.items()}
+        )
+
+    def counts_in_zones(self, facet: str, zone_ids: list[int]) -> dict[tuple[int, object], int]:
+        """(zone id, value) → how many of the zone's public enterprises have the facet's value;
+        pairs with none are left out."""
+        counted = {}
+        for zone_id in zone_ids:
+            counts = self.counts(facet, self.values["zone"].get(zone_id, 0))
+            counted.update({(zone_id, value): count for value, count in counts.items()})
+        return counted
+
     def is_current(self, token: str, now: datetime) -> bool:
         return (
             token == self.token

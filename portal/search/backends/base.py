@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.publishing.models import published_q
+from portal.publishing.models import Status, published_q
 from portal.search import registry
 from portal.search.models import KIND_SPAN, SearchEntry, SearchTerm
 from portal.search.text import Query, Term
@@ -47,25 +48,31 @@ class Hit:
     in_name: bool
 
 
-def published_sql() -> tuple[str, list]:
-    """The visibility rule (portal.publishing's published_q) as SQL on the entries table."""
-    query = SearchEntry.objects.filter(published_q()).query
-    compiler = query.get_compiler(connection=connection)
-    sql, params = query.where.as_sql(compiler, connection)
+def hidden_entries() -> QuerySet:
+    """Entries that are not visible now.
+
+    Only published records with a publication time are indexed (index.py), so of the
+    conditions of published_q() the time can fail, and the status only of the entries kept
+    hidden while the record they are public with is not (a zone's enterprises). The filter
+    lets the database use its indexes on the time and the status, the exclude keeps the rule
+    the one in portal.publishing.
+    """
+    hidden = [status for status in Status.values if status != Status.PUBLISHED]
+    candidates = SearchEntry.objects.filter(
+        Q(published_at__gt=timezone.now()) | Q(published_at__isnull=True) | Q(status__in=hidden)
+    )
+    return candidates.exclude(published_q())
+
+
+def hidden_sql() -> tuple[str, list]:
+    """The ids of hidden_entries() as SQL."""
+    sql, params = hidden_entries().values("id").query.sql_with_params()
     return sql, list(params)
 
 
 def hidden_entry_ids() -> list[int]:
-    """Entries that are not visible yet.
-
-    Only published records with a publication time are indexed (index.py), so of the two
-    conditions of published_q() only the time can fail: the filter on it lets the database use
-    its index on the time, the exclude keeps the rule the one in portal.publishing.
-    """
-    scheduled = SearchEntry.objects.filter(published_at__gt=timezone.now())
-    return list(
-        scheduled.exclude(published_q()).values_list("id", flat=True)[: MAX_HIDDEN_LISTED + 1]
-    )
+    """Up to MAX_HIDDEN_LISTED + 1 of hidden_entries()' ids."""
+    return list(hidden_entries().values_list("id", flat=True)[: MAX_HIDDEN_LISTED + 1])
 
 
 def name_ranker(query: Query) -> Callable[[str, bool], int]:
@@ -208,8 +215,11 @@ class Backend(abc.ABC):
         if not hidden:
             return "1 = 1", []
         if len(hidden) > MAX_HIDDEN_LISTED:
-            published, params = published_sql()
-            return f"{self.id} IN (SELECT id FROM {self.entry_table} WHERE {published})", params
+            # NOT IN: the database reads the hidden ids once, then checks each match against
+            # them. `IN (the visible ids)` let SQLite look every visible id up in the full-text
+            # index, one by one: minutes at 100,000 entries.
+            sql, params = hidden_sql()
+            return f"{self.id} NOT IN ({sql})", params
         return f"{self.id} NOT IN ({', '.join(['%s'] * len(hidden))})", hidden
 
     def candidates_sql(self, query: Query, kind: str | None) -> tuple[str, list]:
