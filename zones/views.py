@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from portal.publishing.api import slug_url
 from portal.publishing.listing import (
     Chip,
     FilteredListMixin,
@@ -328,6 +329,8 @@ def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> 
 
     Runs a fixed number of queries per chunk of rows: the rows, their sectors, qualifications,
     platforms and releases."""
+    enterprise_url = slug_url(request, "zones:enterprise_detail")
+    release_url = slug_url(request, "news:release_detail")
     for enterprise in enterprises.iterator(chunk_size=EXPORT_CHUNK):
         yield [
             enterprise.name,
@@ -339,11 +342,8 @@ def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> 
             "; ".join(sector.name for sector in enterprise.sectors.all()),
             "; ".join(qualification_cell(held) for held in enterprise.held_qualifications.all()),
             enterprise.website,
-            request.build_absolute_uri(enterprise.get_absolute_url()),
-            " ".join(
-                request.build_absolute_uri(release.get_absolute_url())
-                for release in enterprise.public_releases
-            ),
+            enterprise_url(enterprise.slug),
+            " ".join(release_url(release.slug) for release in enterprise.public_releases),
         ]
 
 
