@@ -4,8 +4,11 @@ data the earlier release wrote. Run as a script against the upgraded database.""
 import sys
 
 import django
+from django.test.utils import override_settings
 
 django.setup()
+
+from django.conf import settings  # noqa: E402
 
 from news.models import Release  # noqa: E402
 from portal.publishing.models import AuditEntry, PendingChange  # noqa: E402
@@ -42,4 +45,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The pages name their static files as in development: no collectstatic has run here.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES=settings.STORAGES | {"staticfiles": plain}):
+        sys.exit(main())
