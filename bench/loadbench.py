@@ -214,6 +214,14 @@ def run(databases: list[tuple[str, str, str | None]]) -> dict:
     """Alternate the floor and every page, round after round; return medians and memory."""
     folder = Path(tempfile.mkdtemp(prefix="loadbench-"))
     (folder / "floor.py").write_text(FLOOR_PROJECT)
+    # Static files as production serves them: hashed and compressed by collectstatic.
+    static_root = folder / "static"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env={**os.environ, "STATIC_ROOT": str(static_root)},
+        check=True,
+    )
     floor = Server("floor:application", {}, folder)
     servers = {}
     targets = []  # (label, server key, path)
@@ -226,6 +234,7 @@ def run(databases: list[tuple[str, str, str | None]]) -> dict:
                     "ALLOWED_HOSTS": "127.0.0.1",
                     "PAGE_CACHE_SECONDS": "0" if mode == "uncached" else "300",
                     "DJANGO_READ_DOT_ENV": "true",
+                    "STATIC_ROOT": str(static_root),
                 }
                 sets = (("demo", demo_url, DEMO_PAGES), ("100k", scale_url, SCALE_PAGES))
                 for data, url, pages in sets:
