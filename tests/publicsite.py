@@ -45,7 +45,7 @@ def public_site(client: Client | None = None, queries: tuple[str, ...] = ()) -> 
     site = {}
     for address in sorted(addresses):
         response = client.get(address)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = response.getvalue()  # streamed or not
         site[address] = body if response.status_code == 200 else f"{response.status_code}".encode()
     return site
 

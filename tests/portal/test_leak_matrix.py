@@ -339,12 +339,9 @@ QUERIED = ("search/", "search/suggest/", "enterprises/")
 def read(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
-    if response.streaming:
-        content = b"".join(response.streaming_content).decode()
-    elif url.endswith(".xlsx"):
+    if url.endswith(".xlsx"):
         return xlsx_text(response.content)
-    else:
-        content = response.content.decode()
+    content = response.getvalue().decode()  # streamed or not
     # iCalendar folds long lines (RFC 5545, 3.1), which could cut a word in two.
     return content.replace("\r\n ", "") if url.endswith(".ics") else content
 

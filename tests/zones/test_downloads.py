@@ -19,7 +19,7 @@ PUWAN_ENTERPRISES = {"allychem", "dalian-sanhuan-composite-material"}
 def downloaded(response) -> bytes:
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return response.getvalue()  # streamed or not
 
 
 def csv_rows(response) -> list[dict]:
