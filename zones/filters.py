@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -319,24 +319,30 @@ class ZoneFilter(django_filters.FilterSet):
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
         """For each facet, how many public zones each of its values gives under the other
-        filters (as the directory counts); one query per facet.
+        filters (as the directory counts); one query for all facets.
 
-        Each count runs this FilterSet's own filters without the facet's, so that the counts
-        mean exactly what choosing the value lists.
+        Every facet is an exact match (a zone's city, level or kind, or one of its sectors), so
+        the public zones are read once with their facet values and each count keeps the zones
+        that the chosen values of the other facets keep, as filtering by them would.
         """
-        counts = {}
-        for name, column in self.FACETS.items():
-            data = self.data.copy()
-            for left_out in (name, "sort"):
-                data.pop(left_out, None)
-            others = type(self)(data, queryset=Zone.objects.published())
-            rows = (
-                others.qs.order_by()
-                .values(column)
-                .annotate(zones=Count("pk", distinct=True))
-                .values_list(column, "zones")
-            )
-            counts[name] = {value: zones for value, zones in rows if value}
+        zones: dict[int, dict[str, set]] = {}
+        rows = Zone.objects.published().order_by().values_list("pk", *self.FACETS.values())
+        for pk, *values in rows:
+            zone = zones.setdefault(pk, {name: set() for name in self.FACETS})
+            for name, value in zip(self.FACETS, values, strict=True):
+                if value:
+                    zone[name].add(value)
+        cleaned = self.form.cleaned_data
+        chosen = {name: cleaned.get(name) for name in self.FACETS}
+        if chosen["sector"]:
+            chosen["sector"] = chosen["sector"].slug
+        counts: dict[str, dict[str, int]] = {name: {} for name in self.FACETS}
+        for zone in zones.values():
+            kept_by = {name: not value or value in zone[name] for name, value in chosen.items()}
+            for name in self.FACETS:
+                if all(kept for other, kept in kept_by.items() if other != name):
+                    for value in zone[name]:
+                        counts[name][value] = counts[name].get(value, 0) + 1
         return counts
 
     def offer_counted_choices(self) -> dict[str, dict[str, int]]:

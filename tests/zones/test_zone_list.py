@@ -66,3 +66,18 @@ def test_active_filters_show_as_chips_that_remove_them(client, zones):
 def test_chips_are_in_the_pages_language(client, zones):
     html = client.get("/zh-hans/zones/", {"city": "shenyang"}).content.decode()
     assert "<span>城市: 沈阳</span>" in html
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{}, {"city": "shenyang"}, {"sector": "chips"}, {"level": "national", "sector": "ships"}],
+)
+def test_every_count_is_the_number_of_zones_its_choice_lists(client, zones, chosen):
+    html = client.get(ZONES, chosen).content.decode()
+    for name in ("city", "level", "kind", "sector"):
+        for value, label in options(html, name).items():
+            if not value:
+                continue
+            listed = client.get(ZONES, {**chosen, name: value}).content.decode()
+            shown = len(re.findall(r'<li class="card">', listed))
+            assert label.endswith(f"({shown})"), (name, value, label, shown)
