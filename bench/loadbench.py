@@ -109,11 +109,14 @@ class Server:
 
     def __init__(self, app: str, env: dict, chdir: Path):
         self.port = free_port()
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [GUNICORN, app, "-w", "2", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir)],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: nobody reads a pipe during the run, and once one access log
+            # line too many fills it, every worker waits to write.
+            stderr=self.log,
             start_new_session=True,
         )
         self.url = f"http://127.0.0.1:{self.port}"
@@ -124,7 +127,8 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    error = self.process.stderr.read().decode()
+                    self.log.seek(0)
+                    error = self.log.read().decode()
                     raise SystemExit(f"gunicorn stopped: {error}") from None
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn did not start on port {self.port}")
@@ -151,6 +155,7 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 def wrk(url: str) -> float:
