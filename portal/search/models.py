@@ -50,8 +50,14 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["published_at"], name="portal_searchentry_time_idx"),
-            # The entries kept hidden while the record they are public with is not (index.py).
-            models.Index(fields=["status"], name="portal_searchentry_status_idx"),
+            # The entries kept hidden while the record they are public with is not (index.py):
+            # only those, so that SQLite's statistics, which say that a status holds every
+            # entry, cannot keep it from reading them here.
+            models.Index(
+                fields=["status"],
+                condition=~models.Q(status=Status.PUBLISHED),
+                name="portal_searchentry_hidden_idx",
+            ),
         ]
 
     def __str__(self) -> str:

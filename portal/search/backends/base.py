@@ -49,30 +49,36 @@ class Hit:
 
 
 def hidden_entries() -> QuerySet:
-    """Entries that are not visible now.
+    """The ids of the entries that are not visible now.
 
     Only published records with a publication time are indexed (index.py), so of the
     conditions of published_q() the time can fail, and the status only of the entries kept
-    hidden while the record they are public with is not (a zone's enterprises). The filter
-    lets the database use its indexes on the time and the status, the exclude keeps the rule
-    the one in portal.publishing.
+    hidden while the record they are public with is not (a zone's enterprises). Each of the
+    two is read from its own index: the status from one holding only the entries that are not
+    published (none, usually), the time from the time's. Joined by OR in one statement, they
+    made SQLite read every entry, since its statistics say that each status holds them all.
+    The exclude keeps the rule the one in portal.publishing.
     """
-    hidden = [status for status in Status.values if status != Status.PUBLISHED]
-    candidates = SearchEntry.objects.filter(
-        Q(published_at__gt=timezone.now()) | Q(published_at__isnull=True) | Q(status__in=hidden)
+    not_published = SearchEntry.objects.exclude(status=Status.PUBLISHED)
+    not_yet = SearchEntry.objects.filter(
+        Q(published_at__gt=timezone.now()) | Q(published_at__isnull=True)
     )
-    return candidates.exclude(published_q())
+    return (
+        not_published.exclude(published_q())
+        .values_list("id", flat=True)
+        .union(not_yet.exclude(published_q()).values_list("id", flat=True))
+    )
 
 
 def hidden_sql() -> tuple[str, list]:
     """The ids of hidden_entries() as SQL."""
-    sql, params = hidden_entries().values("id").query.sql_with_params()
+    sql, params = hidden_entries().query.sql_with_params()
     return sql, list(params)
 
 
 def hidden_entry_ids() -> list[int]:
     """Up to MAX_HIDDEN_LISTED + 1 of hidden_entries()' ids."""
-    return list(hidden_entries().values_list("id", flat=True)[: MAX_HIDDEN_LISTED + 1])
+    return list(hidden_entries()[: MAX_HIDDEN_LISTED + 1])
 
 
 def name_ranker(query: Query) -> Callable[[str, bool], int]:
