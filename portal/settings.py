@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Its widget templates, for the project's template engine (FORM_RENDERER below).
+    "django.forms",
     "django_countries",
     "django_filters",
     "django_htmx",
@@ -148,6 +150,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered by the project's template engine, so that templates/django/forms/
+# can replace Django's own: a select's options are written in one loop there, not an include
+# per option (each include costs about as much as the option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
