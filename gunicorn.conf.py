@@ -32,9 +32,12 @@ timeout = number("GUNICORN_TIMEOUT", 30)
 graceful_timeout = number("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than nginx's keepalive to its upstream would cut connections it still counts on.
 keepalive = number("GUNICORN_KEEPALIVE", 5)
-# Workers are replaced now and then, which bounds any slow growth of memory.
-max_requests = number("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = number("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Workers are replaced now and then, which bounds any slow growth of memory. Not often: a new
+# worker costs about a second of CPU to import the portal, and starts with empty per-process
+# caches (templates, the directory's index). Every 2,000 requests, it cost a busy worker more
+# than half its throughput.
+max_requests = number("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = number("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
 # The app writes one access line per request, with its request id and the staff member
 # (logger portal.access, JSON with LOG_FORMAT=json). gunicorn's own would be a second line for
 # the same request: "-" sends it to standard output as well.

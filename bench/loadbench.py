@@ -2,10 +2,10 @@
 
 The floor is the smallest Django project there is (no middleware, one view returning plain text,
 TechEmpower's "plaintext" test), written to a temporary folder and served by the same gunicorn
-settings as the portal: 2 sync workers, DEBUG off. wrk (Debian's package) loads the floor and then
-each page in turn, `-c16 -t2`, for LOADBENCH_ROUNDS alternating rounds of LOADBENCH_SECONDS each;
-the table shows each page's median and its share of the floor's median, so a busy machine moves
-both and the share stays comparable.
+settings as the portal (gunicorn.conf.py, with 2 sync workers), DEBUG off. wrk (Debian's
+package) loads the floor and then each page in turn, `-c16 -t2`, for LOADBENCH_ROUNDS
+alternating rounds of LOADBENCH_SECONDS each; the table shows each page's median and its share
+of the floor's median, so a busy machine moves both and the share stays comparable.
 
 Demo pages run on a database holding the demo content only; the 100,000-enterprise pages on the
 database `make bench` fills (`var/bench/bench.sqlite3`, or DATABASE_URL), skipped when it has
@@ -46,6 +46,8 @@ CACHED = os.environ.get("LOADBENCH_CACHED", "true").lower() in {"1", "true", "ye
 SQLITE = os.environ.get("LOADBENCH_SQLITE", "true").lower() in {"1", "true", "yes", "on"}
 ONLY = [word for word in os.environ.get("LOADBENCH_ONLY", "").split(",") if word]
 OUTPUT = BASE_DIR / "var" / "bench"
+# The portal's gunicorn settings for both the floor and the portal, with 2 sync workers.
+GUNICORN_SETTINGS = ["-c", str(BASE_DIR / "gunicorn.conf.py"), "--workers", "2", "--threads", "1"]
 # The rate limits of the pages measured (portal.ratelimits).
 RATE_LIMITED = ("SEARCH", "SUGGEST", "DIRECTORY")
 
@@ -111,7 +113,15 @@ class Server:
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [GUNICORN, app, "-w", "2", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir)],
+            [
+                GUNICORN,
+                app,
+                *GUNICORN_SETTINGS,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(chdir),
+            ],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
             # A file, not a pipe: nobody reads a pipe during the run, and once one access log
