@@ -2,7 +2,10 @@ from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.urls import translate_url
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from portal.publishing.structured_data import ld_json_script
@@ -12,9 +15,31 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def translated_url(context, language_code: str) -> str:
-    """This page's URL (with its query string) in another language."""
+    """This page's URL (with its query string) in another language.
+
+    Worked out once per language and request: a page asks for both languages in its head and
+    for the other one again in its language switcher.
+    """
     request = context["request"]
-    return translate_url(request.get_full_path(), language_code)
+    urls = request.__dict__.setdefault("translated_urls", {})
+    if language_code not in urls:
+        urls[language_code] = url_in_language(request, language_code)
+    return urls[language_code]
+
+
+def url_in_language(request: HttpRequest, language_code: str) -> str:
+    """Reversed from the request's own match, where translate_url() would resolve the path
+    once more; a page without a match (a 404) goes through translate_url()."""
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return translate_url(request.get_full_path(), language_code)
+    with translation.override(language_code):
+        try:
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return request.get_full_path()
+    query = request.META.get("QUERY_STRING", "")
+    return f"{path}?{iri_to_uri(query)}" if query else path
 
 
 @register.filter
