@@ -17,6 +17,7 @@ from portal.publishing.models import Publishable, PublishableQuerySet, published
 from portal.publishing.numbers import as_entered
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
+from portal.publishing.urls import page_url
 from zones.models import (
     Enterprise,
     Institution,
@@ -127,7 +128,7 @@ class Release(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:release_detail", kwargs={"slug": self.slug})
+        return page_url("news:release_detail", self.slug)
 
     def clean(self) -> None:
         if self.slug in self.reserved_slugs:
@@ -369,7 +370,7 @@ class Event(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:event_detail", kwargs={"slug": self.slug})
+        return page_url("news:event_detail", self.slug)
 
     def is_published(self) -> bool:
         """As `published()`: one query for the zone unless it is loaded."""

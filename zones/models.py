@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
+from portal.publishing.urls import page_url
 from zones.collation import PinyinSorted
 from zones.validators import validate_credit_code
 
@@ -274,7 +274,7 @@ class Zone(Publishable, PinyinSorted):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("zones:zone_detail", kwargs={"slug": self.slug})
+        return page_url("zones:zone_detail", self.slug)
 
     def clean(self):
         if self.slug in self.reserved_slugs:
@@ -509,7 +509,7 @@ class Enterprise(Publishable, PinyinSorted):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("zones:enterprise_detail", kwargs={"slug": self.slug})
+        return page_url("zones:enterprise_detail", self.slug)
 
     def is_published(self) -> bool:
         """As `published()`: its zone is public too (one query unless the zone is loaded)."""
@@ -642,7 +642,7 @@ class Institution(Publishable, PinyinSorted):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("zones:institution_detail", kwargs={"slug": self.slug})
+        return page_url("zones:institution_detail", self.slug)
 
 
 class Cooperation(models.Model):
@@ -753,7 +753,7 @@ class Platform(Publishable, PinyinSorted):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("zones:platform_detail", kwargs={"slug": self.slug})
+        return page_url("zones:platform_detail", self.slug)
 
 
 class PlatformMembership(models.Model):

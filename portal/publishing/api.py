@@ -25,6 +25,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
 from portal.publishing.models import Status
+from portal.publishing.urls import STAND_IN
 
 # Language codes as the pages use them ("zh-hans"), with the suffix of modeltranslation's fields.
 LANGUAGES = [(code, code.replace("-", "_")) for code, _ in settings.LANGUAGES]
@@ -83,8 +84,6 @@ class PageLinksField(serializers.Field):
     reversing for each record and language took a third of a page's time.
     """
 
-    STAND_IN = "0slug0"
-
     def __init__(self, view_name: str, **kwargs: Any) -> None:
         self.view_name = view_name
         kwargs["read_only"] = True
@@ -94,19 +93,18 @@ class PageLinksField(serializers.Field):
     @cached_property
     def templates(self) -> dict[str, str]:
         request = self.context.get("request")
-        return page_links(request, lambda: reverse(self.view_name, kwargs={"slug": self.STAND_IN}))
+        return page_links(request, lambda: reverse(self.view_name, kwargs={"slug": STAND_IN}))
 
     def to_representation(self, slug: str) -> dict[str, str]:
-        return {code: url.replace(self.STAND_IN, slug) for code, url in self.templates.items()}
+        return {code: url.replace(STAND_IN, slug) for code, url in self.templates.items()}
 
 
 def slug_url(request: HttpRequest, view_name: str) -> Callable[[str], str]:
     """The absolute URL of a record's page from its slug, in the language active now: reversed
     once, then filled in for each record (for a long download, reversing per row costs more
     than the row)."""
-    stand_in = PageLinksField.STAND_IN
-    template = request.build_absolute_uri(reverse(view_name, kwargs={"slug": stand_in}))
-    return lambda slug: template.replace(stand_in, slug)
+    template = request.build_absolute_uri(reverse(view_name, kwargs={"slug": STAND_IN}))
+    return lambda slug: template.replace(STAND_IN, slug)
 
 
 def page_links(request: HttpRequest | None, url: Callable[[], str]) -> dict[str, str]:

@@ -22,10 +22,10 @@ registered: the apps' order in INSTALLED_APPS, then each module's from the top.
 """
 
 from django.db.models import F, Model, Prefetch, QuerySet
-from django.urls import reverse
 from django.utils.functional import Promise
 
 from portal.publishing.models import published_or_scheduled_q
+from portal.publishing.urls import page_url
 
 # The languages of an entry's title and text columns (SearchEntry.title_en, title_zh_hans, ...).
 LANGUAGES = ("en", "zh_hans")
@@ -138,7 +138,7 @@ class SearchIndex:
         }
 
     def url(self, slug: str) -> str:
-        return reverse(self.url_name, kwargs={"slug": slug})
+        return page_url(self.url_name, slug)
 
 
 _registry: dict[str, SearchIndex] = {}
