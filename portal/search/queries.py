@@ -24,6 +24,7 @@ from portal.search import backends, registry, text
 from portal.search.backends import (
     COUNT_CAP,
     RANK_WINDOW,
+    Backend,
     Hit,
     backend,
     name_ranker,
@@ -46,7 +47,7 @@ MATCHED_ON = {
 SNIPPET_CHARS = 180
 
 
-def prepare(raw: str, correct: bool = True) -> text.Query:
+def prepare(raw: str, correct: bool = True, engine: Backend | None = None) -> text.Query:
     """Parse a query and, with `correct`, find spelling corrections for its longer words.
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
@@ -69,7 +70,7 @@ def prepare(raw: str, correct: bool = True) -> text.Query:
         for index, term in enumerate(query.terms)
         if not term.cjk and len(term.text) >= text.MIN_CORRECTABLE and term.text.isalpha()
     ]
-    engine = backend()
+    engine = engine or backend()
     if not correctable or engine.finds_a_name(query):
         return query
     candidates: dict[int, list[str]] = {}
@@ -196,11 +197,13 @@ def results_for(hits, query: text.Query) -> list[Result]:
 
 class SearchResults:
     """The results of a query, counted once and fetched a page at a time (a Paginator's
-    object_list)."""
+    object_list). `engine`, the backend that prepared the query, has the hidden entries looked
+    up already."""
 
-    def __init__(self, query: text.Query, kind: str | None = None):
+    def __init__(self, query: text.Query, kind: str | None = None, engine: Backend | None = None):
         self.query = query
         self.kind = kind
+        self.engine = engine or backend()
         self._counts: dict[str, tuple[int, int]] | None = None
         self._window: list[Hit] = []
         self._ranked: list[Hit] | None = None
@@ -211,14 +214,14 @@ class SearchResults:
             if self.query.is_empty:
                 self._counts = {}
             else:
-                self._counts, self._window = backend().matches(self.query, self.kind)
+                self._counts, self._window = self.engine.matches(self.query, self.kind)
         return self._counts
 
     def ranked(self) -> list[Hit]:
         """The window of best matches in the ranking's order; one query, on narrow columns."""
         if self._ranked is None:
             self.counts  # noqa: B018 -- fetches the window along with the counts
-            rows = backend().rank_data([hit.entry_id for hit in self._window])
+            rows = self.engine.rank_data([hit.entry_id for hit in self._window])
             hits = [hit for hit in self._window if hit.entry_id in rows]
             key = rank_key_for(self.query)
             hits.sort(key=lambda hit: key(hit, *rows[hit.entry_id]))
@@ -292,14 +295,15 @@ class SearchResults:
         if stop <= RANK_WINDOW:
             hits = self.ranked()[start:stop]
         else:
-            hits = backend().hits_beyond_window(self.query, self.kind, stop - start, start)
+            hits = self.engine.hits_beyond_window(self.query, self.kind, stop - start, start)
         return results_for(hits, self.query)
 
 
 def search(raw: str, kind: str | None = None) -> SearchResults:
     if kind not in registry.kinds():
         kind = None
-    return SearchResults(prepare(raw), kind)
+    engine = backend()
+    return SearchResults(prepare(raw, engine=engine), kind, engine)
 
 
 def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
@@ -313,7 +317,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     engine = backend()
     ids = engine.suggestions(query)
     if not any(ids.values()):
-        query = prepare(raw)
+        query = prepare(raw, engine=engine)
         if not query.corrected:
             return []
         ids = engine.suggestions(query)
