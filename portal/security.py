@@ -11,15 +11,19 @@ import hashlib
 import math
 import re
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers
 
 INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*)</script>", re.DOTALL)
@@ -72,9 +76,45 @@ def editor_style_hash() -> str:
     return text_hash(constant.group(1))
 
 
+# What a view sets on its response to change its policy (django-csp's decorators).
+PER_VIEW_POLICY = tuple(
+    f"_csp_{what}{suffix}"
+    for what in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's header; in the admin, the rich-text editor's import map and style are
-    allowed by their hashes, and with a map tile service configured, its images everywhere."""
+    allowed by their hashes, and with a map tile service configured, its images everywhere.
+
+    The policy of a public page depends on the settings alone: it is built once, where
+    django-csp builds it for each response (a third of the time a cached page takes).
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not self.has_public_policy(request, response):
+            return super().process_response(request, response)
+        if policy := public_policy():
+            response.setdefault(HEADER, policy)
+        # As django-csp does once the header is written: a nonce asked for now would be lost.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def has_public_policy(self, request: HttpRequest, response: HttpResponseBase) -> bool:
+        """Whether the response gets the settings' policy as public_policy() builds it: outside
+        the admin, with no nonce, no policy of its own and no report-only policy to add."""
+        policy = settings.CONTENT_SECURITY_POLICY or {}
+        return not (
+            in_admin(request)
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in PER_VIEW_POLICY)
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+            or (settings.DEBUG and response.status_code in (404, 500))
+        )
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
@@ -85,11 +125,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         update = dict(parts.update or {})
         if settings.MAP_TILES_ORIGIN:
             update["img-src"] = [settings.MAP_TILES_ORIGIN]  # added to the policy's own
-        if request.path.startswith(reverse("admin:index")):
+        if in_admin(request):
             update["script-src"] = [*update.get("script-src", ()), editor_importmap_hash()]
             update["style-src"] = [*update.get("style-src", ()), editor_style_hash()]
         parts.update = update or None
         return parts
+
+
+def in_admin(request: HttpRequest) -> bool:
+    return request.path.startswith(admin_path(get_script_prefix()))
+
+
+@functools.cache
+def admin_path(script_prefix: str) -> str:
+    return reverse("admin:index")
+
+
+@functools.cache
+def public_policy() -> str:
+    """The header of a page outside the admin: the settings' policy, and the tile service."""
+    update = {"img-src": [settings.MAP_TILES_ORIGIN]} if settings.MAP_TILES_ORIGIN else None
+    return build_policy(update=update)
+
+
+@receiver(setting_changed)
+def forget_policy(*, setting: str, **kwargs) -> None:
+    if setting in {"CONTENT_SECURITY_POLICY", "MAP_TILES_ORIGIN", "ROOT_URLCONF"}:
+        public_policy.cache_clear()
+        admin_path.cache_clear()
 
 
 class PermissionsPolicyMiddleware:
