@@ -70,7 +70,18 @@ class Command(BaseCommand):
             call_command("rebuild_search_index", verbosity=0)
             result["rebuild_seconds"] = round(time.perf_counter() - started, 1)
 
-        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, PAGE_CACHE_SECONDS=0):
+        with override_settings(
+            ALLOWED_HOSTS=["testserver"],
+            DEBUG=False,
+            PAGE_CACHE_SECONDS=0,
+            # One client asks for hundreds of pages a minute: timed, never refused.
+            RATELIMITS=dict.fromkeys(settings.RATELIMITS, "1000000/s"),
+            # The pages name their static files as in development: no collectstatic ran.
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
             client = Client()
             zone = Zone.objects.published().filter(enterprises__is_synthetic=True).first()
             sector = Sector.objects.filter(enterprises__zone=zone).first()
