@@ -355,7 +355,8 @@ class ZoneFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data
         for name in ("city", "level", "kind"):
             field, chosen = self.form.fields[name], cleaned.get(name)
-            field.choices = [("", ANY)] + [
+            # The field adds its empty choice ("Any") itself.
+            field.choices = [
                 (value, counted(label, counts[name].get(value, 0)))
                 for value, label in field.choices
                 if value and (counts[name].get(value) or value == chosen)

@@ -33,6 +33,13 @@ def test_each_city_is_offered_with_its_number_of_zones(client, zones):
     assert cities == {"": "Any", "shenyang": "Shenyang (2)", "dalian": "Dalian (1)"}
 
 
+def test_each_filter_offers_any_once(client, zones):
+    html = client.get(ZONES).content.decode()
+    for name in ("city", "level", "kind", "sector"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+        assert re.findall(r"<option[^>]*>([^<]*)</option>", select).count("Any") == 1, name
+
+
 def test_a_city_with_no_public_zone_is_not_offered(client, zones):
     assert "anshan" not in options(client.get(ZONES).content.decode(), "city")
 
