@@ -9,6 +9,8 @@ Chinese is shown in English there, and sorts by its English letters among the pi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.search.text import pypinyin
+
 SORT_KEY_LENGTH = 255
 
 
@@ -16,12 +18,13 @@ def pinyin_sort_key(name: str) -> str:
     """`大连普湾` → `da4 lian2 pu3 wan1`: syllables with their tone, so that `da` sorts before
     `dai` and first tone before fourth, as in a dictionary; other text lower-cased as it is.
 
-    pypinyin is imported on first use: its dictionary of phrases takes some 55 MB, which a
-    process that never saves a name nor orders the Chinese directory's countries need not hold.
+    pypinyin is imported on first use (portal.search.text.pypinyin): a process that never
+    saves a name nor orders the Chinese directory's countries need not hold its dictionary.
     """
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    converter = pypinyin()
+    syllables = converter.lazy_pinyin(
+        name, style=converter.Style.TONE3, neutral_tone_with_five=True
+    )
     words = (word.strip().lower() for syllable in syllables for word in syllable.split())
     return " ".join(word for word in words if word)[:SORT_KEY_LENGTH]
 

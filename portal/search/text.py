@@ -105,16 +105,28 @@ def syllables() -> frozenset[str]:
     return SYLLABLES
 
 
+# Place names that pypinyin reads as another word: 朝阳, the city of Liaoning whose name the
+# glossary gives as Chaoyang, is cháoyáng, not zhāoyáng ("the morning sun").
+PLACE_NAME_READINGS = {"朝阳": [["cháo"], ["yáng"]]}
+
+
+@functools.cache
+def pypinyin():
+    """pypinyin, imported on first use (its dictionary of phrases takes some 55 MB, which
+    serving pages and queries does not need), with the place names' readings."""
+    import pypinyin
+
+    pypinyin.load_phrases_dict(PLACE_NAME_READINGS)
+    return pypinyin
+
+
 @functools.lru_cache(maxsize=4096)
 def lazy_pinyin(run: str) -> tuple[str, ...]:
-    """pypinyin's syllables of a run of Chinese, imported on first use: its dictionary of
-    phrases is large, and only writing the index needs it, not serving pages or queries.
+    """pypinyin's syllables of a run of Chinese.
 
     About a quarter of a millisecond a name, the largest cost of writing an entry; kept for
     the latest runs, since an entry's names are read twice (pinyin_text, name_keys)."""
-    from pypinyin import lazy_pinyin
-
-    return tuple(lazy_pinyin(run))
+    return tuple(pypinyin().lazy_pinyin(run))
 
 
 @functools.cache

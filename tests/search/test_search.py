@@ -95,6 +95,11 @@ def test_pinyin_with_or_without_spaces_and_tones_finds_a_chinese_only_name(db, q
     assert titles(q) == ["恒泰装备制造有限公司"]
 
 
+def test_a_chinese_only_name_holding_a_place_is_found_by_the_places_pinyin(db):
+    EnterpriseFactory(name_en="", name_zh_hans="朝阳恒泰装备制造有限公司")
+    assert titles("chaoyang hengtai") == ["朝阳恒泰装备制造有限公司"]
+
+
 def test_pinyin_match_is_named(db):
     EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
     assert first("hengtai").matched_on == "pinyin"

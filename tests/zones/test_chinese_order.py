@@ -36,6 +36,12 @@ def test_the_sort_key_spells_the_pinyin_with_tones():
     assert sorted(NAMES, key=pinyin_sort_key) == PINYIN_ORDER
 
 
+def test_a_place_name_is_read_as_the_place():
+    # 朝阳 is Chaoyang, the city, not zhāoyáng ("the morning sun"), as pypinyin reads the word.
+    assert pinyin_sort_key("朝阳建平经济开发区").startswith("chao2 yang2 jian4 ping2")
+    assert sorted(["大连普湾", "朝阳建平"], key=pinyin_sort_key) == ["朝阳建平", "大连普湾"]
+
+
 def test_the_chinese_zone_list_is_in_pinyin_order(client):
     for number, name in enumerate(NAMES):
         ZoneFactory(name_en=f"Zone {number}", name_zh_hans=f"{name}开发区")
