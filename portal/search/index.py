@@ -251,6 +251,11 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
                 """,
                 [tables, tables],
             )
+        elif connection.vendor == "sqlite":
+            # Written in batches, the full-text index is a stack of segments that every search
+            # reads one by one; merge them into one.
+            table = backend().table
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         # Fresh statistics for the query planner, now that the tables have been rewritten.
         cursor.execute("ANALYZE")
     return written

@@ -1,6 +1,8 @@
 """The SQLite backend: FTS5 over the entries, and a trigram FTS5 table over the vocabulary
 (portal/migrations/0002_search_index.py)."""
 
+import json
+
 from django.db import connection
 
 from portal.search.backends.base import Backend
@@ -46,6 +48,18 @@ class SQLiteBackend(Backend):
 
     def but_not(self, expr, excluded):
         return f"({expr} NOT {excluded})"
+
+    def rank_data(self, ids):
+        # As Backend.rank_data in a fraction of the time: the ORM parses each of up to
+        # RANK_WINDOW publication times in Python, here SQLite turns them into seconds (to the
+        # millisecond, which is as far as julianday() reads them).
+        sql = f"""
+            SELECT id, name_keys, (julianday(published_at) - 2440587.5) * 86400.0
+            FROM {self.entry_table} WHERE id IN (SELECT value FROM json_each(%s))
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [json.dumps(ids)])
+            return {entry_id: (keys, published) for entry_id, keys, published in cursor}
 
     def word_match_sql(self, column):
         # Vocabulary words are letters only (index.words_of), so quoting them is enough.
