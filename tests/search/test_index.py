@@ -1,11 +1,13 @@
 """The search index follows the content: creating, editing, publishing, unpublishing, deleting."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from portal.publishing.models import Status
+from portal.publishing.models import Status, published_q
 from portal.search.backends import base
 from portal.search.models import SearchEntry
 from portal.search.queries import search, suggest
@@ -69,6 +71,31 @@ def hidden_entries(request, monkeypatch):
     """Hidden entries listed by id, and (past the listing's limit) checked by a join."""
     if request.param == "joined":
         monkeypatch.setattr(base, "MAX_HIDDEN_LISTED", 0)
+
+
+def test_the_entries_kept_from_searches_are_those_the_publication_rule_hides():
+    now = timezone.now()
+    states = [
+        (Status.PUBLISHED, now - timedelta(days=1)),
+        (Status.PUBLISHED, now + timedelta(hours=1)),
+        (Status.PUBLISHED, None),
+        (Status.DRAFT, now - timedelta(days=1)),
+        (Status.ARCHIVED, now + timedelta(hours=1)),
+    ]
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            id=SearchEntry.id_for("enterprise", number),
+            kind="enterprise",
+            object_id=number,
+            slug=f"entry-{number}",
+            status=status,
+            published_at=published_at,
+        )
+        for number, (status, published_at) in enumerate(states, 1)
+    )
+    rule = SearchEntry.objects.exclude(published_q()).values_list("id", flat=True)
+    assert sorted(base.hidden_entry_ids()) == sorted(rule)
+    assert len(rule) == 4
 
 
 def test_a_withdrawn_zone_takes_its_enterprises_out_of_search_until_published_again(
