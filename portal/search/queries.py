@@ -321,11 +321,16 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
         if not query.corrected:
             return []
         ids = engine.suggestions(query)
-    # The candidates are ranked on their name keys alone, and only those shown are read whole.
-    rows = engine.rank_data([entry_id for found in ids.values() for entry_id in found])
+    # The candidates are ranked on their name keys alone, read with what a suggestion shows.
+    rows = engine.rank_data(
+        [entry_id for found in ids.values() for entry_id in found],
+        "slug",
+        "title_en",
+        "title_zh_hans",
+    )
     name_rank = name_ranker(query)
-    best = {}
-    for kind in registry.kinds():
+    groups = []
+    for kind, label in registry.kind_choices():
         found = [entry_id for entry_id in ids[kind] if entry_id in rows]
         found.sort(
             key=lambda entry_id: (
@@ -334,24 +339,22 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
                 -rows[entry_id][1],
             )
         )
-        best[kind] = found[:per_kind]
-    entries = SearchEntry.objects.only("id", "kind", "slug", "title_en", "title_zh_hans").in_bulk(
-        [entry_id for found in best.values() for entry_id in found]
-    )
-    groups = []
-    for kind, label in registry.kind_choices():
-        shown = [entries[entry_id] for entry_id in best[kind] if entry_id in entries]
-        results = [
-            Result(
-                entry=entry,
-                kind=kind,
-                title=localised(entry, "title"),
-                url=url_of(entry),
-                snippet=SafeString(""),
-                matched_on="",
+        results = []
+        for entry_id in found[:per_kind]:
+            _, _, slug, title_en, title_zh_hans = rows[entry_id]
+            entry = SearchEntry(
+                id=entry_id, kind=kind, slug=slug, title_en=title_en, title_zh_hans=title_zh_hans
             )
-            for entry in shown
-        ]
+            results.append(
+                Result(
+                    entry=entry,
+                    kind=kind,
+                    title=localised(entry, "title"),
+                    url=url_of(entry),
+                    snippet=SafeString(""),
+                    matched_on="",
+                )
+            )
         if results:
             groups.append((kind, label, results))
     return groups

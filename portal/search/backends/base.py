@@ -105,6 +105,7 @@ class Backend(abc.ABC):
     entry_table = SearchEntry._meta.db_table
     table = ""  # the full-text table, one row per entry
     id = ""  # its column holding the entry id
+    published_seconds = ""  # an entry's publication time in seconds since 1970, in SQL
 
     def __init__(self):
         self.hidden: list[int] | None = None
@@ -335,11 +336,27 @@ class Backend(abc.ABC):
             cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
             return [row[0] for row in cursor.fetchall()]
 
-    def rank_data(self, ids: list[int]) -> dict[int, tuple[str, float]]:
+    def rank_data(self, ids: list[int], *columns: str) -> dict[int, tuple]:
         """What rank_key_for needs of each entry: its name keys and its publication time as a
-        POSIX timestamp. Entries no longer there are left out."""
-        rows = SearchEntry.objects.filter(id__in=ids).values_list("id", "name_keys", "published_at")
-        return {entry_id: (keys, published.timestamp()) for entry_id, keys, published in rows}
+        POSIX timestamp, followed by the entry's `columns`. Entries no longer there are left out.
+
+        Written in SQL: through the ORM, each of up to RANK_WINDOW publication times was parsed
+        on its own, and the ids adapted one by one.
+        """
+        select = ", ".join(["id", "name_keys", self.published_seconds, *columns])
+        sql = f"SELECT {select} FROM {self.entry_table} WHERE {self.ids_sql()}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.ids_param(ids)])
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+    @abc.abstractmethod
+    def ids_sql(self) -> str:
+        """A condition on an entry: its id is one of a list, given as the one parameter
+        ids_param makes."""
+
+    @abc.abstractmethod
+    def ids_param(self, ids: list[int]) -> str:
+        """A list of ids as one parameter, for ids_sql."""
 
     def hits_beyond_window(self, query: Query, kind: str | None, limit: int, offset: int):
         """A page past the ranked window, in the cheap order."""

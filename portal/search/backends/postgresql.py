@@ -38,6 +38,7 @@ class PostgreSQLBackend(Backend):
     table = "portal_search_document"
     names_table = "portal_search_name"
     id = "id"
+    published_seconds = "EXTRACT(EPOCH FROM published_at)::float8"
 
     def match_sql(self, expr):
         return "document @@ to_tsquery('simple', %s)", [expr]
@@ -230,16 +231,11 @@ class PostgreSQLBackend(Backend):
         skip = set(excluded)
         return [entry_id for entry_id in found if entry_id not in skip][:limit]
 
-    def rank_data(self, ids):
-        # The same as Backend.rank_data in a third of the time: through the ORM, each of up
-        # to RANK_WINDOW ids is adapted on its own, and each time parsed with its time zone.
-        sql = f"""
-            SELECT id, name_keys, EXTRACT(EPOCH FROM published_at)::float8
-            FROM {self.entry_table} WHERE id = ANY(%s::bigint[])
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, ["{" + ",".join(str(entry_id) for entry_id in ids) + "}"])
-            return {entry_id: (keys, published) for entry_id, keys, published in cursor}
+    def ids_sql(self):
+        return "id = ANY(%s::bigint[])"
+
+    def ids_param(self, ids):
+        return "{" + ",".join(str(entry_id) for entry_id in ids) + "}"
 
     def suggestions(self, query):
         """As Backend.suggestions, in one statement for every kind: for each, the newest
