@@ -367,31 +367,35 @@ class Backend(abc.ABC):
             return [Hit(row[0], bool(row[1]), bool(row[2])) for row in cursor.fetchall()]
 
     def suggestions(self, query: Query) -> dict[str, list[int]]:
-        """Per kind, some entries whose names match, to pick suggestions from: the newest."""
-        return {kind: self.suggestion_ids(query, kind) for kind in registry.kinds()}
+        """Per kind, some entries whose names match, to pick suggestions from: the newest; one
+        statement.
 
-    def suggestion_ids(self, query: Query, kind: str) -> list[int]:
-        """Some entries of a kind whose names match, to pick suggestions from: the newest.
-
-        Cheap on both databases: FTS5 walks its index in id order, and PostgreSQL can walk the
-        primary key backwards and stop early.
+        Cheap: FTS5 walks its index in id order and stops at the first rows.
         """
         match, match_params = self.match_sql(self.expression(query, names_only=True))
         visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT {self.id} FROM {self.table}
-            WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
-            ORDER BY {self.id} DESC LIMIT %s
-        """
-        params = [
-            *match_params,
-            *visible_params,
-            *SearchEntry.id_range(kind),
-            SUGGESTION_CANDIDATES,
-        ]
+        parts, params = [], []
+        for kind in registry.kinds():
+            parts.append(f"""
+                SELECT * FROM (
+                    SELECT %s, {self.id} FROM {self.table}
+                    WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+                    ORDER BY {self.id} DESC LIMIT %s
+                ) AS newest
+            """)
+            params += [
+                kind,
+                *match_params,
+                *visible_params,
+                *SearchEntry.id_range(kind),
+                SUGGESTION_CANDIDATES,
+            ]
+        found: dict[str, list[int]] = {kind: [] for kind in registry.kinds()}
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, entry_id in cursor.fetchall():
+                found[kind].append(entry_id)
+        return found
 
     def record_ids_sql(
         self, query: Query, kind: str, names_only: bool, fuzzy: bool
