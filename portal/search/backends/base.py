@@ -27,9 +27,10 @@ from portal.search import registry
 from portal.search.models import KIND_SPAN, SearchEntry, SearchTerm
 from portal.search.text import Query, Term
 
-# Results are fully ranked within this many best candidates; pages beyond it (rarely visited)
-# keep the cheaper order: as typed, name match, kind, newest record.
-RANK_WINDOW = 500
+# Results are fully ranked within this many best candidates, the first ten pages of twenty;
+# pages beyond them (rarely visited) keep the cheaper order: as typed, name match, kind, newest
+# record. 200 rather than 500 takes a tenth to a quarter off a broad search's time.
+RANK_WINDOW = 200
 # Matches are counted up to this many per kind; more show as "1,000+".
 COUNT_CAP = 1000
 # Suggestions are picked from this many name matches per kind.
