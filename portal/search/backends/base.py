@@ -52,7 +52,7 @@ def hidden_sql() -> tuple[str, list]:
     """The ids of the entries that are not visible now, as SQL.
 
     published_q() spelt in SQL, since every search and every set of suggestions asks: built
-    through the ORM, the statement cost five times as long to write as to run. Only published
+    through the ORM, the statement cost five times as long to build as to run. Only published
     records with a publication time are indexed (index.py), so of its two conditions the time
     can fail, and the status only for the entries kept hidden while the record they are public
     with is not (a zone's enterprises). Each is read from its own index: the status from one
