@@ -11,11 +11,11 @@ How a query is read is in text.py, what each app indexes in its search_indexes m
 
 import re
 from dataclasses import dataclass
+from html import escape
 
 from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import Expression
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -109,11 +109,17 @@ class Result:
     matched_on: str
 
 
-def localised(entry: SearchEntry, field: str) -> str:
-    """A field of an entry in the current language, falling back to the other one."""
-    values = [getattr(entry, f"{field}_en"), getattr(entry, f"{field}_zh_hans")]
+def language_order() -> tuple[str, str]:
+    """The suffixes of a field's two languages, the current language's first."""
     if (get_language() or "en").startswith("zh"):
-        values.reverse()
+        return ("zh_hans", "en")
+    return ("en", "zh_hans")
+
+
+def localised(entry: SearchEntry, field: str, order: tuple[str, str] | None = None) -> str:
+    """A field of an entry in the current language, falling back to the other one. A list of
+    results passes the `language_order()` it read once."""
+    values = (getattr(entry, f"{field}_{suffix}") for suffix in order or language_order())
     return next((value for value in values if value), "")
 
 
@@ -144,15 +150,18 @@ def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
         space = value.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 20 else start
     extract = value[start : start + SNIPPET_CHARS]
-    pieces, position = [], 0
-    if pattern:
-        for found in pattern.finditer(extract):
-            pieces.append((extract[position : found.start()], extract[found.start() : found.end()]))
-            position = found.end()
     before = "… " if start > 0 else ""
     after = " …" if start + SNIPPET_CHARS < len(value) else ""
-    marked = format_html_join("", "{}<mark>{}</mark>", pieces)
-    return format_html("{}{}{}{}", before, marked, extract[position:], after)
+    # Escaped here rather than by format_html, whose lazy-string checks cost more than the
+    # escaping on a page of twenty snippets.
+    pieces, position = [before], 0
+    if pattern:
+        for found in pattern.finditer(extract):
+            pieces += [escape(extract[position : found.start()]), "<mark>"]
+            pieces += [escape(found.group()), "</mark>"]
+            position = found.end()
+    pieces += [escape(extract[position:]), after]
+    return SafeString("".join(pieces))
 
 
 def term_in(term: text.Term, column: str) -> bool:
@@ -177,6 +186,7 @@ def results_for(hits, query: text.Query) -> list[Result]:
     """Hits turned into results, in the hits' order; one query."""
     entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
     pattern = highlight_pattern(query)
+    order = language_order()
     results = []
     for hit in hits:
         entry = entries.get(hit.entry_id)
@@ -186,9 +196,9 @@ def results_for(hits, query: text.Query) -> list[Result]:
             Result(
                 entry=entry,
                 kind=entry.kind,
-                title=localised(entry, "title"),
+                title=localised(entry, "title", order),
                 url=url_of(entry),
-                snippet=snippet(localised(entry, "text"), pattern),
+                snippet=snippet(localised(entry, "text", order), pattern),
                 matched_on=matched_on(entry, query, hit.exact),
             )
         )
