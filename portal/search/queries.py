@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Valu
 from django.db.models.expressions import Expression
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.search import backends, registry, text
@@ -107,6 +107,10 @@ class Result:
     url: str
     snippet: SafeString
     matched_on: str
+    # As the page shows them, worked out once per page: rendering them is most of a result's
+    # time in the template.
+    kind_label: str = ""
+    matched_on_text: str = ""
 
 
 def language_order() -> tuple[str, str]:
@@ -174,12 +178,13 @@ def term_in(term: text.Term, column: str) -> bool:
 
 
 def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
+    """What the entry matched on, as a key of MATCHED_ON."""
     if not exact:
-        return MATCHED_ON["corrected"]
+        return "corrected"
     for key, column in (("name", entry.names), ("alias", entry.aliases), ("pinyin", entry.pinyin)):
         if all(term_in(term, column) for term in query.terms):
-            return MATCHED_ON[key]
-    return MATCHED_ON["body"]
+            return key
+    return "body"
 
 
 def results_for(hits, query: text.Query) -> list[Result]:
@@ -187,11 +192,17 @@ def results_for(hits, query: text.Query) -> list[Result]:
     entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
     pattern = highlight_pattern(query)
     order = language_order()
+    labels = {kind: str(label) for kind, label in registry.kind_choices()}
+    matched_on_texts = {
+        key: gettext("Matched on: %(field)s") % {"field": field}
+        for key, field in MATCHED_ON.items()
+    }
     results = []
     for hit in hits:
         entry = entries.get(hit.entry_id)
         if entry is None:
             continue
+        key = matched_on(entry, query, hit.exact)
         results.append(
             Result(
                 entry=entry,
@@ -199,7 +210,9 @@ def results_for(hits, query: text.Query) -> list[Result]:
                 title=localised(entry, "title", order),
                 url=url_of(entry),
                 snippet=snippet(localised(entry, "text", order), pattern),
-                matched_on=matched_on(entry, query, hit.exact),
+                matched_on=MATCHED_ON[key],
+                kind_label=labels.get(entry.kind, entry.kind),
+                matched_on_text=matched_on_texts[key],
             )
         )
     return results
