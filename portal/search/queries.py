@@ -47,7 +47,12 @@ MATCHED_ON = {
 SNIPPET_CHARS = 180
 
 
-def prepare(raw: str, correct: bool = True, engine: Backend | None = None) -> text.Query:
+def prepare(
+    raw: str,
+    correct: bool = True,
+    engine: Backend | None = None,
+    finds_a_name: bool | None = None,
+) -> text.Query:
     """Parse a query and, with `correct`, find spelling corrections for its longer words.
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
@@ -60,7 +65,8 @@ def prepare(raw: str, correct: bool = True, engine: Backend | None = None) -> te
     (`jianping` its zone), and the names that are one letter away (Jiaming, Tianming) would only
     pad it. So when some word could be corrected, one query first asks whether the query as
     typed matches a visible name; if not, one query per such word, and two more when some word
-    has candidates.
+    has candidates. A caller that knows whether the query as typed matches a visible name says
+    so in `finds_a_name`, and that query is not asked.
     """
     query = text.parse(raw)
     if not correct:
@@ -71,7 +77,11 @@ def prepare(raw: str, correct: bool = True, engine: Backend | None = None) -> te
         if not term.cjk and len(term.text) >= text.MIN_CORRECTABLE and term.text.isalpha()
     ]
     engine = engine or backend()
-    if not correctable or engine.finds_a_name(query):
+    if not correctable:
+        return query
+    if finds_a_name is None:
+        finds_a_name = engine.finds_a_name(query)
+    if finds_a_name:
         return query
     candidates: dict[int, list[str]] = {}
     for index in correctable:
@@ -340,7 +350,8 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     engine = backend()
     ids = engine.suggestions(query)
     if not any(ids.values()):
-        query = prepare(raw, engine=engine)
+        # Every name matching the query as typed was looked for: there is none.
+        query = prepare(raw, engine=engine, finds_a_name=False)
         if not query.corrected:
             return []
         ids = engine.suggestions(query)
