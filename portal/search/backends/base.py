@@ -164,15 +164,17 @@ class Backend(abc.ABC):
         if not words:
             return set()
         visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT word FROM ({self.words_sql(len(words))}) AS words
-            WHERE EXISTS (
-                SELECT 1 FROM {self.table} WHERE {self.word_match_sql("words.word")} AND {visible}
-            )
-        """
+        held, held_params = self.exists_sql(
+            self.table, f"{self.word_match_sql('words.word')} AND {visible}", visible_params
+        )
+        sql = f"SELECT word FROM ({self.words_sql(len(words))}) AS words WHERE {held}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.words_params(words), *visible_params])
+            cursor.execute(sql, [*self.words_params(words), *held_params])
             return {row[0] for row in cursor.fetchall()}
+
+    def exists_sql(self, table: str, condition: str, params: list) -> tuple[str, list]:
+        """A condition: some row of the full-text `table` meets `condition` (with `params`)."""
+        return f"EXISTS (SELECT 1 FROM {table} WHERE {condition})", params
 
     def prune_terms(self, words: list[str]) -> None:
         """Remove those of the words that no entry holds any more from the vocabulary; one

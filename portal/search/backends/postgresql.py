@@ -54,14 +54,25 @@ class PostgreSQLBackend(Backend):
     def finds_a_name(self, query):
         # On the names table: a term matches names or text alike, the table says which.
         visible, visible_params = self.visible_sql()
-        sql = f"""
-            SELECT 1 FROM {self.names_table}
-            WHERE names @@ to_tsquery('simple', %s) AND {visible} LIMIT 1
-        """
         expr = self.expression(query, names_only=True, fuzzy=False)
+        found, params = self.exists_sql(
+            self.names_table,
+            f"names @@ to_tsquery('simple', %s) AND {visible}",
+            [expr, *visible_params],
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expr, *visible_params])
-            return cursor.fetchone() is not None
+            cursor.execute(f"SELECT {found}", params)
+            return cursor.fetchone()[0]
+
+    def exists_sql(self, table, condition, params):
+        # One EXISTS per kind's partition, the first that holds a row ending it. Through the
+        # partitioned table, the planner costs each partition as if every match were read (see
+        # rows_of_kind), and looked for a broad word's first row by building the bitmap of all
+        # of them: about a millisecond, against a quarter of one.
+        checks = [
+            f"EXISTS (SELECT 1 FROM {table}_{kind} WHERE {condition})" for kind in registry.kinds()
+        ]
+        return "(" + " OR ".join(checks) + ")", params * len(checks)
 
     def row_on_name_sql(self, query):
         # Checked on the document row already read, rather than by reading every matching row
