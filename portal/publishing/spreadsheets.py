@@ -20,7 +20,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
 
 import tablib
 from django.core.serializers.json import DjangoJSONEncoder
@@ -33,6 +36,9 @@ FORMULA_SIGNS = "=+-@＝＋－＠"
 # Spaces and control characters a spreadsheet skips before it looks for a formula sign.
 LEADING_BLANKS = " \u00a0\u3000\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+Item = TypeVar("Item")
+Key = TypeVar("Key", bound=Hashable)
 
 
 def formula_safe(value):
@@ -58,6 +64,21 @@ def formula_safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
 def cell_text(value) -> str:
     """A value for a CSV cell, as text that a spreadsheet shows and never runs."""
     return formula_safe("" if value is None else str(value))
+
+
+def in_chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """`items` in lists of `size`, the last one shorter (itertools.batched, from Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def grouped(pairs: Iterable[tuple[Key, Item]]) -> dict[Key, list[Item]]:
+    """The values of `(key, value)` pairs listed by key, each list in the order they came."""
+    groups = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return groups
 
 
 class _Line:

@@ -229,7 +229,7 @@ def test_enterprises_without_a_founding_year_sort_last_either_way(client, db):
         assert [e.slug for e in response.context["page_obj"].object_list] == expected
 
 
-def test_the_csv_export_streams_reading_a_chunk_of_enterprises_per_four_queries(
+def test_the_csv_export_streams_reading_a_chunk_of_enterprises_per_three_queries(
     client, db, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(views, "EXPORT_CHUNK", 10)
@@ -237,8 +237,8 @@ def test_the_csv_export_streams_reading_a_chunk_of_enterprises_per_four_queries(
     EnterpriseFactory.create_batch(25, zone=zone)
     response = client.get(reverse("zones:enterprise_export"))
     assert response.streaming
-    # The enterprises, then for each of the three chunks of 10 their sectors, qualifications,
-    # platforms and the releases that name them (the sources).
-    with django_assert_num_queries(1 + 3 * 4):
+    # The sectors' names, the enterprises and their zone, then for each of the three chunks of
+    # 10 their sectors, qualifications and the releases that name them (the sources).
+    with django_assert_num_queries(3 + 3 * 3):
         rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1 + 25
