@@ -33,8 +33,8 @@ from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import (
+    cell_text,
     csv_download,
-    formula_safe,
     grouped,
     in_chunks,
     json_download,
@@ -290,11 +290,6 @@ class EnterpriseListView(CollectionPageMixin, FilteredListMixin, ListView):
             export_query=query_without(self.request.GET, "page"),
         )
         return context
-
-
-def csv_cell(value: object) -> str:
-    """A value for a spreadsheet cell, as text that a spreadsheet shows and never runs."""
-    return formula_safe("" if value is None else str(value))
 
 
 def qualification_cell(held: EnterpriseQualification) -> str:
@@ -579,7 +574,7 @@ def zone_compare_csv(request: HttpRequest) -> HttpResponse:
     header = [_("Section"), _("Row")]
     for zone in comparison.zones:
         header += [zone.name, _("Period"), _("Source")]
-    writer.writerow([csv_cell(cell) for cell in [*header, _("Note")]])
+    writer.writerow([cell_text(cell) for cell in [*header, _("Note")]])
     for row in comparison.rows:
         line = [row.section, row.label]
         for cell in row.cells:
@@ -589,7 +584,7 @@ def zone_compare_csv(request: HttpRequest) -> HttpResponse:
                 else ""
             )
             line += [cell.text, cell.period, source]
-        writer.writerow([csv_cell(value) for value in [*line, row.note]])
+        writer.writerow([cell_text(value) for value in [*line, row.note]])
     return response
 
 
