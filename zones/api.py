@@ -216,8 +216,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     park = ParkReferenceSerializer(allow_null=True)
     city = serializers.CharField(source="zone.city")
     country = serializers.SerializerMethodField()
-    sectors = SectorSerializer(many=True)
-    qualifications = QualificationHeldSerializer(many=True, source="held_qualifications")
+    sectors = SectorSerializer(many=True, source="sector_list")
+    qualifications = QualificationHeldSerializer(many=True, source="qualifications_held")
     platforms = PlatformReferenceSerializer(many=True, source="public_platforms")
     sources = SourceSerializer(many=True, source="public_releases")
     page = PageLinksField("zones:enterprise_detail")
@@ -250,17 +250,22 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 def public_enterprises() -> QuerySet[Enterprise]:
     """Public enterprises with everything the API shows of them, in a fixed number of queries
-    (the page, sectors, qualifications, platforms, releases)."""
+    (the page, sectors, qualifications, platforms, releases).
+
+    Each relation is prefetched into a list (`to_attr`): into the related manager, prefetching
+    makes a queryset per enterprise, which cost a download of them all more than its queries.
+    """
     # Here, not at import: news imports zones, and releases are needed only as a relation.
     release_model = Enterprise.releases.field.model
     return (
         Enterprise.objects.published()
         .select_related("zone", "park")
         .prefetch_related(
-            "sectors",
+            Prefetch("sectors", to_attr="sector_list"),
             Prefetch(
                 "held_qualifications",
                 queryset=EnterpriseQualification.objects.select_related("qualification"),
+                to_attr="qualifications_held",
             ),
             Prefetch(
                 "platforms", queryset=Platform.objects.published(), to_attr="public_platforms"
