@@ -335,8 +335,8 @@ def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> 
     """One row per enterprise; its sources are the pages of the public releases that name it.
 
     Runs a fixed number of queries per chunk of rows: the rows, their sectors, qualifications
-    and releases, each read as plain values and matched to its row by id (prefetching into
-    instances cost more than the rest of the row together)."""
+    and releases, each matched to its row by id. Rows, sectors and releases are read as plain
+    values: prefetching them into instances cost more than the rest of the row together."""
     enterprise_url = slug_url(request, "zones:enterprise_detail")
     release_url = slug_url(request, "news:release_detail")
     # Sectors are few: named once, and each row's listed in their own order, as on the pages.
