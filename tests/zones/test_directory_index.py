@@ -21,6 +21,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
+from zones.directory import index as directory_index
 from zones.filters import EnterpriseFilter
 from zones.models import City, Enterprise
 
@@ -138,10 +139,26 @@ def test_sorts_list_every_result_once_in_order(client, varied):
     assert sorted(by_name) == sorted(by_year) == sorted(names)
 
 
-def test_a_query_lists_name_matches_before_text_matches(client, db):
+# SPARSE_MATCHES that has the index set bits one match at a time, or read them off a byte per
+# enterprise, whatever the number of matches.
+READ_FEW, READ_MANY = 1, 10_000
+
+
+@pytest.mark.parametrize("sparse", [READ_FEW, READ_MANY])
+def test_a_query_lists_name_matches_before_text_matches(client, db, monkeypatch, sparse):
+    monkeypatch.setattr(directory_index, "SPARSE_MATCHES", sparse)
     EnterpriseFactory(slug="in-text", name_en="Aardvark Works", summary="Makes turbines.")
     EnterpriseFactory(slug="in-name", name_en="Zephyr Turbines")
+    EnterpriseFactory(slug="elsewhere", name_en="Quiet Mills")
     assert listed(client, {"q": "turbines"}) == ["in-name", "in-text"]
+    assert sorted(listed(client, {"q": "turbinez"})) == ["in-name", "in-text"]  # corrected
+
+
+@pytest.mark.parametrize("sparse", [READ_FEW, READ_MANY])
+@pytest.mark.parametrize("params", [params for params in FILTERS if "q" in params])
+def test_few_and_many_matches_list_the_same(client, varied, monkeypatch, sparse, params):
+    monkeypatch.setattr(directory_index, "SPARSE_MATCHES", sparse)
+    assert set(listed(client, params)) == sql_slugs(params)
 
 
 def test_the_index_follows_creation_edits_links_and_deletion(client, db):

@@ -88,6 +88,18 @@ def raw_rows(queryset, *fields: str) -> list[tuple]:
     return list(map(itemgetter(*picked), rows))
 
 
+# A match's mark in Matches: FOUND with its flags (ON_NAME, AS_TYPED). For each of the three,
+# a table that turns a mark into the digit 1 when it holds that bit, and into 0 otherwise, so
+# that bytes of marks become a number in base 2 in one pass at C speed.
+FOUND = 4
+MARK_DIGITS = {
+    bit: bytes.maketrans(bytes(range(8)), bytes(b"01"[(mark & bit) != 0] for mark in range(8)))
+    for bit in (FOUND, ON_NAME, AS_TYPED)
+}
+# Fewer matches than one enterprise in this many are set bit by bit instead (see matches()).
+SPARSE_MATCHES = 32
+
+
 def current_token() -> str:
     return IndexStamp.objects.filter(name=STAMP).values_list("token", flat=True).first() or ""
 
@@ -284,20 +296,38 @@ class DirectoryIndex:
 
     def matches(self, matches: list[int]) -> "Matches":
         """search.record_matches() as sets; enterprises not in the index (not published) are
-        left out."""
-        found, on_name, as_typed = (bytearray((len(self.ids) + 7) // 8) for _ in range(3))
-        position_of = self.position_of
+        left out.
+
+        Many matches mark their enterprises' bytes, and each set is read off the bytes at once
+        (see MARK_DIGITS): setting bits one match at a time took twice as long at 16,000 to
+        25,000 matches. That reading costs a millisecond or so at 100,000 enterprises, more
+        than setting the bits of a few hundred matches, so few are set one by one.
+        """
+        size = len(self.ids)
+        position_of = self.position_of.get
+        if len(matches) * SPARSE_MATCHES < size or not size:
+            found, on_name, as_typed = (bytearray((size + 7) // 8) for _ in range(3))
+            for match in matches:
+                position = position_of(match >> 2)
+                if position is None:
+                    continue
+                byte, bit = position >> 3, 1 << (position & 7)
+                found[byte] |= bit
+                if match & ON_NAME:
+                    on_name[byte] |= bit
+                if match & AS_TYPED:
+                    as_typed[byte] |= bit
+            return Matches(*(int.from_bytes(bits, "little") for bits in (found, on_name, as_typed)))
+        marks = bytearray(size)
         for match in matches:
-            position = position_of.get(match >> 2)
-            if position is None:
-                continue
-            byte, bit = position >> 3, 1 << (position & 7)
-            found[byte] |= bit
-            if match & ON_NAME:
-                on_name[byte] |= bit
-            if match & AS_TYPED:
-                as_typed[byte] |= bit
-        return Matches(*(int.from_bytes(data, "little") for data in (found, on_name, as_typed)))
+            position = position_of(match >> 2)
+            if position is not None:
+                marks[position] = FOUND | (match & (ON_NAME | AS_TYPED))
+        # The last position first: int(…, 2) reads the most significant digit first.
+        marks.reverse()
+        return Matches(
+            *(int(marks.translate(MARK_DIGITS[flag]), 2) for flag in (FOUND, ON_NAME, AS_TYPED))
+        )
 
     def counts(self, facet: str, within: int) -> dict[object, int]:
         """How many of `within` have each value of the facet; values none has are left out."""
