@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.search.queries import filter_queryset
+from portal.search.queries import AS_TYPED, ON_NAME, filter_queryset, prepare, record_matches
 from tests.factories import EnterpriseFactory, SectorFactory, ZoneFactory
 from zones.models import Enterprise
 
@@ -67,3 +67,27 @@ def test_empty_query_leaves_the_queryset_alone(directory):
 def test_filter_keeps_the_querysets_own_visibility(directory):
     Enterprise.objects.filter(name_en="Allychem Co., Ltd.").update(status="draft")
     assert names(filter_queryset(Enterprise.objects.published(), "allychem")) == []
+
+
+def matched(query: str) -> dict[str, tuple[bool, bool]]:
+    """record_matches() by name: (matched on a name as typed, matched as typed)."""
+    by_id = dict(Enterprise.objects.values_list("pk", "name_en"))
+    return {
+        by_id[match >> 2]: (bool(match & ON_NAME), bool(match & AS_TYPED))
+        for match in record_matches(Enterprise, prepare(query))
+    }
+
+
+def test_record_matches_says_how_each_record_matched(directory):
+    assert matched("catalyst") == {
+        "Dalian Catalyst Co., Ltd.": (True, True),
+        "Shenyang Catalyst Works": (True, True),
+        "Northern Trading": (False, True),  # in its summary
+    }
+    assert matched("催化剂") == {
+        "Dalian Catalyst Co., Ltd.": (True, True),
+        "Shenyang Catalyst Works": (True, True),
+    }
+    # Through a spelling correction only.
+    assert matched("allychen") == {"Allychem Co., Ltd.": (False, False)}
+    assert matched("qxzvwk") == {}

@@ -5,7 +5,8 @@ import json
 
 from django.db import connection
 
-from portal.search.backends.base import Backend
+from portal.search.backends.base import AS_TYPED, ON_NAME, Backend
+from portal.search.models import SearchEntry
 from portal.search.text import pairs
 
 
@@ -22,6 +23,28 @@ class SQLiteBackend(Backend):
 
     def flag_sql(self, expr):
         return f"rowid IN (SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", [expr]
+
+    def record_matches(self, query, kind):
+        """As Backend.record_matches, in two parts: the records whose names match as typed,
+        then the other matches. Each part is one FTS5 scan; a flag for the names on every row
+        looked each one up in the names' matches as well, and took about twice as long for a
+        broad word (`technology`, 16,555 enterprises: 31 ms against 18)."""
+        low, high = SearchEntry.id_range(kind)
+        names = self.expression(query, names_only=True, fuzzy=False)
+        exact, exact_params = self.exact_sql(query)
+        sql = f"""
+            SELECT (rowid - %s) * 4 + {ON_NAME + AS_TYPED} FROM {self.table}
+            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+            UNION ALL
+            SELECT (rowid - %s) * 4 + CASE WHEN {exact} THEN {AS_TYPED} ELSE 0 END
+            FROM {self.table}
+            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+        """
+        others = self.but_not(self.expression(query), names)
+        params = [low, names, low, high, low, *exact_params, others, low, high]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def quote(self, tokens: list[str], prefix: bool = False) -> str:
         return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
