@@ -213,6 +213,24 @@ class IndicatorQuerySet(models.QuerySet):
         zone): a figure is part of its release, and names and links its zone."""
         return self.filter(published_q("release__"), published_q("zone__"))
 
+    def for_tables(self):
+        """With what a table of figures shows of each one's zone, park, metric and source
+        release (includes/figures_table.html), and no more: a release's body, in every
+        language, would otherwise be read again for each figure it reports."""
+        return self.select_related("zone", "park", "metric", "release").only(
+            "year",
+            "value",
+            "unit",
+            "note",
+            "zone__slug",
+            "zone__name",
+            "park__name",
+            "metric__name",
+            "release__slug",
+            "release__title",
+            "release__published_at",
+        )
+
 
 class Indicator(models.Model):
     """A figure about a zone (or one of its parks) for a period, as a release reported it."""

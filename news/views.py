@@ -61,16 +61,18 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
         return (
             Release.objects.published()
             .select_related("series")
+            # What the page names of each record: its name and address, not its texts.
             .prefetch_related(
-                Prefetch("zones", queryset=Zone.objects.published()),
-                Prefetch("enterprises", queryset=Enterprise.objects.published()),
-                Prefetch("institutions", queryset=Institution.objects.published()),
-                Prefetch("platforms", queryset=Platform.objects.published()),
-                Prefetch("events", queryset=Event.objects.published()),
+                Prefetch("zones", queryset=Zone.objects.published().only("slug", "name")),
                 Prefetch(
-                    "indicators",
-                    queryset=Indicator.objects.published().select_related("zone", "park", "metric"),
+                    "enterprises", queryset=Enterprise.objects.published().only("slug", "name")
                 ),
+                Prefetch(
+                    "institutions", queryset=Institution.objects.published().only("slug", "name")
+                ),
+                Prefetch("platforms", queryset=Platform.objects.published().only("slug", "name")),
+                Prefetch("events", queryset=Event.objects.published().only("slug", "title")),
+                Prefetch("indicators", queryset=Indicator.objects.published().for_tables()),
                 "attachments",
             )
         )

@@ -33,14 +33,18 @@ from zones.models import Zone
 
 
 def home(request):
-    """Latest releases, the zones, recent key figures and upcoming events."""
+    """Latest releases, the zones, recent key figures and upcoming events.
+
+    Each list reads only what the page shows of its records: not a release's body or a zone's
+    profile, in every language.
+    """
     context = {
-        "releases": Release.objects.published().select_related("series")[:5],
-        "zones": Zone.objects.published(),
+        "releases": Release.objects.published().only("slug", "title", "published_at")[:5],
+        "zones": Zone.objects.published().only("slug", "name", "city", "kind"),
         "figures": Indicator.objects.published()
-        .select_related("zone", "metric", "release")
+        .for_tables()
         .order_by("-release__published_at", "zone__name", "metric__name")[:8],
-        "events": Event.objects.upcoming().select_related("zone")[:5],
+        "events": Event.objects.upcoming().only("slug", "title", "start_date")[:5],
         "structured_data": graph(website_data(Absolute(request))),
     }
     return render(request, "portal/home.html", context)

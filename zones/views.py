@@ -75,13 +75,16 @@ AREA_UNIT = "km2"
 
 class RelatedReleasesMixin:
     """A detail page that lists the newest public releases that mention its record
-    (templates/includes/related_releases.html); one query."""
+    (templates/includes/related_releases.html); one query, for their titles and addresses:
+    not for their bodies, in every language."""
 
     releases_shown = 10
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published()[: self.releases_shown]
+        context["releases"] = self.object.releases.published().only(
+            "slug", "title", "published_at"
+        )[: self.releases_shown]
         return context
 
 
@@ -188,11 +191,15 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         index = directory.current()
         in_zone = index.values["zone"].get(zone.pk, 0)
         shown = index.page([in_zone], directory.order_name(""), 0, self.enterprises_shown)
-        found = Enterprise.objects.published().select_related("park").in_bulk(shown)
+        # The lists of the profile read what they show of their records, not their texts.
+        found = (
+            Enterprise.objects.published()
+            .select_related("park")
+            .only("slug", "name", "park__name")
+            .in_bulk(shown)
+        )
         indicators = list(
-            zone.indicators.published()
-            .select_related("metric", "release", "park")
-            .order_by("metric__name", "-year")
+            zone.indicators.published().for_tables().order_by("metric__name", "-year")
         )
         context = super().get_context_data(**kwargs)
         context.update(
@@ -201,11 +208,14 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
             indicators=indicators,
             sources=footnote_sources(indicators),
             charts=figure_charts(indicators),
-            platforms=zone.platforms.published(),
+            platforms=zone.platforms.published().only("slug", "name", "kind", "partner_country"),
             cooperations=zone.cooperations.published().prefetch_related(
-                Prefetch("institutions", queryset=Institution.objects.published())
+                Prefetch(
+                    "institutions", queryset=Institution.objects.published().only("slug", "name")
+                )
             ),
-            events=zone.events.published(),
+            # The zone's id as well: Django reads it to set each event's zone to this one.
+            events=zone.events.published().only("slug", "title", "recurring", "zone"),
             **maps.zone_profile_map(zone),
         )
         return context
