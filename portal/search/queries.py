@@ -404,6 +404,14 @@ def record_matches(model, query: text.Query) -> list[int]:
     return backend().record_matches(query, registry.for_model(model).kind)
 
 
+class Number(Value):
+    """A whole number written in the SQL rather than passed as a parameter, for the search rank
+    (see PostgreSQLBackend.record_ids_sql)."""
+
+    def as_sql(self, compiler, connection):
+        return str(int(self.value)), []
+
+
 class RecordMatch(Expression):
     """The condition "this record matches the query", for the queryset's own rows.
 
@@ -460,14 +468,14 @@ def filter_queryset(queryset: QuerySet, raw: str | text.Query) -> QuerySet:
     def matches(names_only: bool, fuzzy: bool) -> RecordMatch:
         return RecordMatch(engine, query, kind, names_only=names_only, fuzzy=fuzzy)
 
-    rank = [When(matches(names_only=True, fuzzy=False), then=Value(0))]
+    rank = [When(matches(names_only=True, fuzzy=False), then=Number(0))]
     default = 1
     if query.corrected:
-        rank.append(When(matches(names_only=False, fuzzy=False), then=Value(1)))
+        rank.append(When(matches(names_only=False, fuzzy=False), then=Number(1)))
         default = 2
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
     return (
         queryset.filter(matches(names_only=False, fuzzy=True))
-        .annotate(search_rank=Case(*rank, default=Value(default), output_field=IntegerField()))
+        .annotate(search_rank=Case(*rank, default=Number(default), output_field=IntegerField()))
         .order_by("search_rank", *ordering)
     )

@@ -210,6 +210,20 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client, db):
     assert "'=HYPERLINK" in text
 
 
+def test_the_csv_export_of_a_search_in_two_sectors_lists_each_match_once_names_first(client, db):
+    sectors = [SectorFactory(), SectorFactory()]
+    for name in ("Bay Tools Co., Ltd.", "Harbour Robotics Co., Ltd."):
+        enterprise = EnterpriseFactory(name_en=name, summary_en="Makes robotics kits.")
+        enterprise.sectors.add(*sectors)
+    EnterpriseFactory(name_en="Coast Foods Co., Ltd.").sectors.add(*sectors)
+    EnterpriseFactory(name_en="Robotics Outside Co., Ltd.", summary_en="Makes robotics kits.")
+    # Two sectors chosen: the rows are made DISTINCT, and sorted by how each one matched.
+    params = {"q": "robotics", "sector": [sector.slug for sector in sectors]}
+    body = client.get(reverse("zones:enterprise_export"), params).getvalue()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["Harbour Robotics Co., Ltd.", "Bay Tools Co., Ltd."]
+
+
 def test_htmx_requests_push_the_address_without_empty_parameters(client, demo):
     response = client.get(
         f"{DIRECTORY}?q=&zone=dalian-puwan&founded_min=&sort=name", headers={"HX-Request": "true"}

@@ -5,9 +5,19 @@ Here, below both the directory's index and the FilterSets, because both sort by 
 keeps each enterprise order as a list of positions, and the CSV export sorts in SQL.
 """
 
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import CharField, F, Func
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
+
+
+class NullIfEmpty(Func):
+    """NULLIF(text, ''), with the empty text written in the SQL rather than passed as a
+    parameter. PostgreSQL gets the parameters apart from the statement (settings.py): a SELECT
+    DISTINCT sorted by this repeats it in its select list with parameters of their own, and
+    PostgreSQL could not tell that the two are the same expression."""
+
+    template = "NULLIF(%(expressions)s, '')"
+    output_field = CharField()
 
 
 def translated(field_name: str) -> Coalesce:
@@ -18,8 +28,8 @@ def translated(field_name: str) -> Coalesce:
     language = (get_language() or "en").replace("-", "_")
     other = "en" if language != "en" else "zh_hans"
     return Coalesce(
-        NullIf(f"{field_name}_{language}", Value("")),
-        NullIf(f"{field_name}_{other}", Value("")),
+        NullIfEmpty(f"{field_name}_{language}"),
+        NullIfEmpty(f"{field_name}_{other}"),
         "slug",
         output_field=CharField(),
     )
