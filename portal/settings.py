@@ -163,6 +163,16 @@ DATABASES = {
 # queries), and checked before a request reuses one that may have been dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters go to the server apart from the statement, so that a statement a kept
+    # connection runs again is prepared once (after DATABASE_PREPARE_THRESHOLD runs) and planned
+    # once: planning was half of what PostgreSQL spent on a page's small queries. Set it to 0
+    # behind a pooler that hands a connection to each transaction and cannot follow prepared
+    # statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from portal.settings import Env
+from zones.models import Zone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,3 +148,29 @@ def test_the_language_cookie_is_secure_like_the_session_cookie_and_sessions_last
         "Lax",
         "3600",
     ]
+
+
+def test_postgresql_connections_prepare_the_statements_they_run_again_unless_told_not_to():
+    show = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['server_side_binding'], o['prepare_threshold'])"
+    )
+    env = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
+    assert manage("shell", "--no-imports", "-c", show, env=env).stdout.split() == ["True", "5"]
+    behind_a_pooler = env | {"DATABASE_PREPARE_THRESHOLD": "0"}
+    assert manage("shell", "--no-imports", "-c", show, env=behind_a_pooler).stdout.split() == [
+        "True",
+        "None",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_statement_run_more_than_five_times_is_prepared_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(6):
+        list(Zone.objects.published().filter(slug="prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"zones_zone"."slug" = $' in statement for statement in prepared), prepared
