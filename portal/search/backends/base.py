@@ -233,14 +233,12 @@ class Backend(abc.ABC):
         in_name, in_name_params = self.in_name_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
-        where, where_params = "", []
-        if kind:
-            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        where = f"AND {self.of_kind_sql(kind)}" if kind else ""
         sql = f"""
             SELECT {self.id} AS id, {exact} AS exact, {in_name} AS in_name
             FROM {self.table} WHERE {match} AND {visible} {where}
         """
-        return sql, [*exact_params, *in_name_params, *match_params, *visible_params, *where_params]
+        return sql, [*exact_params, *in_name_params, *match_params, *visible_params]
 
     def in_name_sql(self, query: Query, fuzzy: bool = True) -> tuple[str, list]:
         """A column of `table` rows: whether the row's names match the query (with `fuzzy`,
@@ -289,9 +287,17 @@ class Backend(abc.ABC):
                 if count
             }
 
+    def of_kind_sql(self, kind: str) -> str:
+        """The condition "the entry is of kind" on its id (each kind has a range of ids), with
+        the range written in the statement. PostgreSQL keeps each kind's rows in a table of
+        their own and picks the one to read as it plans the statement; a statement the
+        connection prepares is planned before its parameters are known, and read them all."""
+        low, high = SearchEntry.id_range(kind)
+        return f"{self.id} BETWEEN {low:d} AND {high:d}"
+
     def rows_of_kind(self, kind: str) -> tuple[str, str, list]:
         """Where to read the full-text rows of one kind: a table, and a condition on it."""
-        return self.table, f"{self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        return self.table, self.of_kind_sql(kind), []
 
     def window(self, query: Query, kind: str | None, counts: dict) -> list[Hit]:
         """The best RANK_WINDOW matches of `kind` (or of all kinds) in the cheap order.
@@ -328,15 +334,13 @@ class Backend(abc.ABC):
     def newest(self, expr: str, kind: str | None, limit: int) -> list[int]:
         match, match_params = self.match_sql(expr)
         visible, visible_params = self.visible_sql()
-        where, where_params = "", []
-        if kind:
-            where, where_params = f"AND {self.id} BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        where = f"AND {self.of_kind_sql(kind)}" if kind else ""
         sql = f"""
             SELECT {self.id} FROM {self.table} WHERE {match} AND {visible} {where}
             ORDER BY {self.id} DESC LIMIT %s
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*match_params, *visible_params, *where_params, limit])
+            cursor.execute(sql, [*match_params, *visible_params, limit])
             return [row[0] for row in cursor.fetchall()]
 
     def rank_data(self, ids: list[int], *columns: str) -> dict[int, tuple]:
@@ -382,7 +386,7 @@ class Backend(abc.ABC):
             parts.append(f"""
                 SELECT * FROM (
                     SELECT %s, {self.id} FROM {self.table}
-                    WHERE {match} AND {visible} AND {self.id} BETWEEN %s AND %s
+                    WHERE {match} AND {visible} AND {self.of_kind_sql(kind)}
                     ORDER BY {self.id} DESC LIMIT %s
                 ) AS newest
             """)
@@ -390,7 +394,6 @@ class Backend(abc.ABC):
                 kind,
                 *match_params,
                 *visible_params,
-                *SearchEntry.id_range(kind),
                 SUGGESTION_CANDIDATES,
             ]
         found: dict[str, list[int]] = {kind: [] for kind in registry.kinds()}
@@ -404,14 +407,14 @@ class Backend(abc.ABC):
         self, query: Query, kind: str, names_only: bool, fuzzy: bool
     ) -> tuple[str, list]:
         """A query for the ids of the records of a kind that match, visible or not."""
-        low, high = SearchEntry.id_range(kind)
+        low, _ = SearchEntry.id_range(kind)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
         match, params = self.match_sql(expr)
         sql = f"""
-            SELECT {self.id} - %s FROM {self.table}
-            WHERE {match} AND {self.id} BETWEEN %s AND %s
+            SELECT {self.id} - {low:d} FROM {self.table}
+            WHERE {match} AND {self.of_kind_sql(kind)}
         """
-        return sql, [low, *params, low, high]
+        return sql, params
 
     def record_matches(self, query: Query, kind: str) -> list[int]:
         """Every record of a kind that matches, visible or not, in no particular order, as
@@ -420,18 +423,18 @@ class Backend(abc.ABC):
         Packed into one number because at 25,000 matches, reading three columns costs twice
         as long as reading one.
         """
-        low, high = SearchEntry.id_range(kind)
+        low, _ = SearchEntry.id_range(kind)
         match, match_params = self.match_sql(self.expression(query))
         on_name, on_name_params = self.row_on_name_sql(query)
         exact, exact_params = self.exact_sql(query)
         sql = f"""
-            SELECT ({self.id} - %s) * 4
+            SELECT ({self.id} - {low:d}) * 4
                 + CASE WHEN {on_name} THEN {ON_NAME} ELSE 0 END
                 + CASE WHEN {exact} THEN {AS_TYPED} ELSE 0 END
             FROM {self.table}
-            WHERE {match} AND {self.id} BETWEEN %s AND %s
+            WHERE {match} AND {self.of_kind_sql(kind)}
         """
-        params = [low, *on_name_params, *exact_params, *match_params, low, high]
+        params = [*on_name_params, *exact_params, *match_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]

@@ -111,12 +111,12 @@ class PostgreSQLBackend(Backend):
         # made DISTINCT by its other filters repeats the rank, and this with it, in its select
         # list. PostgreSQL gets parameters apart from the statement, so the two copies would
         # differ ($1 here, $7 there), and it would refuse the sort.
-        low, high = SearchEntry.id_range(kind)
+        low, _ = SearchEntry.id_range(kind)
         table, column = self.source(names_only)
         expr = self.expression(query, names_only=names_only, fuzzy=fuzzy)
         statement = f"""
             SELECT id - {low:d} FROM {table}
-            WHERE {column} @@ {self.tsquery(expr)} AND id BETWEEN {low:d} AND {high:d}
+            WHERE {column} @@ {self.tsquery(expr)} AND {self.of_kind_sql(kind)}
         """
         return statement, []
 
@@ -181,9 +181,7 @@ class PostgreSQLBackend(Backend):
         """Every visible entry (of kind) whose names match expr, newest first, with whether
         they also match flag; for queries with few matches."""
         visible, visible_params = self.visible_sql()
-        where, where_params = "", []
-        if kind:
-            where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        where = f"AND {self.of_kind_sql(kind)}" if kind else ""
         statement = f"""
             WITH matches AS MATERIALIZED (
                 SELECT id, names @@ {self.tsquery(flag)} FROM {self.names_table}
@@ -192,7 +190,7 @@ class PostgreSQLBackend(Backend):
             SELECT * FROM matches ORDER BY id DESC
         """
         with connection.cursor() as cursor:
-            cursor.execute(statement, [*visible_params, *where_params])
+            cursor.execute(statement, visible_params)
             return cursor.fetchall()
 
     def newest_in(
@@ -222,9 +220,7 @@ class PostgreSQLBackend(Backend):
         """
         table, column = self.source(names_only)
         visible, visible_params = self.visible_sql()
-        where, where_params = "", []
-        if kind:
-            where, where_params = "AND id BETWEEN %s AND %s", [*SearchEntry.id_range(kind)]
+        where = f"AND {self.of_kind_sql(kind)}" if kind else ""
         wanted = limit + len(excluded)
         found = []
         with connection.cursor() as cursor:
@@ -238,7 +234,7 @@ class PostgreSQLBackend(Backend):
                     WHERE {column} @@ {self.tsquery(expr)}
                     ORDER BY id DESC LIMIT %s
                     """,
-                    [*visible_params, *where_params, PROBE_FACTOR * limit, wanted],
+                    [*visible_params, PROBE_FACTOR * limit, wanted],
                 )
                 found = [row[0] for row in cursor.fetchall()]
             if len(found) < wanted:
@@ -250,7 +246,7 @@ class PostgreSQLBackend(Backend):
                     )
                     SELECT id FROM matches ORDER BY id DESC LIMIT %s
                     """,
-                    [*visible_params, *where_params, wanted],
+                    [*visible_params, wanted],
                 )
                 found = [row[0] for row in cursor.fetchall()]
         skip = set(excluded)
@@ -277,7 +273,7 @@ class PostgreSQLBackend(Backend):
                 FROM (
                     SELECT id, names @@ {self.tsquery(expr)} AS hit
                     FROM {self.names_table}
-                    WHERE {visible} AND id BETWEEN %s AND %s
+                    WHERE {visible} AND {self.of_kind_sql(kind)}
                     ORDER BY id DESC LIMIT %s
                 ) AS newest
             """)
@@ -285,7 +281,6 @@ class PostgreSQLBackend(Backend):
                 kind,
                 SUGGESTION_CANDIDATES,
                 *visible_params,
-                *SearchEntry.id_range(kind),
                 read,
             ]
         found, unread = {}, []
@@ -303,13 +298,12 @@ class PostgreSQLBackend(Backend):
                         WITH matches AS MATERIALIZED (
                             SELECT id FROM {self.names_table}
                             WHERE names @@ {self.tsquery(expr)} AND {visible}
-                                AND id BETWEEN %s AND %s
+                                AND {self.of_kind_sql(kind)}
                         )
                         SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
                     )""")
                     params += [
                         *visible_params,
-                        *SearchEntry.id_range(kind),
                         kind,
                         SUGGESTION_CANDIDATES,
                     ]

@@ -29,19 +29,20 @@ class SQLiteBackend(Backend):
         then the other matches. Each part is one FTS5 scan; a flag for the names on every row
         looked each one up in the names' matches as well, and took about twice as long for a
         broad word (`technology`, 16,555 enterprises: 31 ms against 18)."""
-        low, high = SearchEntry.id_range(kind)
+        low, _ = SearchEntry.id_range(kind)
         names = self.expression(query, names_only=True, fuzzy=False)
         exact, exact_params = self.exact_sql(query)
+        of_kind = self.of_kind_sql(kind)
         sql = f"""
-            SELECT (rowid - %s) * 4 + {ON_NAME + AS_TYPED} FROM {self.table}
-            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+            SELECT (rowid - {low:d}) * 4 + {ON_NAME + AS_TYPED} FROM {self.table}
+            WHERE {self.table} MATCH %s AND {of_kind}
             UNION ALL
-            SELECT (rowid - %s) * 4 + CASE WHEN {exact} THEN {AS_TYPED} ELSE 0 END
+            SELECT (rowid - {low:d}) * 4 + CASE WHEN {exact} THEN {AS_TYPED} ELSE 0 END
             FROM {self.table}
-            WHERE {self.table} MATCH %s AND rowid BETWEEN %s AND %s
+            WHERE {self.table} MATCH %s AND {of_kind}
         """
         others = self.but_not(self.expression(query), names)
-        params = [low, names, low, high, low, *exact_params, others, low, high]
+        params = [names, *exact_params, others]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
