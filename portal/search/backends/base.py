@@ -291,7 +291,8 @@ class Backend(abc.ABC):
         """The condition "the entry is of kind" on its id (each kind has a range of ids), with
         the range written in the statement. PostgreSQL keeps each kind's rows in a table of
         their own and picks the one to read as it plans the statement; a statement the
-        connection prepares is planned before its parameters are known, and read them all."""
+        connection prepares is planned before its parameters are known, and would read every
+        kind's table."""
         low, high = SearchEntry.id_range(kind)
         return f"{self.id} BETWEEN {low:d} AND {high:d}"
 
