@@ -151,10 +151,9 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets are rendered by the project's template engine, so that templates/django/forms/
-# can replace Django's own: a select's options are written in one loop there, not an include
-# per option (each include costs about as much as the option).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form widgets are rendered by the project's template engine, except the select, which
+# portal/renderers.py writes in Python (Django's template includes a template per option).
+FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
