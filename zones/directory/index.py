@@ -101,7 +101,12 @@ SPARSE_MATCHES = 32
 
 
 def current_token() -> str:
-    return IndexStamp.objects.filter(name=STAMP).values_list("token", flat=True).first() or ""
+    """The token of the content now, asked on every request that uses the index: in SQL, as
+    the ORM took ten times as long to build the statement as the database to run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {IndexStamp._meta.db_table} WHERE name = %s", [STAMP])
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def bit_set(positions, size: int) -> int:
