@@ -44,7 +44,7 @@ class ReleaseListView(CollectionPageMixin, FilteredListMixin, ListView):
     breadcrumb_name = gettext_lazy("News")
 
     def get_unfiltered_queryset(self) -> QuerySet[Release]:
-        # What a list item shows of a release, not its texts (see ZoneListView.listed_fields).
+        # What a list item shows of a release: its summary, not its body and other texts.
         return (
             Release.objects.published()
             .select_related("series")
