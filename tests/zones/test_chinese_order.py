@@ -91,6 +91,22 @@ def test_the_directorys_sector_and_qualification_choices_are_in_pinyin_order(cli
     assert facets["qualification"] == [f"{name}资质" for name in PINYIN_ORDER]
 
 
+def test_an_enterprises_sectors_are_tagged_in_pinyin_order_as_the_facet_lists_them(client):
+    enterprise = EnterpriseFactory(name_en="Tagged Co.")
+    for number, name in enumerate(NAMES):
+        enterprise.sectors.add(
+            SectorFactory(name_en=f"{'DCBA'[number]} sector", name_zh_hans=f"{name}产业")
+        )
+    tags = re.search(
+        r'<ul class="tags">(.*?)</ul>', client.get("/zh-hans/enterprises/").content.decode()
+    )
+    assert re.findall(r"<li>([^<]*)</li>", tags[1]) == [f"{name}产业" for name in PINYIN_ORDER]
+    tags = re.search(
+        r'<ul class="tags">(.*?)</ul>', client.get("/en/enterprises/").content.decode()
+    )
+    assert re.findall(r"<li>([^<]*)</li>", tags[1]) == [f"{letter} sector" for letter in "ABCD"]
+
+
 def test_a_renamed_record_moves_to_its_new_place():
     zone = ZoneFactory(name_zh_hans="沈阳")
     zone.name_zh_hans = "阿城"

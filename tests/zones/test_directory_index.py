@@ -3,6 +3,7 @@ every change to what it is built from."""
 
 import datetime
 import random
+import re
 
 import pytest
 import time_machine
@@ -159,6 +160,25 @@ def test_a_query_lists_name_matches_before_text_matches(client, db, monkeypatch,
 def test_few_and_many_matches_list_the_same(client, varied, monkeypatch, sparse, params):
     monkeypatch.setattr(directory_index, "SPARSE_MATCHES", sparse)
     assert set(listed(client, params)) == sql_slugs(params)
+
+
+def test_a_rows_sector_tags_follow_its_links_and_the_sectors_names(client, db):
+    enterprise = EnterpriseFactory()
+    chips = SectorFactory(name_en="Chips")
+
+    def tags() -> list[str]:
+        html = client.get("/en/enterprises/").content.decode()
+        found = re.search(r'<ul class="tags">(.*?)</ul>', html)
+        return re.findall(r"<li>([^<]*)</li>", found[1]) if found else []
+
+    assert tags() == []
+    enterprise.sectors.add(chips, SectorFactory(name_en="Batteries"))
+    assert tags() == ["Batteries", "Chips"]
+    chips.name_en = "Semiconductors"
+    chips.save()
+    assert tags() == ["Batteries", "Semiconductors"]
+    enterprise.sectors.remove(chips)
+    assert tags() == ["Batteries"]
 
 
 def test_the_index_follows_creation_edits_links_and_deletion(client, db):

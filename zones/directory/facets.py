@@ -196,8 +196,9 @@ LISTED_FIELDS = [
 
 class DirectoryResults:
     """The directory's results as a Paginator's object_list: counted in memory, and fetched a
-    page at a time (three queries: the enterprises with their zone and park, their sectors in
-    `listed_sectors`, their qualifications in `listed_qualifications`)."""
+    page at a time (two queries: the enterprises with their zone and park, their qualifications
+    in `listed_qualifications`). Their sectors, in `listed_sectors`, come from the index, in
+    the order of the sector facet: reading them as records took as long as the enterprises."""
 
     def __init__(self, index: DirectoryIndex, tiers: list[int], order: str):
         self.index, self.tiers, self.order = index, tiers, order
@@ -215,7 +216,6 @@ class DirectoryResults:
             .select_related("zone", "park")
             .only(*LISTED_FIELDS)
             .prefetch_related(
-                Prefetch("sectors", Sector.objects.only("name"), to_attr="listed_sectors"),
                 Prefetch(
                     "held_qualifications",
                     EnterpriseQualification.objects.select_related("qualification"),
@@ -224,4 +224,15 @@ class DirectoryResults:
             )
             .in_bulk(ids)
         )
-        return [found[pk] for pk in ids if pk in found]
+        sectors = facet_choices(self.index, selected_countries=set())["sector"]
+        listed_order = {choice.index_value: choice.label for choice in sectors}
+        results = []
+        for pk in ids:
+            if pk in found:
+                enterprise = found[pk]
+                held = set(self.index.sectors_of(pk))
+                enterprise.listed_sectors = [
+                    sector for sector_id, sector in listed_order.items() if sector_id in held
+                ]
+                results.append(enterprise)
+        return results

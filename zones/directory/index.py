@@ -120,6 +120,21 @@ def bit_set(positions, size: int) -> int:
     return int.from_bytes(data, "little")
 
 
+def by_position(positions_of: dict[int, list[int]], size: int) -> tuple[array, array]:
+    """{value: positions} turned around, as two arrays: the values of the position p are
+    values[start[p]:start[p + 1]]. Eight bytes a link and eight an enterprise, where a tuple
+    per enterprise would cost about a hundred."""
+    pairs = sorted(
+        (position, value) for value, positions in positions_of.items() for position in positions
+    )
+    start = array("l", bytes(8 * (size + 1)))
+    for position, _ in pairs:
+        start[position + 1] += 1
+    for position in range(size):
+        start[position + 1] += start[position]
+    return start, array("l", (value for _, value in pairs))
+
+
 @dataclass
 class DirectoryIndex:
     token: str
@@ -135,6 +150,9 @@ class DirectoryIndex:
     # What the orders are made from, when first asked for (see order()).
     published: QuerySet
     year_of: array  # position → founding year, 0 if unknown
+    # The sectors of the enterprise at each position: sector_ids[sector_start[p]:sector_start[p+1]]
+    sector_start: array
+    sector_ids: array
     # order name → positions in that order, and position → rank in that order
     orders: dict[str, array]
     ranks: dict[str, array]
@@ -178,6 +196,7 @@ class DirectoryIndex:
                 position = position_of.get(enterprise_id)
                 if position is not None:
                     members[facet].setdefault(value, []).append(position)
+        sector_start, sector_ids = by_position(members["sector"], len(ids))
         values = {
             facet: {value: bit_set(positions, len(ids)) for value, positions in by_value.items()}
             for facet, by_value in members.items()
@@ -214,6 +233,8 @@ class DirectoryIndex:
             values=values,
             published=published,
             year_of=array("H", (row[5] or 0 for row in rows)),
+            sector_start=sector_start,
+            sector_ids=sector_ids,
             orders={},
             ranks={},
         )
@@ -251,6 +272,11 @@ class DirectoryIndex:
             order.extend(undated)
         self.orders[name] = order
         return order
+
+    def sectors_of(self, enterprise_id: int) -> array:
+        """The ids of a published enterprise's sectors."""
+        position = self.position_of[enterprise_id]
+        return self.sector_ids[self.sector_start[position] : self.sector_start[position + 1]]
 
     def memo(self, key, make):
         """make(), computed once for this state of the content."""
