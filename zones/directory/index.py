@@ -122,17 +122,17 @@ def bit_set(positions, size: int) -> int:
 
 def by_position(positions_of: dict[int, list[int]], size: int) -> tuple[array, array]:
     """{value: positions} turned around, as two arrays: the values of the position p are
-    values[start[p]:start[p + 1]]. Eight bytes a link and eight an enterprise, where a tuple
-    per enterprise would cost about a hundred."""
+    values[start[p]:start[p + 1]]. Four bytes a link and four an enterprise, where a tuple per
+    enterprise would cost about a hundred."""
     pairs = sorted(
         (position, value) for value, positions in positions_of.items() for position in positions
     )
-    start = array("l", bytes(8 * (size + 1)))
+    start = array("i", bytes(4 * (size + 1)))
     for position, _ in pairs:
         start[position + 1] += 1
     for position in range(size):
         start[position + 1] += start[position]
-    return start, array("l", (value for _, value in pairs))
+    return start, array("i", (value for _, value in pairs))
 
 
 @dataclass
