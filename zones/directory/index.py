@@ -124,15 +124,19 @@ def by_position(positions_of: dict[int, list[int]], size: int) -> tuple[array, a
     """{value: positions} turned around, as two arrays: the values of the position p are
     values[start[p]:start[p + 1]]. Four bytes a link and four an enterprise, where a tuple per
     enterprise would cost about a hundred."""
-    pairs = sorted(
-        (position, value) for value, positions in positions_of.items() for position in positions
-    )
     start = array("i", bytes(4 * (size + 1)))
-    for position, _ in pairs:
-        start[position + 1] += 1
+    for positions in positions_of.values():
+        for position in positions:
+            start[position + 1] += 1
     for position in range(size):
         start[position + 1] += start[position]
-    return start, array("i", (value for _, value in pairs))
+    values = array("i", bytes(4 * start[size]))
+    free = array("i", start)
+    for value, positions in positions_of.items():
+        for position in positions:
+            values[free[position]] = value
+            free[position] += 1
+    return start, values
 
 
 @dataclass
