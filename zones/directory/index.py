@@ -122,16 +122,16 @@ def bit_set(positions, size: int) -> int:
 
 def by_position(positions_of: dict[int, list[int]], size: int) -> tuple[array, array]:
     """{value: positions} turned around, as two arrays: the values of the position p are
-    values[start[p]:start[p + 1]]. Four bytes a link and four an enterprise, where a tuple per
-    enterprise would cost about a hundred."""
-    start = array("i", bytes(4 * (size + 1)))
+    values[start[p]:start[p + 1]]. Eight bytes a link and eight an enterprise (ids are 64-bit),
+    where a tuple per enterprise would cost about a hundred."""
+    start = array("q", bytes(8 * (size + 1)))
     for positions in positions_of.values():
         for position in positions:
             start[position + 1] += 1
     for position in range(size):
         start[position + 1] += start[position]
-    values = array("i", bytes(4 * start[size]))
-    free = array("i", start)
+    values = array("q", bytes(8 * start[size]))
+    free = array("q", start)
     for value, positions in positions_of.items():
         for position in positions:
             values[free[position]] = value
