@@ -1,10 +1,10 @@
 """The form renderer: Django's widget templates through the project's template engine, except
 the select, which is written here.
 
-A select went through a template of its own, and its attributes through another: about 3 ms of
-a filtered list's 16 (a few selects of a dozen options each), more than the rest of its form.
-Written in Python it costs a tenth of that, and reads the same for any select, a multiple one
-included.
+A select went through a template of its own, and its attributes through another: the zone list's
+five selects took 3.0 ms a request that way, 1.4–1.7 ms written here, most of which is now
+Django's preparation of the options. The HTML is Django's, for any select, a multiple one
+included (tests/portal/test_renderers.py).
 """
 
 from django.forms.renderers import TemplatesSetting
