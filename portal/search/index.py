@@ -18,6 +18,7 @@ The signal handlers below are connected in apps.py: keeping the index in step is
 """
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Model, OuterRef, QuerySet, Subquery, Value
@@ -212,23 +213,32 @@ def entries_of(queryset: QuerySet) -> QuerySet:
     return SearchEntry.objects.filter(kind=kind, object_id__in=queryset.values("pk"))
 
 
+def writing_in_bulk() -> AbstractContextManager:
+    """Wraps writing many entries at once (see Backend.writing_in_bulk)."""
+    return backend().writing_in_bulk()
+
+
 def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress=None) -> int:
     """Rewrite the entries of the given kinds (all by default); returns how many were written."""
     kinds = list(kinds or registry.kinds())
     everything = set(kinds) == set(registry.kinds())
-    if everything and connection.vendor == "postgresql":
-        # Deleting every row would leave a dead copy of each in the tables and their indexes
-        # until a vacuum comes by, and searches would read past them. TRUNCATE empties them
-        # outright; the triggers made by portal/migrations empty the full-text tables with it.
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}, {SearchTerm._meta.db_table}")
-    else:
-        SearchEntry.objects.filter(kind__in=kinds).delete()
-        if everything:
-            SearchTerm.objects.all().delete()
-    written = sum(
-        add(registry.get(kind).model._default_manager.all(), batch_size, progress) for kind in kinds
-    )
+    with writing_in_bulk():
+        if everything and connection.vendor == "postgresql":
+            # Deleting every row would leave a dead copy of each in the tables and their indexes
+            # until a vacuum comes by, and searches would read past them. TRUNCATE empties them
+            # outright; the triggers made by portal/migrations empty the full-text tables with it.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"TRUNCATE {SearchEntry._meta.db_table}, {SearchTerm._meta.db_table}"
+                )
+        else:
+            SearchEntry.objects.filter(kind__in=kinds).delete()
+            if everything:
+                SearchTerm.objects.all().delete()
+        written = sum(
+            add(registry.get(kind).model._default_manager.all(), batch_size, progress)
+            for kind in kinds
+        )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             tables = [

@@ -14,7 +14,7 @@ import functools
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portal.search.syllables import SYLLABLES
 
@@ -237,6 +237,10 @@ class Query:
         return " ".join(
             term.corrections[0] if term.corrections else term.text for term in self.terms
         )
+
+    def as_typed(self) -> "Query":
+        """The query without its spelling corrections."""
+        return Query(self.raw, [replace(term, corrections=[]) for term in self.terms])
 
     def key(self, corrected: bool = False) -> str:
         """The query as a name key prefix (see name_keys)."""

@@ -1,13 +1,22 @@
 """PostgreSQL's full-text tables follow the search entries: the document (every indexed column)
-and the names (names, other names and pinyin alone), which name matches and suggestions read."""
+and the names (names, other names and pinyin alone), which name matches and suggestions read;
+and so do the counts of the documents holding each word, which spare a broad search its
+counting."""
 
+import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
+from portal.search import registry
+from portal.search.backends import Backend, backend, postgresql
 from portal.search.models import SearchEntry
+from portal.search.queries import prepare
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = [
@@ -110,3 +119,120 @@ def test_names_match_where_the_names_part_of_the_document_matched(demo, names, w
     document = matching("portal_search_document", "document", weighted)
     assert document
     assert names_matching(names) == document
+
+
+# The lexeme counts
+
+ENTERPRISE, RELEASE = registry.get("enterprise").code, registry.get("release").code
+
+
+def lexeme_counts() -> dict[tuple[str, int], int]:
+    """(word, kind code): documents, as the counts' rows add up."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme, kind, SUM(documents) FROM portal_search_lexeme "
+            "GROUP BY lexeme, kind HAVING SUM(documents) <> 0"
+        )
+        return {(lexeme, kind): documents for lexeme, kind, documents in cursor.fetchall()}
+
+
+def documents_holding_each_word() -> dict[tuple[str, int], int]:
+    with connection.cursor() as cursor:
+        cursor.execute(postgresql.COUNT_LEXEMES)
+        return {(lexeme, kind): documents for lexeme, kind, documents in cursor.fetchall()}
+
+
+def rows_per_word() -> int:
+    """The most rows any word and kind has in the counts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(MAX(n), 0) FROM "
+            "(SELECT COUNT(*) AS n FROM portal_search_lexeme GROUP BY lexeme, kind) AS rows"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_lexeme_counts_follow_records_added_edited_and_deleted():
+    first = EnterpriseFactory(name_en="Quartzite Works", zone__name_en="Harbour Zone")
+    second = EnterpriseFactory(name_en="Quartzite Mills", zone=first.zone)
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 2
+    second.name_en = "Basalt Mills"
+    second.save()
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 1
+    assert lexeme_counts()[("basalt", ENTERPRISE)] == 1
+    first.delete()
+    assert ("quartzite", ENTERPRISE) not in lexeme_counts()
+    assert lexeme_counts() == documents_holding_each_word()
+    # Each write folds the rows of its words into one.
+    assert rows_per_word() == 1
+
+
+def test_a_rebuild_counts_every_document_once():
+    EnterpriseFactory(name_en="Quartzite Works", zone__name_en="Harbour Zone")
+    ReleaseFactory(title_en="Harbour report")
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    assert lexeme_counts() == documents_holding_each_word()
+    assert lexeme_counts()[("report", RELEASE)] == 1
+    assert rows_per_word() == 1
+
+
+def test_entries_written_in_bulk_are_counted_at_the_end():
+    EnterpriseFactory(name_en="Quartzite Works")
+    with backend().writing_in_bulk():
+        EnterpriseFactory(name_en="Quartzite Mills")
+        # Meanwhile the counts hold too few, never too many.
+        assert lexeme_counts().get(("quartzite", ENTERPRISE), 0) < 2
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 2
+    assert lexeme_counts() == documents_holding_each_word()
+    EnterpriseFactory(name_en="Quartzite Yards")  # the trigger counts again
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 3
+
+
+def shown_counts(client, q: str) -> dict[str, str]:
+    """The search page's counts per kind, as a visitor reads them."""
+    text = client.get(reverse("search"), {"q": q}).text
+    return dict(re.findall(r"(All|Enterprises|News) \(([\d,+]+)\)", text))
+
+
+@pytest.fixture
+def quartzite(db, monkeypatch):
+    """Five enterprises and a release named after quartzite; the count stops at 3."""
+    zone = ZoneFactory(name_en="Harbour Zone")
+    for n in range(5):
+        EnterpriseFactory(name_en=f"Quartzite Works {n}", zone=zone)
+    ReleaseFactory(title_en="Quartzite report")
+    monkeypatch.setattr(postgresql, "COUNT_CAP", 3)
+    monkeypatch.setattr("portal.search.backends.base.COUNT_CAP", 3)
+    monkeypatch.setattr("portal.search.queries.COUNT_CAP", 3)
+    return zone
+
+
+@pytest.mark.parametrize("q", ["quartzite", "quartz", "quartzit"])
+def test_a_kind_the_counts_say_is_crowded_is_shown_past_the_cap_unread(client, quartzite, q):
+    engine = backend()
+    query = prepare(q, engine=engine)
+    assert engine.crowded_kinds(query, ["enterprise", "release"]) == ["enterprise"]
+    # As when every match is read, up to the cap and one more.
+    assert Backend.counts(engine, query)["enterprise"] == engine.counts(query)["enterprise"]
+    assert shown_counts(client, q) == {"All": "4+", "Enterprises": "3+", "News": "1"}
+
+
+def test_a_corrected_word_is_crowded_by_its_corrections_and_counted_as_typed(client, quartzite):
+    engine = backend()
+    query = prepare("quartzitr", engine=engine)
+    assert query.corrected
+    assert engine.crowded_kinds(query, ["enterprise"]) == ["enterprise"]
+    assert engine.counts(query)["enterprise"] == (4, 0)
+    shown = {"All": "4+", "Enterprises": "3+", "News": "1"}
+    assert shown_counts(client, "quartzitr") == shown
+
+
+def test_scheduled_records_never_make_a_count_pass_the_cap(client, quartzite):
+    # Five documents hold the word, two of them scheduled: three visible, which is the cap.
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    for enterprise in quartzite.enterprises.all()[:2]:
+        enterprise.published_at = tomorrow
+        enterprise.save()
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 5
+    shown = {"All": "4", "Enterprises": "3", "News": "1"}
+    assert shown_counts(client, "quartzite") == shown

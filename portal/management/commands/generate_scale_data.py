@@ -90,7 +90,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, enterprises, releases, seed, remove, **options):
         if remove:
-            self.remove()
+            with index.writing_in_bulk():
+                self.remove()
             return
         zones = list(Zone.objects.order_by("pk"))
         if not zones:
@@ -99,12 +100,13 @@ class Command(BaseCommand):
         self.progress = options["verbosity"] > 0
         self.sectors = list(Sector.objects.values_list("pk", flat=True))
         self.qualifications = list(Qualification.objects.values_list("pk", "validity_years"))
-        made = Enterprise.objects.filter(is_synthetic=True).count()
-        self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
-        # Written in bulk, without the signals that keep the directory's index in step.
-        directory.content_changed()
-        made = Release.objects.filter(is_synthetic=True).count()
-        self.make_releases(start=made, count=max(0, releases - made))
+        with index.writing_in_bulk():
+            made = Enterprise.objects.filter(is_synthetic=True).count()
+            self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
+            # Written in bulk, without the signals that keep the directory's index in step.
+            directory.content_changed()
+            made = Release.objects.filter(is_synthetic=True).count()
+            self.make_releases(start=made, count=max(0, releases - made))
         # Fresh statistics, or the query planner may scan a table that has just grown 100-fold.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -17,6 +17,7 @@ Query text only reaches SQL as parameters, and only as the tokens text.py lets t
 
 import abc
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from django.db import connection
@@ -254,15 +255,19 @@ class Backend(abc.ABC):
         counts = self.counts(query)
         return counts, self.window(query, kind, counts)
 
-    def counts(self, query: Query) -> dict[str, tuple[int, int]]:
-        """Per kind, (matches, matches as typed), each counted up to COUNT_CAP + 1."""
+    def counts(self, query: Query, kinds: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """Per kind (of `kinds`, every kind by default), (matches, matches as typed), each
+        counted up to COUNT_CAP + 1."""
+        kinds = registry.kinds() if kinds is None else kinds
+        if not kinds:
+            return {}
         exact, exact_params = self.exact_sql(query)
         match, match_params = self.match_sql(self.expression(query))
         visible, visible_params = self.visible_sql()
         # Each kind is counted up to COUNT_CAP + 1 matches, so a broad query stops early instead
         # of reading every match; above the cap the page says "1,000+".
         parts, params = [], []
-        for kind_value in registry.kinds():
+        for kind_value in kinds:
             table, of_kind, of_kind_params = self.rows_of_kind(kind_value)
             parts.append(f"""
                 SELECT %s, COUNT(*), SUM(CASE WHEN exact THEN 1 ELSE 0 END) FROM (
@@ -343,6 +348,11 @@ class Backend(abc.ABC):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *visible_params, limit])
             return [row[0] for row in cursor.fetchall()]
+
+    def writing_in_bulk(self) -> AbstractContextManager:
+        """Wraps writing many entries at once (a rebuild, synthetic data), for a backend that
+        would rather bring what it derives from them up to date once, at the end."""
+        return nullcontext()
 
     def rank_data(self, ids: list[int], *columns: str) -> dict[int, tuple]:
         """What rank_key_for needs of each entry: its name keys and its publication time as a

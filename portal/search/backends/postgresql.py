@@ -1,7 +1,11 @@
 """The PostgreSQL backend: full text over tables of tsvectors with GIN indexes, pg_trgm over
-the vocabulary (portal/migrations/0002_search_index.py and 0003_search_names.py)."""
+the vocabulary (portal/migrations/0002_search_index.py and 0003_search_names.py), and counts of
+the documents holding each word (search/migrations/0006_lexeme_counts.py)."""
 
 import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from psycopg import sql
@@ -9,13 +13,14 @@ from psycopg import sql
 from portal.search import registry
 from portal.search.backends.base import (
     COUNT_CAP,
+    MAX_HIDDEN_LISTED,
     RANK_WINDOW,
     SUGGESTION_CANDIDATES,
     Backend,
     Hit,
 )
-from portal.search.models import SearchEntry
-from portal.search.text import pairs
+from portal.search.models import KIND_SPAN, SearchEntry
+from portal.search.text import Query, pairs
 
 # This backend reads this many times the rows it needs, newest first, before it reads every
 # match from the index (PostgreSQLBackend.newest_in).
@@ -24,6 +29,15 @@ PROBE_FACTOR = 20
 # tsquery this module writes: tokens never hold a quote (text.py).
 NAME_WEIGHTS = "ABC"
 WEIGHTED_LEXEME = re.compile(r"'([^']*)'(?::(\*))?")
+# A word shorter than this is not looked up in the lexeme counts as a prefix: it starts too many
+# words of the index, and matches so many documents that counting the first of them is quick.
+MIN_COUNTED_PREFIX = 3
+# Every document's words, counted per kind (search/migrations/0006_lexeme_counts.py).
+COUNT_LEXEMES = f"""
+    SELECT lexeme, id / {KIND_SPAN:d}, COUNT(*)
+    FROM portal_search_document, unnest(tsvector_to_array(document)) AS lexeme
+    GROUP BY lexeme, id / {KIND_SPAN:d}
+"""
 
 
 class PostgreSQLBackend(Backend):
@@ -34,10 +48,14 @@ class PostgreSQLBackend(Backend):
     Anything that matches names alone reads the names table: the GIN index cannot check phrases
     (Chinese, pinyin), so every candidate row is read again, and a names row is a fraction of
     the width of a document row.
+
+    A third table, kept by a trigger on the document, counts the documents of each kind that
+    hold each word, which tells a broad word from others without reading its matches.
     """
 
     table = "portal_search_document"
     names_table = "portal_search_name"
+    lexeme_table = "portal_search_lexeme"
     id = "id"
     published_seconds = "EXTRACT(EPOCH FROM published_at)::float8"
 
@@ -93,6 +111,87 @@ class PostgreSQLBackend(Backend):
             self.expression(query, names_only=True, fuzzy=False),
         )
         return self.match_sql(expr)
+
+    def counts(self, query, kinds=None):
+        """As Backend.counts, except in the kinds where the query is sure to have more matches
+        than the cap (crowded_kinds): those are not read. A corrected query's matches as typed
+        are still counted there, usually few."""
+        kinds = registry.kinds() if kinds is None else kinds
+        crowded = self.crowded_kinds(query, kinds)
+        if not crowded:
+            return super().counts(query, kinds)
+        found = super().counts(query, [kind for kind in kinds if kind not in crowded])
+        as_typed = super().counts(query.as_typed(), crowded) if query.corrected else {}
+        for kind in crowded:
+            exact = as_typed.get(kind, (0, 0))[0] if query.corrected else COUNT_CAP + 1
+            found[kind] = (COUNT_CAP + 1, exact)
+        return found
+
+    def crowded_kinds(self, query: Query, kinds: list[str]) -> list[str]:
+        """Those of the kinds in which a query of one word surely has more than COUNT_CAP
+        visible matches; one query, on the lexeme counts.
+
+        A word matches as typed every document holding a lexeme it starts (a Chinese pair: that
+        lexeme), and as corrected every one holding a correction; each is only one of its ways
+        to match. So the documents holding the most common of those lexemes, less the kind's
+        hidden entries, are at most as many as its matches. Counting the first COUNT_CAP + 1 of
+        those read about four thousand documents at 100,000 enterprises for `dalian`.
+        """
+        if len(query.terms) != 1:
+            return []
+        term = query.terms[0]
+        words, prefix = list(term.corrections), ""
+        if term.cjk and len(term.text) == 2:  # one pair: a lexeme
+            words.append(term.text)
+        elif len(term.text) == 1 if term.cjk else len(term.text) >= MIN_COUNTED_PREFIX:
+            prefix = term.text  # 'text':*
+        self.visible_sql()
+        if not (words or prefix) or len(self.hidden) > MAX_HIDDEN_LISTED:
+            return []
+        # The lexemes starting with the prefix: one range of the index, in byte order.
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT kind, MAX(documents) FROM (
+                    SELECT kind, SUM(documents) AS documents FROM {self.lexeme_table}
+                    WHERE (lexeme >= %s AND lexeme < %s) OR lexeme = ANY(%s)
+                    GROUP BY kind, lexeme
+                ) AS held
+                GROUP BY kind
+                """,
+                [prefix, after, words],
+            )
+            held = dict(cursor.fetchall())
+        hidden = Counter(entry_id // KIND_SPAN for entry_id in self.hidden)
+        return [
+            kind
+            for kind in kinds
+            if held.get(code := registry.get(kind).code, 0) - hidden[code] > COUNT_CAP
+        ]
+
+    @contextmanager
+    def writing_in_bulk(self) -> Iterator[None]:
+        """The lexeme counts are emptied, left alone by their trigger on this connection while
+        the entries are written, then counted from the documents at once: a few seconds at
+        100,000 enterprises, rather than about eighty rows written and folded for each entry.
+        Meanwhile they count too few, and searches count their matches."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.lexeme_table}")
+            cursor.execute("SELECT set_config('portal.search_recount', 'on', false)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('portal.search_recount', 'off', false)")
+                # One statement, so that it reads the documents as it empties the counts: the
+                # rows other connections write meanwhile are either in both or in neither.
+                cursor.execute(
+                    f"""
+                    WITH emptied AS (DELETE FROM {self.lexeme_table})
+                    INSERT INTO {self.lexeme_table} (lexeme, kind, documents) {COUNT_LEXEMES}
+                    """
+                )
 
     def rows_of_kind(self, kind):
         # The kind's partition itself. Through the partitioned table, the planner picks the
