@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from psycopg import sql
 
 from portal.search import registry
@@ -176,14 +176,16 @@ class PostgreSQLBackend(Backend):
         the entries are written, then counted from the documents at once: a few seconds at
         100,000 enterprises, rather than about eighty rows written and folded for each entry.
         Meanwhile they count too few, and searches count their matches."""
-        with connection.cursor() as cursor:
+        with self.locked_lexemes() as cursor:
             cursor.execute(f"DELETE FROM {self.lexeme_table}")
+        with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('portal.search_recount', 'on', false)")
         try:
             yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('portal.search_recount', 'off', false)")
+            with self.locked_lexemes() as cursor:
                 # One statement, so that it reads the documents as it empties the counts: the
                 # rows other connections write meanwhile are either in both or in neither.
                 cursor.execute(
@@ -192,6 +194,17 @@ class PostgreSQLBackend(Backend):
                     INSERT INTO {self.lexeme_table} (lexeme, kind, documents) {COUNT_LEXEMES}
                     """
                 )
+
+    @contextmanager
+    def locked_lexemes(self) -> Iterator:
+        """A cursor in a transaction holding the lock under which the trigger folds a word's
+        rows, once other transactions folding have ended. A fold in progress would write back,
+        after the statements here, the rows it had taken away before them, counted twice."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::regclass::oid::bigint)", [self.lexeme_table]
+            )
+            yield cursor
 
     def rows_of_kind(self, kind):
         # The kind's partition itself. Through the partitioned table, the planner picks the
