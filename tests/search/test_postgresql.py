@@ -6,10 +6,12 @@ counting."""
 import datetime
 import io
 import re
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,6 +188,33 @@ def test_entries_written_in_bulk_are_counted_at_the_end():
     assert lexeme_counts() == documents_holding_each_word()
     EnterpriseFactory(name_en="Quartzite Yards")  # the trigger counts again
     assert lexeme_counts()[("quartzite", ENTERPRISE)] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_waits_for_a_fold_in_progress_and_counts_each_document_once():
+    zone = ZoneFactory(name_en="Harbour Zone")
+    EnterpriseFactory(name_en="Quartzite Works", zone=zone)
+    folded = threading.Event()
+
+    def save_in_another_transaction():
+        try:
+            EnterpriseFactory(name_en="Quartzite Yards", zone=zone)  # counted as a row of its own
+            with transaction.atomic():
+                # Folds the word's rows, those of the enterprise above included, and keeps the
+                # lock the trigger folds under until the transaction ends.
+                EnterpriseFactory(name_en="Quartzite Mills", zone=zone)
+                folded.set()
+                time.sleep(1)
+        finally:
+            connection.close()
+
+    with backend().writing_in_bulk():
+        thread = threading.Thread(target=save_in_another_transaction)
+        thread.start()
+        assert folded.wait(10)
+    thread.join()
+    assert lexeme_counts()[("quartzite", ENTERPRISE)] == 3
+    assert lexeme_counts() == documents_holding_each_word()
 
 
 def shown_counts(client, q: str) -> dict[str, str]:
