@@ -11,7 +11,9 @@ How a query is read is in text.py, what each app indexes in its search_indexes m
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import Expression
@@ -30,7 +32,6 @@ from portal.search.backends import (
     name_ranker,
     rank_key_for,
 )
-from portal.search.models import SearchEntry
 
 # How a match of record_matches() was found, for its callers to unpack.
 AS_TYPED = backends.AS_TYPED
@@ -109,9 +110,30 @@ def shown_count(count: int, capped: bool) -> str:
     return number_format(count, force_grouping=True)
 
 
+class ShownEntry(NamedTuple):
+    """What a result shows of its index entry, read as a row: building twenty SearchEntry
+    instances cost more than reading them."""
+
+    id: int
+    kind: str
+    slug: str
+    published_at: datetime | None = None
+    title_en: str = ""
+    title_zh_hans: str = ""
+    text_en: str = ""
+    text_zh_hans: str = ""
+    names: str = ""
+    aliases: str = ""
+    pinyin: str = ""
+
+
+# The columns of a ShownEntry after its id, in its order.
+SHOWN_COLUMNS = ShownEntry._fields[1:]
+
+
 @dataclass
 class Result:
-    entry: SearchEntry
+    entry: ShownEntry
     kind: str
     title: str
     url: str
@@ -130,14 +152,14 @@ def language_order() -> tuple[str, str]:
     return ("en", "zh_hans")
 
 
-def localised(entry: SearchEntry, field: str, order: tuple[str, str] | None = None) -> str:
+def localised(entry: ShownEntry, field: str, order: tuple[str, str] | None = None) -> str:
     """A field of an entry in the current language, falling back to the other one. A list of
     results passes the `language_order()` it read once."""
     values = (getattr(entry, f"{field}_{suffix}") for suffix in order or language_order())
     return next((value for value in values if value), "")
 
 
-def url_of(entry: SearchEntry) -> str:
+def url_of(entry: ShownEntry) -> str:
     return registry.get(entry.kind).url(entry.slug)
 
 
@@ -187,7 +209,7 @@ def term_in(term: text.Term, column: str) -> bool:
     return bool(term.pinyin) and " ".join(term.pinyin) in column
 
 
-def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
+def matched_on(entry: ShownEntry, query: text.Query, exact: bool) -> str:
     """What the entry matched on, as a key of MATCHED_ON."""
     if not exact:
         return "corrected"
@@ -197,9 +219,9 @@ def matched_on(entry: SearchEntry, query: text.Query, exact: bool) -> str:
     return "body"
 
 
-def results_for(hits, query: text.Query) -> list[Result]:
+def results_for(hits, query: text.Query, engine: Backend) -> list[Result]:
     """Hits turned into results, in the hits' order; one query."""
-    entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in hits])
+    entries = shown_entries(engine, [hit.entry_id for hit in hits])
     pattern = highlight_pattern(query)
     order = language_order()
     labels = {kind: str(label) for kind, label in registry.kind_choices()}
@@ -226,6 +248,16 @@ def results_for(hits, query: text.Query) -> list[Result]:
             )
         )
     return results
+
+
+def shown_entries(engine: Backend, ids: list[int]) -> dict[int, ShownEntry]:
+    """The entries of ids that are still there."""
+    entries = {}
+    for entry_id, row in engine.rank_data(ids, *SHOWN_COLUMNS).items():
+        kind, slug, published_at, *texts = row[2:]
+        published_at = engine.published_time(published_at)
+        entries[entry_id] = ShownEntry(entry_id, kind, slug, published_at, *texts)
+    return entries
 
 
 class SearchResults:
@@ -329,7 +361,7 @@ class SearchResults:
             hits = self.ranked()[start:stop]
         else:
             hits = self.engine.hits_beyond_window(self.query, self.kind, stop - start, start)
-        return results_for(hits, self.query)
+        return results_for(hits, self.query, self.engine)
 
 
 def search(raw: str, kind: str | None = None) -> SearchResults:
@@ -376,9 +408,7 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
         results = []
         for entry_id in found[:per_kind]:
             _, _, slug, title_en, title_zh_hans = rows[entry_id]
-            entry = SearchEntry(
-                id=entry_id, kind=kind, slug=slug, title_en=title_en, title_zh_hans=title_zh_hans
-            )
+            entry = ShownEntry(entry_id, kind, slug, title_en=title_en, title_zh_hans=title_zh_hans)
             results.append(
                 Result(
                     entry=entry,

@@ -413,7 +413,7 @@ def test_pages_past_the_ranked_window_continue_without_repeats(client, db, monke
     seen = []
     for page in (1, 2, 3):
         response = client.get(reverse("search"), {"q": "harbour", "page": page})
-        seen += [result.entry.pk for result in response.context["page_obj"]]
+        seen += [result.entry.id for result in response.context["page_obj"]]
     assert len(seen) == len(set(seen)) == 45
 
 
@@ -429,7 +429,7 @@ def harbours(db):
 def test_results_keep_their_order_when_the_matches_pass_the_count_cap(harbours, monkeypatch):
     def pages(q: str) -> list[list[int]]:
         results = search(q)
-        return [[result.entry.pk for result in results[n : n + 4]] for n in range(0, 24, 4)]
+        return [[result.entry.id for result in results[n : n + 4]] for n in range(0, 24, 4)]
 
     monkeypatch.setattr(queries, "RANK_WINDOW", 8)
     tune_backends(monkeypatch, RANK_WINDOW=8)
@@ -441,7 +441,7 @@ def test_results_keep_their_order_when_the_matches_pass_the_count_cap(harbours, 
 
 def test_suggestions_are_the_same_however_few_names_are_read_first(harbours, monkeypatch):
     def suggested(q: str) -> list[tuple[str, list[int]]]:
-        return [(kind, [result.entry.pk for result in items]) for kind, _, items in suggest(q)]
+        return [(kind, [result.entry.id for result in items]) for kind, _, items in suggest(q)]
 
     tune_backends(monkeypatch, SUGGESTION_CANDIDATES=3)
     expected = {q: suggested(q) for q in ("harbour", "harb", "hrbour")}

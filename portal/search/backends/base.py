@@ -19,6 +19,7 @@ import abc
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
@@ -366,6 +367,11 @@ class Backend(abc.ABC):
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.ids_param(ids)])
             return {row[0]: row[1:] for row in cursor.fetchall()}
+
+    def published_time(self, value: datetime | None) -> datetime | None:
+        """A publication time as rank_data reads it, made aware; PostgreSQL's driver reads it
+        so."""
+        return value
 
     @abc.abstractmethod
     def ids_sql(self) -> str:

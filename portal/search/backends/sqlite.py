@@ -18,6 +18,10 @@ class SQLiteBackend(Backend):
     # To the millisecond, as far as julianday() reads a time.
     published_seconds = "(julianday(published_at) - 2440587.5) * 86400.0"
 
+    def published_time(self, value):
+        # sqlite3 reads a naive time, in the connection's time zone.
+        return connection.ops.convert_datetimefield_value(value, None, connection)
+
     def match_sql(self, expr):
         return f"{self.table} MATCH %s", [expr]
 
