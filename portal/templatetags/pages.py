@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.publishing.renditions import srcset
-from portal.publishing.translations import shown_language
+from portal.publishing.translations import shown, shown_language
 
 register = template.Library()
 
@@ -22,9 +22,8 @@ def fallback_lang(obj, field_name: str) -> str:
 @register.filter
 def tr(obj, field_name: str = "name"):
     """`obj.<field_name>`, wrapped in a span marked with its language when it is a fallback."""
-    value = getattr(obj, field_name, "")
-    language = shown_language(obj, field_name)
-    if not language or not value:
+    value, language = shown(obj, field_name)
+    if not language:
         return value
     return format_html(
         '<span lang="{}" class="untranslated" title="{}">{}</span>',
