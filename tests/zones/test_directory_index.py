@@ -140,6 +140,16 @@ def test_sorts_list_every_result_once_in_order(client, varied):
     assert sorted(by_name) == sorted(by_year) == sorted(names)
 
 
+@pytest.mark.parametrize("sort", ["name", "-founded", "founded", "newest"])
+@pytest.mark.parametrize("params", [{"zone": "north"}, {"zone": "north", "sector": "chips"}])
+def test_a_filtered_list_keeps_the_whole_directorys_order(client, varied, sort, params):
+    # The whole directory is its order itself; a large part of it (a zone) is read by walking
+    # that order, a small one (a zone's sector) by ranking its members: all three agree.
+    whole = listed(client, {"sort": sort})
+    members = sql_slugs(params)
+    assert listed(client, {**params, "sort": sort}) == [slug for slug in whole if slug in members]
+
+
 # SPARSE_MATCHES that has the index set bits one match at a time, or read them off a byte per
 # enterprise, whatever the number of matches.
 READ_FEW, READ_MANY = 1, 10_000

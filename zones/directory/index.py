@@ -394,10 +394,15 @@ class DirectoryIndex:
         A dense set is read by walking the order until enough of its members have passed; a
         sparse one by listing its members and picking the first by their rank.
         """
+        size, positions = bits.bit_count(), self.order(order)
+        if size == len(self.ids) == len(positions):
+            # Every enterprise, so the order itself: a deep page of the whole directory (a
+            # crawler's) walked every place before it, 20 ms of CPU at page 4,000.
+            return positions[start:stop].tolist()
         data = bits.to_bytes((len(self.ids) + 7) // 8, "little")
-        if bits.bit_count() * 8 >= len(self.ids):
+        if size * 8 >= len(self.ids):
             picked = []
-            for position in self.order(order):
+            for position in positions:
                 if data[position >> 3] >> (position & 7) & 1:
                     picked.append(position)
                     if len(picked) == stop:
