@@ -391,8 +391,9 @@ class DirectoryIndex:
     def ordered(self, bits: int, order: str, start: int, stop: int) -> list[int]:
         """Positions [start:stop] of the set in the named order.
 
-        A dense set is read by walking the order until enough of its members have passed; a
-        sparse one by listing its members and picking the first by their rank.
+        The whole directory is the order itself. A dense set is read by walking the order until
+        enough of its members have passed; a sparse one by listing its members and picking the
+        first by their rank.
         """
         size, positions = bits.bit_count(), self.order(order)
         if size == len(self.ids) == len(positions):
