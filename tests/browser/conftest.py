@@ -100,23 +100,30 @@ class PolicyViolations(list):
 
 
 @pytest.fixture(autouse=True)
-def csp_violations(browser, monkeypatch):
+def csp_violations(browser, monkeypatch, transactional_db):
     """Every browser test fails when a page it opened broke the Content-Security-Policy.
 
     Every context the test opens, through the fixtures below or its own, reports each
-    violation to the console, and every page's console is read.
+    violation to the console, and every page's console is read. When the test ends, every
+    one of them is closed, before the database is emptied (this fixture stands on
+    `transactional_db`, so it is torn down first): a page left open would go on asking the
+    live server for things (a script's timer, a late favicon) while the tables are flushed.
     """
     violations = PolicyViolations()
+    contexts = []
     new_context = browser.new_context
 
     def watched_context(*args, **kwargs):
         context = new_context(*args, **kwargs)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("page", violations.watch)
+        contexts.append(context)
         return context
 
     monkeypatch.setattr(browser, "new_context", watched_context)
     yield violations
+    for context in contexts:
+        context.close()
     assert not violations, "The Content-Security-Policy refused:\n" + "\n".join(violations)
 
 
