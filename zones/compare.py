@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
@@ -72,10 +73,12 @@ class Selection:
 def select(params: QueryDict) -> Selection:
     """The published zones `params` asks for (one query), and what was not understood."""
     slugs = requested_slugs(params)
+    # Only what a zone's slug could be is looked up: PostgreSQL refuses a NUL byte, say.
+    possible = [slug for slug in slugs if slug_re.fullmatch(slug)]
     found = {
         zone.slug: zone
         for zone in Zone.objects.published()
-        .filter(slug__in=slugs)
+        .filter(slug__in=possible)
         .prefetch_related(
             Prefetch(
                 "leading_industries", queryset=LeadingIndustry.objects.select_related("sector")

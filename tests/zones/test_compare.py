@@ -105,6 +105,19 @@ def test_an_unpublished_zone_is_named_like_an_unknown_one_and_never_shown(client
     assert [z.slug for z in hidden.context["comparison"].zones] == ["a", "b"]
 
 
+def test_an_address_no_zone_could_have_is_left_out_like_an_unknown_one(client, db):
+    ZoneFactory(slug="a", name_en="Alpha")
+    ZoneFactory(slug="b", name_en="Beta")
+
+    for path in (URL, f"{URL}export.csv", f"{URL}export.json"):
+        response = client.get(path, {"zones": "a,b,not\x00a-slug"})
+        assert response.status_code == 200
+
+    page = client.get(URL, {"zones": "a,b,dalian puwan"})
+    assert "No published zone has the address “dalian puwan”" in page.text
+    assert [z.slug for z in page.context["comparison"].zones] == ["a", "b"]
+
+
 def test_no_public_zone_at_all_is_a_bad_request_with_a_message(client, db):
     ZoneFactory(slug="secret", status=Status.DRAFT)
     response = client.get(f"{URL}?zones=secret,nowhere")
