@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.signals import request_finished
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 
 from portal.logs import request_id
 
@@ -72,18 +72,21 @@ def staff_user_id(request: HttpRequest) -> int | None:
 
 
 class HttpMethodsMiddleware:
-    """OPTIONS answers `Allow` without running the page; HEAD answers without a body.
+    """OPTIONS answers `Allow` without running the page; HEAD answers without a body; a page
+    that only reads refuses the other methods.
 
-    A class-based view answers OPTIONS itself, from the methods it has. A function view would
-    run in full and send its page: the public site's function views (home, search,
-    suggestions, exports, feeds, sitemaps, downloads) only read, so OPTIONS is answered here
-    for them. The admin's function views are left to the admin, which signs visitors in first,
-    and the language switch, which takes a form, to itself.
+    A class-based view answers OPTIONS and refuses a method itself, from the methods it has. A
+    function view would run in full and send its page: the public site's function views (home,
+    search, suggestions, exports, feeds, sitemaps, downloads) only read, so OPTIONS is answered
+    here for them, and POST, PUT, PATCH or DELETE get 405. The admin's function views are left
+    to the admin, which signs visitors in first, the API's to the API, which answers in its own
+    format, and the views that take a form (the language switch, the enquiries) to themselves.
     gunicorn and runserver drop a HEAD response's body too; this makes it so whatever serves.
     """
 
-    READ_ONLY = "GET, HEAD, OPTIONS"
-    TAKE_FORMS = {"set_language"}
+    READ_ONLY = ["GET", "HEAD", "OPTIONS"]
+    TAKE_FORMS = {"set_language", "zone_enquiry", "compare_enquiry"}
+    ANSWER_THEMSELVES = {"admin", "api"}
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -100,12 +103,17 @@ class HttpMethodsMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if request.method != "OPTIONS" or hasattr(view_func, "view_class"):
+        if request.method in ("GET", "HEAD") or hasattr(view_func, "view_class"):
             return None
         match = request.resolver_match
-        if "admin" in match.namespaces or match.url_name in self.TAKE_FORMS:
+        if (
+            self.ANSWER_THEMSELVES.intersection(match.namespaces)
+            or match.url_name in self.TAKE_FORMS
+        ):
             return None
+        if request.method != "OPTIONS":
+            return HttpResponseNotAllowed(self.READ_ONLY)
         response = HttpResponse()
-        response["Allow"] = self.READ_ONLY
+        response["Allow"] = ", ".join(self.READ_ONLY)
         response["Content-Length"] = "0"
         return response

@@ -38,6 +38,34 @@ def test_options_on_a_function_view_answers_allow_without_running_the_page(
     assert response.content == b""
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/",
+        "/en/search/?q=shenyang",
+        "/en/search/suggest/?q=sh",
+        "/en/news/feed.atom",
+        "/en/figures.csv",
+        "/sitemap.xml",
+    ],
+)
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_page_that_only_reads_refuses_other_methods(client, zone, url, method):
+    response = client.generic(method, url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_the_forms_and_the_api_still_answer_a_post_themselves(client, zone):
+    enquiry = client.post(reverse("zones:zone_enquiry", args=[zone.slug]), {})
+    assert enquiry.status_code == 400  # the form, with its errors
+    assert "This field is required." in enquiry.text
+    assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302
+    unknown = client.post("/api/v1/nowhere/")
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/problem+json"
+
+
 def test_options_on_a_list_page_answers_allow_without_running_the_page(
     client, zone, django_assert_num_queries
 ):
