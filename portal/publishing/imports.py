@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -291,6 +292,10 @@ class ContentResource(resources.ModelResource):
         }
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        import_validation_errors = {
+            **null_characters(instance),
+            **(import_validation_errors or {}),
+        }
         if self.unique_in_database is None:
             try:
                 return super().validate_instance(
@@ -354,6 +359,18 @@ class ContentResource(resources.ModelResource):
                 seen[value] = number
         if errors:
             raise ValidationError(errors)
+
+
+def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
+    """The errors of the text fields holding a NUL character, which the admin's forms refuse as
+    well (and PostgreSQL cannot store)."""
+    refuse = ProhibitNullCharactersValidator()
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and "\x00" in value:
+            errors[field.name] = [ValidationError(refuse.message, code=refuse.code)]
+    return errors
 
 
 def count_rows(upload, file_format) -> int:

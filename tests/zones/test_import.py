@@ -258,6 +258,18 @@ def test_every_bad_cell_of_a_row_is_named_in_words_by_the_command(puwan, tmp_pat
     assert "decimal" not in errors and "<class" not in errors
 
 
+def test_a_nul_character_in_a_cell_is_a_row_error_and_nothing_is_written(puwan, tmp_path, capsys):
+    data = rows(2)
+    data[1]["name_en"] = "Puwan\x00Enterprise Co., Ltd."
+    path = write_csv(tmp_path / "e.csv", data)
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_enterprises", path)
+
+    assert "Row 2: name_en: Null characters are not allowed." in capsys.readouterr().err
+    assert not Enterprise.objects.exists()
+
+
 def test_the_import_page_lists_row_errors_in_a_table(editor_client, puwan):
     row = bad_cells_row(puwan)
     response = post_import(
