@@ -110,6 +110,16 @@ def test_english_any_case_with_prefix_matching(demo, q):
     assert any("Equipment Manufacturing" in title for title in titles(q))
 
 
+def test_a_word_given_twice_counts_once(demo):
+    query = text.parse("Shenyang shenyang SHENYANG 沈阳 沈阳 zone")
+    assert [term.text for term in query.terms] == ["shenyang", "沈阳", "zone"]
+    found = titles("shenyang zone")
+    assert "Shenyang Economic and Technological Development Zone" in found
+    assert titles("shenyang shenyang zone") == found
+    # Repeats do not use up the words a query may have.
+    assert len(text.parse("a " * 20 + "b c").terms) == 3
+
+
 @pytest.mark.parametrize(
     ("q", "title"),
     [
