@@ -78,9 +78,10 @@ class HttpMethodsMiddleware:
     A class-based view answers OPTIONS and refuses a method itself, from the methods it has. A
     function view would run in full and send its page: the public site's function views (home,
     search, suggestions, exports, feeds, sitemaps, downloads) only read, so OPTIONS is answered
-    here for them, and POST, PUT, PATCH or DELETE get 405. The admin's function views are left
-    to the admin, which signs visitors in first, the API's to the API, which answers in its own
-    format, and the views that take a form (the language switch, the enquiries) to themselves.
+    here for them, and POST, PUT, PATCH or DELETE get 405; the views that take a form (the
+    language switch, the enquiries) take a POST as well. The admin's function views are left to
+    the admin, which signs visitors in first, and the API's to the API, which answers in its own
+    format.
     gunicorn and runserver drop a HEAD response's body too; this makes it so whatever serves.
     """
 
@@ -106,14 +107,14 @@ class HttpMethodsMiddleware:
         if request.method in ("GET", "HEAD") or hasattr(view_func, "view_class"):
             return None
         match = request.resolver_match
-        if (
-            self.ANSWER_THEMSELVES.intersection(match.namespaces)
-            or match.url_name in self.TAKE_FORMS
-        ):
+        if self.ANSWER_THEMSELVES.intersection(match.namespaces):
             return None
+        allowed = self.READ_ONLY + ["POST"] if match.url_name in self.TAKE_FORMS else self.READ_ONLY
+        if request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
         if request.method != "OPTIONS":
-            return HttpResponseNotAllowed(self.READ_ONLY)
+            return None
         response = HttpResponse()
-        response["Allow"] = ", ".join(self.READ_ONLY)
+        response["Allow"] = ", ".join(allowed)
         response["Content-Length"] = "0"
         return response

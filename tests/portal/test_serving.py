@@ -57,9 +57,12 @@ def test_a_page_that_only_reads_refuses_other_methods(client, zone, url, method)
 
 
 def test_the_forms_and_the_api_still_answer_a_post_themselves(client, zone):
-    enquiry = client.post(reverse("zones:zone_enquiry", args=[zone.slug]), {})
+    url = reverse("zones:zone_enquiry", args=[zone.slug])
+    enquiry = client.post(url, {})
     assert enquiry.status_code == 400  # the form, with its errors
     assert "This field is required." in enquiry.text
+    assert client.options(url)["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.put(url).status_code == 405
     assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302
     unknown = client.post("/api/v1/nowhere/")
     assert unknown.status_code == 404
