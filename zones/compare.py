@@ -90,8 +90,12 @@ def select(params: QueryDict) -> Selection:
     selection = Selection(slugs, [found[slug] for slug in slugs if slug in found])
     for slug in slugs:
         if slug not in found:
+            # Shown as asked for, except a character that cannot be shown (a NUL, say).
+            shown = "".join(
+                char if char.isprintable() else "\N{REPLACEMENT CHARACTER}" for char in slug
+            )
             selection.messages.append(
-                _("No published zone has the address “%(slug)s”; it is left out.") % {"slug": slug}
+                _("No published zone has the address “%(slug)s”; it is left out.") % {"slug": shown}
             )
     if len(selection.zones) > MAX_ZONES:
         selection.messages.append(

@@ -110,7 +110,13 @@ def test_an_address_no_zone_could_have_is_left_out_like_an_unknown_one(client, d
     ZoneFactory(slug="b", name_en="Beta")
 
     for path in (URL, f"{URL}export.csv"):
-        assert client.get(path, {"zones": "a,b,not\x00a-slug"}).status_code == 200
+        response = client.get(path, {"zones": "a,b,not\x00a-slug"})
+        assert response.status_code == 200
+        assert "\x00" not in response.text
+    assert (
+        "No published zone has the address “not\ufffda-slug”"
+        in client.get(URL, {"zones": "a,b,not\x00a-slug"}).text
+    )
     data = json.loads(client.get(f"{URL}export.json", {"zones": "a,b,not\x00a-slug"}).content)
     assert [zone["slug"] for zone in data["zones"]] == ["a", "b"]
 
