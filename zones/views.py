@@ -647,7 +647,7 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
                             {
                                 "period": cell.period,
                                 "unit": cell.indicator.unit,
-                                "source": cell.indicator.release.source_number,
+                                "source": cell.indicator.source_number,
                             }
                             if cell.indicator
                             else {}

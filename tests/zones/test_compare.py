@@ -219,6 +219,22 @@ def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
     ]
 
 
+def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo):
+    # The demo release reports figures of both zones: one source, numbered once.
+    response = client.get("/en/zones/compare/export.json?zones=dalian-puwan,shenyang-etdz")
+
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    sources = {
+        value["source"]
+        for row in data["rows"]
+        for value in row["values"]
+        if value and "source" in value
+    }
+    assert sources == {1}
+    assert [source["title"] for source in data["sources"]] == [demo.title]
+
+
 def test_a_download_of_fewer_than_two_zones_is_a_bad_request(client, db):
     ZoneFactory(slug="a")
     response = client.get("/en/zones/compare/export.csv?zones=a")
