@@ -17,7 +17,7 @@ from news.models import Indicator
 from portal.publishing import editorial
 from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
-from tests.factories import EventFactory
+from tests.factories import EventFactory, ReleaseFactory
 from tests.publicsite import differences, public_site
 from zones.models import Enterprise, Zone
 
@@ -167,6 +167,73 @@ def test_an_editors_restore_of_a_live_record_changes_nothing_public(
     assert response.status_code == 302
     assert differences(site, public_site(queries=(MARKER,))) == []
     assert MARKER not in PendingChange.objects.for_record(obj).snapshot
+
+
+PUBLISHABLE_MODELS = [m for m in CONTENT_MODELS if editorial.role_of(m) == editorial.PUBLISHABLE]
+
+
+def text_field(page) -> str:
+    return next(n for n in ("title_en", "name_en") if n in page.context["adminform"].form.fields)
+
+
+@pytest.mark.parametrize("model", PUBLISHABLE_MODELS, ids=lambda m: m.__name__)
+def test_an_editors_restore_of_a_version_saved_while_public_keeps_an_unpublished_record_hidden(
+    model, demo, editor_client, publisher_client
+):
+    EventFactory(title_en="Business day", zone=demo.zones.first())
+    # Another public release: a feed without items would be dated at the time it is read.
+    ReleaseFactory(title_en="Harbour report")
+    obj = model._default_manager.order_by("pk").first()
+    page = publisher_client.get(admin_url(obj))
+    name = text_field(page)
+    data = change_form_data(page) | {name: f"{getattr(obj, name)} {MARKER}"}
+    assert publisher_client.post(admin_url(obj), data).status_code == 302
+    page = publisher_client.get(admin_url(obj))
+    unpublish = change_form_data(page) | {"status": "draft"}
+    assert publisher_client.post(admin_url(obj), unpublish).status_code == 302
+    site = public_site(queries=(MARKER,))
+    public_version = next(
+        version
+        for version in Version.objects.get_for_object(obj)
+        if version.field_dict["status"] == "published" and MARKER in version.field_dict[name]
+    )
+    url = reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_revision",
+        args=[obj.pk, public_version.pk],
+    )
+
+    response = editor_client.post(url, change_form_data(editor_client.get(url)))
+
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert MARKER in getattr(obj, name)
+    assert obj.status == "draft"
+    assert differences(site, public_site(queries=(MARKER,))) == []
+
+
+@pytest.mark.parametrize("model", PUBLISHABLE_MODELS, ids=lambda m: m.__name__)
+def test_a_record_an_editor_recovers_comes_back_as_a_draft(
+    model, demo, editor_client, publisher_client
+):
+    EventFactory(title_en="Business day", zone=demo.zones.first())
+    obj = model._default_manager.order_by("-pk").first()
+    # Another public release: a feed without items would be dated at the time it is read.
+    ReleaseFactory(title_en="Harbour report")
+    name = text_field(publisher_client.get(admin_url(obj)))
+    word = getattr(obj, name).split()[0]
+    response = publisher_client.post(admin_url(obj, "delete"), {"post": "yes"})
+    if response.status_code != 302:
+        pytest.skip("Deleting it is refused while other records depend on it.")
+    site = public_site(queries=(word,))
+    deleted = Version.objects.get_deleted(model).first()
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_recover", args=[deleted.pk])
+
+    response = editor_client.post(url, change_form_data(editor_client.get(url)))
+
+    assert response.status_code == 302
+    recovered = model._base_manager.get(pk=obj.pk)
+    assert recovered.status == "draft"
+    assert differences(site, public_site(queries=(word,))) == []
 
 
 def import_file(client, url_name: str, header: list[str], rows: list[list[str]]):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Release
@@ -108,3 +109,30 @@ def test_the_audit_log_is_read_only(publisher_client):
     changelist = publisher_client.get(reverse("admin:publishing_auditentry_changelist"))
     assert changelist.status_code == 200
     assert publisher_client.get(reverse("admin:publishing_auditentry_add")).status_code == 403
+
+
+def test_a_publishers_save_with_nothing_changed_publishes_nothing_again(publisher_client):
+    release = ReleaseFactory(published_at=timezone.now().replace(microsecond=123456))
+    published_at = release.published_at
+
+    save_through_admin(publisher_client, release)
+
+    release.refresh_from_db()
+    assert release.published_at == published_at
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH).exists()
+
+
+def test_a_publishers_restore_of_a_draft_version_of_a_public_record_is_an_unpublish(
+    publisher_client,
+):
+    release = ReleaseFactory(status=Status.DRAFT, title_en="Harbour report")
+    save_through_admin(publisher_client, release, body_en="<p>A draft.</p>")
+    draft = Version.objects.get_for_object(release).first()
+    save_through_admin(publisher_client, release, status=Status.PUBLISHED)
+    url = reverse("admin:news_release_revision", args=[release.pk, draft.pk])
+
+    publisher_client.post(url, change_form_data(publisher_client.get(url)))
+
+    release.refresh_from_db()
+    assert release.status == Status.DRAFT
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH).count() == 1

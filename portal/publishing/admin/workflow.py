@@ -5,6 +5,7 @@ audited and says what happened.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
@@ -74,9 +75,18 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         return fieldsets
 
     def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        # A restore has already written the old version's status to the row: the status it
+        # changes is the one the record had before (see revision_view).
+        before = getattr(request, "status_before_restore", None)
         previous = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
-        old_status = previous.status if previous else Status.DRAFT
-        old_time = previous.published_at if previous else None
+        if before is not None:
+            old_status, old_time = before
+        else:
+            old_status = previous.status if previous else Status.DRAFT
+            old_time = previous.published_at if previous else None
+        if same_time(obj.published_at, old_time):
+            # The form shows whole seconds: a time it sends back unchanged is no new time.
+            obj.published_at = old_time
         status_changed = obj.status != old_status
         public_change = editorial.is_live(obj) or old_status in editorial.LIVE_STATES
         if (
@@ -89,6 +99,49 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             self.audit_status(request, obj, old_status)
             # Said instead of Django's "… was changed successfully" (see message_user).
             request.status_message = status_message(obj, old_status)
+
+    # Restores. A version holds the status and publication time the record had then; restoring
+    # it must not publish, unpublish or reschedule for a user who may not.
+
+    def revision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        request.status_before_restore = self.model._base_manager.filter(
+            pk=unquote(object_id)
+        ).values_list("status", "published_at").first() or (Status.DRAFT, None)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # A deleted record is public nowhere: recovered, it is public only if a Publisher says.
+        request.status_before_restore = (Status.DRAFT, None)
+        return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        before = getattr(request, "status_before_restore", None)
+        if before is not None and object_id and not self.has_publish_permission(request):
+            self.keep_status(unquote(object_id), *before)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def keep_status(self, pk: str, status: str, published_at) -> None:
+        """Give the restored row back the status and publication time it had before the restore
+        wrote the version's; saved, so that the search index and the page cache follow. Inside
+        the restore's transaction: rolled back with it when the form is only shown."""
+        obj = self.model._base_manager.filter(pk=pk).first()
+        if obj is not None and (obj.status, obj.published_at) != (status, published_at):
+            obj.status, obj.published_at = status, published_at
+            obj.save(update_fields=["status", "published_at"])
 
     def audit_status(self, request: HttpRequest, obj: Model, old_status: str) -> None:
         action = {
@@ -304,3 +357,10 @@ def status_badge(obj) -> dict[str, str]:
         "label": obj.get_status_display().capitalize(),
         "detail": details[obj.status],
     }
+
+
+def same_time(one, other) -> bool:
+    """Whether two publication times are the same to the second (the form's precision)."""
+    if one is None or other is None:
+        return one is other
+    return one.replace(microsecond=0) == other.replace(microsecond=0)
