@@ -109,10 +109,12 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     # Static files answer here, before sessions, languages or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache, so that a cached answer gets the CORS headers of the request it
+    # answers, not those of the request that stored it.
+    "corsheaders.middleware.CorsMiddleware",
     # Right after the security headers and static files, so that a cached page costs two cache
     # reads (see the module).
     "portal.publishing.pagecache.PageCacheMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
@@ -292,6 +292,8 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
 
     def finalize_response(self, request: Request, response: Response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        # JSON, or 406 to a client that accepts none: the answer depends on Accept.
+        patch_vary_headers(response, ("Accept",))
         return with_validators(request, response)
 
 

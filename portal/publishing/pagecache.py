@@ -1,7 +1,8 @@
 """Whole public pages for anonymous visitors, kept in the shared cache and never stale.
 
-A page is stored under its path, query string, language (and whether htmx asked for the page or
-its results only), together with the *content version*: a random token in the shared cache that
+A page is stored under its address (scheme, host, path, query string), language (and whether
+htmx asked for the page or its results only, and the values of any other request header its
+Vary names), together with the *content version*: a random token in the shared cache that
 every save or delete of content replaces, once its transaction has committed. A publish, an
 unpublish, an archive, an edit or a delete therefore moves every server to new keys at once; the
 old pages are never read again and expire. If the cache loses the token (evicted, flushed), the
@@ -25,6 +26,7 @@ import datetime
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -35,7 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language_from_path, get_language_from_request
 
 VERSION_KEY = "pagecache:version"
 MESSAGES_COOKIE = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
@@ -141,34 +143,46 @@ class PageCacheMiddleware:
         # Kept with the time it stops being valid, which is checked here too: a cache server's
         # own expiry may come a little late, and must not keep a scheduled page out.
         cached, valid_until = cache.get(key, (None, 0))
+        if isinstance(cached, Varies):
+            cached, valid_until = cache.get(cached.key(key, request), (None, 0))
         if cached is not None and time.time() < valid_until:
             conditional = get_conditional_response(
                 request,
                 etag=cached["ETag"],
                 last_modified=parse_http_date_safe(cached["Last-Modified"]),
+                # A 304 carries the page's validators, Cache-Control and Vary.
+                response=cached,
             )
             return conditional or cached
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
             timeout = min(seconds, seconds_to_next_publication(version))
             if timeout > 0:
-                self.store(key, response, timeout)
+                self.store(key, request, response, timeout)
                 # Answer this request the same way as the hits will.
                 conditional = get_conditional_response(
                     request,
                     etag=response["ETag"],
                     last_modified=parse_http_date_safe(response["Last-Modified"]),
+                    response=response,
                 )
                 return conditional or response
         return response
 
     @staticmethod
     def key(request, version: str) -> str:
-        language = get_language_from_path(request.path_info) or "-"
+        """The page's key: its address as the visitor asked for it (scheme, host, path, query),
+        its language and whether htmx asked. The host is the one ALLOWED_HOSTS let through,
+        port included: an absolute link a page holds (canonical, the API's pages) is built from
+        it, and another host's page must never answer this one."""
+        language = get_language_from_path(request.path_info) or get_language_from_request(request)
         htmx = request.headers.get("HX-Request", "") + request.headers.get(
             "HX-History-Restore-Request", ""
         )
-        address = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False)
+        address = hashlib.md5(
+            f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(),
+            usedforsecurity=False,
+        )
         return f"pagecache:{version}:{language}:{htmx}:{address.hexdigest()}"
 
     @staticmethod
@@ -177,6 +191,7 @@ class PageCacheMiddleware:
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
+            and "*" not in varies_on(response)
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_USED")
@@ -187,7 +202,7 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def store(key: str, response, timeout: int) -> None:
+    def store(key: str, request, response, timeout: int) -> None:
         now = timezone.now()
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
@@ -196,4 +211,36 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date(now.timestamp())
         # Browsers and proxies check back every time: the page may change at any publish.
         response.setdefault("Cache-Control", "max-age=0, must-revalidate")
-        cache.set(key, (response, time.time() + timeout), timeout)
+        valid_until = time.time() + timeout
+        headers = varies_on(response) - KEYED_HEADERS
+        if headers:
+            varies = Varies(tuple(sorted(headers)))
+            cache.set(key, (varies, valid_until), timeout)
+            key = varies.key(key, request)
+        cache.set(key, (response, valid_until), timeout)
+
+
+# The request headers a page may vary on that its key already holds: the language (from the path,
+# or where there is none from the language cookie and Accept-Language, as LocaleMiddleware reads
+# them), htmx's, and the cookies (only requests without a session or a message are served).
+KEYED_HEADERS = {"accept-language", "cookie", "hx-request", "hx-history-restore-request"}
+
+
+def varies_on(response) -> set[str]:
+    """The request headers named in the response's Vary, in lower case."""
+    return {
+        header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()
+    }
+
+
+@dataclass(frozen=True)
+class Varies:
+    """Stored in a page's place when it also depends on other request headers (the API's on
+    Accept): the page is under a key that adds their values, at the cost of one more read."""
+
+    headers: tuple[str, ...]
+
+    def key(self, key: str, request) -> str:
+        values = "\n".join(request.headers.get(header, "") for header in self.headers)
+        digest = hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()
+        return f"{key}:{digest}"

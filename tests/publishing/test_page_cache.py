@@ -143,6 +143,8 @@ def test_a_conditional_request_for_an_unchanged_page_answers_304(visitor):
     assert first["ETag"] and first["Last-Modified"]
     again = visitor.get(NEWS, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == first["Cache-Control"]
     assert (
         visitor.get(NEWS, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
     )
@@ -154,3 +156,33 @@ def test_page_cache_seconds_zero_switches_it_off(settings, visitor):
     settings.PAGE_CACHE_SECONDS = 0
     visitor.get(NEWS)
     assert not from_cache(visitor.get(NEWS))
+
+
+def test_a_page_asked_for_under_another_host_is_stored_apart(settings, visitor):
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    ReleaseFactory()
+    visitor.get(NEWS, HTTP_HOST="portal.example.org:1337")
+    page = visitor.get(NEWS, HTTP_HOST="portal.example.org")
+    assert not from_cache(page)
+    assert "portal.example.org:1337" not in page.content.decode()
+    assert 'href="http://portal.example.org/en/news/"' in page.content.decode()
+
+
+def test_a_stored_api_answer_gets_the_cors_headers_of_each_request(visitor):
+    ReleaseFactory()
+    url = "/api/v1/releases/"
+    visitor.get(url)
+    stored = visitor.get(url, headers={"Origin": "https://other.example"})
+    assert stored["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in visitor.get(url)
+
+
+def test_a_stored_api_answer_is_not_given_to_a_client_that_accepts_no_json(
+    visitor, django_assert_num_queries
+):
+    ReleaseFactory()
+    url = "/api/v1/releases/"
+    assert visitor.get(url, headers={"Accept": "application/json"}).status_code == 200
+    assert visitor.get(url, headers={"Accept": "text/html"}).status_code == 406
+    with django_assert_num_queries(0):
+        assert visitor.get(url, headers={"Accept": "application/json"}).status_code == 200
