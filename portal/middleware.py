@@ -75,13 +75,13 @@ class HttpMethodsMiddleware:
     """OPTIONS answers `Allow` without running the page; HEAD answers without a body; a page
     that only reads refuses the other methods.
 
-    A class-based view answers OPTIONS and refuses a method itself, from the methods it has. A
-    function view would run in full and send its page: the public site's function views (home,
-    search, suggestions, exports, feeds, sitemaps, downloads) only read, so OPTIONS is answered
-    here for them, and POST, PUT, PATCH or DELETE get 405; the views that take a form (the
-    language switch, the enquiries) take a POST as well. The admin's function views are left to
-    the admin, which signs visitors in first, and the API's to the API, which answers in its own
-    format.
+    A class-based view takes the methods it has. A function view would run in full and send its
+    page: the public site's function views (home, search, suggestions, exports, feeds, sitemaps,
+    downloads) only read, so OPTIONS is answered here for them, and POST, PUT, PATCH or DELETE
+    get 405; the views that take a form (the language switch, the enquiries) take a POST as
+    well. Both are refused here, before the CSRF check would answer a form without a token with
+    403. The admin's views are left to the admin, which signs visitors in first, and the API's
+    to the API, which answers in its own format.
     gunicorn and runserver drop a HEAD response's body too; this makes it so whatever serves.
     """
 
@@ -104,12 +104,23 @@ class HttpMethodsMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if request.method in ("GET", "HEAD") or hasattr(view_func, "view_class"):
+        if request.method in ("GET", "HEAD"):
             return None
         match = request.resolver_match
         if self.ANSWER_THEMSELVES.intersection(match.namespaces):
             return None
-        allowed = self.READ_ONLY + ["POST"] if match.url_name in self.TAKE_FORMS else self.READ_ONLY
+        if view_class := getattr(view_func, "view_class", None):
+            # The methods the view has, as it would answer itself (HEAD with GET); said here,
+            # before the CSRF check refuses a PUT or a DELETE with 403.
+            allowed = [
+                method.upper()
+                for method in view_class.http_method_names
+                if hasattr(view_class, "get" if method == "head" else method)
+            ]
+        elif match.url_name in self.TAKE_FORMS:
+            allowed = self.READ_ONLY + ["POST"]
+        else:
+            allowed = self.READ_ONLY
         if request.method not in allowed:
             return HttpResponseNotAllowed(allowed)
         if request.method != "OPTIONS":
