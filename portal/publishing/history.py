@@ -68,7 +68,8 @@ def _display(field: models.Field, value: Any) -> str:
     return str(value)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two values of a field, as `current_values` or a version holds them, are the same."""
     if isinstance(a, list) or isinstance(b, list):
         return sorted(map(str, a or [])) == sorted(map(str, b or []))
     if a in (None, "") and b in (None, ""):
@@ -101,7 +102,7 @@ def changes(model: type[models.Model], before: dict, after: dict) -> list[Change
             continue
         if name not in after:
             continue
-        if _same(before.get(name), after.get(name)):
+        if same_value(before.get(name), after.get(name)):
             continue
         found.append(
             Change(

@@ -51,10 +51,12 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_input(
     assert (release.title_en, release.body_en) == ("New title", "<p>Old body.</p>")
 
 
-def test_saving_again_after_the_conflict_keeps_the_second_editors_input(
+def test_saving_again_after_the_conflict_keeps_both_editors_changes(
     editor_client, second_editor_client
 ):
-    release = ReleaseFactory(status=Status.DRAFT, body_en="<p>Old body.</p>")
+    release = ReleaseFactory(
+        status=Status.DRAFT, body_en="<p>Old body.</p>", summary_en="Old summary"
+    )
     first = change_form_data(editor_client.get(change_url(release)))
     second = change_form_data(second_editor_client.get(change_url(release)))
     editor_client.post(change_url(release), first | {"summary_en": "Their summary"})
@@ -65,6 +67,24 @@ def test_saving_again_after_the_conflict_keeps_the_second_editors_input(
     assert again.status_code == 302
     release.refresh_from_db()
     assert release.body_en == "<p>Mine.</p>"
+    # The second editor's form still held the old summary: it did not write it back.
+    assert release.summary_en == "Their summary"
+
+
+def test_a_field_both_editors_changed_keeps_the_input_of_the_one_who_saved_again(
+    editor_client, second_editor_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, summary_en="Old summary")
+    first = change_form_data(editor_client.get(change_url(release)))
+    second = change_form_data(second_editor_client.get(change_url(release)))
+    editor_client.post(change_url(release), first | {"summary_en": "Their summary"})
+    refused = second_editor_client.post(change_url(release), second | {"summary_en": "Mine"})
+
+    again = second_editor_client.post(change_url(release), change_form_data(refused))
+
+    assert again.status_code == 302
+    release.refresh_from_db()
+    assert release.summary_en == "Mine"
 
 
 def test_a_change_to_an_inline_row_by_another_editor_refuses_the_save(

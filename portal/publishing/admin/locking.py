@@ -1,6 +1,7 @@
 """No overwritten work: the form carries the record's version; a save made from an older
 version (or over a pending draft someone saved meanwhile) is refused with the other editor's
-changes listed and the form's input kept.
+changes listed and the form's input kept. Saving again keeps that input, and the other editor's
+changes to the fields it left alone.
 """
 
 from django import forms
@@ -18,6 +19,9 @@ class PublishableForm(forms.ModelForm):
     """Carries the version the editor started from, and refuses a save made over someone else's."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # After a refused save: the version the editor first started from, so that the next save
+    # keeps the other editor's changes to the fields this one left as they were.
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The saves of the record's pending draft the editor started from (see WorkflowAdmin).
     seen_draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Set by the admin when the form edits a live record's pending draft: its number of saves.
@@ -61,8 +65,34 @@ class PublishableForm(forms.ModelForm):
             # The next save from this form is a deliberate one, made with the changes in view.
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_version")] = str(stored)
+            if not cleaned_data.get("based_on"):
+                self.data[self.add_prefix("based_on")] = str(seen or "")
             raise ValidationError(self.conflict_messages(seen))
+        if cleaned_data.get("based_on"):
+            self.keep_their_changes(cleaned_data["based_on"], cleaned_data)
         return cleaned_data
+
+    def keep_their_changes(self, based_on: int, cleaned_data: dict) -> None:
+        """A deliberate save after a refused one: a field this editor left as it was when they
+        opened the form, and someone else changed since, takes the other editor's value rather
+        than writing the old one back. A field both changed keeps this editor's input, which
+        the refusal showed beside theirs."""
+        base = history.version_with_number(self.instance, based_on)
+        if base is None:
+            return
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        stored = history.current_values(current)
+        for name, field in model_fields(self.instance, cleaned_data).items():
+            before = base.field_dict.get(field.attname)
+            theirs = stored.get(field.attname)
+            if history.same_value(before, theirs):
+                continue
+            if history.same_value(before, stored_form(field, cleaned_data[name])):
+                cleaned_data[name] = (
+                    list(getattr(current, field.name).all())
+                    if field.many_to_many
+                    else getattr(current, field.name)
+                )
 
     def conflict_messages(self, seen: int | None) -> list[str]:
         obj = self.instance
@@ -95,6 +125,22 @@ class PublishableForm(forms.ModelForm):
                 )
             lines += inline_changes(seen_version)
         return lines
+
+
+def model_fields(instance, cleaned_data: dict) -> dict:
+    """The record's fields that the form edits, by name."""
+    opts = instance._meta
+    fields = {field.name: field for field in [*opts.concrete_fields, *opts.many_to_many]}
+    return {name: fields[name] for name in cleaned_data if name in fields}
+
+
+def stored_form(field, value):
+    """A form's cleaned value as `history.current_values` keeps it (a related record's key)."""
+    if field.many_to_many:
+        return [related.pk for related in value or []]
+    if field.many_to_one or field.one_to_one:
+        return value.pk if value is not None else None
+    return value
 
 
 def inline_changes(seen_version: Version) -> list[str]:

@@ -21,7 +21,7 @@ from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.locking import LockingMixin
 from portal.publishing.admin.preview import PreviewMixin
 from portal.publishing.models import AuditEntry, Status
-from portal.publishing.times import local_time, long_local_time
+from portal.publishing.times import local_time, long_local_time, same_minute
 
 
 class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin):
@@ -65,12 +65,13 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
-        # The hidden version rides along in the last fieldset (Publishing).
+        # The hidden versions ride along in the last fieldset (Publishing).
         name, options = fieldsets[-1]
         if "seen_version" not in options["fields"]:
+            hidden = ("seen_version", "seen_draft", "based_on")
             fieldsets = [
                 *fieldsets[:-1],
-                (name, {**options, "fields": (*options["fields"], "seen_version", "seen_draft")}),
+                (name, {**options, "fields": (*options["fields"], *hidden)}),
             ]
         return fieldsets
 
@@ -84,8 +85,9 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         else:
             old_status = previous.status if previous else Status.DRAFT
             old_time = previous.published_at if previous else None
-        if same_time(obj.published_at, old_time):
-            # The form shows whole seconds: a time it sends back unchanged is no new time.
+        if obj.published_at and old_time and same_minute(obj.published_at, old_time):
+            # The form drops the stored time's microseconds: sent back as shown, it is the
+            # same time, not a new publication.
             obj.published_at = old_time
         status_changed = obj.status != old_status
         public_change = editorial.is_live(obj) or old_status in editorial.LIVE_STATES
@@ -357,10 +359,3 @@ def status_badge(obj) -> dict[str, str]:
         "label": obj.get_status_display().capitalize(),
         "detail": details[obj.status],
     }
-
-
-def same_time(one, other) -> bool:
-    """Whether two publication times are the same to the second (the form's precision)."""
-    if one is None or other is None:
-        return one is other
-    return one.replace(microsecond=0) == other.replace(microsecond=0)
