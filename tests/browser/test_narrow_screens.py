@@ -1,4 +1,5 @@
-"""On a phone (390 px wide), the home page's figures read as cards, without a sideways scroll."""
+"""On a phone (390 px wide), the figures read as cards and wide tables scroll in their own box:
+the page never scrolls sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -33,3 +34,11 @@ def test_figures_values_are_visible_on_a_phone_without_scrolling_sideways(phone,
     assert label.strip('"') in ("Value", "数值")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.locator("table.figures").screenshot(path=SCREENSHOTS / f"home-figures-390-{language}.png")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_zone_comparison_scrolls_in_its_own_box_on_a_phone(phone, site, language):
+    phone.goto(f"{site}/{language}/zones/compare/?zones=dalian-puwan,shenyang-etdz")
+    expect(phone.locator("table.compare")).to_be_visible()
+    # The table is wider than the phone and scrolls inside its box; the page itself does not.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
