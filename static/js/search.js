@@ -47,7 +47,8 @@
     timer = setTimeout(ask, 150);
   });
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") clear();
+    // Escape closes the suggestions; only with none open does the browser empty the box.
+    if (event.key === "Escape" && !panel.hidden) { event.preventDefault(); clear(); }
     if (event.key === "ArrowDown" && !panel.hidden) {
       var first = panel.querySelector("a");
       if (first) { event.preventDefault(); first.focus(); }
@@ -62,5 +63,9 @@
   });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) clear();
+  });
+  // Leaving the box and its suggestions with the keyboard closes them, as a click elsewhere does.
+  form.addEventListener("focusout", function (event) {
+    if (!form.contains(event.relatedTarget)) clear();
   });
 })();

@@ -36,3 +36,31 @@ def test_the_header_suggestions_are_readable(page, site):
 
     assert "Dalian" in suggestion.inner_text()
     assert suggestion.evaluate(CONTRAST) >= 4.5
+
+
+def test_escape_closes_the_suggestions_and_keeps_what_was_typed(page, site):
+    page.goto(f"{site}/en/")
+    page.fill("#search-box-q", "Dalian")
+    page.locator("#search-box-suggestions a").first.wait_for()
+
+    page.press("#search-box-q", "Escape")
+
+    assert page.locator("#search-box-suggestions").is_hidden()
+    assert page.input_value("#search-box-q") == "Dalian"
+
+
+def test_the_suggestions_close_when_the_keyboard_leaves_them(page, site):
+    page.goto(f"{site}/en/")
+    page.fill("#search-box-q", "Dalian")
+    links = page.locator("#search-box-suggestions a")
+    links.first.wait_for()
+
+    # Past the search button and every suggestion, to the language switcher.
+    for _ in range(links.count() + 1):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+
+    assert not page.evaluate(
+        "document.querySelector('form.search-box').contains(document.activeElement)"
+    )
+    assert page.locator("#search-box-suggestions").is_hidden()
