@@ -258,13 +258,13 @@ class EnterpriseFilter(django_filters.FilterSet):
         """The site's search, restricted to the enterprises the other filters keep, best first."""
         return search.filter_queryset(queryset, self.search_query)
 
-    @property
-    def qs(self) -> QuerySet:
-        queryset = super().qs
-        # Without a sort, a query lists the best matches first and a plain list goes by name.
-        if not self.form.cleaned_data.get("sort") and not self.form.cleaned_data.get("q"):
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Without a sort, a plain list goes by name, and a query lists the best matches first and
+        # by name within each (q keeps the order it is given): in pinyin on Chinese pages, as
+        # the page's own list does.
+        if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*ENTERPRISE_ORDERINGS["name"]())
-        return queryset
+        return super().filter_queryset(queryset)
 
 
 class ZoneFilter(django_filters.FilterSet):

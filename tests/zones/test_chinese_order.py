@@ -67,6 +67,22 @@ def test_the_chinese_directory_lists_enterprises_in_pinyin_order(client):
         assert in_page_order(html, names) == [f"{name}有限公司" for name in PINYIN_ORDER]
 
 
+def test_the_chinese_directorys_downloads_list_a_querys_matches_in_the_pages_order(client):
+    zone = ZoneFactory()
+    for name in NAMES:
+        EnterpriseFactory(
+            zone=zone, name_en=f"{name} Harbour Works", name_zh_hans=f"{name}有限公司"
+        )
+    names = [f"{name}有限公司" for name in NAMES]
+    page = client.get("/zh-hans/enterprises/?q=harbour").content.decode()
+    assert in_page_order(page, names) == [f"{name}有限公司" for name in PINYIN_ORDER]
+    for download in ("export.csv", "export.json"):
+        response = client.get(f"/zh-hans/enterprises/{download}?q=harbour")
+        assert in_page_order(response.getvalue().decode("utf-8-sig"), names) == in_page_order(
+            page, names
+        )
+
+
 def test_the_chinese_institution_list_is_in_pinyin_order(client):
     for name in NAMES:
         InstitutionFactory(name_zh_hans=f"{name}大学")
