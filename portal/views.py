@@ -25,6 +25,7 @@ from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
+from portal.publishing.translations import shown_language
 from portal.ratelimits import rate_limited
 from portal.search.queries import search as search_index
 from portal.search.queries import suggest
@@ -114,7 +115,11 @@ def search_suggestions(request):
             {
                 "type": kind,
                 "label": str(label),
-                "items": [{"title": r.title, "url": r.url} for r in items],
+                "items": [
+                    # `lang`: the title's language where it is not the page's (untranslated).
+                    {"title": r.title, "url": r.url, "lang": shown_language(r.entry, "title")}
+                    for r in items
+                ],
             }
             for kind, label, items in groups
         ],

@@ -23,6 +23,7 @@
         var link = document.createElement("a");
         link.href = item.url;
         link.textContent = item.title;
+        if (item.lang) link.lang = item.lang;
         var entry = document.createElement("li");
         entry.appendChild(link);
         list.appendChild(entry);

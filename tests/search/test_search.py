@@ -1,6 +1,7 @@
 """What a visitor finds with the search box: each kind of query, ranking, and bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -513,3 +514,17 @@ def test_the_pinyin_syllables_are_those_of_pypinyin():
         for reading in value.split(",")
     }
     assert text.syllables() == {s for s in readings if s.isascii() and s.isalpha()}
+
+
+def test_a_result_without_a_chinese_title_is_marked_as_english_on_a_chinese_page(client, db):
+    ReleaseFactory(title_en="Harbour report", title_zh_hans="", body_en="<p>Cranes.</p>")
+    ZoneFactory(name_en="Harbour Zone", name_zh_hans="海港开发区")
+
+    page = client.get("/zh-hans/search/", {"q": "harbour"}).content.decode()
+    assert re.search(r'<span lang="en" class="untranslated"[^>]*>Harbour report</span>', page)
+    assert ">海港开发区</a>" in page
+    assert '<p class="search-snippet" lang="en">' in page
+
+    groups = client.get("/zh-hans/search/suggest/", {"q": "harbour"}).json()["groups"]
+    items = {item["title"]: item["lang"] for group in groups for item in group["items"]}
+    assert items == {"Harbour report": "en", "海港开发区": None}
