@@ -29,3 +29,22 @@ def test_an_investor_follows_a_figure_to_its_release_and_switches_language(page,
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(rf"/en{RELEASE}$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_charts_take_the_system_colours_in_a_high_contrast_mode(browser, site):
+    context = browser.new_context(forced_colors="active", color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{site}/en/zones/dalian-puwan/")
+    label = page.locator(".chart .chart__label").first
+    expect(label).to_be_visible()
+    # The colour the system gives text in this mode, light on its dark background here.
+    system_text = page.evaluate(
+        """() => {
+            const probe = document.createElement("span");
+            probe.style.color = "CanvasText";
+            document.body.append(probe);
+            return getComputedStyle(probe).color;
+        }"""
+    )
+    assert label.evaluate("element => getComputedStyle(element).fill") == system_text
+    context.close()
