@@ -126,6 +126,16 @@ class KeysetPagination(CursorPagination):
     max_page_size = 200
     ordering = "slug"
 
+    def decode_cursor(self, request: Request):
+        # A cursor is a parameter like any other: one that cannot be read is not understood
+        # (400), not an address that does not exist.
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: ["Not a cursor this API gave: follow `next`."]}
+            ) from None
+
 
 class SearchPagination(BasePagination):
     """Numbered pages for results ranked by relevance, up to `max_pages`.
@@ -146,10 +156,15 @@ class SearchPagination(BasePagination):
         try:
             self.number = int(request.query_params.get("page", 1))
         except ValueError:
-            raise exceptions.NotFound("The page is not a number.") from None
+            self.number = 0
         if not 1 <= self.number <= self.max_pages:
-            raise exceptions.NotFound(
-                f"Search results come in pages 1 to {self.max_pages}; narrow the search instead."
+            raise exceptions.ValidationError(
+                {
+                    "page": [
+                        f"Search results come in pages 1 to {self.max_pages}; narrow the "
+                        "search instead."
+                    ]
+                }
             )
         start = (self.number - 1) * self.page_size
         rows = list(queryset[start : start + self.page_size + 1])

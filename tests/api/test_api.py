@@ -120,9 +120,15 @@ def test_a_search_pages_by_number_best_match_first(client, db):
     EnterpriseFactory(zone=zone, slug="a-mentioned", name_en="Other Co.", summary_en="cranes")
     body = client.get(f"{API}/enterprises/", {"q": "cranes"}).json()
     assert [e["slug"] for e in body["results"]] == ["b-named", "a-mentioned"]
-    too_deep = client.get(f"{API}/enterprises/", {"q": "cranes", "page": 21})
-    assert too_deep.status_code == 404
-    assert too_deep["Content-Type"] == "application/problem+json"
+    assert client.get(f"{API}/enterprises/", {"q": "cranes", "page": 2}).status_code == 404
+    for page in ("21", "0", "-1", "abc", "1.0"):
+        body = problem(client.get(f"{API}/enterprises/", {"q": "cranes", "page": page}), 400)
+        assert set(body["errors"]) == {"page"}
+
+
+def test_a_cursor_the_api_did_not_give_answers_400_naming_it(client, db):
+    body = problem(client.get(f"{API}/enterprises/", {"cursor": "abc"}), 400)
+    assert set(body["errors"]) == {"cursor"}
 
 
 def test_unpublished_records_and_what_sits_in_them_are_not_in_the_api(client, db):
