@@ -54,6 +54,9 @@ class EnquiryForm(forms.ModelForm):
         self.fields["consent"].required = True
         self.fields["zones"].queryset = Zone.objects.published()
         self.fields["sectors"].queryset = Sector.objects.all()
+        # Chosen by slug, as every public address and filter names them, never by database id.
+        self.fields["zones"].to_field_name = "slug"
+        self.fields["sectors"].to_field_name = "slug"
         self.fields["sectors"].required = False
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -30,7 +30,7 @@ def form_data(zone, **changes) -> dict:
         "organisation": "Example GmbH",
         "email": "li.wei@example.com",
         "country": "DE",
-        "zones": [zone.pk],
+        "zones": [zone.slug],
         "message": "Is land available for a 5 ha plant? See https://evil.example/",
         "consent": "on",
         "homepage": "",
@@ -40,7 +40,7 @@ def form_data(zone, **changes) -> dict:
 def test_an_enquiry_is_stored_sent_to_the_zone_and_acknowledged_with_its_reference(client, zone):
     sector = SectorFactory(name_en="New materials")
     response = client.post(
-        "/en/zones/puwan/enquiry/", form_data(zone, sectors=[sector.pk]), follow=True
+        "/en/zones/puwan/enquiry/", form_data(zone, sectors=[sector.slug]), follow=True
     )
 
     enquiry = Enquiry.objects.get()
@@ -111,7 +111,7 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(client, zone, changes, 
 
 def test_an_unpublished_zone_cannot_be_chosen(client, zone):
     draft = ZoneFactory(status=Status.DRAFT)
-    response = client.post("/en/zones/puwan/enquiry/", form_data(zone, zones=[draft.pk]))
+    response = client.post("/en/zones/puwan/enquiry/", form_data(zone, zones=[draft.slug]))
     assert response.status_code == 400
     assert Enquiry.objects.count() == 0
     assert client.get(f"/en/zones/{draft.slug}/enquiry/").status_code == 404
@@ -282,3 +282,12 @@ def test_a_publisher_names_a_zones_staff_and_an_editor_cannot(
     response = publisher_client.post(url, {"zone": zone.pk, "user": editor.pk})
     assert response.status_code == 302
     assert ZoneStaff.objects.filter(zone=zone, user=editor).exists()
+
+
+def test_the_form_names_zones_and_sectors_by_slug_not_by_database_id(client, zone):
+    sector = SectorFactory(slug="new-materials")
+    page = client.get("/en/zones/puwan/enquiry/").content.decode()
+    assert 'name="zones" value="puwan"' in page
+    assert f'name="sectors" value="{sector.slug}"' in page
+    response = client.post("/en/zones/puwan/enquiry/", form_data(zone, zones=[str(zone.pk)]))
+    assert response.status_code == 400
