@@ -79,3 +79,11 @@ def test_cells_a_spreadsheet_would_run_are_quoted(client, db, name):
         ]
     assert "'=1+1" in values and "'@SUM(A1)" in values
     assert "=1+1" not in values
+
+
+def test_an_empty_list_offers_nothing_to_download(client, db):
+    EnterpriseFactory(name_en="Harbour Cranes Co.")
+    listed = client.get("/en/enterprises/").content.decode()
+    assert "Download as CSV" in listed
+    empty = client.get("/en/enterprises/", {"q": "zzzzqx"}).content.decode()
+    assert "Download as CSV" not in empty
