@@ -19,6 +19,7 @@ from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -160,7 +161,8 @@ def period_of(indicator) -> str:
     if indicator.year:
         return str(indicator.year)
     published = timezone.localdate(indicator.release.published_at)
-    return _("as of %(date)s") % {"date": published.isoformat()}
+    # Written as the pages write a date ("June 20, 2024", "2024年6月20日").
+    return _("as of %(date)s") % {"date": date_format(published, "DATE_FORMAT")}
 
 
 @dataclass

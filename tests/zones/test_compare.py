@@ -46,7 +46,7 @@ def test_dalian_puwan_and_liaobin_are_compared_side_by_side(client, demo):
     assert "not reported" in response.text
     # A total "as of" its release is dated in the portal's time zone, as the release is.
     investment = rows(response)["Research and development investment, yuan (CNY)"]
-    assert investment.cells[1].period == "as of 2024-06-20"
+    assert investment.cells[1].period == "as of June 20, 2024"
 
 
 def test_the_same_metric_is_one_row_with_each_zones_period_and_source(client, db):
