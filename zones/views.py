@@ -672,7 +672,9 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
-def enquiry_page(request: HttpRequest, zones: list[Zone], back_url: str) -> HttpResponse:
+def enquiry_page(
+    request: HttpRequest, zones: list[Zone], back_url: str, comparing: bool = False
+) -> HttpResponse:
     """The enquiry form, and its POST: stored, e-mailed, then redirected to the thank-you page.
 
     A bot that fills the hidden field gets the same thank-you page; nothing is stored or sent.
@@ -694,7 +696,8 @@ def enquiry_page(request: HttpRequest, zones: list[Zone], back_url: str) -> Http
     else:
         form = EnquiryForm(initial={"zones": zones})
         status = 200
-    context = {"form": form, "zones": zones, "back_url": back_url}
+    # The page it came from, a zone's profile or the comparison, is its breadcrumbs' last step.
+    context = {"form": form, "zones": zones, "back_url": back_url, "comparing": comparing}
     return render(request, "zones/enquiry_form.html", context, status=status)
 
 
@@ -709,7 +712,7 @@ def zone_enquiry(request: HttpRequest, slug: str) -> HttpResponse:
 @rate_limited("enquiry", methods=frozenset({"POST"}))
 def compare_enquiry(request: HttpRequest) -> HttpResponse:
     zones = compare.select(request.GET).zones
-    return enquiry_page(request, zones, compare_url(zones))
+    return enquiry_page(request, zones, compare_url(zones), comparing=True)
 
 
 @never_cache

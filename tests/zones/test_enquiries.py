@@ -291,3 +291,13 @@ def test_the_form_names_zones_and_sectors_by_slug_not_by_database_id(client, zon
     assert f'name="sectors" value="{sector.slug}"' in page
     response = client.post("/en/zones/puwan/enquiry/", form_data(zone, zones=[str(zone.pk)]))
     assert response.status_code == 400
+
+
+def test_the_breadcrumbs_lead_back_to_the_page_the_enquiry_came_from(client, zone):
+    ZoneFactory(slug="other", name_en="Other Zone")
+    from_profile = client.get("/en/zones/puwan/enquiry/").content.decode()
+    assert '<li><a href="/en/zones/puwan/">Puwan</a></li>' in from_profile
+    from_comparison = client.get("/en/zones/compare/enquiry/?zones=puwan,other").content.decode()
+    assert '<li><a href="/en/zones/compare/?zones=puwan,other">Compare zones</a></li>' in (
+        from_comparison
+    )
