@@ -72,7 +72,7 @@ def test_active_filters_show_as_chips_that_remove_them(client, zones):
 
 def test_chips_are_in_the_pages_language(client, zones):
     html = client.get("/zh-hans/zones/", {"city": "shenyang"}).content.decode()
-    assert "<span>城市: 沈阳</span>" in html
+    assert "<span>城市：沈阳</span>" in html  # with the Chinese colon
 
 
 @pytest.mark.parametrize(
