@@ -3,7 +3,7 @@ request stays on the portal's own host; screenshots at phone and desktop widths 
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, blocking_violations
+from tests.browser.conftest import AXE, SCREENSHOTS, blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -35,3 +35,15 @@ def test_pages_pass_axe_and_load_nothing_from_elsewhere(page, site, language):
             page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width}.png", full_page=True)
     assert problems == {}
     assert [url for url in requested if not url.startswith(site)] == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/?q=shenyang", "/zones/compare/?zones=dalian-puwan,shenyang-etdz"]
+)
+def test_the_search_and_comparison_pages_have_no_axe_finding_at_all(page, site, path):
+    # Moderate findings too: two search landmarks without names to tell them apart, a heading
+    # that skips a level.
+    page.goto(f"{site}/en{path}")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert [violation["id"] for violation in result["violations"]] == []
