@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +33,4 @@ class SearchConfig(AppConfig):
                 post_delete.connect(
                     index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.deleted"
                 )
+        post_migrate.connect(index.index_new_kinds, sender=self, dispatch_uid="search.new_kinds")

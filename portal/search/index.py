@@ -20,7 +20,7 @@ The signal handlers below are connected in apps.py: keeping the index in step is
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import DateTimeField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
@@ -269,6 +269,24 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
         # Fresh statistics for the query planner, now that the tables have been rewritten.
         cursor.execute("ANALYZE")
     return written
+
+
+def index_new_kinds(apps=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Write the entries of every kind that has records to index and not one entry: a kind an
+    app has just declared, whose records were saved before it was. A post_migrate handler
+    (apps.py), so that the upgrade that brings a new kind also indexes it; two queries per kind.
+    `apps` is the migrations' state (none after a flush)."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if apps is not None:
+        try:
+            apps.get_model("search", "SearchEntry")
+        except LookupError:  # migrated back to before the search app
+            return
+    for declared in registry.indexes():
+        unindexed = not SearchEntry.objects.filter(kind=declared.kind).exists()
+        if unindexed and declared.index_queryset().exists():
+            add(declared.model._default_manager.all())
 
 
 def count_indexable(kinds: Iterable[str] | None = None) -> int:

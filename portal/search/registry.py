@@ -21,7 +21,7 @@ The kinds are listed (on the search page's tabs, in suggestions) in the order th
 registered: the apps' order in INSTALLED_APPS, then each module's from the top.
 """
 
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 
 from portal.publishing.models import published_or_scheduled_q
@@ -58,7 +58,8 @@ class SearchIndex:
     other_names: str = ""
     # A relation to a record the model is public only with (an enterprise with its zone): the
     # entry exists only while both are published and takes the later publication time, and a
-    # change of that record's entry carries over to these entries.
+    # change of that record's entry carries over to these entries. Where the relation may be
+    # empty (an event need not name a zone), a record without it is public on its own.
     public_with: str = ""
 
     def __repr__(self) -> str:
@@ -96,22 +97,30 @@ class SearchIndex:
         related = self.other_names_model._default_manager.order_by("pk")
         return queryset.prefetch_related(Prefetch(self.other_names_relation, queryset=related))
 
+    @property
+    def public_alone(self) -> bool:
+        """True when a record without the `public_with` record is public on its own."""
+        return bool(self.public_with) and self.model._meta.get_field(self.public_with).null
+
     def index_queryset(self) -> QuerySet:
         """The records that have an entry, their other names prefetched: published ones, on
         time or scheduled (the query applies the visibility rule, so a scheduled record appears
-        at its time); with `public_with`, only those whose other record has one too, its time
-        as `public_with_published_at`."""
+        at its time); with `public_with`, only those whose other record has one too (or that
+        have none, where that may be), its time as `public_with_published_at`."""
         queryset = self.model._default_manager.filter(published_or_scheduled_q())
         if self.public_with:
-            queryset = queryset.filter(published_or_scheduled_q(f"{self.public_with}__")).annotate(
+            with_other = published_or_scheduled_q(f"{self.public_with}__")
+            if self.public_alone:
+                with_other |= Q(**{f"{self.public_with}__isnull": True})
+            queryset = queryset.filter(with_other).annotate(
                 public_with_published_at=F(f"{self.public_with}__published_at")
             )
         return self.with_names(queryset)
 
     def publication_time(self, record: Model):
         """When a record's entry becomes visible: with `public_with` (a record from
-        index_queryset), the later of its own time and the other record's."""
-        if self.public_with:
+        index_queryset), the later of its own time and the other record's, if it has one."""
+        if self.public_with and record.public_with_published_at is not None:
             return max(record.published_at, record.public_with_published_at)
         return record.published_at
 

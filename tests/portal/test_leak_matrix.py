@@ -420,7 +420,7 @@ def test_hidden_words_leave_the_spelling_vocabulary_when_their_record_goes(world
         key
         for key, marker in world.hidden.items()
         if key.split(":")[0]
-        in ("zone", "zone alias", "enterprise", "institution", "platform", "release")
+        in ("zone", "zone alias", "enterprise", "institution", "platform", "release", "event")
         and not key.endswith(":scheduled")
         and marker.word in kept
     ]
@@ -470,7 +470,7 @@ def test_at_the_scheduled_time_the_scheduled_records_appear(client, world, time_
     assert missing == []
     # Search, suggestions and the correction of a misspelling find them too.
     searchable = ("zone", "enterprise", "zone enterprise", "zone member", "institution")
-    searchable += ("platform", "release")
+    searchable += ("platform", "release", "event", "zone event")
     for key, marker in scheduled.items():
         if key.split(":")[0] not in searchable:
             continue

@@ -13,6 +13,7 @@ from portal.search.models import SearchEntry
 from portal.search.queries import search, suggest
 from tests.factories import (
     EnterpriseFactory,
+    EventFactory,
     InstitutionFactory,
     PlatformFactory,
     ReleaseFactory,
@@ -135,6 +136,42 @@ def test_an_enterprise_unpublished_while_its_zone_is_withdrawn_stays_out_of_sear
     zone.status = Status.PUBLISHED
     zone.save()
     assert titles("quartzite") == []
+
+
+def test_an_event_is_found_by_its_title_and_description_with_or_without_a_zone():
+    EventFactory(title_en="Quartzite fair", zone=None)
+    EventFactory(title_en="Basalt days", description_en="Stands of quartzite makers.")
+    assert titles("quartzite") == ["Quartzite fair", "Basalt days"]
+    assert [group[0] for group in suggest("quartz")] == ["event"]
+
+
+def test_an_event_in_a_withdrawn_zone_is_found_again_when_the_zone_is_published():
+    zone = ZoneFactory(name_en="Quiet Zone")
+    EventFactory(zone=zone, title_en="Quartzite fair")
+    zone.status = Status.DRAFT
+    zone.save()
+    assert titles("quartzite") == []
+    assert suggest("quartz") == []
+    zone.status = Status.PUBLISHED
+    zone.save()
+    assert titles("quartzite") == ["Quartzite fair"]
+
+
+def test_an_event_moved_out_of_a_withdrawn_zone_is_found_on_its_own():
+    zone = ZoneFactory(status=Status.DRAFT)
+    event = EventFactory(zone=zone, title_en="Quartzite fair")
+    assert titles("quartzite") == []
+    event.zone = None
+    event.save()
+    assert titles("quartzite") == ["Quartzite fair"]
+
+
+def test_a_kind_saved_before_it_was_indexed_is_indexed_by_the_next_migrate():
+    EventFactory(title_en="Quartzite fair", zone=None)
+    SearchEntry.objects.filter(kind="event").delete()
+    assert titles("quartzite") == []
+    call_command("migrate", verbosity=0)
+    assert titles("quartzite") == ["Quartzite fair"]
 
 
 def test_a_deleted_record_is_gone_from_the_index():

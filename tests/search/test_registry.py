@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils import translation
 
 import portal.search
-from news.models import Release
+from news.models import Event, Release
 from portal.search import registry
 from zones.models import Enterprise, Institution, Platform, Zone, ZoneAlias
 
 SEARCH_PACKAGE = Path(portal.search.__file__).parent
 
 
-def test_the_index_holds_five_kinds_in_the_order_of_the_search_page():
+def test_the_index_holds_six_kinds_in_the_order_of_the_search_page():
     with translation.override("en"):
         assert [(kind, str(label)) for kind, label in registry.kind_choices()] == [
             ("zone", "Zones"),
@@ -24,16 +24,24 @@ def test_the_index_holds_five_kinds_in_the_order_of_the_search_page():
             ("institution", "Institutions"),
             ("platform", "Platforms"),
             ("release", "News"),
+            ("event", "Events"),
         ]
 
 
 def test_each_kind_keeps_the_code_its_stored_entries_carry():
     codes = {index.kind: index.code for index in registry.indexes()}
-    assert codes == {"zone": 5, "institution": 4, "platform": 3, "enterprise": 2, "release": 1}
+    assert codes == {
+        "zone": 5,
+        "institution": 4,
+        "platform": 3,
+        "enterprise": 2,
+        "release": 1,
+        "event": 0,
+    }
 
 
 def test_each_kind_links_to_its_record_page():
-    for model in (Zone, Enterprise, Institution, Platform, Release):
+    for model in (Zone, Enterprise, Institution, Platform, Release, Event):
         declared = registry.for_model(model)
         assert declared.url("quartzite") == model(slug="quartzite").get_absolute_url()
     assert registry.get("zone").url("dalian") == reverse(
@@ -52,6 +60,12 @@ def test_a_zone_is_found_by_its_other_names_and_re_indexed_when_they_change():
 
 def test_an_enterprise_is_indexed_only_with_its_zone():
     assert registry.for_model(Enterprise).public_with == "zone"
+    assert not registry.for_model(Enterprise).public_alone
+
+
+def test_an_event_is_indexed_with_its_zone_or_alone_without_one():
+    assert registry.for_model(Event).public_with == "zone"
+    assert registry.for_model(Event).public_alone
 
 
 def project_names() -> set[str]:
