@@ -7,7 +7,7 @@ from reversion.models import Version
 from news.models import Release
 from portal.publishing.models import Status
 from tests.adminforms import change_form_data
-from tests.factories import ReleaseFactory
+from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,19 @@ def test_previewing_an_unsaved_change_in_chinese_shows_the_chinese_page(publishe
     assert '<html lang="zh-hans">' in html
     assert "未保存的标题" in html
     assert Release.objects.get(pk=release.pk).title_zh_hans in (None, "")
+
+
+def test_a_preview_leaves_the_public_directory_as_it_was(editor_client, client):
+    draft_zone = ZoneFactory(slug="quiet-zone", status=Status.DRAFT, published_at=None)
+    EnterpriseFactory(zone=draft_zone, name_en="Quartzite Works")
+    EnterpriseFactory(name_en="Basalt Works")
+    assert "1 enterprise" in client.get("/en/enterprises/").text
+    # Any change makes the directory's index due for a rebuild, which the preview then does.
+    EnterpriseFactory(name_en="Granite Works")
+
+    preview = editor_client.get(reverse("admin:zones_zone_preview", args=[draft_zone.pk]))
+    assert preview.status_code == 200
+
+    directory = client.get("/en/enterprises/").text
+    assert "2 enterprises" in directory
+    assert "Quartzite" not in directory

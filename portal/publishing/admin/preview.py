@@ -121,9 +121,14 @@ def render_as_public(request: HttpRequest, obj, language: str | None = None) -> 
 
 
 def render_public_page(request: HttpRequest, obj) -> HttpResponse:
-    type(obj)._base_manager.filter(pk=obj.pk).update(
-        status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # Saved rather than updated in bulk, so that whatever follows saves follows this one too,
+    # inside the transaction that is rolled back: above all the tokens of the content that
+    # the processes' own caches are kept under (the directory's index). A bulk update left the
+    # token as it was, and an index built for the preview, holding the record as published,
+    # was then served to visitors under it.
+    obj.status = Status.PUBLISHED
+    obj.published_at = timezone.now() - datetime.timedelta(seconds=1)
+    obj.save(update_fields=["status", "published_at"])
     match = resolve(obj.get_absolute_url())
     # The public views answer GET only; a preview of an unsaved change arrives as a POST.
     public_request = copy.copy(request)
