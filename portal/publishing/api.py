@@ -11,6 +11,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
@@ -132,9 +133,38 @@ class KeysetPagination(CursorPagination):
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound:
+            raise self.not_a_cursor() from None
+
+    def get_page_size(self, request: Request) -> int:
+        """`page_size`, up to max_page_size; a value that is not a whole number from 1 is not
+        understood (400), rather than quietly taken as the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise exceptions.ValidationError(
-                {self.cursor_query_param: ["Not a cursor this API gave: follow `next`."]}
-            ) from None
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def not_a_cursor(self) -> exceptions.ValidationError:
+        return exceptions.ValidationError(
+            {self.cursor_query_param: ["Not a cursor this API gave: follow `next`."]}
+        )
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        # A cursor made by hand may hold a position its ordering's column cannot take (a date
+        # that is not one); the database would refuse it mid-query.
+        cursor = self.decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            ordering = self.get_ordering(request, queryset, view)[0].lstrip("-")
+            options = queryset.model._meta
+            field = options.pk if ordering == "pk" else options.get_field(ordering)
+            try:
+                field.to_python(cursor.position)
+            except DjangoValidationError:
+                raise self.not_a_cursor() from None
+        return super().paginate_queryset(queryset, request, view)
 
 
 class SearchPagination(BasePagination):

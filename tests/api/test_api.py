@@ -1,6 +1,7 @@
 """The read-only API as a client sees it: what it lists, how it names things, pages, caching,
 CORS and errors."""
 
+import base64
 import random
 
 import pytest
@@ -129,6 +130,31 @@ def test_a_search_pages_by_number_best_match_first(client, db):
 def test_a_cursor_the_api_did_not_give_answers_400_naming_it(client, db):
     body = problem(client.get(f"{API}/enterprises/", {"cursor": "abc"}), 400)
     assert set(body["errors"]) == {"cursor"}
+
+
+@pytest.mark.parametrize("value", ["x", "0", "-1", "1.5", "１０"])
+@pytest.mark.parametrize("q", ["", "cranes"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_answers_400_naming_it(client, db, value, q):
+    body = problem(client.get(f"{API}/enterprises/", {"page_size": value, "q": q}), 400)
+    assert set(body["errors"]) == {"page_size"}
+
+
+def test_a_page_size_above_the_largest_gives_the_largest(client, db):
+    EnterpriseFactory.create_batch(3)
+    response = client.get(f"{API}/enterprises/", {"page_size": "100000"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("path", ["releases", "figures", "events", "zones"])
+@pytest.mark.parametrize("position", ["abc", "2024-99-99"])
+def test_a_cursor_made_by_hand_with_a_position_no_record_can_have_answers_400(
+    client, db, path, position
+):
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = client.get(f"{API}/{path}/", {"cursor": cursor})
+    if response.status_code != 200:  # a text ordering takes any position
+        assert set(problem(response, 400)["errors"]) == {"cursor"}
 
 
 def test_unpublished_records_and_what_sits_in_them_are_not_in_the_api(client, db):
