@@ -124,6 +124,11 @@ class Cell:
     def missing(self) -> bool:
         return self.value is None
 
+    @property
+    def note(self) -> str:
+        """What the release says of a figure beside its value ("More than 100")."""
+        return self.indicator.note if self.indicator is not None else ""
+
 
 @dataclass
 class Row:

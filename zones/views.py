@@ -599,8 +599,8 @@ def zone_compare_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     header = [_("Section"), _("Row")]
     for zone in comparison.zones:
-        header += [zone.name, _("Period"), _("Source")]
-    writer.writerow([cell_text(cell) for cell in [*header, _("Note")]])
+        header += [zone.name, _("Period"), _("Source"), _("Note")]
+    writer.writerow([cell_text(cell) for cell in [*header, _("Periods")]])
     for row in comparison.rows:
         line = [row.section, row.label]
         for cell in row.cells:
@@ -609,7 +609,7 @@ def zone_compare_csv(request: HttpRequest) -> HttpResponse:
                 if cell.indicator
                 else ""
             )
-            line += [cell.text, cell.period, source]
+            line += [cell.text, cell.period, source, cell.note]
         writer.writerow([cell_text(value) for value in [*line, row.note]])
     return response
 
@@ -647,6 +647,7 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
                             {
                                 "period": cell.period,
                                 "unit": cell.indicator.unit,
+                                "note": cell.note,
                                 "source": cell.indicator.source_number,
                             }
                             if cell.indicator

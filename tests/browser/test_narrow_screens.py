@@ -42,3 +42,20 @@ def test_the_zone_comparison_scrolls_in_its_own_box_on_a_phone(phone, site, lang
     expect(phone.locator("table.compare")).to_be_visible()
     # The table is wider than the phone and scrolls inside its box; the page itself does not.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_four_zones_compared_on_a_phone_keep_columns_wide_enough_to_read(phone, site, language):
+    zones = "dalian-puwan,panjin-liaobin,shenyang-etdz,chaoyang-jianping"
+    phone.goto(f"{site}/{language}/zones/compare/?zones={zones}")
+    columns = phone.locator("table.compare thead th")
+    expect(columns).to_have_count(4)
+    # Each zone's column stays wide enough for words (a letter a line made the table
+    # thousands of pixels tall); the table scrolls sideways in its box instead.
+    widths = [columns.nth(n).bounding_box()["width"] for n in range(4)]
+    assert min(widths) >= 120
+    assert phone.locator("table.compare").bounding_box()["height"] < 3000
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator(".table-scroll").first.screenshot(
+        path=SCREENSHOTS / f"compare-four-390-{language}.png"
+    )

@@ -192,7 +192,7 @@ def test_the_csv_download_has_values_periods_sources_and_never_a_formula(client,
     assert table[0][:3] == ["Section", "Row", "'=HYPERLINK(1)"]
     gdp = next(line for line in table if line[1] == "GDP, percent change")
     source = f"http://testserver{indicator.release.get_absolute_url()}"
-    assert gdp[2:8] == ["5", "2022", source, "not reported", "", ""]
+    assert gdp[2:10] == ["5", "2022", source, "", "not reported", "", "", ""]
 
 
 def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
@@ -206,7 +206,14 @@ def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
     assert [zone["slug"] for zone in data["zones"]] == ["a", "b"]
     gdp = next(row for row in data["rows"] if row["label"] == "GDP, percent change")
     assert gdp["values"] == [
-        {"value": "5", "text": "5", "period": "2022", "unit": "percent_change", "source": 1},
+        {
+            "value": "5",
+            "text": "5",
+            "period": "2022",
+            "unit": "percent_change",
+            "note": "",
+            "source": 1,
+        },
         None,
     ]
     assert data["sources"] == [
@@ -233,6 +240,34 @@ def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo
     }
     assert sources == {1}
     assert [source["title"] for source in data["sources"]] == [demo.title]
+
+
+def test_what_the_release_says_beside_a_figure_is_shown_and_downloaded_with_it(client, demo):
+    query = "?zones=dalian-puwan,shenyang-etdz"
+    page = client.get(f"{URL}{query}")
+    activities = rows(page)["Economic and trade exchange activities held, count"]
+    assert [cell.text for cell in activities.cells] == ["not reported", "100"]
+    assert "More than 100" in page.text
+
+    table = list(
+        csv.reader(io.StringIO(client.get(f"{URL}export.csv{query}").text.lstrip("\ufeff")))
+    )
+    assert table[0][2:10] == [
+        "Dalian Puwan Economic Zone",
+        "Period",
+        "Source",
+        "Note",
+        "Shenyang Economic and Technological Development Zone",
+        "Period",
+        "Source",
+        "Note",
+    ]
+    line = next(line for line in table if line[1] == activities.label)
+    assert line[6] == "100" and line[9] == "More than 100"
+
+    data = json.loads(client.get(f"{URL}export.json{query}").content)
+    row = next(row for row in data["rows"] if row["label"] == activities.label)
+    assert row["values"][1]["note"] == "More than 100"
 
 
 def test_a_download_of_fewer_than_two_zones_is_a_bad_request(client, db):
