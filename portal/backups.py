@@ -82,16 +82,20 @@ def default_name(vendor: str) -> str:
 def create(output: Path, *, using: str = "default", media: bool = True) -> dict:
     """Write an archive of the database `using` and, with `media`, of MEDIA_ROOT to `output`.
 
-    `output` may be a folder: the archive is then named after the time. The archive is written
-    next to its final name and renamed when complete, so a failed backup never leaves a file
-    that looks whole. Returns the manifest.
+    `output` is the archive when its name ends in .tar.gz, and otherwise a folder (made if
+    need be) in which the archive is named after the time. An archive is never written over:
+    a backup that replaced the last one would leave none if it were cut short or wrong. The
+    archive is written next to its final name and renamed when complete, so a failed backup
+    never leaves a file that looks whole. Returns the manifest.
     """
     connection = connections[using]
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
-    if output.is_dir():
+    if not output.name.endswith(".tar.gz") or output.is_dir():
         output = output / default_name(vendor)
+    if output.exists():
+        raise BackupError(f"{output} already exists: name another archive, or a folder.")
     output.parent.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="portal-backup-") as staging:

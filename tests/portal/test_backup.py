@@ -11,7 +11,9 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import tarfile
+import time
 from pathlib import Path
 
 import psycopg
@@ -344,3 +346,24 @@ def test_check_reads_the_whole_archive_and_writes_nothing(site, media, tmp_path)
 
     assert "is whole" in out.getvalue()
     assert "2 media files" in out.getvalue()
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_yet_makes_it_and_dates_the_archive(
+    site, media, tmp_path
+):
+    folder = tmp_path / "backups" / "portal"
+    for _ in range(2):
+        call_command("backup", "--output", str(folder), "--no-media", stdout=io.StringIO())
+        time.sleep(1.1)  # the names are dated to the second
+    archives = sorted(path.name for path in folder.iterdir())
+    assert len(archives) == 2
+    assert all(re.fullmatch(r"portal-\w+-\d{8}T\d{6}Z\.tar\.gz", name) for name in archives)
+
+
+def test_a_backup_never_writes_over_an_archive(site, media, tmp_path):
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", "--output", str(archive), "--no-media", stdout=io.StringIO())
+    before = archive.read_bytes()
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", "--output", str(archive), "--no-media", stdout=io.StringIO())
+    assert archive.read_bytes() == before

@@ -18,8 +18,9 @@ class Command(BaseCommand):
             "-o",
             type=Path,
             default=Path("."),
-            help="The archive to write, or a folder to write it in under a dated name "
-            "(default: the current folder).",
+            help="The archive to write (a name ending in .tar.gz, never overwritten), or a "
+            "folder to write it in under a dated name, made if need be (default: the current "
+            "folder).",
         )
         parser.add_argument(
             "--media",
