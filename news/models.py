@@ -320,11 +320,9 @@ class Indicator(models.Model):
 
 class EventQuerySet(PublishableQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
-        """Published, and without a zone or in a public one: an event names and links its zone."""
-        return published_q(prefix) & (
-            Q(**{f"{prefix}zone__isnull": True}) | published_q(f"{prefix}zone__")
-        )
+    def surroundings_q(cls, prefix: str = "") -> Q:
+        """Without a zone or in a public one: an event names and links its zone."""
+        return Q(**{f"{prefix}zone__isnull": True}) | published_q(f"{prefix}zone__")
 
     def upcoming(self):
         """Published events that have not ended yet (events without dates are not included)."""

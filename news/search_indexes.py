@@ -32,6 +32,6 @@ class EventIndex(SearchIndex):
     title = "title"
     names = ("title",)
     text = ("description",)
-    # Public without a zone, or with a public one (EventQuerySet.public_q): a change of the
+    # Public without a zone, or with a public one (EventQuerySet.surroundings_q): a change of the
     # zone's status or time re-indexes its events.
     public_with = "zone"

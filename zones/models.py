@@ -108,10 +108,10 @@ class ParkQuerySet(models.QuerySet):
 
 class EnterpriseQuerySet(PublishableQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
-        """Published, in a public zone: an enterprise in a draft or archived zone is not listed
-        anywhere, since its page would name and link the zone."""
-        return published_q(prefix) & published_q(f"{prefix}zone__")
+    def surroundings_q(cls, prefix: str = "") -> Q:
+        """In a public zone: an enterprise in a draft or archived zone is not listed anywhere,
+        since its page would name and link the zone."""
+        return published_q(f"{prefix}zone__")
 
 
 class CooperationQuerySet(models.QuerySet):

@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
-from portal.publishing.models import Status
 from portal.publishing.urls import STAND_IN
 
 # Language codes as the pages use them ("zh-hans"), with the suffix of modeltranslation's fields.
@@ -318,8 +317,8 @@ def with_validators(request: HttpRequest, response: HttpResponseBase) -> HttpRes
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a detail by slug of what visitors may see; `get_queryset()` applies the
-    `published()` rule. An archived record answers 410, like its page; anything else not public,
-    404."""
+    `published()` rule. An archived record that was public answers 410, like its page (`gone()`);
+    anything else not public, 404."""
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
@@ -329,9 +328,7 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             model = self.get_queryset().model
-            if model._default_manager.filter(
-                slug=kwargs.get(self.lookup_field), status=Status.ARCHIVED
-            ).exists():
+            if model._default_manager.gone().filter(slug=kwargs.get(self.lookup_field)).exists():
                 raise Gone() from None
             raise
 

@@ -3,11 +3,10 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from portal.publishing.models import Status
-
 
 class GoneWhenArchivedMixin:
-    """For detail views of publishable records: an archived record answers 410 Gone, not 404.
+    """For detail views of publishable records: an archived record that was public answers
+    410 Gone, not 404 (PublishableQuerySet.gone).
 
     So search engines drop the address for good; anything else that is not public stays 404.
     Costs one query, only when the page is not found.
@@ -19,6 +18,6 @@ class GoneWhenArchivedMixin:
         except Http404:
             model = self.get_queryset().model
             slug = kwargs.get(self.slug_url_kwarg)
-            if slug and model._default_manager.filter(slug=slug, status=Status.ARCHIVED).exists():
+            if slug and model._default_manager.gone().filter(slug=slug).exists():
                 return render(request, "410.html", status=410)
             raise

@@ -43,16 +43,29 @@ class PublishableQuerySet(models.QuerySet):
     """What visitors may see of a model, as `published()`.
 
     A model whose records are public only with a record they belong to or sit in overrides
-    `public_q`, so that `published()`, the same rule across a relation (`public_q(prefix)`),
-    and the instance's `is_published()` stay one rule.
+    `surroundings_q`, so that `published()`, the same rule across a relation
+    (`public_q(prefix)`), `gone()` and the instance's `is_published()` stay one rule.
     """
 
     @classmethod
     def public_q(cls, prefix: str = "") -> Q:
-        return published_q(prefix)
+        return published_q(prefix) & cls.surroundings_q(prefix)
+
+    @classmethod
+    def surroundings_q(cls, prefix: str = "") -> Q:
+        """What must be public around a record for it to be (nothing; an enterprise's zone)."""
+        return Q()
 
     def published(self):
         return self.filter(self.public_q())
+
+    def gone(self):
+        """Archived records that visitors could see before: their time had come, and what they
+        sit in is public. Their pages answer 410 Gone; any other record that is not public
+        answers 404, like an address that never existed, so that none is confirmed."""
+        return self.filter(
+            Q(status=Status.ARCHIVED, published_at__lte=timezone.now()) & self.surroundings_q()
+        )
 
     def scheduled(self):
         return self.filter(scheduled_q())

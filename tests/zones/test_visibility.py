@@ -38,9 +38,27 @@ def test_an_enterprise_in_a_draft_zone_is_hidden_and_answers_404(client, draft_z
     assert not enterprise.is_published()
 
 
-def test_an_archived_enterprise_in_a_draft_zone_still_answers_410(client, draft_zone):
+def test_an_archived_enterprise_answers_410_only_while_its_zone_is_public(client, draft_zone):
+    # In a draft zone it would be hidden even if published: 410 would confirm it exists.
     enterprise = EnterpriseFactory(zone=draft_zone, status=Status.ARCHIVED)
+    assert client.get(enterprise.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/v1/enterprises/{enterprise.slug}/").status_code == 404
+    draft_zone.status = Status.PUBLISHED
+    draft_zone.save()
     assert client.get(enterprise.get_absolute_url()).status_code == 410
+    assert client.get(f"/api/v1/enterprises/{enterprise.slug}/").status_code == 410
+
+
+def test_a_record_archived_before_it_was_ever_public_answers_404(client):
+    never = ZoneFactory(slug="never-public", status=Status.ARCHIVED, published_at=None)
+    due = ZoneFactory(
+        slug="not-yet-public",
+        status=Status.ARCHIVED,
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    for zone in (never, due):
+        assert client.get(zone.get_absolute_url()).status_code == 404
+        assert client.get(f"/api/v1/zones/{zone.slug}/").status_code == 404
 
 
 def test_an_event_in_a_draft_zone_is_hidden_and_one_without_a_zone_is_shown(client, draft_zone):
