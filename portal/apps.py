@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,21 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Registers the check that the rich-text editor's style hash can be computed.
         from portal import security  # noqa: F401
+
+        checks.register(check_compiled_messages)
+
+
+def check_compiled_messages(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """The translations are read from compiled catalogues (.mo), which are not committed: a
+    checkout that has not compiled them serves the Chinese pages in English, saying nothing."""
+    from portal import compilemessages
+
+    return [
+        checks.Warning(
+            f"{path.relative_to(compilemessages.LOCALE_DIR.parent)} is not compiled, or has "
+            "changed since: pages in its language show the English text.",
+            hint="Run `python -m portal.compilemessages` (make run, serve and test do).",
+            id="portal.W001",
+        )
+        for path in compilemessages.stale()
+    ]
