@@ -44,13 +44,15 @@ class Env(environ.Env):
         value = self.get_value(var, cast=str, default=default)
         if isinstance(value, int):  # the default: the variable is not set
             return value
-        try:
-            return builtins.int(value.strip())
-        except ValueError:
+        # ASCII digits only: int() would also take -5, +5, 1_000 and full-width digits, and no
+        # setting read here is negative.
+        digits = value.strip()
+        if not (digits.isascii() and digits.isdigit()):
             raise ImproperlyConfigured(
                 f"The {var} environment variable is “{value}”: set it to a whole number, "
-                "in digits only (10485760, not 10MB or 1e7)."
-            ) from None
+                "in digits only (10485760, not 10MB, 1e7 or -1)."
+            )
+        return builtins.int(digits)
 
 
 env = Env()
@@ -487,6 +489,12 @@ if LOG_FORMAT not in {"console", "json"}:
     raise ImproperlyConfigured(
         f"The LOG_FORMAT environment variable is “{LOG_FORMAT}”: set it to console or json."
     )
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"The LOG_LEVEL environment variable is “{LOG_LEVEL}”: set it to DEBUG, INFO, WARNING, "
+        "ERROR or CRITICAL."
+    )
 # Local time (TIME_ZONE) with its offset, so that lines from machines in other zones compare.
 LOG_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 LOGGING = {
@@ -516,7 +524,7 @@ LOGGING = {
             "filters": ["request_id"],
         },
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own handlers (e-mail to ADMINS, the console with DEBUG) give way to the one
         # above; the records still reach it. A 404 is a visitor's typo or a bot, not a warning.

@@ -58,6 +58,12 @@ def test_a_misspelt_boolean_stops_start_up_naming_the_variable():
     assert "set it to true or false" in result.stderr
 
 
+def test_an_unknown_log_level_stops_start_up_naming_the_variable():
+    result = manage("check", env={"SECRET_KEY": "x" * 50, "LOG_LEVEL": "bogus"})
+    assert result.returncode != 0
+    assert "The LOG_LEVEL environment variable is “BOGUS”" in result.stderr
+
+
 def test_a_number_with_a_unit_stops_start_up_naming_the_variable():
     result = manage("check", env={"SECRET_KEY": "x" * 50, "IMAGE_MAX_BYTES": "10MB"})
     assert result.returncode != 0
@@ -84,7 +90,7 @@ def test_any_other_word_for_a_boolean_is_refused(monkeypatch, value):
         Env().bool("SOME_SWITCH", default=False)
 
 
-@pytest.mark.parametrize("value", ["10MB", "1e7", "", "3.5", "ten"])
+@pytest.mark.parametrize("value", ["10MB", "1e7", "", "3.5", "ten", "-5", "+5", "1_000", "１０"])
 def test_a_number_that_is_not_whole_digits_is_refused(monkeypatch, value):
     monkeypatch.setenv("SOME_LIMIT", value)
     with pytest.raises(ImproperlyConfigured, match="SOME_LIMIT"):
