@@ -26,6 +26,7 @@ serve: install .env messages
 	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
 	$(MANAGE) collectstatic --noinput -v0
+	mkdir -p media  # MEDIA_ROOT: /readyz answers 503 until uploads have a folder to go to
 	$(SERVE_ENV) $(BIN)/gunicorn
 
 test: install .env messages

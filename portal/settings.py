@@ -430,9 +430,6 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag"]
 
-# Whole public pages for anonymous visitors, at most this long (0: off); any change to content
-# retires them at once (portal/publishing/pagecache.py).
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 
 def map_tiles_origin(url: str) -> str:
@@ -472,6 +469,15 @@ if CACHES["default"]["LOCATION"].startswith(("redis://", "rediss://", "unix://")
     # django-environ picks django-redis for redis:// when that package is installed; Django's
     # own backend is the one the portal is tested with.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# Whole public pages for anonymous visitors, at most this long (0: off); any change to content
+# retires them at once (portal/publishing/pagecache.py), through a token in the cache. A cache in
+# one process's memory cannot tell the others of a change: a page stored by one app server (or
+# gunicorn worker) would outlive an edit saved through another, or from a command. So the page
+# cache is on by default with a shared cache only.
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS",
+    default=0 if CACHES["default"]["BACKEND"].endswith("LocMemCache") else 300,
+)
 # Sessions are read from the cache and written through to the database, so an app server that
 # did not sign the visitor in knows them at once. A cache in one process's memory cannot do
 # that (a session ended on one process would live on in another's copy): then the database only.

@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "CACHE_URL", "PAGE_CACHE_SECONDS"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -180,3 +184,13 @@ def test_a_statement_run_more_than_five_times_is_prepared_on_postgresql():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"zones_zone"."slug" = $' in statement for statement in prepared), prepared
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "seconds"), [("locmemcache://", "0"), ("redis://127.0.0.1:6379/1", "300")]
+)
+def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(cache_url, seconds):
+    show = "from django.conf import settings; print(settings.PAGE_CACHE_SECONDS)"
+    env = {"SECRET_KEY": "x" * 50, "CACHE_URL": cache_url}
+    result = manage("shell", "-c", show, env=env)
+    assert result.stdout.split()[-1] == seconds
