@@ -431,7 +431,6 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag"]
 
 
-
 def map_tiles_origin(url: str) -> str:
     """The origin the map's tiles come from, for the Content-Security-Policy's img-src: e.g.
     `https://*.tianditu.gov.cn` for `https://t{s}.tianditu.gov.cn/img_w/wmts?…&TILEMATRIX={z}…`,

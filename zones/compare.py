@@ -21,9 +21,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from portal.publishing.sources import footnote_sources
+from portal.publishing.translations import listed
 from zones import directory
 from zones.models import (
     Cooperation,
@@ -149,7 +150,7 @@ def text_row(section: str, label: str, values: list[str]) -> Row:
 def list_row(section: str, label: str, items: list[list[tuple[str, str]]]) -> Row:
     cells = [
         Cell(
-            "; ".join(text for text, _url in entries),
+            listed(text for text, _url in entries),
             [text for text, _url in entries],
             "",
             None,
@@ -164,7 +165,7 @@ def list_row(section: str, label: str, items: list[list[tuple[str, str]]]) -> Ro
 
 def period_of(indicator) -> str:
     if indicator.year:
-        return str(indicator.year)
+        return pgettext("the year a figure covers", "%(year)s") % {"year": indicator.year}
     published = timezone.localdate(indicator.release.published_at)
     # Written as the pages write a date ("June 20, 2024", "2024年6月20日").
     return _("as of %(date)s") % {"date": date_format(published, "DATE_FORMAT")}
@@ -255,9 +256,13 @@ def compare(zones: list[Zone]) -> Comparison:
         periods = sorted({cell.period for cell in cells if not cell.missing})
         note = ""
         if len(periods) > 1:
-            note = _("Different periods: %(periods)s") % {"periods": ", ".join(periods)}
+            note = _("Different periods: %(periods)s") % {"periods": listed(periods)}
         unit = next(ind for ind in found if ind).get_unit_display()
-        rows.append(Row(figures, f"{metric}, {unit}", cells, note))
+        label = pgettext("between a figure's name and its unit", "%(metric)s, %(unit)s") % {
+            "metric": metric,
+            "unit": unit,
+        }
+        rows.append(Row(figures, label, cells, note))
 
     # Enterprises listed in the portal, in total, by sector and by qualification held (valid
     # or not), counted by the directory's index: in SQL, grouping the enterprises of two big

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.publishing.translations import listed
 from zones.models import Enquiry
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,8 @@ def recipients(enquiry: Enquiry) -> list[str]:
 
 
 def staff_message(request: HttpRequest, enquiry: Enquiry, to: list[str]) -> EmailMessage:
-    zones = ", ".join(zone.name for zone in enquiry.zones.all())
-    sectors = ", ".join(sector.name for sector in enquiry.sectors.all()) or "—"
+    zones = listed(zone.name for zone in enquiry.zones.all())
+    sectors = listed(sector.name for sector in enquiry.sectors.all()) or "—"
     link = request.build_absolute_uri(reverse("admin:zones_enquiry_change", args=[enquiry.pk]))
     body = _(
         "A new enquiry %(reference)s about %(zones)s.\n\n"
@@ -68,7 +69,7 @@ def staff_message(request: HttpRequest, enquiry: Enquiry, to: list[str]) -> Emai
 
 
 def acknowledgement(enquiry: Enquiry) -> EmailMessage:
-    zones = ", ".join(zone.name for zone in enquiry.zones.all())
+    zones = listed(zone.name for zone in enquiry.zones.all())
     body = _(
         "Thank you for your enquiry about %(zones)s.\n\n"
         "Its reference number is %(reference)s. The zone's investment office will answer you at "

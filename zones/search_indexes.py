@@ -31,8 +31,8 @@ class EnterpriseIndex(SearchIndex):
     names = ("name",)
     text = ("summary", "description")
     rich_text = ("description",)
-    # Public only in a public zone (EnterpriseQuerySet.surroundings_q): a change of the zone's status
-    # or time re-indexes its enterprises.
+    # Public only in a public zone (EnterpriseQuerySet.surroundings_q): a change of the zone's
+    # status or time re-indexes its enterprises.
     public_with = "zone"
 
 

@@ -432,7 +432,7 @@ def enterprise_export(request: HttpRequest) -> StreamingHttpResponse:
 def enterprise_export_xlsx(request: HttpRequest) -> HttpResponse:
     """The directory's filtered list as an Excel workbook."""
     rows = enterprise_rows(request, exported_enterprises(request))
-    return xlsx_download("enterprises.xlsx", enterprise_header(), rows)
+    return xlsx_download("enterprises.xlsx", _("Enterprises"), enterprise_header(), rows)
 
 
 @rate_limited("export")

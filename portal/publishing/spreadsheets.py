@@ -132,11 +132,14 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]):
     return response
 
 
-def xlsx_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
-    """An XLSX download. openpyxl's write-only mode keeps one row in memory at a time, but a
-    ZIP file is complete only at its end, so this one is sent when written, not streamed."""
+def xlsx_download(
+    filename: str, title: str, header: list[str], rows: Iterable[Iterable]
+) -> HttpResponse:
+    """An XLSX download, its one sheet named `title` (at most 31 characters). openpyxl's
+    write-only mode keeps one row in memory at a time, but a ZIP file is complete only at its
+    end, so this one is sent when written, not streamed."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
+    sheet = workbook.create_sheet(title=str(title)[:31])
     sheet.append(header)
     for row in rows:
         sheet.append(

@@ -5,10 +5,16 @@ feed or calendar may show an English title; a screen reader, a feed reader and a
 program each need to know.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Items written as a list in the current language: "a, b" in English, "a、b" in Chinese."""
+    return pgettext("between the items of a list", ", ").join(str(item) for item in items)
 
 
 def shown(obj, field_name: str) -> tuple[Any, str | None]:

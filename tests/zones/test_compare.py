@@ -304,3 +304,14 @@ def test_the_comparison_runs_the_same_number_of_queries_for_two_and_four_zones(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(f"{URL}?zones={slugs}").status_code == 200
     assert len(captured) == 11
+
+
+def test_chinese_pages_write_lists_labels_and_years_the_chinese_way(client, demo):
+    compared = client.get("/zh-hans/zones/compare/?zones=dalian-puwan,panjin-liaobin").text
+    assert "研发投入，元（人民币）" in compared
+    assert '<span class="period">2023年</span>' in compared
+    profile = client.get("/zh-hans/zones/panjin-liaobin/").text
+    partners = profile.split("合作方：", 1)[1].split("</p>", 1)[0]
+    assert partners.count("</a>、<a") == 2
+    english = client.get("/en/zones/panjin-liaobin/").text
+    assert english.split("With: ", 1)[1].split("</p>", 1)[0].count("</a>, <a") == 2

@@ -57,6 +57,12 @@ def test_the_xlsx_has_the_same_rows_as_the_csv(client, demo):
     ]
 
 
+def test_the_xlsx_sheet_is_named_in_the_pages_language(client, demo):
+    for language, title in (("en", "Enterprises"), ("zh-hans", "企业")):
+        content = downloaded(client.get(f"/{language}/enterprises/export.xlsx"))
+        assert openpyxl.load_workbook(io.BytesIO(content)).active.title == title
+
+
 def test_the_json_lists_the_filtered_enterprises_as_the_api_does(client, demo):
     response = client.get(reverse("zones:enterprise_export_json"), {"zone": "dalian-puwan"})
     assert response.streaming and response["Content-Type"].startswith("application/json")
