@@ -3,8 +3,11 @@
 The threat is a PDF that acts when a visitor opens it: document or form JavaScript (`/JS`,
 `/JavaScript`, also run from `/OpenAction` or a page's `/AA`), a launch action that starts a
 program (`/Launch`), an embedded file to be opened from the viewer (`/EmbeddedFile`,
-`/EmbeddedFiles`), Flash or XFA forms (`/RichMedia`, `/XFA`, whose XML can hold scripts). A
-press release needs none of these, so a PDF that has one is refused, whatever it does with it.
+`/EmbeddedFiles`), Flash or XFA forms (`/RichMedia`, `/XFA`, whose XML can hold scripts), a
+form that sends or reads data (`/SubmitForm`, `/ImportData`). A press release needs none of
+these, so a PDF that has one is refused, whatever it does with it. So is an action run by
+itself when the document or a page opens (`/OpenAction`, `/AA`) that leaves the document: it
+opens an address or another file without the reader asking. A link the reader clicks is fine.
 
 PDFs hide names in two ways, and both are looked through:
 - A name may spell its letters as `#xx` hex escapes: `/J#61vaScript` is `/JavaScript`. Names are
@@ -38,7 +41,13 @@ ACTIVE_CONTENT = {
     "/EmbeddedFiles": _("an embedded file"),
     "/RichMedia": _("Flash or other rich media"),
     "/XFA": _("an XFA form, which can hold scripts"),
+    "/SubmitForm": _("a form that sends data"),
+    "/ImportData": _("a form that reads data"),
 }
+# What an action run on opening may do: move within the document. Anything else (an address,
+# another file) is refused.
+STAYING_ACTIONS = {"/GoTo"}
+LEAVING_ON_OPENING = _("an action that opens an address or another file by itself")
 # A name as it stands in a PDF's bytes: a slash, then regular characters or #xx escapes.
 RAW_NAME = re.compile(rb"/(?:[^\s/<>\[\]()%{}#]|#[0-9A-Fa-f]{2})+")
 HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -52,9 +61,8 @@ def raw_names(data: bytes) -> set[str]:
     }
 
 
-def object_names(data: bytes) -> set[str]:
+def object_names(reader: PdfReader) -> set[str]:
     """Every name in every object the cross-reference lists, object streams included."""
-    reader = PdfReader(io.BytesIO(data), strict=False)
     numbers = {
         (number, generation) for generation, entries in reader.xref.items() for number in entries
     }
@@ -80,10 +88,37 @@ def collect_names(obj, names: set[str]) -> None:
             stack.extend(item for item in obj if not isinstance(item, IndirectObject))
 
 
+def actions_on_opening(reader: PdfReader) -> list[DictionaryObject]:
+    """The actions run by themselves: the document's /OpenAction and /AA, and each page's /AA
+    (each of these may also chain further actions through /Next)."""
+    catalog = reader.trailer["/Root"].get_object()
+    triggers = [catalog.get("/OpenAction")]
+    for holder in [catalog, *(page.get_object() for page in reader.pages)]:
+        additional = holder.get("/AA")
+        if additional is not None:
+            triggers.extend(additional.get_object().values())
+    actions, seen = [], set()
+    while triggers:
+        action = triggers.pop()
+        action = action.get_object() if action is not None else None
+        if not isinstance(action, DictionaryObject) or id(action) in seen:
+            continue  # none, or a destination (a page to show), or one already looked at
+        seen.add(id(action))
+        actions.append(action)
+        chained = action.get("/Next")
+        chained = chained.get_object() if chained is not None else None
+        triggers.extend(chained if isinstance(chained, ArrayObject) else [chained])
+    return actions
+
+
 def active_content(data: bytes) -> list[str]:
     """What in the PDF could act when it is opened, in words; empty for a plain document."""
-    names = raw_names(data) | object_names(data)
-    return sorted({str(words) for name, words in ACTIVE_CONTENT.items() if name in names})
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    names = raw_names(data) | object_names(reader)
+    found = {str(words) for name, words in ACTIVE_CONTENT.items() if name in names}
+    if any(action.get("/S") not in STAYING_ACTIONS for action in actions_on_opening(reader)):
+        found.add(str(LEAVING_ON_OPENING))
+    return sorted(found)
 
 
 def check_pdf(upload: UploadedFile) -> UploadedFile:

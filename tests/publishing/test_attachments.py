@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
+from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from portal.publishing.attachments import check_pdf
@@ -39,10 +40,29 @@ def test_a_plain_pdf_is_accepted():
 
 def test_a_pdf_with_a_link_is_accepted():
     writer = plain_pdf()
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("https://x")}
+    writer.add_annotation(0, Link(rect=(50, 50, 200, 80), url="https://www.ln.gov.cn/"))
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
     )
     check_pdf(SimpleUploadedFile("release.pdf", written(writer)))
+
+
+@pytest.mark.parametrize("kind", ["/URI", "/SubmitForm", "/GoToR", "/ImportData"])
+@pytest.mark.parametrize("trigger", ["document", "page"])
+def test_an_action_that_leaves_the_document_by_itself_on_opening_is_refused(kind, trigger):
+    writer = plain_pdf()
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject(kind),
+            NameObject("/URI"): TextStringObject("http://evil.example/"),
+            NameObject("/F"): TextStringObject("http://evil.example/"),
+        }
+    )
+    if trigger == "document":
+        writer._root_object[NameObject("/OpenAction")] = action
+    else:
+        writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): action})
+    assert refused(written(writer))
 
 
 def test_document_javascript_is_refused():
