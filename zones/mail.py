@@ -90,6 +90,14 @@ def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> None:
     to = recipients(enquiry)
     if to:
         messages.insert(0, staff_message(request, enquiry, to))
+    else:
+        # Stored, and listed in the admin's enquiries; but nobody is told, which the site's
+        # operators must hear of (the log's errors are what they watch).
+        logger.error(
+            "Enquiry %s was sent to no one: no zone it names has an investment office e-mail, "
+            "and no active Publisher has an e-mail address. It waits in the admin.",
+            enquiry.reference,
+        )
     try:
         get_connection().send_messages(messages)
     except OSError:

@@ -79,6 +79,15 @@ def test_a_zone_without_an_investment_contact_sends_to_the_publishers(client, pu
     assert mail.outbox[0].to == ["publisher@portal.example"]
 
 
+def test_an_enquiry_with_no_one_to_send_it_to_is_stored_and_logged_as_an_error(client, caplog):
+    zone = ZoneFactory(slug="quiet")
+    client.post("/en/zones/quiet/enquiry/", form_data(zone))
+    enquiry = Enquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [[enquiry.email]]  # the acknowledgement
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(enquiry.reference in error and "no one" in error for error in errors)
+
+
 def test_a_filled_honeypot_gets_the_thank_you_page_and_nothing_is_stored_or_sent(client, zone):
     response = client.post(
         "/en/zones/puwan/enquiry/", form_data(zone, homepage="http://spam.example"), follow=True
