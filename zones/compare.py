@@ -20,11 +20,13 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from portal.publishing.sources import footnote_sources
-from portal.publishing.translations import listed
+from portal.publishing.translations import listed, shown
 from zones import directory
 from zones.models import (
     Cooperation,
@@ -110,6 +112,36 @@ def select(params: QueryDict) -> Selection:
     return selection
 
 
+class Named(str):
+    """A translated value as a page shows it, with its language where that is not the page's
+    (modeltranslation falls back to English where the Chinese is empty). Text to CSV and JSON;
+    in a template, or escaped for HTML, marked as pages mark an untranslated text (the `tr`
+    filter), through the __html__ that escaping calls."""
+
+    lang: str | None
+
+    def __new__(cls, text: str, lang: str | None = None) -> "Named":
+        named = super().__new__(cls, text)
+        named.lang = lang
+        return named
+
+    @classmethod
+    def of(cls, record, field: str = "name") -> "Named":
+        value, lang = shown(record, field)
+        return cls(value or "", lang)
+
+    def __html__(self) -> str:
+        text = str.__str__(self)
+        if not self.lang:
+            return escape(text)
+        return format_html(
+            '<span lang="{}" class="untranslated" title="{}">{}</span>',
+            self.lang,
+            _("Not yet translated"),
+            text,
+        )
+
+
 @dataclass
 class Cell:
     """One zone's value in a row: the text shown, the value as data, and for a figure its
@@ -119,7 +151,9 @@ class Cell:
     value: Any = None
     period: str = ""
     indicator: Any = None
-    links: list[tuple[str, str]] = field(default_factory=list)  # (text, URL or "")
+    links: list[tuple[Named, str]] = field(default_factory=list)  # (name, URL or "")
+    # What the page shows of a text, when it may be untranslated; `text` otherwise.
+    shown: Any = None
 
     @property
     def missing(self) -> bool:
@@ -137,21 +171,35 @@ class Row:
     label: str
     cells: list[Cell]
     note: str = ""
+    # The label for the page, where a name in it may be untranslated (see labelled()).
+    label_html: str = ""
+
+
+def labelled(pattern: str, **parts: "Named | str") -> tuple[str, str]:
+    """A row's label from a translated pattern ("%(metric)s, %(unit)s") and its parts: as
+    text, and as HTML with each untranslated name marked with its language."""
+    text = pattern % {name: str(part) for name, part in parts.items()}
+    html = conditional_escape(pattern) % {
+        name: conditional_escape(part) for name, part in parts.items()
+    }
+    return text, mark_safe(html)  # every part was escaped above
 
 
 def missing() -> Cell:
     return Cell(str(NOT_REPORTED))
 
 
-def text_row(section: str, label: str, values: list[str]) -> Row:
-    return Row(section, label, [Cell(v, v) if v else missing() for v in values])
+def text_row(section: str, label: str, values: list["Named | str"]) -> Row:
+    return Row(
+        section, label, [Cell(str(v), str(v), shown=v) if str(v) else missing() for v in values]
+    )
 
 
-def list_row(section: str, label: str, items: list[list[tuple[str, str]]]) -> Row:
+def list_row(section: str, label: str, items: list[list[tuple[Named, str]]]) -> Row:
     cells = [
         Cell(
             listed(text for text, _url in entries),
-            [text for text, _url in entries],
+            [str(text) for text, _url in entries],
             "",
             None,
             entries,
@@ -193,37 +241,41 @@ def compare(zones: list[Zone]) -> Comparison:
         text_row(facts, _("Level"), [zone.get_level_display() for zone in zones]),
         text_row(facts, _("Kind"), [zone.get_kind_display() for zone in zones]),
         text_row(facts, _("Established"), [str(zone.established_year or "") for zone in zones]),
-        text_row(facts, _("Approved by"), [zone.approving_body for zone in zones]),
+        text_row(facts, _("Approved by"), [Named.of(zone, "approving_body") for zone in zones]),
         text_row(
             facts,
             _("Area (km²)"),
             [str(zone.area_km2) if zone.area_km2 is not None else "" for zone in zones],
         ),
-        text_row(facts, _("Address"), [zone.address for zone in zones]),
+        text_row(facts, _("Address"), [Named.of(zone, "address") for zone in zones]),
         text_row(facts, _("Website"), [zone.website for zone in zones]),
-        text_row(facts, _("Investment office"), [zone.investment_office for zone in zones]),
+        text_row(
+            facts, _("Investment office"), [Named.of(zone, "investment_office") for zone in zones]
+        ),
         text_row(facts, _("E-mail"), [zone.investment_email for zone in zones]),
         text_row(facts, _("Telephone"), [zone.investment_telephone for zone in zones]),
         list_row(
             facts,
             _("Leading industries"),
-            [[(li.sector.name, "") for li in zone.leading_industries.all()] for zone in zones],
+            [[(Named.of(li.sector), "") for li in zone.leading_industries.all()] for zone in zones],
         ),
-        list_row(facts, _("Parks"), [[(p.name, "") for p in zone.parks.all()] for zone in zones]),
+        list_row(
+            facts, _("Parks"), [[(Named.of(p), "") for p in zone.parks.all()] for zone in zones]
+        ),
         list_row(
             facts,
             _("Platforms"),
-            [[(p.name, p.get_absolute_url()) for p in zone.platforms.all()] for zone in zones],
+            [[(Named.of(p), p.get_absolute_url()) for p in zone.platforms.all()] for zone in zones],
         ),
     ]
-    institutions: list[dict[int, tuple[str, str]]] = [{} for _zone in zones]
+    institutions: list[dict[int, tuple[Named, str]]] = [{} for _zone in zones]
     cooperations = Cooperation.objects.published().filter(zone__in=ids)
     for cooperation in cooperations.prefetch_related(
         Prefetch("institutions", queryset=Institution.objects.published())
     ):
         for institution in cooperation.institutions.all():
             institutions[column[cooperation.zone_id]][institution.pk] = (
-                institution.name,
+                Named.of(institution),
                 institution.get_absolute_url(),
             )
     rows.append(
@@ -248,7 +300,7 @@ def compare(zones: list[Zone]) -> Comparison:
         if cells[position] is None:
             cells[position] = indicator
     figures = _("Figures")
-    for (metric, _unit), found in newest.items():
+    for found in newest.values():
         cells = [
             Cell(str(ind.value_as_entered), ind.value, period_of(ind), ind) if ind else missing()
             for ind in found
@@ -257,12 +309,13 @@ def compare(zones: list[Zone]) -> Comparison:
         note = ""
         if len(periods) > 1:
             note = _("Different periods: %(periods)s") % {"periods": listed(periods)}
-        unit = next(ind for ind in found if ind).get_unit_display()
-        label = pgettext("between a figure's name and its unit", "%(metric)s, %(unit)s") % {
-            "metric": metric,
-            "unit": unit,
-        }
-        rows.append(Row(figures, label, cells, note))
+        first = next(ind for ind in found if ind)
+        label, label_html = labelled(
+            pgettext("between a figure's name and its unit", "%(metric)s, %(unit)s"),
+            metric=Named.of(first.metric),
+            unit=first.get_unit_display(),
+        )
+        rows.append(Row(figures, label, cells, note, label_html))
 
     # Enterprises listed in the portal, in total, by sector and by qualification held (valid
     # or not), counted by the directory's index: in SQL, grouping the enterprises of two big
@@ -308,8 +361,9 @@ def count_rows(
     table: dict[int, list[int]] = defaultdict(lambda: [0] * len(column))
     for (zone_id, key), count in counts.items():
         table[key][column[zone_id]] = count
-    return [
-        Row(section, label % {"name": item.name}, [count_cell(n) for n in table[item.pk]])
-        for item in named.order_by("name")
-        if item.pk in table
-    ]
+    rows = []
+    for item in named.order_by("name"):
+        if item.pk in table:
+            text, html = labelled(label, name=Named.of(item))
+            rows.append(Row(section, text, [count_cell(n) for n in table[item.pk]], "", html))
+    return rows
