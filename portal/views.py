@@ -84,6 +84,8 @@ def search(request):
         query["type"] = results.kind
     context = {
         "q": raw[:MAX_QUERY_CHARS],
+        # A kind the page does not know is ignored, and said to be.
+        "unknown_kind": kind if kind and not results.kind else "",
         "kind": results.kind or "",
         "results": results,
         "page_obj": page,

@@ -237,6 +237,14 @@ def test_search_page_counts_results_per_type_and_filters_by_type(client, demo):
     assert [r.kind for r in response.context["page_obj"]] == ["institution", "institution"]
 
 
+def test_an_unknown_kind_is_named_on_the_page_and_every_kind_is_shown(client, demo):
+    response = client.get(reverse("search"), {"q": "大连", "type": "policy<b>"})
+    assert response.status_code == 200
+    assert "“policy&lt;b&gt;” is not a kind of result; every kind is shown." in response.text
+    counts = {kind: count for kind, _, count in response.context["results"].count_by_kind()}
+    assert counts["zone"] == 1 and counts["institution"] == 2
+
+
 def test_search_page_paginates(client, db):
     for n in range(25):
         EnterpriseFactory(name_en=f"Harbour Crane Works {n}")

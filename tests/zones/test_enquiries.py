@@ -310,3 +310,13 @@ def test_the_breadcrumbs_lead_back_to_the_page_the_enquiry_came_from(client, zon
     assert '<li><a href="/en/zones/compare/?zones=puwan,other">Compare zones</a></li>' in (
         from_comparison
     )
+
+
+def test_the_enquiry_form_and_its_thank_you_page_ask_search_engines_not_to_list_them(
+    client, zone
+):
+    noindex = '<meta name="robots" content="noindex">'
+    assert noindex in client.get("/en/zones/puwan/enquiry/").text
+    sent = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
+    assert noindex in sent.text
+    assert noindex not in client.get("/en/zones/puwan/").text
