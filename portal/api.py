@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path, re_path
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -23,6 +25,11 @@ router.register("figures", news_api.FigureViewSet, basename="figure")
 router.register("events", news_api.EventViewSet, basename="event")
 
 
+# The API's views answer every method themselves (portal.middleware.HttpMethodsMiddleware
+# leaves them be); this page reads only, and is exempt from the CSRF check so that a POST is
+# told so (405), not refused as a forged form (403).
+@csrf_exempt
+@require_safe
 def docs(request: HttpRequest):
     """Swagger UI from drf-spectacular-sidecar's files, started by a script file of ours:
     drf-spectacular's own page starts it with an inline script, which the CSP refuses."""

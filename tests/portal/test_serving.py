@@ -59,6 +59,13 @@ def test_a_page_that_only_reads_refuses_other_methods(zone, url, method):
     assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "TRACE"])
+def test_the_api_docs_page_refuses_other_methods_than_reading(method):
+    response = Client(enforce_csrf_checks=True).generic(method, "/api/v1/docs/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
 def test_the_forms_and_the_api_still_answer_a_post_themselves(client, zone):
     url = reverse("zones:zone_enquiry", args=[zone.slug])
     enquiry = client.post(url, {})

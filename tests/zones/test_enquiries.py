@@ -312,9 +312,7 @@ def test_the_breadcrumbs_lead_back_to_the_page_the_enquiry_came_from(client, zon
     )
 
 
-def test_the_enquiry_form_and_its_thank_you_page_ask_search_engines_not_to_list_them(
-    client, zone
-):
+def test_the_enquiry_form_and_its_thank_you_page_ask_search_engines_not_to_list_them(client, zone):
     noindex = '<meta name="robots" content="noindex">'
     assert noindex in client.get("/en/zones/puwan/enquiry/").text
     sent = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
