@@ -463,7 +463,20 @@ MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=18)
 # For the Content-Security-Policy: images from this origin must be allowed (img-src).
 MAP_TILES_ORIGIN = map_tiles_origin(MAP_TILES_URL)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Template fragments that are the same on every page in a language (the header, the
+    # footer): rendered once per language and process, kept in its memory, where a shared
+    # cache would cost a round trip per fragment. Not kept in development, where templates
+    # change under a running server.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if DEBUG
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+    },
+}
 if CACHES["default"]["LOCATION"].startswith(("redis://", "rediss://", "unix://")):
     # django-environ picks django-redis for redis:// when that package is installed; Django's
     # own backend is the one the portal is tested with.

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import translation
@@ -55,9 +55,11 @@ def empty_cache(settings):
     pages are rendered for every request (tests read the response's context).
 
     tests/portal/test_page_cache.py switches the page cache on, and tests/portal/test_ratelimits.py
-    sets the limits it checks: elsewhere a test may ask as often as it needs.
+    sets the limits it checks: elsewhere a test may ask as often as it needs. The template
+    fragments are emptied too, as a test may change what they are made from (a setting).
     """
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     settings.PAGE_CACHE_SECONDS = 0
     settings.RATELIMITS = dict.fromkeys(settings.RATELIMITS, "100000/m")
 

@@ -148,3 +148,14 @@ def test_events_offer_only_the_partner_countries_they_have(client, demo):
     assert [code for code, _name in choices if code] == ["DE"]
     response = client.get("/en/events/", {"country": "DE"})
     assert response.context["paginator"].count == 2
+
+
+def test_the_header_and_footer_kept_once_per_language_are_each_languages_own(client, db):
+    english = client.get("/en/zones/").text
+    chinese = client.get("/zh-hans/zones/").text
+    again = client.get("/en/zones/").text
+    for page in (english, again):
+        assert '<a href="/en/enterprises/">Enterprises</a>' in page
+        assert "Figures are shown with the release they come from." in page
+    assert '<a href="/zh-hans/enterprises/">企业</a>' in chinese
+    assert '<a href="/en/enterprises/">' not in chinese
