@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
-from django.utils.translation import gettext as _
 
 from portal.publishing.structured_data import ld_json_script
 
@@ -44,7 +43,8 @@ def url_in_language(request: HttpRequest, language_code: str) -> str:
 
 @register.filter
 def figure(indicator) -> str:
-    """An indicator's value written for a reader: +23.7%, 5, ¥110,000,000.
+    """An indicator's value written for a reader: +23.7%, 5, 110,000,000 (an amount's currency
+    is its unit, which every table shows beside it or in the row's label).
 
     Digits are grouped by threes with commas in both languages, as Chinese statistical releases
     do; Django's Chinese number format would not group them at all.
@@ -57,8 +57,6 @@ def figure(indicator) -> str:
         return f"{sign}{value}%"
     if indicator.unit == "percent":
         return f"{value}%"
-    if indicator.unit == "cny":
-        return _("¥%(amount)s") % {"amount": intcomma(value, use_l10n=False)}
     return intcomma(value, use_l10n=False)
 
 

@@ -137,10 +137,13 @@ def test_a_rendition_is_never_wider_than_the_original(settings, tmp_path):
     assert 'width="300" height="200"' in html
 
 
-def test_large_figures_are_grouped_in_both_languages(client, demo):
-    for language in ("en", "zh-hans"):
+def test_large_figures_are_grouped_in_both_languages_and_name_their_currency_once(client, demo):
+    for language, unit in (("en", "yuan (CNY)"), ("zh-hans", "元（人民币）")):
         text = client.get(f"/{language}/zones/panjin-liaobin/").text
-        assert "¥110,000,000" in text
+        assert '<td class="number" data-label="' in text
+        assert ">110,000,000</td>" in text
+        assert f">{unit}</td>" in text
+        assert "¥" not in text
 
 
 def test_events_offer_only_the_partner_countries_they_have(client, demo):
