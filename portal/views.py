@@ -30,6 +30,7 @@ from portal.ratelimits import rate_limited
 from portal.search.queries import search as search_index
 from portal.search.queries import suggest
 from portal.search.text import MAX_QUERY_CHARS
+from zones.directory.orderings import by_name
 from zones.models import Zone
 
 
@@ -41,7 +42,9 @@ def home(request):
     """
     context = {
         "releases": Release.objects.published().only("slug", "title", "published_at")[:5],
-        "zones": Zone.objects.published().only("slug", "name", "city", "kind"),
+        "zones": Zone.objects.published()
+        .only("slug", "name", "city", "kind")
+        .order_by(by_name(), "pk"),
         "figures": Indicator.objects.published()
         .for_tables()
         .order_by("-release__published_at", "zone__name", "metric__name")[:8],

@@ -4,6 +4,7 @@ never cached, since the form carries a CSRF token)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zones.directory.orderings import by_name
 from zones.models import Enquiry, Sector, Zone
 
 
@@ -52,8 +53,9 @@ class EnquiryForm(forms.ModelForm):
         for name in ("name", "email", "message"):
             self.fields[name].required = True
         self.fields["consent"].required = True
-        self.fields["zones"].queryset = Zone.objects.published()
-        self.fields["sectors"].queryset = Sector.objects.all()
+        # By name as the page's language sorts it (by pinyin on Chinese pages).
+        self.fields["zones"].queryset = Zone.objects.published().order_by(by_name(), "pk")
+        self.fields["sectors"].queryset = Sector.objects.order_by(by_name(), "pk")
         # Chosen by slug, as every public address and filter names them, never by database id.
         self.fields["zones"].to_field_name = "slug"
         self.fields["sectors"].to_field_name = "slug"

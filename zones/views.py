@@ -552,7 +552,9 @@ def zone_compare(request: HttpRequest) -> HttpResponse:
         "selection": selection,
         "comparison": comparison,
         "chosen": {zone.slug for zone in selection.zones},
-        "all_zones": Zone.objects.published().only("slug", "name_en", "name_zh_hans"),
+        "all_zones": Zone.objects.published()
+        .only("slug", "name_en", "name_zh_hans")
+        .order_by(by_name(), "pk"),
         "csv_url": compare_url(selection.zones, "zones:zone_compare_csv"),
         "json_url": compare_url(selection.zones, "zones:zone_compare_json"),
         "enquiry_url": compare_url(selection.zones, "zones:compare_enquiry"),

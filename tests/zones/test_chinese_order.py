@@ -149,3 +149,25 @@ def test_the_sort_key_never_shows_in_a_records_history():
     changed = history.changes(Zone, {"sort_key_zh": "da4 lian2"}, {"sort_key_zh": "a1 cheng2"})
     assert changed == []
     assert re.fullmatch(r"[a-z0-9 ]+", zone.sort_key_zh)
+
+
+def test_the_home_page_comparison_and_enquiry_list_zones_in_pinyin_order_in_chinese(
+    client, demo
+):
+    pinyin = ["朝阳建平经济开发区", "大连普湾经济区", "辽滨沿海经济技术开发区", "沈阳经济技术开发区"]
+
+    def order(text: str) -> list[str]:
+        return sorted(
+            (name for name in pinyin if name in text), key=lambda name: text.index(name)
+        )
+
+    assert order(client.get("/zh-hans/").text.split("<h2", 2)[1]) == pinyin
+    chooser = client.get("/zh-hans/zones/compare/?zones=dalian-puwan").text
+    assert order(chooser.split("compare-chooser", 1)[1]) == pinyin
+    form = client.get("/zh-hans/zones/compare/enquiry/?zones=dalian-puwan,panjin-liaobin")
+    assert [zone.slug for zone in form.context["form"].fields["zones"].queryset] == [
+        "chaoyang-jianping",
+        "dalian-puwan",
+        "panjin-liaobin",
+        "shenyang-etdz",
+    ]
