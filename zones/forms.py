@@ -2,8 +2,10 @@
 never cached, since the form carries a CSRF token)."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zones.collation import pinyin_sort_key
 from zones.directory.orderings import by_name
 from zones.models import Enquiry, Sector, Zone
 
@@ -60,6 +62,12 @@ class EnquiryForm(forms.ModelForm):
         self.fields["zones"].to_field_name = "slug"
         self.fields["sectors"].to_field_name = "slug"
         self.fields["sectors"].required = False
+        # The countries by their names as shown (by pinyin on Chinese pages), after a choice
+        # that reads as one rather than Django's dashes.
+        countries = [(code, name) for code, name in self.fields["country"].choices if code]
+        if get_language() == "zh-hans":
+            countries.sort(key=lambda choice: pinyin_sort_key(str(choice[1])))
+        self.fields["country"].choices = [("", _("Not given")), *countries]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"

@@ -151,15 +151,16 @@ def test_the_sort_key_never_shows_in_a_records_history():
     assert re.fullmatch(r"[a-z0-9 ]+", zone.sort_key_zh)
 
 
-def test_the_home_page_comparison_and_enquiry_list_zones_in_pinyin_order_in_chinese(
-    client, demo
-):
-    pinyin = ["朝阳建平经济开发区", "大连普湾经济区", "辽滨沿海经济技术开发区", "沈阳经济技术开发区"]
+def test_the_home_page_comparison_and_enquiry_list_zones_in_pinyin_order_in_chinese(client, demo):
+    pinyin = [
+        "朝阳建平经济开发区",
+        "大连普湾经济区",
+        "辽滨沿海经济技术开发区",
+        "沈阳经济技术开发区",
+    ]
 
     def order(text: str) -> list[str]:
-        return sorted(
-            (name for name in pinyin if name in text), key=lambda name: text.index(name)
-        )
+        return sorted((name for name in pinyin if name in text), key=lambda name: text.index(name))
 
     assert order(client.get("/zh-hans/").text.split("<h2", 2)[1]) == pinyin
     chooser = client.get("/zh-hans/zones/compare/?zones=dalian-puwan").text

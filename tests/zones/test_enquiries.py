@@ -318,3 +318,11 @@ def test_the_enquiry_form_and_its_thank_you_page_ask_search_engines_not_to_list_
     sent = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
     assert noindex in sent.text
     assert noindex not in client.get("/en/zones/puwan/").text
+
+
+def test_the_country_list_reads_in_the_pages_language_and_order(client, zone):
+    for language, blank, first in (("en", "Not given", "AF"), ("zh-hans", "不填", "AL")):
+        form = client.get(f"/{language}/zones/puwan/enquiry/").context["form"]
+        choices = list(form.fields["country"].choices)
+        assert choices[0] == ("", blank)
+        assert choices[1][0] == first  # Afghanistan; 阿尔巴尼亚 (a'erbaniya) in pinyin
