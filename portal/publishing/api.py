@@ -152,6 +152,8 @@ class KeysetPagination(CursorPagination):
         )
 
     def paginate_queryset(self, queryset, request: Request, view=None):
+        if "page" in request.query_params:
+            raise exceptions.ValidationError({"page": ["Pages go by cursor: follow `next`."]})
         # A cursor made by hand may hold a position its ordering's column cannot take (a date
         # that is not one); the database would refuse it mid-query.
         cursor = self.decode_cursor(request)
@@ -226,7 +228,12 @@ class KeysetOrSearchPagination(KeysetPagination):
 
     def paginate_queryset(self, queryset, request: Request, view=None):
         self.search = None
+        # Each way of paging takes its own parameter: the other one would be ignored.
         if request.query_params.get(self.search_parameter, "").strip():
+            if self.cursor_query_param in request.query_params:
+                raise exceptions.ValidationError(
+                    {self.cursor_query_param: ["With q, results come in numbered pages (page)."]}
+                )
             self.search = SearchPagination()
             return self.search.paginate_queryset(queryset, request, view)
         return super().paginate_queryset(queryset, request, view)

@@ -127,6 +127,14 @@ def test_a_search_pages_by_number_best_match_first(client, db):
         assert set(body["errors"]) == {"page"}
 
 
+def test_each_way_of_paging_refuses_the_other_ones_parameter(client, db):
+    for path in ("enterprises", "zones", "releases"):
+        body = problem(client.get(f"{API}/{path}/", {"page": 2}), 400)
+        assert set(body["errors"]) == {"page"}
+    body = problem(client.get(f"{API}/enterprises/", {"q": "cranes", "cursor": "abc"}), 400)
+    assert set(body["errors"]) == {"cursor"}
+
+
 def test_a_cursor_the_api_did_not_give_answers_400_naming_it(client, db):
     body = problem(client.get(f"{API}/enterprises/", {"cursor": "abc"}), 400)
     assert set(body["errors"]) == {"cursor"}
