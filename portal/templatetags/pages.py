@@ -20,6 +20,14 @@ def fallback_lang(obj, field_name: str) -> str:
 
 
 @register.filter
+def own(obj, field_name: str) -> str:
+    """`obj.<field_name>` in the page's language, or empty where it has none: for what cannot
+    mark another language, such as a meta description."""
+    value, language = shown(obj, field_name)
+    return "" if language else value
+
+
+@register.filter
 def tr(obj, field_name: str = "name"):
     """`obj.<field_name>`, wrapped in a span marked with its language when it is a fallback."""
     value, language = shown(obj, field_name)

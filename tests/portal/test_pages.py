@@ -162,3 +162,14 @@ def test_the_header_and_footer_kept_once_per_language_are_each_languages_own(cli
         assert "Figures are shown with the release they come from." in page
     assert '<a href="/zh-hans/enterprises/">企业</a>' in chinese
     assert '<a href="/en/enterprises/">' not in chinese
+
+
+def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english_only(client, demo):
+    page = client.get("/zh-hans/zones/shenyang-etdz/").text
+    description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+    shared = page.split('<meta property="og:description" content="', 1)[1].split('"', 1)[0]
+    assert (
+        description
+        == shared
+        == "沈阳经济技术开发区概况：园区、产业、注明来源的主要数据、企业与合作。"
+    )
