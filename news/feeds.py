@@ -118,6 +118,8 @@ def event_summary(event: Event) -> str:
 class EventAtomFeed(PublicAtomFeed):
     """The public events, the most recently announced first."""
 
+    summary_field = "description"
+
     def title(self, obj) -> str:
         return _("Events · Liaoning development zones")
 

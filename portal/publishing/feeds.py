@@ -1,7 +1,8 @@
 """What every app's Atom feed builds on: entries that say which language they are in.
 
 A feed speaks the language of its address (/en/…, /zh-hans/…); an entry whose title has no
-translation yet falls back to the other language and says so with its own `xml:lang`.
+translation yet falls back to the other language and says so with its own `xml:lang`, and so
+does a summary in another language than its entry's title.
 """
 
 from django.contrib.syndication.views import Feed
@@ -25,7 +26,10 @@ class LocalisedAtom1Feed(Atom1Feed):
         summary = item["description"]
         super().add_item_elements(handler, {**item, "description": None})
         if summary:
-            handler.addQuickElement("summary", summary, {"type": "text"})
+            attributes = {"type": "text"}
+            if item["summary_language"] != item["language"]:
+                attributes["xml:lang"] = item["summary_language"]
+            handler.addQuickElement("summary", summary, attributes)
 
 
 class PublicAtomFeed(Feed):
@@ -35,8 +39,9 @@ class PublicAtomFeed(Feed):
 
     feed_type = LocalisedAtom1Feed
     author_name = _("Liaoning development zones")
-    # The field whose language an entry is in.
+    # The field whose language an entry is in, and the one its summary mostly is.
     title_field = "title"
+    summary_field = "summary"
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -46,7 +51,10 @@ class PublicAtomFeed(Feed):
         return feed
 
     def item_extra_kwargs(self, item) -> dict:
-        return {"language": content_language(item, self.title_field)}
+        return {
+            "language": content_language(item, self.title_field),
+            "summary_language": content_language(item, self.summary_field),
+        }
 
     def item_updateddate(self, item):
         return item.updated_at

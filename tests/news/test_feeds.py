@@ -65,6 +65,14 @@ def test_a_feed_speaks_the_language_of_its_address_and_marks_an_untranslated_ent
     )
 
 
+def test_a_summary_in_another_language_than_its_entrys_title_says_so(client):
+    ReleaseFactory(title_en="Puwan grows", title_zh_hans="普湾增长", summary_en="Up 23.7%.")
+    ReleaseFactory(title_en="Both", title_zh_hans="两种语言", summary_en="x", summary_zh_hans="是")
+    found = entries(atom(client, "/zh-hans/news/feed.atom"))
+    assert found["普湾增长"].find(f"{ATOM}summary").get(XML_LANG) == "en"
+    assert found["两种语言"].find(f"{ATOM}summary").get(XML_LANG) is None  # the entry's own
+
+
 def test_a_zones_news_feed_lists_the_public_releases_that_name_it(client, zone):
     named = ReleaseFactory(title_en="About Puwan")
     named.zones.add(zone)
