@@ -110,3 +110,10 @@ def test_the_profile_links_to_compare_and_to_the_enquiry_form_without_a_csrf_tok
     assert 'href="/en/zones/compare/?zones=puwan"' in text
     assert 'href="/en/zones/puwan/enquiry/"' in text
     assert "csrfmiddlewaretoken" not in text
+
+
+def test_a_zone_profile_gives_the_zones_name_in_the_other_language_too(client, demo):
+    english = client.get("/en/zones/dalian-puwan/").text
+    assert '<p class="subtitle" lang="zh-Hans">大连普湾经济区</p>' in english
+    chinese = client.get("/zh-hans/zones/dalian-puwan/").text
+    assert '<p class="subtitle" lang="en">Dalian Puwan Economic Zone</p>' in chinese
