@@ -212,7 +212,7 @@ class DirectoryResults:
             for name in ("zone", "park", "sector", "qualification")
         )
         held_by: dict[int, list[EnterpriseQualification]] = {pk: [] for pk in found}
-        for held in EnterpriseQualification.objects.filter(enterprise__in=found).order_by():
+        for held in EnterpriseQualification.objects.filter(enterprise__in=list(found)).order_by():
             known(held, "qualification", qualifications)
             held_by[held.enterprise_id].append(held)
         # As the qualification facet lists them (by name), the latest grant first.
