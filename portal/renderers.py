@@ -4,13 +4,16 @@ the select, which is written here.
 A select went through a template of its own, and its attributes through another: the zone list's
 five selects took 3.0 ms a request that way, 1.4–1.7 ms written here, most of which is now
 Django's preparation of the options. The HTML is Django's, for any select, a multiple one
-included (tests/portal/test_renderers.py).
+included (tests/portal/test_renderers.py), but that an option naming a record in another
+language than the page's says so (`lang`), as the pages mark such a name.
 """
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+
+from portal.publishing.translations import shown_language
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
@@ -38,11 +41,14 @@ def select_html(widget: dict) -> str:
         if group_name:
             parts.append(format_html('\n  <optgroup label="{}">', group_name))
         for option in options:
+            attrs = option["attrs"]
+            if lang := option_language(option["value"]):
+                attrs = {**attrs, "lang": lang}
             parts.append(
                 format_html(
                     '\n  <option value="{}"{}>{}</option>',
                     option["value"],
-                    mark_safe(html_attrs(option["attrs"])),
+                    mark_safe(html_attrs(attrs)),
                     conditional_escape(localize(option["label"])),
                 )
             )
@@ -50,3 +56,13 @@ def select_html(widget: dict) -> str:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+def option_language(value) -> str | None:
+    """The language of a record's name in an option of a model's choices, where it is not
+    the page's (an untranslated series on a Chinese page); None otherwise."""
+    record = getattr(value, "instance", None)
+    for field in ("name", "title"):
+        if record is not None and hasattr(record, f"{field}_en"):
+            return shown_language(record, field)
+    return None
