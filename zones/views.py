@@ -389,9 +389,9 @@ def enterprise_rows(request: HttpRequest, enterprises: QuerySet[Enterprise]) -> 
         )
         qualifications = grouped(
             (held.enterprise_id, qualification_cell(held))
-            for held in EnterpriseQualification.objects.filter(
-                enterprise_id__in=ids
-            ).select_related("qualification")
+            for held in EnterpriseQualification.objects.filter(enterprise_id__in=ids)
+            .select_related("qualification")
+            .order_by(by_name("qualification__"), "qualification_id", "-year_granted")
         )
         releases = grouped(
             Enterprise.releases.field.model.objects.published()
@@ -471,7 +471,10 @@ class EnterpriseDetailView(
                 "sectors",
                 Prefetch(
                     "held_qualifications",
-                    queryset=EnterpriseQualification.objects.select_related("qualification"),
+                    # As the directory lists them: by name, the latest grant first.
+                    queryset=EnterpriseQualification.objects.select_related(
+                        "qualification"
+                    ).order_by(by_name("qualification__"), "qualification_id", "-year_granted"),
                 ),
                 Prefetch("platforms", queryset=Platform.objects.published()),
                 Prefetch(

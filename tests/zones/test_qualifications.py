@@ -118,3 +118,19 @@ def test_an_unknown_expired_value_is_named_not_an_error(client, high_tech):
     assert response.status_code == 200
     assert listed(response) == {"valid", "lapsed", "older"}
     assert "sometimes" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_directory_and_the_profile_list_qualifications_in_the_same_order(client, language):
+    enterprise = EnterpriseFactory(slug="ordered", name_en="Ordered Works")
+    # Alpha before Zeta in English; 啊 (a) before 中 (zhong) by pinyin: the two orders differ.
+    for name_en, name_zh in (("Alpha Certification", "中认证"), ("Zeta Certification", "啊认证")):
+        qualification = QualificationFactory(name_en=name_en, name_zh_hans=name_zh)
+        EnterpriseQualificationFactory(enterprise=enterprise, qualification=qualification)
+    expected = {"en": ["Alpha", "Zeta"], "zh-hans": ["啊认证", "中认证"]}[language]
+
+    def order(text: str) -> list[str]:
+        return sorted(expected, key=text.index)
+
+    assert order(client.get(f"/{language}/enterprises/").text) == expected
+    assert order(client.get(f"/{language}/enterprises/ordered/").text) == expected

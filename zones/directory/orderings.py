@@ -20,28 +20,30 @@ class NullIfEmpty(Func):
     output_field = CharField()
 
 
-def translated(field_name: str) -> Coalesce:
-    """A translated field in the current language, else in the other one, else the slug.
+def translated(field_name: str, prefix: str = "") -> Coalesce:
+    """A translated field in the current language, else in the other one, else the slug
+    (`prefix`: of the record across a relation, as "qualification__").
 
     Sorting on `name_zh_hans` alone would put every record without a Chinese name first.
     """
     language = (get_language() or "en").replace("-", "_")
     other = "en" if language != "en" else "zh_hans"
     return Coalesce(
-        NullIfEmpty(f"{field_name}_{language}"),
-        NullIfEmpty(f"{field_name}_{other}"),
-        "slug",
+        NullIfEmpty(f"{prefix}{field_name}_{language}"),
+        NullIfEmpty(f"{prefix}{field_name}_{other}"),
+        f"{prefix}slug",
         output_field=CharField(),
     )
 
 
-def by_name() -> F | Coalesce:
+def by_name(prefix: str = "") -> F | Coalesce:
     """What a list of named records (zones/collation.py's `PinyinSorted`) is ordered by in the
     current language: in Chinese the pinyin of the name (its `sort_key_zh`), not the code
-    points a database sorts Chinese by; else the translated name."""
+    points a database sorts Chinese by; else the translated name. `prefix` orders by a related
+    record's name."""
     if (get_language() or "en") == "zh-hans":
-        return F("sort_key_zh")
-    return translated("name")
+        return F(f"{prefix}sort_key_zh")
+    return translated("name", prefix)
 
 
 # `sort=<key>` → order_by() arguments; callables, since the name's language is the request's.
