@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -32,5 +32,15 @@ class SearchConfig(AppConfig):
                 )
                 post_delete.connect(
                     index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.deleted"
+                )
+            if declared.public_alone:
+                # Deleting the other record leaves these without it, public on their own.
+                other = declared.model._meta.get_field(declared.public_with).related_model
+                alone = f"search.alone.{other._meta.label_lower}"
+                pre_delete.connect(
+                    index.public_alone_before_delete, sender=other, dispatch_uid=f"{alone}.before"
+                )
+                post_delete.connect(
+                    index.public_alone_after_delete, sender=other, dispatch_uid=f"{alone}.after"
                 )
         post_migrate.connect(index.index_new_kinds, sender=self, dispatch_uid="search.new_kinds")

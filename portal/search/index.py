@@ -306,6 +306,31 @@ def record_deleted(sender, instance, **kwargs) -> None:
     remove(registry.for_model(sender).kind, instance.pk)
 
 
+def public_alone_before_delete(sender, instance, **kwargs) -> None:
+    """A record others may be public without (an event's zone) is about to be deleted: note the
+    records that will be left without it. The delete clears their relation in bulk, with no
+    save to re-index them, and they may then be public on their own."""
+    instance._search_left_alone = [
+        (
+            declared,
+            list(
+                declared.model._default_manager.filter(
+                    **{declared.public_with: instance}
+                ).values_list("pk", flat=True)
+            ),
+        )
+        for declared in public_with(sender)
+        if declared.public_alone
+    ]
+
+
+def public_alone_after_delete(sender, instance, **kwargs) -> None:
+    """Re-index the records noted by public_alone_before_delete, now without the record."""
+    for declared, ids in getattr(instance, "_search_left_alone", ()):
+        for record in declared.model._default_manager.filter(pk__in=ids):
+            update(record)
+
+
 def other_name_changed(sender, instance, raw=False, **kwargs) -> None:
     """A row holding other names (a zone's alias) was saved or deleted: re-index its record."""
     if raw:

@@ -166,6 +166,14 @@ def test_an_event_moved_out_of_a_withdrawn_zone_is_found_on_its_own():
     assert titles("quartzite") == ["Quartzite fair"]
 
 
+def test_an_event_left_without_its_deleted_zone_is_found_on_its_own():
+    zone = ZoneFactory(status=Status.DRAFT)
+    EventFactory(zone=zone, title_en="Quartzite fair")
+    assert titles("quartzite") == []
+    zone.delete()  # the event stays, without a zone, and so public
+    assert titles("quartzite") == ["Quartzite fair"]
+
+
 def test_a_kind_saved_before_it_was_indexed_is_indexed_by_the_next_migrate():
     EventFactory(title_en="Quartzite fair", zone=None)
     SearchEntry.objects.filter(kind="event").delete()
