@@ -118,7 +118,8 @@ def event_summary(event: Event) -> str:
 class EventAtomFeed(PublicAtomFeed):
     """The public events, the most recently announced first."""
 
-    summary_field = "description"
+    # When and where in the feed's language, then the description in its own (event_summary).
+    summary_field = None
 
     def title(self, obj) -> str:
         return _("Events · Liaoning development zones")

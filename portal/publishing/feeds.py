@@ -39,9 +39,10 @@ class PublicAtomFeed(Feed):
 
     feed_type = LocalisedAtom1Feed
     author_name = _("Liaoning development zones")
-    # The field whose language an entry is in, and the one its summary mostly is.
+    # The field whose language an entry is in, and the one its summary is (None: a summary put
+    # together from several fields, in the entry's language as far as it can be told).
     title_field = "title"
-    summary_field = "summary"
+    summary_field: str | None = "summary"
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -51,8 +52,11 @@ class PublicAtomFeed(Feed):
         return feed
 
     def item_extra_kwargs(self, item) -> dict:
+        language = content_language(item, self.title_field)
+        if self.summary_field is None:
+            return {"language": language, "summary_language": language}
         return {
-            "language": content_language(item, self.title_field),
+            "language": language,
             "summary_language": content_language(item, self.summary_field),
         }
 
