@@ -31,7 +31,14 @@ def url_in_language(request: HttpRequest, language_code: str) -> str:
     once more; a page without a match (a 404) goes through translate_url()."""
     match = request.resolver_match
     if match is None or not match.url_name:
-        return translate_url(request.get_full_path(), language_code)
+        full_path = request.get_full_path()
+        translated = translate_url(full_path, language_code)
+        # An address that resolves to no page (a 404) cannot be reversed in the other
+        # language: it takes the other language's prefix, so the switch still switches.
+        current = f"/{translation.get_language()}/"
+        if translated == full_path and full_path.startswith(current):
+            return f"/{language_code}/{full_path.removeprefix(current)}"
+        return translated
     with translation.override(language_code):
         try:
             path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)

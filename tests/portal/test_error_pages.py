@@ -70,3 +70,11 @@ def test_the_500_page_renders_while_the_database_is_down(monkeypatch, language):
         patch.setattr(connections["default"], "ensure_connection", refuse)
         response = client.get(f"/{language}/")
     assert_branded_page(response, 500, language)
+
+
+def test_the_language_switch_of_a_page_not_found_leads_to_the_other_language(client, db):
+    english = client.get("/en/no-such-page/?x=1")
+    assert english.status_code == 404
+    assert '<a href="/zh-hans/no-such-page/?x=1" hreflang="zh-Hans"' in english.text
+    chinese = client.get("/zh-hans/no-such-page/")
+    assert '<a href="/en/no-such-page/" hreflang="en"' in chinese.text
