@@ -67,9 +67,7 @@ def test_other_widgets_are_rendered_by_their_templates():
 def test_an_option_naming_a_record_in_another_language_says_so(client, demo):
     chinese = client.get("/zh-hans/news/").text
     series = chinese.split('name="series"', 1)[1].split("</select>", 1)[0]
-    assert (
-        '<option value="promoting-high-quality-development-of-enterprises" lang="en">' in series
-    )
+    assert '<option value="promoting-high-quality-development-of-enterprises" lang="en">' in series
     zones = chinese.split('name="zone"', 1)[1].split("</select>", 1)[0]
     assert 'lang="' not in zones  # every zone has its Chinese name
     english = client.get("/en/news/").text
