@@ -19,6 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
@@ -113,8 +114,15 @@ def search_suggestions(request):
     """Suggestions for search as you type, as JSON: the best name matches per kind."""
     raw = request.GET.get("q", "")
     groups = suggest(raw)
+    count = sum(len(items) for _, _, items in groups)
     data = {
         "query": raw[:MAX_QUERY_CHARS],
+        # What a screen reader announces as the list changes.
+        "status": (
+            ngettext("%(count)d suggestion", "%(count)d suggestions", count) % {"count": count}
+            if count
+            else _("No suggestions")
+        ),
         "search_url": reverse("search") + "?" + urlencode({"q": raw[:MAX_QUERY_CHARS]}),
         "groups": [
             {

@@ -1,36 +1,76 @@
-// Search as you type for the header box. Without JavaScript the box submits to the search page.
+// Search as you type for the header box, as an ARIA combobox: the focus stays in the box while
+// the arrow keys move through the suggestions, Enter opens the one chosen, Escape closes them.
+// Without JavaScript the box submits to the search page.
 (function () {
   "use strict";
   var form = document.querySelector("form.search-box[data-suggest-url]");
   if (!form || !window.fetch) return;
   var input = form.querySelector("input[name=q]");
   var panel = form.querySelector(".search-suggestions");
+  var status = form.querySelector("[role=status]");
   var timer = null;
   var latest = 0;
+  var active = -1;
+
+  function options() {
+    return panel.querySelectorAll("[role=option]");
+  }
+
+  function choose(index) {
+    var list = options();
+    active = index;
+    list.forEach(function (option, at) {
+      option.setAttribute("aria-selected", at === index ? "true" : "false");
+    });
+    if (index < 0) {
+      input.removeAttribute("aria-activedescendant");
+    } else {
+      input.setAttribute("aria-activedescendant", list[index].id);
+      list[index].scrollIntoView({block: "nearest"});
+    }
+  }
+
+  function show(open) {
+    panel.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+  }
 
   function clear() {
-    panel.hidden = true;
+    choose(-1);
+    show(false);
     panel.replaceChildren();
+    status.textContent = "";
   }
 
   function render(data) {
+    var count = 0;
     panel.replaceChildren();
-    data.groups.forEach(function (group) {
-      var heading = document.createElement("h2");
+    data.groups.forEach(function (group, number) {
+      var box = document.createElement("div");
+      var heading = document.createElement("div");
+      heading.id = "search-box-group-" + number;
+      heading.className = "search-suggestions-heading";
+      heading.setAttribute("role", "presentation");
       heading.textContent = group.label;
-      var list = document.createElement("ul");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-labelledby", heading.id);
+      box.appendChild(heading);
       group.items.forEach(function (item) {
-        var link = document.createElement("a");
-        link.href = item.url;
-        link.textContent = item.title;
-        if (item.lang) link.lang = item.lang;
-        var entry = document.createElement("li");
-        entry.appendChild(link);
-        list.appendChild(entry);
+        var option = document.createElement("a");
+        option.id = "search-box-option-" + count++;
+        option.href = item.url;
+        option.tabIndex = -1;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = item.title;
+        if (item.lang) option.lang = item.lang;
+        box.appendChild(option);
       });
-      panel.append(heading, list);
+      panel.appendChild(box);
     });
-    panel.hidden = data.groups.length === 0;
+    choose(-1);
+    show(count > 0);
+    status.textContent = data.status;
   }
 
   function ask() {
@@ -48,24 +88,30 @@
     timer = setTimeout(ask, 150);
   });
   input.addEventListener("keydown", function (event) {
-    // Escape closes the suggestions; only with none open does the browser empty the box.
-    if (event.key === "Escape" && !panel.hidden) { event.preventDefault(); clear(); }
-    if (event.key === "ArrowDown" && !panel.hidden) {
-      var first = panel.querySelector("a");
-      if (first) { event.preventDefault(); first.focus(); }
+    var count = options().length;
+    if (event.key === "ArrowDown" && count) {
+      event.preventDefault();
+      if (panel.hidden) show(true);
+      else choose(Math.min(active + 1, count - 1));
+    } else if (event.key === "ArrowUp" && !panel.hidden) {
+      event.preventDefault();
+      choose(active - 1);
+    } else if (event.key === "Enter" && !panel.hidden && active >= 0) {
+      event.preventDefault();
+      window.location.assign(options()[active].href);
+    } else if (event.key === "Escape" && !panel.hidden) {
+      // Only with no suggestions open does the browser empty the box.
+      event.preventDefault();
+      choose(-1);
+      show(false);
     }
   });
-  panel.addEventListener("keydown", function (event) {
-    var links = Array.prototype.slice.call(panel.querySelectorAll("a"));
-    var at = links.indexOf(document.activeElement);
-    if (event.key === "ArrowDown" && at < links.length - 1) { event.preventDefault(); links[at + 1].focus(); }
-    if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? links[at - 1] : input).focus(); }
-    if (event.key === "Escape") { clear(); input.focus(); }
-  });
+  // A click on a suggestion follows its link; the focus stays in the box meanwhile.
+  panel.addEventListener("mousedown", function (event) { event.preventDefault(); });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) clear();
   });
-  // Leaving the box and its suggestions with the keyboard closes them, as a click elsewhere does.
+  // Leaving the box with the keyboard closes the suggestions, as a click elsewhere does.
   form.addEventListener("focusout", function (event) {
     if (!form.contains(event.relatedTarget)) clear();
   });

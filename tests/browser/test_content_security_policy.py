@@ -29,7 +29,7 @@ def test_a_violation_fails_the_test(page, site, csp_violations):
 def test_public_pages_and_their_scripts_run_under_the_policy(page, site):
     page.goto(f"{site}/en/")
     page.fill("#search-box-q", "Dalian")
-    page.wait_for_selector("#search-box-suggestions a")
+    page.wait_for_selector("#search-box-suggestions [role=option]")
     page.goto(f"{site}/en/enterprises/")
     page.select_option("#f-zone", index=1) if page.query_selector("select#f-zone") else None
     page.goto(f"{site}/en/search/?q=dalian")

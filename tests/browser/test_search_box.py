@@ -1,8 +1,9 @@
-"""The header's search box: its suggestions are readable, not only present in the page."""
+"""The header's search box: its suggestions are readable, not only present in the page, and a
+combobox that a keyboard and a screen reader can use."""
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import AXE, SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +27,17 @@ CONTRAST = """(element) => {
 }"""
 
 
-def test_the_header_suggestions_are_readable(page, site):
+def suggest(page, site, q="Dalian"):
     page.goto(f"{site}/en/")
-    page.fill("#search-box-q", "Dalian")
-    suggestion = page.locator("#search-box-suggestions a").first
-    suggestion.wait_for()
+    page.fill("#search-box-q", q)
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    return options
+
+
+def test_the_header_suggestions_are_readable(page, site):
+    suggestion = suggest(page, site).first
+    page.keyboard.press("ArrowDown")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "header-suggestions.png")
 
@@ -38,26 +45,70 @@ def test_the_header_suggestions_are_readable(page, site):
     assert suggestion.evaluate(CONTRAST) >= 4.5
 
 
+def test_the_suggestions_are_a_listbox_of_the_box_announced_by_count(page, site):
+    options = suggest(page, site)
+    box = page.get_by_role("combobox", name="Search")
+    listbox = page.get_by_role("listbox", name="Suggestions")
+
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.is_visible()
+    assert page.get_by_role("group", name="Zones").get_by_role("option").first.inner_text() == (
+        "Dalian Puwan Economic Zone"
+    )
+    assert page.locator("#search-box-status").inner_text() == f"{options.count()} suggestions"
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run('form.search-box', {resultTypes: ['violations']})")
+    assert [violation["id"] for violation in result["violations"]] == []
+
+
+def test_the_arrow_keys_choose_a_suggestion_and_enter_opens_it(page, site):
+    options = suggest(page, site)
+    box = page.locator("#search-box-q")
+
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    second = options.nth(1)
+    assert box.get_attribute("aria-activedescendant") == second.get_attribute("id")
+    assert second.get_attribute("aria-selected") == "true"
+    assert page.evaluate("document.activeElement.id") == "search-box-q"
+
+    box.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    target = options.first.get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(f"{site}{target}")
+
+
+def test_enter_without_a_chosen_suggestion_searches(page, site):
+    suggest(page, site)
+    page.press("#search-box-q", "Enter")
+    page.wait_for_url(f"{site}/en/search/?q=Dalian")
+
+
+def test_a_click_on_a_suggestion_opens_it(page, site):
+    option = suggest(page, site).first
+    target = option.get_attribute("href")
+    option.click()
+    page.wait_for_url(f"{site}{target}")
+
+
 def test_escape_closes_the_suggestions_and_keeps_what_was_typed(page, site):
-    page.goto(f"{site}/en/")
-    page.fill("#search-box-q", "Dalian")
-    page.locator("#search-box-suggestions a").first.wait_for()
+    suggest(page, site)
 
     page.press("#search-box-q", "Escape")
 
     assert page.locator("#search-box-suggestions").is_hidden()
+    assert page.get_attribute("#search-box-q", "aria-expanded") == "false"
     assert page.input_value("#search-box-q") == "Dalian"
+    page.press("#search-box-q", "ArrowDown")
+    assert page.locator("#search-box-suggestions").is_visible()
 
 
 def test_the_suggestions_close_when_the_keyboard_leaves_them(page, site):
-    page.goto(f"{site}/en/")
-    page.fill("#search-box-q", "Dalian")
-    links = page.locator("#search-box-suggestions a")
-    links.first.wait_for()
+    suggest(page, site)
 
-    # Past the search button and every suggestion, to the language switcher.
-    for _ in range(links.count() + 1):
-        page.keyboard.press("Tab")
+    # The suggestions are not in the tab order: past the search button, to the language switcher.
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
 
     assert not page.evaluate(
