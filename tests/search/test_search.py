@@ -298,6 +298,17 @@ def test_suggestions_are_json_grouped_by_type(client, demo):
     }
 
 
+def test_suggestions_say_how_many_there_are_in_the_page_language(client, demo):
+    data = client.get("/en/search/suggest/", {"q": "dalian"}).json()
+    count = sum(len(group["items"]) for group in data["groups"])
+    assert count > 1
+    assert data["status"] == f"{count} suggestions"
+    assert client.get("/zh-hans/search/suggest/", {"q": "dalian"}).json()["status"] == (
+        f"{count} 条建议"
+    )
+    assert client.get("/en/search/suggest/", {"q": "qqqqzzzz"}).json()["status"] == "No suggestions"
+
+
 def test_suggestions_complete_a_partly_typed_word(demo):
     groups = {kind: results for kind, _, results in suggest("shenya")}
     assert groups["zone"][0].title == "Shenyang Economic and Technological Development Zone"
