@@ -136,3 +136,24 @@ def test_a_publishers_restore_of_a_draft_version_of_a_public_record_is_an_unpubl
     release.refresh_from_db()
     assert release.status == Status.DRAFT
     assert AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH).count() == 1
+
+
+def test_a_status_changed_from_the_list_says_so_in_the_history(editor_client, publisher_client):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    changelist = reverse("admin:news_release_changelist")
+    for client, action in ((editor_client, "submit_for_review"), (publisher_client, "publish")):
+        client.post(changelist, {"action": action, "_selected_action": [release.pk]})
+
+    history = publisher_client.get(reverse("admin:news_release_history", args=[release.pk]))
+
+    rows = [action["revision"].get_comment() for action in history.context["action_list"]]
+    assert rows == [
+        "Status changed to “published” from the list",
+        "Status changed to “in review” from the list",
+    ]
+    latest = Version.objects.get_for_object(release).first()
+    changes = publisher_client.get(
+        reverse("admin:news_release_changes", args=[release.pk, latest.pk])
+    ).content.decode()
+    assert "<del>in review</del>" in changes
+    assert "<ins>published</ins>" in changes

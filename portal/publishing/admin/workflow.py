@@ -4,6 +4,7 @@ archive, whether through an action, the form or a hand-made POST. Every status c
 audited and says what happened.
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -211,6 +212,11 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 obj.save()
                 self.audit_status(request, obj, old_status)
                 moved.append(obj)
+            # The history's "Action" column: what the save was, as a change form's message says.
+            reversion.set_comment(
+                gettext("Status changed to “%(status)s” from the list")
+                % {"status": Status(status).label}
+            )
         return moved
 
     def _say(self, request: HttpRequest, message: str, count: int, **values) -> None:
