@@ -3,6 +3,9 @@ the classes of static/css/portal.css (no inline style, as the Content-Security-P
 and always shown beside a table of the same numbers for those who cannot see them.
 """
 
+import re
+import unicodedata
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -21,8 +24,58 @@ LINE_HEIGHT = 120
 LINE_PAD = 24
 
 
-def _label(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+# A bar's label is broken into at most this many lines, each LABEL_LINE apart.
+LABEL_LINES = 3
+LABEL_LINE = 12
+# The room a label may take, and the widths of its characters at the chart's 11px font: a
+# Chinese character is as wide as the font is high, a Latin letter about 0.6 of that.
+LABEL_ROOM = LABEL_WIDTH - 8
+WIDE_CHAR, NARROW_CHAR = 11.0, 6.6
+# A label breaks between words, and between any two Chinese characters.
+BREAKABLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef][，、。）]?|\S+\s*")
+
+
+def _width(text: str) -> float:
+    return sum(WIDE_CHAR if unicodedata.east_asian_width(c) in "WF" else NARROW_CHAR for c in text)
+
+
+def _lines(text: str) -> list[str]:
+    """`text` in lines that fit the label's room; past LABEL_LINES the last one ends with "…"."""
+    pieces = []
+    for piece in BREAKABLE.findall(text):
+        # A word longer than a line is cut where the line ends.
+        while _width(piece.rstrip()) > LABEL_ROOM:
+            cut = int(LABEL_ROOM // NARROW_CHAR)
+            pieces.append(piece[:cut])
+            piece = piece[cut:]
+        pieces.append(piece)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and _width(lines[-1] + piece.rstrip()) > LABEL_ROOM:
+            lines.append("")
+        lines[-1] += piece
+    lines = [line.rstrip() for line in lines]
+    if len(lines) > LABEL_LINES:
+        last = lines[LABEL_LINES - 1]
+        while last and _width(last + "…") > LABEL_ROOM:
+            last = last[:-1]
+        lines = [*lines[: LABEL_LINES - 1], last.rstrip() + "…"]
+    return lines
+
+
+def _label(text: str, lines: list[str], y: float) -> SafeString:
+    """A bar's label in its `lines`, centred on `y`; its full text for a pointer when it is cut."""
+    first = y - (len(lines) - 1) * LABEL_LINE / 2
+    return format_html(
+        '<text class="chart__label" x="0" y="{}">{}{}</text>',
+        f"{first + 4:.1f}",
+        format_html("<title>{}</title>", text) if lines[-1].endswith("…") else "",
+        format_html_join(
+            "",
+            '<tspan x="0" dy="{}">{}</tspan>',
+            ((0 if number == 0 else LABEL_LINE, line) for number, line in enumerate(lines)),
+        ),
+    )
 
 
 @register.simple_tag
@@ -35,30 +88,33 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
     low, high = min(0.0, *values), max(0.0, *values)
     span = (high - low) or 1.0
     zero = LABEL_WIDTH + PLOT_WIDTH * (-low / span)
-    height = len(indicators) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     bars = []
-    for index, (indicator, value) in enumerate(zip(indicators, values, strict=True)):
-        y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+    y = BAR_GAP
+    for indicator, value in zip(indicators, values, strict=True):
+        name = indicator.metric.name
+        lines = _lines(name)
+        row = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
+        middle = y + row / 2
         width = PLOT_WIDTH * abs(value) / span
         x = zero - width if value < 0 else zero
         kind = "chart__bar chart__bar--negative" if value < 0 else "chart__bar"
         bars.append(
             format_html(
-                '<text class="chart__label" x="0" y="{}">{}</text>'
-                '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
+                '{}<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
                 '<text class="chart__value" x="{}" y="{}">{}</text>',
-                y + BAR_HEIGHT - 5,
-                _label(indicator.metric.name),
+                _label(name, lines, middle),
                 kind,
                 f"{x:.1f}",
-                y,
+                f"{middle - BAR_HEIGHT / 2:.1f}",
                 f"{max(width, 1):.1f}",
                 BAR_HEIGHT,
                 LABEL_WIDTH + PLOT_WIDTH + 6,
-                y + BAR_HEIGHT - 5,
+                f"{middle + 4:.1f}",
                 figure(indicator),
             )
         )
+        y += row + BAR_GAP
+    height = f"{y:.0f}"
     return format_html(
         '<svg class="chart chart--bars" role="img" aria-labelledby="{id}-title" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg">'

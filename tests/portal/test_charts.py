@@ -1,0 +1,57 @@
+"""A bar chart's labels are whole: long names wrap onto more lines, and only a name too long
+for three lines is cut, its full text kept for a pointer."""
+
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+
+from portal.templatetags.charts import bar_chart
+
+
+def bar(name: str, value: str = "12.5") -> SimpleNamespace:
+    return SimpleNamespace(
+        metric=SimpleNamespace(name=name), value=Decimal(value), unit="percent_change", year=2023
+    )
+
+
+def label_lines(svg: str) -> list[list[str]]:
+    labels = re.findall(r'<text class="chart__label".*?</text>', svg)
+    return [re.findall(r"<tspan[^>]*>(.*?)</tspan>", label) for label in labels]
+
+
+def test_a_long_name_wraps_without_losing_a_word():
+    name = "Economic and trade exchange activities held"
+    svg = bar_chart([bar(name), bar("R&D")], "Figures", 1)
+    lines = label_lines(svg)
+    assert len(lines[0]) > 1
+    assert " ".join(lines[0]) == "Economic and trade exchange activities held"
+    assert lines[1] == ["R&amp;D"]
+    assert "…" not in svg
+    assert "<title>Economic" not in svg
+
+
+def test_a_chinese_name_breaks_between_characters():
+    name = "高新技术企业数量增长与研究开发投入增长情况"
+    lines = label_lines(bar_chart([bar(name)], "数据", 1))[0]
+    assert len(lines) == 2
+    assert "".join(lines) == name
+
+
+def test_rows_grow_with_their_labels_so_none_overlaps():
+    short = bar_chart([bar("A"), bar("B")], "Figures", 1)
+    wrapped = bar_chart([bar("A " * 30), bar("B")], "Figures", 1)
+    height = re.compile(r'<svg[^>]* height="(\d+)"')
+    assert int(height.search(wrapped)[1]) > int(height.search(short)[1])
+    # The first label's last line (three lines, 12 apart) ends above the second's first line.
+    baselines = re.findall(r'class="chart__label" x="0" y="([^"]+)"', wrapped)
+    first, second = map(float, baselines)
+    assert first + 2 * 12 + 3 < second - 9
+
+
+def test_a_name_too_long_for_three_lines_is_cut_and_kept_whole_in_its_title():
+    name = "An unusually long name of a figure " * 4
+    svg = bar_chart([bar(name)], "Figures", 1)
+    lines = label_lines(svg)[0]
+    assert len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert f"<title>{name}</title>" in svg
