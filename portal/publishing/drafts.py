@@ -30,6 +30,8 @@ from portal.publishing.models import AuditEntry, PendingChange
 
 # Kept from the live record whatever the draft says.
 WORKFLOW_FIELDS = ("status", "published_at", "created_at")
+# Earlier saves of a draft kept for editors whose form is older (PendingChange.earlier).
+EARLIER_SAVES_KEPT = 10
 
 
 def parts_of(model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
@@ -152,6 +154,36 @@ def _values(row: DeserializedObject) -> dict:
     return values | dict(row.m2m_data or {})
 
 
+def record_values(snapshot: str) -> dict:
+    """The record's own values in `snapshot`, keyed like `history.current_values`, without the
+    workflow fields."""
+    return {k: v for k, v in _values(_read(snapshot)[0]).items() if k not in WORKFLOW_FIELDS}
+
+
+def _part_changes(model: type[models.Model], before: dict, after: dict) -> list[PartChange]:
+    """The rows of parts added, changed and removed from `before` to `after`, each a dict of
+    {pk: (model of the row, its values, its name)}."""
+    parts = []
+    for part_model, _key in parts_of(model):
+        kind = str(part_model._meta.verbose_name)
+        old = {pk: row for pk, row in before.items() if row[0] is part_model}
+        new = {pk: row for pk, row in after.items() if row[0] is part_model}
+        for pk, (_, values, name) in new.items():
+            if pk not in old:
+                parts.append(PartChange(kind, name, "added"))
+            elif changed := history.changes(part_model, old[pk][1], values):
+                parts.append(PartChange(kind, name, "changed", changed))
+        parts += [PartChange(kind, row[2], "removed") for pk, row in old.items() if pk not in new]
+    return parts
+
+
+def _snapshot_parts(rows: list[DeserializedObject]) -> dict:
+    return {
+        (type(row.object), row.object.pk): (type(row.object), _values(row), str(row.object))
+        for row in rows
+    }
+
+
 def diff(record: models.Model, snapshot: str) -> Diff:
     """What publishing the draft would change, field by field, against the live record.
 
@@ -159,26 +191,20 @@ def diff(record: models.Model, snapshot: str) -> Diff:
     """
     rows = _read(snapshot)
     model = type(record)
-    live = history.current_values(record)
-    draft = {k: v for k, v in _values(rows[0]).items() if k not in WORKFLOW_FIELDS}
-    fields = history.changes(model, live, draft)
+    fields = history.changes(model, history.current_values(record), record_values(snapshot))
+    live = {
+        (part_model, row.pk): (part_model, history.current_values(row), str(row))
+        for part_model, key in parts_of(model)
+        for row in part_model._base_manager.filter(**{key: record.pk})
+    }
+    return Diff(fields, _part_changes(model, live, _snapshot_parts(rows[1:])))
 
-    parts = []
-    for part_model, key in parts_of(model):
-        kind = str(part_model._meta.verbose_name)
-        before = {row.pk: row for row in part_model._base_manager.filter(**{key: record.pk})}
-        after = {row.object.pk: row for row in rows[1:] if type(row.object) is part_model}
-        for pk, row in after.items():
-            if pk not in before:
-                parts.append(PartChange(kind, str(row.object), "added"))
-                continue
-            changed = history.changes(part_model, history.current_values(before[pk]), _values(row))
-            if changed:
-                parts.append(PartChange(kind, str(row.object), "changed", changed))
-        parts += [
-            PartChange(kind, str(row), "removed") for pk, row in before.items() if pk not in after
-        ]
-    return Diff(fields, parts)
+
+def between(model: type[models.Model], before: str, after: str) -> Diff:
+    """What changed from one snapshot of a record to a later one (two saves of its draft)."""
+    old, new = _read(before), _read(after)
+    fields = history.changes(model, record_values(before), record_values(after))
+    return Diff(fields, _part_changes(model, _snapshot_parts(old[1:]), _snapshot_parts(new[1:])))
 
 
 def keep(record: models.Model, snapshot: str, user) -> PendingChange:
@@ -200,11 +226,15 @@ def keep(record: models.Model, snapshot: str, user) -> PendingChange:
                 base_version=record.version,
                 created_by=user,
                 updated_by=user,
+                earlier={"0": take_snapshot(type(record)._base_manager.get(pk=record.pk))},
             )
+        earlier = {**pending.earlier, str(pending.number): pending.snapshot}
+        kept = sorted(earlier, key=int)[-EARLIER_SAVES_KEPT:]
+        pending.earlier = {number: earlier[number] for number in kept}
         pending.snapshot = snapshot
         pending.number += 1
         pending.updated_by = user
-        pending.save(update_fields=["snapshot", "number", "updated_by", "updated_at"])
+        pending.save(update_fields=["snapshot", "number", "updated_by", "updated_at", "earlier"])
         return pending
 
 

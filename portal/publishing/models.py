@@ -264,6 +264,10 @@ class PendingChange(models.Model):
     # Counts the saves of the draft, so that a form opened before another editor's save of the
     # same draft does not silently save over it.
     number = models.PositiveIntegerField(_("saves"), default=1)
+    # The snapshots of its last saves before this one, by number ("0": the live record when the
+    # draft was started), so that an editor whose form is older sees what changed since and
+    # keeps it (portal/publishing/admin/locking.py).
+    earlier = models.JSONField(_("earlier saves"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Indicator
+from portal.publishing import drafts
 from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import change_form_data
 from tests.factories import (
@@ -87,7 +88,7 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
     save_form(editor_client, live_release, title_en="The other editor's title")
     response = editor_client.post(admin_url(live_release), stale | {"summary_en": "Mine"})
     assert response.status_code == 200
-    assert "pending draft after you opened it" in response.content.decode()
+    assert "editor saved this record&#x27;s pending draft at" in response.content.decode()
     assert "The other editor" in PendingChange.objects.get().snapshot
 
 
@@ -268,3 +269,61 @@ def test_a_pending_draft_is_not_in_the_live_records_history(editor_client, live_
     save_form(editor_client, live_release, title_en="Staged title")
     titles = [v.field_dict["title_en"] for v in Version.objects.get_for_object(live_release)]
     assert "Staged title" not in titles
+
+
+def test_a_refused_save_of_the_draft_lists_their_changes_and_saving_again_keeps_both(
+    editor_client, live_release, django_user_model
+):
+    other = django_user_model.objects.create_user("other", password="x", is_staff=True)
+    other.groups.add(*django_user_model.objects.get(username="editor").groups.all())
+    save_form(editor_client, live_release, summary_en="A first summary.")
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    editor_client.force_login(other)
+    save_form(editor_client, live_release, title_en="The other editor's title")
+
+    mine = stale | {"summary_en": "My summary."}
+    refused = editor_client.post(admin_url(live_release), mine)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "other saved this record&#x27;s pending draft at" in page
+    assert (
+        "They changed title [en]: “Four zones report growth” → “The other editor&#x27;s title”"
+        in page
+    )
+    form = refused.context["adminform"].form
+    assert form["summary_en"].value() == "My summary."
+
+    editor_client.post(admin_url(live_release), change_form_data(refused))
+
+    draft = PendingChange.objects.get()
+    assert draft.number == 3
+    values = drafts.record_values(draft.snapshot)
+    assert values["title_en"] == "The other editor's title"
+    assert values["summary_en"] == "My summary."
+
+
+def test_a_figure_added_to_the_draft_meanwhile_is_named_in_the_refusal(editor_client, live_release):
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "indicator" in k)[
+        : -len("-TOTAL_FORMS")
+    ]
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    first = f"{prefix}-0-"
+    row = {
+        k.replace(first, f"{prefix}-{total}-"): v for k, v in data.items() if k.startswith(first)
+    }
+    row = {k: v for k, v in row.items() if not k.endswith(("-id", "-DELETE"))}
+    metric = MetricFactory(name_en="Technology contracts signed")
+    data |= row | {
+        f"{prefix}-TOTAL_FORMS": str(total + 1),
+        f"{prefix}-{total}-metric": str(metric.pk),
+        f"{prefix}-{total}-value": "9",
+    }
+    assert editor_client.post(admin_url(live_release), data).status_code == 302
+
+    refused = editor_client.post(admin_url(live_release), stale | {"summary_en": "Mine."})
+
+    assert refused.status_code == 200
+    assert "They added figure “" in refused.content.decode()

@@ -101,6 +101,7 @@ class PendingDraftsMixin:
             pending = PendingChange.objects.for_record(obj)
             if pending is not None and not getattr(request, "restoring", False):
                 drafts.apply(obj, pending.snapshot)
+            request.pending = pending
             request.pending_number = pending.number if pending else 0
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render") and not response.is_rendered:
@@ -153,6 +154,7 @@ class PendingDraftsMixin:
         self, request: HttpRequest, obj: Model | None = None, **kwargs
     ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)
+        form.pending = getattr(request, "pending", None)
         form.pending_number = getattr(request, "pending_number", None)
         return form
 

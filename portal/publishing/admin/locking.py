@@ -1,7 +1,7 @@
-"""No overwritten work: the form carries the record's version; a save made from an older
-version (or over a pending draft someone saved meanwhile) is refused with the other editor's
-changes listed and the form's input kept. Saving again keeps that input, and the other editor's
-changes to the fields it left alone.
+"""No overwritten work: the form carries the record's version and the saves of its pending
+draft; a save made from an older version, or over a pending draft someone saved meanwhile, is
+refused with the other editor's changes listed and the form's input kept. Saving again keeps
+that input, and the other editor's changes to the fields it left alone.
 """
 
 from django import forms
@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from portal.publishing import history
+from portal.publishing import drafts, history
+from portal.publishing.models import PendingChange
 from portal.publishing.times import local_time
 
 
@@ -24,7 +25,12 @@ class PublishableForm(forms.ModelForm):
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The saves of the record's pending draft the editor started from (see WorkflowAdmin).
     seen_draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Set by the admin when the form edits a live record's pending draft: its number of saves.
+    # After a save refused over someone else's save of the pending draft: the number of saves
+    # the editor first started from, as `based_on` is for the live record.
+    draft_based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the form edits a live record's pending draft: the draft (None
+    # before its first save) and its number of saves.
+    pending: PendingChange | None = None
     pending_number: int | None = None
 
     def __init__(self, *args, **kwargs):
@@ -36,21 +42,13 @@ class PublishableForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        if (
-            self.pending_number is not None
-            and cleaned_data.get("seen_draft") != self.pending_number
-        ):
+        seen_draft = cleaned_data.get("seen_draft")
+        if self.pending_number is not None and seen_draft != self.pending_number:
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_draft")] = str(self.pending_number)
-            raise ValidationError(
-                [
-                    gettext("Someone else saved this record's pending draft after you opened it."),
-                    gettext(
-                        "Your input is still in the form. Open the pending draft in another tab "
-                        "to see their changes, then save again to keep yours."
-                    ),
-                ]
-            )
+            if cleaned_data.get("draft_based_on") is None and seen_draft is not None:
+                self.data[self.add_prefix("draft_based_on")] = str(seen_draft)
+            raise ValidationError(self.draft_conflict_messages(seen_draft))
         seen = cleaned_data.get("seen_version")
         model = type(self.instance)
         # Locks the row until the save commits (the admin saves in one transaction), so that
@@ -69,21 +67,34 @@ class PublishableForm(forms.ModelForm):
                 self.data[self.add_prefix("based_on")] = str(seen or "")
             raise ValidationError(self.conflict_messages(seen))
         if cleaned_data.get("based_on"):
-            self.keep_their_changes(cleaned_data["based_on"], cleaned_data)
+            base = history.version_with_number(self.instance, cleaned_data["based_on"])
+            if base is not None:
+                self.keep_their_changes(base.field_dict, cleaned_data)
+        elif cleaned_data.get("draft_based_on") is not None:
+            base = self.earlier_draft(cleaned_data["draft_based_on"])
+            if base is not None:
+                self.keep_their_changes(drafts.record_values(base), cleaned_data)
         return cleaned_data
 
-    def keep_their_changes(self, based_on: int, cleaned_data: dict) -> None:
-        """A deliberate save after a refused one: a field this editor left as it was when they
-        opened the form, and someone else changed since, takes the other editor's value rather
-        than writing the old one back. A field both changed keeps this editor's input, which
-        the refusal showed beside theirs."""
-        base = history.version_with_number(self.instance, based_on)
-        if base is None:
-            return
+    def earlier_draft(self, number: int | None) -> str | None:
+        """The snapshot of the pending draft after its `number`th save, if it is still kept."""
+        if self.pending is None or number is None:
+            return None
+        return self.pending.earlier.get(str(number))
+
+    def keep_their_changes(self, base: dict, cleaned_data: dict) -> None:
+        """A deliberate save after a refused one: a field this editor left as it was in `base`
+        (the values when they opened the form), and someone else changed since, takes the other
+        editor's value rather than writing the old one back. A field both changed keeps this
+        editor's input, which the refusal showed beside theirs.
+
+        The record as stored is the other editor's: the live record, or inside the admin's
+        rolled-back transaction the live record with its pending draft applied.
+        """
         current = type(self.instance)._base_manager.get(pk=self.instance.pk)
         stored = history.current_values(current)
         for name, field in model_fields(self.instance, cleaned_data).items():
-            before = base.field_dict.get(field.attname)
+            before = base.get(field.attname)
             theirs = stored.get(field.attname)
             if history.same_value(before, theirs):
                 continue
@@ -93,6 +104,34 @@ class PublishableForm(forms.ModelForm):
                     if field.many_to_many
                     else getattr(current, field.name)
                 )
+
+    def draft_conflict_messages(self, seen_draft: int | None) -> list[str]:
+        pending = self.pending
+        if pending is not None and pending.updated_by is not None:
+            who = gettext(
+                "%(user)s saved this record's pending draft at %(time)s, after you opened it."
+            ) % {"user": pending.updated_by.get_username(), "time": local_time(pending.updated_at)}
+        else:
+            who = gettext("Someone else saved this record's pending draft after you opened it.")
+        base = self.earlier_draft(seen_draft)
+        if base is None:
+            return [
+                who,
+                gettext(
+                    "Your input is still in the form. Open the pending draft in another tab "
+                    "to see their changes, then save again to keep yours."
+                ),
+            ]
+        changes = drafts.between(type(self.instance), base, pending.snapshot)
+        return [
+            who,
+            gettext(
+                "Your input is still in the form. Compare it with their changes below, then "
+                "save again to keep yours."
+            ),
+            *(their_change(change) for change in changes.fields),
+            *(their_part_change(part) for part in changes.parts),
+        ]
 
     def conflict_messages(self, seen: int | None) -> list[str]:
         obj = self.instance
@@ -114,17 +153,29 @@ class PublishableForm(forms.ModelForm):
         seen_version = history.version_with_number(obj, seen) if seen else None
         if seen_version is not None:
             stored = history.current_values(type(obj)._base_manager.get(pk=obj.pk))
-            for change in history.changes(type(obj), seen_version.field_dict, stored):
-                lines.append(
-                    gettext("They changed %(field)s: “%(before)s” → “%(after)s”")
-                    % {
-                        "field": change.field,
-                        "before": history.short(change.before),
-                        "after": history.short(change.after),
-                    }
-                )
+            lines += [
+                their_change(change)
+                for change in history.changes(type(obj), seen_version.field_dict, stored)
+            ]
             lines += inline_changes(seen_version)
         return lines
+
+
+def their_change(change: history.Change) -> str:
+    return gettext("They changed %(field)s: “%(before)s” → “%(after)s”") % {
+        "field": change.field,
+        "before": history.short(change.before),
+        "after": history.short(change.after),
+    }
+
+
+def their_part_change(part: drafts.PartChange) -> str:
+    message = {
+        "added": gettext("They added %(kind)s “%(record)s”."),
+        "changed": gettext("They changed %(kind)s “%(record)s”."),
+        "removed": gettext("They removed %(kind)s “%(record)s”."),
+    }[part.action]
+    return message % {"kind": part.kind, "record": part.record}
 
 
 def model_fields(instance, cleaned_data: dict) -> dict:
