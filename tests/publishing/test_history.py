@@ -157,3 +157,12 @@ def test_a_status_changed_from_the_list_says_so_in_the_history(editor_client, pu
     ).content.decode()
     assert "<del>in review</del>" in changes
     assert "<ins>published</ins>" in changes
+
+
+def test_the_history_of_a_record_deleted_meanwhile_says_it_is_gone(publisher_client):
+    url = reverse("admin:news_release_history", args=[999])
+
+    response = publisher_client.get(url, follow=True)
+
+    assert response.redirect_chain[0][1] == 302
+    assert "doesn’t exist" in response.content.decode()

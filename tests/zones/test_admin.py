@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
-from tests.factories import SectorFactory, ZoneFactory
+from tests.factories import EnterpriseFactory, SectorFactory, ZoneFactory
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,29 @@ def test_an_editors_new_leading_industry_on_a_live_zone_waits_as_its_pending_dra
     assert not Zone.objects.get(pk=zone.pk).leading_industries.exists()
     assert PendingChange.objects.for_record(zone) is not None
     assert "Logistics" not in client.get(zone.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("factory", [ZoneFactory, EnterpriseFactory])
+def test_the_zone_and_enterprise_forms_show_status_pending_draft_and_previews(
+    editor_client, factory
+):
+    record = factory()
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    editor_client.post(url, change_form_data(editor_client.get(url)) | {"name_en": "Renamed"})
+
+    page = editor_client.get(url).content.decode()
+
+    assert "A pending draft is being written." in page
+    assert "Preview saved version" in page
+    assert "Preview without saving" in page
+    assert 'class="status-badge' in page
+
+
+def test_an_export_address_with_an_unknown_filter_says_so(publisher_client):
+    response = publisher_client.get(
+        reverse("admin:zones_enterprise_export") + "?foo=1", follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("admin:zones_enterprise_changelist")
+    assert "holds a filter the list does not have" in response.content.decode()

@@ -67,6 +67,9 @@ class HistoryAdmin(VersionAdmin):
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)
+        if not hasattr(response, "context_data"):
+            # A record that no longer exists: Django's redirect with its message.
+            return response
         opts = self.model._meta
         for action in response.context_data.get("action_list", []):
             version_id = action["url"].rstrip("/").rsplit("/", 1)[-1]
