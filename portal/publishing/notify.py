@@ -4,6 +4,7 @@ review, authors when their draft is published or sent back."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -13,12 +14,13 @@ PUBLISHERS = "Publishers"
 
 
 def _send(recipients, subject: str, body: str) -> None:
+    """Sent once what it tells of is saved: a preview's rolled-back save sends nothing."""
     addresses = sorted({user.email for user in recipients if user and user.email})
     if addresses:
         messages = [
             (subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses
         ]
-        send_mass_mail(messages, fail_silently=True)
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 
 def _link(request: HttpRequest, record, view: str) -> str:

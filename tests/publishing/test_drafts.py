@@ -149,11 +149,14 @@ def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
     assert list(Indicator.objects.values_list("value", "metric")) == [(12, metric.pk)]
 
 
-def test_an_editor_submits_and_the_publishers_are_emailed(editor_client, publisher, live_release):
+def test_an_editor_submits_and_the_publishers_are_emailed(
+    editor_client, publisher, live_release, django_capture_on_commit_callbacks
+):
     publisher.email = "publisher@example.org"
     publisher.save()
     save_form(editor_client, live_release, title_en="New title")
-    editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
     assert PendingChange.objects.get().state == PendingChange.State.REVIEW
     assert [message.to for message in mail.outbox] == [["publisher@example.org"]]
     assert admin_url(live_release, "draft") in mail.outbox[0].body
@@ -167,15 +170,17 @@ def test_an_editor_cannot_publish_a_draft(editor_client, live_release, visitor):
 
 
 def test_a_publisher_sends_a_draft_back_with_a_comment(
-    editor_client, editor, publisher_client, live_release
+    editor_client, editor, publisher_client, live_release, django_capture_on_commit_callbacks
 ):
     editor.email = "editor@example.org"
     editor.save()
     save_form(editor_client, live_release, title_en="New title")
     editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
-    publisher_client.post(
-        admin_url(live_release, "draft"), {"action": "send_back", "comment": "Check the figure."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publisher_client.post(
+            admin_url(live_release, "draft"),
+            {"action": "send_back", "comment": "Check the figure."},
+        )
     pending = PendingChange.objects.get()
     assert (pending.state, pending.comment) == (PendingChange.State.DRAFT, "Check the figure.")
     assert "Check the figure." in mail.outbox[-1].body

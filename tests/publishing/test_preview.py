@@ -93,3 +93,26 @@ def test_a_preview_leaves_the_public_directory_as_it_was(editor_client, client):
     directory = client.get("/en/enterprises/").text
     assert "2 enterprises" in directory
     assert "Quartzite" not in directory
+
+
+def test_previewing_a_change_of_status_tells_no_one(
+    editor_client, publisher_client, editor, publisher, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    editor.email, publisher.email = "editor@example.org", "publisher@example.org"
+    editor.save()
+    publisher.save()
+    draft = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    url = reverse("admin:news_release_change", args=[draft.pk])
+    editor_client.post(url, change_form_data(editor_client.get(url)) | {"title_en": "Mine"})
+    data = change_form_data(publisher_client.get(url)) | {
+        "status": Status.PUBLISHED,
+        "_preview": "en",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publisher_client.post(url, data).status_code == 200
+
+    assert mail.outbox == []
+    assert Release.objects.get(pk=draft.pk).status == Status.DRAFT

@@ -171,7 +171,7 @@ def test_an_editor_cannot_add_a_release_as_published(editor_client):
 
 
 def test_submitting_a_draft_emails_the_publishers_and_publishing_emails_its_author(
-    editor_client, editor, publisher_client, publisher
+    editor_client, editor, publisher_client, publisher, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
@@ -182,8 +182,10 @@ def test_submitting_a_draft_emails_the_publishers_and_publishing_emails_its_auth
     data = change_form_data(editor_client.get(change_url(draft))) | {"title_en": "Ready"}
     editor_client.post(change_url(draft), data)
 
-    run_action(editor_client, "submit_for_review", draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(editor_client, "submit_for_review", draft)
     assert [message.to for message in mail.outbox] == [["publisher@example.org"]]
-    run_action(publisher_client, "publish", draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(publisher_client, "publish", draft)
     assert mail.outbox[-1].to == ["editor@example.org"]
     assert "Ready" in mail.outbox[-1].subject
