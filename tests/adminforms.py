@@ -1,6 +1,7 @@
 """Build the POST an admin change form would send, from the page the browser got."""
 
 from django import forms
+from django.urls import reverse
 
 
 def _field_data(bound_field, name: str) -> dict:
@@ -44,3 +45,11 @@ def add_form_data(response) -> dict:
             inline.formset.management_form.add_prefix("TOTAL_FORMS"): "0"
         }
     return data
+
+
+def draft_action(client, record, action: str, **data):
+    """What a pending draft's page sends for `action`: with the draft's saves as it shows them."""
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_draft", args=[record.pk])
+    number = client.get(url).context["pending"].number
+    return client.post(url, {"action": action, "number": number, **data})

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.publishing.models import AuditEntry, PendingChange, Status
-from tests.adminforms import change_form_data
+from tests.adminforms import change_form_data, draft_action
 from tests.factories import (
     EnterpriseFactory,
     EventFactory,
@@ -125,7 +125,7 @@ def test_a_publisher_sees_pending_drafts_submitted_for_review(
     release = ReleaseFactory(title_en="Four zones report growth")
     data = change_form_data(editor_client.get(change_url(release)))
     editor_client.post(change_url(release), data | {"title_en": "Record growth"})
-    editor_client.post(draft_url(release), {"action": "submit"})
+    draft_action(editor_client, release, "submit")
 
     waiting = section(publisher_client, "waiting-for-review")
 

@@ -8,10 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from reversion.models import Version
 
-from news.models import Indicator
+from news.models import Indicator, Release
 from portal.publishing import drafts
 from portal.publishing.models import AuditEntry, PendingChange, Status
-from tests.adminforms import change_form_data
+from tests.adminforms import change_form_data, draft_action
 from tests.factories import (
     IndicatorFactory,
     MetricFactory,
@@ -100,7 +100,7 @@ def test_a_publisher_publishes_the_draft_and_the_page_changes(
     data |= {"title_en": "Four zones report record growth", value_field: "7"}
     editor_client.post(admin_url(live_release), data)
 
-    response = publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    response = draft_action(publisher_client, live_release, "publish")
 
     assert response.status_code == 302
     page = visitor.get(live_release.get_absolute_url()).content.decode()
@@ -119,7 +119,7 @@ def test_a_published_draft_keeps_the_live_status_and_time(
 ):
     published_at = live_release.published_at
     save_form(editor_client, live_release, title_en="New title")
-    publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    draft_action(publisher_client, live_release, "publish")
     live_release.refresh_from_db()
     assert (live_release.status, live_release.published_at) == (Status.PUBLISHED, published_at)
 
@@ -145,7 +145,7 @@ def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
 
     page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
     assert metric.name in page
-    publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    draft_action(publisher_client, live_release, "publish")
     assert list(Indicator.objects.values_list("value", "metric")) == [(12, metric.pk)]
 
 
@@ -156,7 +156,7 @@ def test_an_editor_submits_and_the_publishers_are_emailed(
     publisher.save()
     save_form(editor_client, live_release, title_en="New title")
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
+        draft_action(editor_client, live_release, "submit")
     assert PendingChange.objects.get().state == PendingChange.State.REVIEW
     assert [message.to for message in mail.outbox] == [["publisher@example.org"]]
     assert admin_url(live_release, "draft") in mail.outbox[0].body
@@ -164,7 +164,7 @@ def test_an_editor_submits_and_the_publishers_are_emailed(
 
 def test_an_editor_cannot_publish_a_draft(editor_client, live_release, visitor):
     save_form(editor_client, live_release, title_en="Sneaked in")
-    response = editor_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    response = draft_action(editor_client, live_release, "publish")
     assert response.status_code == 403
     assert "Sneaked in" not in visitor.get(live_release.get_absolute_url()).content.decode()
 
@@ -175,12 +175,9 @@ def test_a_publisher_sends_a_draft_back_with_a_comment(
     editor.email = "editor@example.org"
     editor.save()
     save_form(editor_client, live_release, title_en="New title")
-    editor_client.post(admin_url(live_release, "draft"), {"action": "submit"})
+    draft_action(editor_client, live_release, "submit")
     with django_capture_on_commit_callbacks(execute=True):
-        publisher_client.post(
-            admin_url(live_release, "draft"),
-            {"action": "send_back", "comment": "Check the figure."},
-        )
+        draft_action(publisher_client, live_release, "send_back", comment="Check the figure.")
     pending = PendingChange.objects.get()
     assert (pending.state, pending.comment) == (PendingChange.State.DRAFT, "Check the figure.")
     assert "Check the figure." in mail.outbox[-1].body
@@ -192,7 +189,7 @@ def test_discarding_a_draft_leaves_the_live_record_alone(
 ):
     before = visitor.get(live_release.get_absolute_url()).content
     save_form(editor_client, live_release, title_en="Never mind")
-    publisher_client.post(admin_url(live_release, "draft"), {"action": "discard"})
+    draft_action(publisher_client, live_release, "discard")
     assert not PendingChange.objects.exists()
     assert visitor.get(live_release.get_absolute_url()).content == before
 
@@ -332,3 +329,50 @@ def test_a_figure_added_to_the_draft_meanwhile_is_named_in_the_refusal(editor_cl
 
     assert refused.status_code == 200
     assert "They added figure “" in refused.content.decode()
+
+
+def test_a_draft_saved_again_after_the_publisher_opened_it_is_not_published_unseen(
+    editor_client, publisher_client, visitor, live_release
+):
+    save_form(editor_client, live_release, title_en="Reviewed title")
+    draft_action(editor_client, live_release, "submit")
+    page = publisher_client.get(admin_url(live_release, "draft"))
+    save_form(editor_client, live_release, summary_en="Added after the review.")
+
+    response = publisher_client.post(
+        admin_url(live_release, "draft"),
+        {"action": "publish", "number": page.context["pending"].number},
+        follow=True,
+    )
+
+    assert "The draft was saved again after this page showed it." in response.content.decode()
+    assert "Added after the review." not in visitor.get(live_release.get_absolute_url()).text
+    assert PendingChange.objects.for_record(live_release) is not None
+    without_number = publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
+    assert without_number.status_code == 302
+    assert PendingChange.objects.for_record(live_release) is not None
+
+
+def test_a_draft_is_sent_back_only_with_a_comment(editor_client, publisher_client, live_release):
+    save_form(editor_client, live_release, title_en="New title")
+    draft_action(editor_client, live_release, "submit")
+
+    response = draft_action(publisher_client, live_release, "send_back", comment="  ")
+
+    assert PendingChange.objects.get().state == PendingChange.State.REVIEW
+    assert (
+        "Say what the author should change."
+        in publisher_client.get(response["Location"]).content.decode()
+    )
+
+
+def test_publishing_the_draft_of_an_archived_record_says_visitors_do_not_see_it(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, title_en="New title")
+    Release.objects.filter(pk=live_release.pk).update(status=Status.ARCHIVED)
+
+    response = draft_action(publisher_client, live_release, "publish")
+
+    page = publisher_client.get(response["Location"]).content.decode()
+    assert "which visitors do not see: it is archived." in page

@@ -16,7 +16,7 @@ from reversion.models import Version
 from news.models import Indicator
 from portal.publishing import editorial
 from portal.publishing.models import PendingChange
-from tests.adminforms import change_form_data
+from tests.adminforms import change_form_data, draft_action
 from tests.factories import EventFactory, ReleaseFactory
 from tests.publicsite import differences, public_site
 from zones.models import Enterprise, Zone
@@ -135,7 +135,7 @@ def test_an_editors_save_changes_nothing_public_until_it_is_published(
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert PendingChange.objects.for_record(obj) is not None
 
-    publisher_client.post(admin_url(obj, "draft"), {"action": "publish"})
+    draft_action(publisher_client, obj, "publish")
     obj.refresh_from_db()
     page = visitor.get(obj.get_absolute_url())
     assert page.status_code == 200

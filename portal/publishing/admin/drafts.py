@@ -24,7 +24,7 @@ from reversion.models import Version
 from portal.publishing import drafts, editorial, notify
 from portal.publishing.admin.preview import render_as_public
 from portal.publishing.models import AuditEntry, PendingChange
-from portal.publishing.times import local_time
+from portal.publishing.times import local_time, long_local_time
 
 
 class PendingDraftsMixin:
@@ -230,6 +230,17 @@ class PendingDraftsMixin:
         if pending is None:
             messages.error(request, gettext("This draft was published or discarded meanwhile."))
             return HttpResponseRedirect(self.change_url(obj))
+        if request.POST.get("number") != str(pending.number):
+            # Someone saved the draft after this page showed it: what would be published,
+            # sent back or discarded is not what the page showed.
+            messages.error(
+                request,
+                gettext(
+                    "The draft was saved again after this page showed it. See what it changes "
+                    "now, then choose again."
+                ),
+            )
+            return HttpResponseRedirect(self.draft_url(obj))
         may_publish = self.has_publish_permission(request)
         if action == "submit" and self.has_change_permission(request, obj):
             pending.state = PendingChange.State.REVIEW
@@ -241,16 +252,17 @@ class PendingDraftsMixin:
             messages.success(request, gettext("Submitted for review: a Publisher has been told."))
             return HttpResponseRedirect(self.draft_url(obj))
         if action == "publish" and may_publish:
-            drafts.publish(obj, pending, request.user)
+            saved = drafts.publish(obj, pending, request.user)
             notify.published(request, obj, [pending.created_by, pending.updated_by])
-            messages.success(
-                request,
-                gettext("Published the pending draft: visitors now see the change."),
-            )
+            messages.success(request, published_message(saved))
             return HttpResponseRedirect(self.change_url(obj))
-        if action == "send_back" and may_publish:
+        if action == "send_back" and may_publish and pending.state == PendingChange.State.REVIEW:
+            comment = request.POST.get("comment", "").strip()[:2000]
+            if not comment:
+                messages.error(request, gettext("Say what the author should change."))
+                return HttpResponseRedirect(self.draft_url(obj))
             pending.state = PendingChange.State.DRAFT
-            pending.comment = request.POST.get("comment", "").strip()[:2000]
+            pending.comment = comment
             pending.save(update_fields=["state", "comment"])
             AuditEntry.record(request.user, AuditEntry.Action.SEND_BACK, obj, pending.comment)
             notify.sent_back(
@@ -304,3 +316,17 @@ class PendingDraftsMixin:
                 context["pending_since"] = local_time(pending.created_at)
                 context["pending_saved"] = local_time(pending.updated_at)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def published_message(record: Model) -> str:
+    """What publishing a record's pending draft changed for visitors."""
+    if record.is_published():
+        return gettext("Published the pending draft: visitors now see the change.")
+    if record.is_scheduled():
+        return gettext(
+            "Published the pending draft: visitors see the change from %(time)s, when the record "
+            "is published."
+        ) % {"time": long_local_time(record.published_at)}
+    return gettext(
+        "Published the pending draft into the record, which visitors do not see: it is %(status)s."
+    ) % {"status": record.get_status_display()}
