@@ -5,6 +5,7 @@ Every content app builds on this module; it imports none of them.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models import Q
@@ -94,6 +95,10 @@ class Publishable(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = PublishableQuerySet.as_manager()
+
+    # Its pending draft is deleted with it: the draft of a deleted record could be neither seen
+    # nor published, and a recovered record starts without one.
+    pending_changes = GenericRelation("publishing.PendingChange")
 
     # Reverse relations whose rows are edited in the record's form and reviewed with it
     # (portal/publishing/drafts.py): a pending draft holds them, and publishing it writes them.

@@ -376,3 +376,15 @@ def test_publishing_the_draft_of_an_archived_record_says_visitors_do_not_see_it(
 
     page = publisher_client.get(response["Location"]).content.decode()
     assert "which visitors do not see: it is archived." in page
+
+
+def test_deleting_a_record_deletes_its_pending_draft(editor_client, publisher_client, live_release):
+    saved = save_form(editor_client, live_release, title_en="A title never published")
+    message = editor_client.get(saved["Location"]).text
+    # The message names the record as visitors know it.
+    assert "Saved as a pending draft of “Four zones report growth”." in message
+
+    publisher_client.post(admin_url(live_release, "delete"), {"post": "yes"})
+
+    assert not PendingChange.objects.exists()
+    assert "A title never published" not in editor_client.get(reverse("admin:index")).text

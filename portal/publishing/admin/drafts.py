@@ -97,6 +97,8 @@ class PendingDraftsMixin:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is None or not self.stages_changes(request, obj):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        # The record as visitors know it, for the messages: the form shows the draft.
+        request.live_record = str(obj)
         with self.staging(request, obj):
             pending = PendingChange.objects.for_record(obj)
             if pending is not None and not getattr(request, "restoring", False):
@@ -171,7 +173,7 @@ class PendingDraftsMixin:
                     "Saved as a pending draft of “%(record)s”. Visitors still see the published "
                     "version until a Publisher publishes the draft."
                 )
-                % {"record": obj},
+                % {"record": getattr(request, "live_record", obj)},
             )
             if "_continue" in request.POST:
                 return HttpResponseRedirect(request.path)
