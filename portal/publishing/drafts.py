@@ -83,16 +83,48 @@ def _targets_exist(row: models.Model) -> bool:
     return True
 
 
-def apply(record: models.Model, snapshot: str) -> models.Model:
-    """Write `snapshot` over `record` and its parts; returns the record as saved.
+def base_values(record: models.Model, pending: PendingChange) -> dict | None:
+    """The record's own values when its draft was started, if they are known: the snapshot
+    kept then, or the history's version of the record the draft started from."""
+    if "0" in pending.earlier:
+        return record_values(pending.earlier["0"])
+    version = history.version_with_number(record, pending.base_version)
+    return version.field_dict if version is not None else None
 
-    Rows of parts the draft removed are deleted, rows it added are created, the others are
-    updated. A row the draft added keeps the number it was given when the draft was saved
-    unless another record's row has taken that number since (only possible on SQLite), in
-    which case it gets a new one. Runs a few queries per row.
+
+def _follow_live(record: models.Model, draft: DeserializedObject, base: dict | None) -> None:
+    """A field of the record that the draft left as it was when the draft was started takes
+    the live record's value, so that what a Publisher changed since is kept, not undone.
+
+    A field both changed keeps the draft's value; rows of parts are the draft's as they are.
     """
-    rows = _read(snapshot)
+    if base is None:
+        return
+    obj = draft.object
+    for model_field in obj._meta.concrete_fields:
+        name = model_field.attname
+        if model_field.primary_key or name in history.IGNORED_FIELDS or name not in base:
+            continue
+        if history.same_value(getattr(obj, name), base[name]):
+            setattr(obj, name, getattr(record, name))
+    for name, pks in (draft.m2m_data or {}).items():
+        if name in base and history.same_value(pks, base[name]):
+            draft.m2m_data[name] = list(getattr(record, name).values_list("pk", flat=True))
+
+
+def apply(record: models.Model, pending: PendingChange) -> models.Model:
+    """Write the pending draft over `record` (the live record) and its parts; returns the
+    record as saved.
+
+    Fields the draft did not change follow the live record (`_follow_live`). Rows of parts
+    the draft removed are deleted, rows it added are created, the others are updated. A row
+    the draft added keeps the number it was given when the draft was saved unless another
+    record's row has taken that number since (only possible on SQLite), in which case it gets
+    a new one. Runs a few queries per row.
+    """
+    rows = _read(pending.snapshot)
     draft, part_rows = rows[0], rows[1:]
+    _follow_live(record, draft, base_values(record, pending))
     saved = draft.object
     for name in WORKFLOW_FIELDS:
         if hasattr(record, name):
@@ -177,6 +209,11 @@ def _part_changes(model: type[models.Model], before: dict, after: dict) -> list[
     return parts
 
 
+def part_values(snapshot: str) -> dict:
+    """The values of each row of the record's parts in `snapshot`, by (model, pk)."""
+    return {key: values for key, (_, values, _) in _snapshot_parts(_read(snapshot)[1:]).items()}
+
+
 def _snapshot_parts(rows: list[DeserializedObject]) -> dict:
     return {
         (type(row.object), row.object.pk): (type(row.object), _values(row), str(row.object))
@@ -184,14 +221,16 @@ def _snapshot_parts(rows: list[DeserializedObject]) -> dict:
     }
 
 
-def diff(record: models.Model, snapshot: str) -> Diff:
+def diff(record: models.Model, pending: PendingChange) -> Diff:
     """What publishing the draft would change, field by field, against the live record.
 
     Runs a query per changed relation field and per row of the record's parts.
     """
-    rows = _read(snapshot)
+    rows = _read(pending.snapshot)
     model = type(record)
-    fields = history.changes(model, history.current_values(record), record_values(snapshot))
+    _follow_live(record, rows[0], base_values(record, pending))
+    draft = {k: v for k, v in _values(rows[0]).items() if k not in WORKFLOW_FIELDS}
+    fields = history.changes(model, history.current_values(record), draft)
     live = {
         (part_model, row.pk): (part_model, history.current_values(row), str(row))
         for part_model, key in parts_of(model)
@@ -229,8 +268,9 @@ def keep(record: models.Model, snapshot: str, user) -> PendingChange:
                 earlier={"0": take_snapshot(type(record)._base_manager.get(pk=record.pk))},
             )
         earlier = {**pending.earlier, str(pending.number): pending.snapshot}
-        kept = sorted(earlier, key=int)[-EARLIER_SAVES_KEPT:]
-        pending.earlier = {number: earlier[number] for number in kept}
+        # The first, the live record when the draft was started, is kept for good.
+        later = sorted(set(earlier) - {"0"}, key=int)[-EARLIER_SAVES_KEPT:]
+        pending.earlier = {number: earlier[number] for number in ("0", *later) if number in earlier}
         pending.snapshot = snapshot
         pending.number += 1
         pending.updated_by = user
@@ -249,7 +289,7 @@ def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
             reversion.set_comment(
                 gettext("Published the pending draft by %(author)s") % {"author": author}
             )
-            saved = apply(live, pending.snapshot)
+            saved = apply(live, pending)
         AuditEntry.record(
             user,
             AuditEntry.Action.PUBLISH,
@@ -273,7 +313,7 @@ def stage(record: models.Model, user, change) -> PendingChange:
     with reversion.create_revision(manage_manually=True), transaction.atomic():
         pending = PendingChange.objects.for_record(record)
         # A copy, so that `record` itself keeps the live values.
-        current = apply(record, pending.snapshot) if pending else copy.copy(record)
+        current = apply(record, pending) if pending else copy.copy(record)
         change(current)
         snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
         transaction.set_rollback(True)

@@ -388,3 +388,40 @@ def test_deleting_a_record_deletes_its_pending_draft(editor_client, publisher_cl
 
     assert not PendingChange.objects.exists()
     assert "A title never published" not in editor_client.get(reverse("admin:index")).text
+
+
+def test_a_publishers_change_to_the_live_record_is_kept_when_the_draft_is_published(
+    editor_client, publisher_client, visitor, live_release
+):
+    save_form(editor_client, live_release, title_en="The draft's title")
+    save_form(publisher_client, live_release, summary_en="The publisher's summary.")
+
+    page = editor_client.get(admin_url(live_release, "draft")).content.decode()
+    assert "The publisher&#x27;s summary." not in page
+    draft_action(publisher_client, live_release, "publish")
+
+    live_release.refresh_from_db()
+    assert (live_release.title_en, live_release.summary_en) == (
+        "The draft's title",
+        "The publisher's summary.",
+    )
+
+
+def test_a_draft_refused_over_a_publishers_save_lists_only_what_the_publisher_changed(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, title_en="The draft's title")
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    save_form(publisher_client, live_release, summary_en="The publisher's summary.")
+
+    refused = editor_client.post(admin_url(live_release), stale | {"location_en": "Shenyang"})
+
+    assert refused.status_code == 200
+    theirs = [str(error) for error in refused.context["adminform"].form.non_field_errors()]
+    assert [line for line in theirs if line.startswith("They changed")] == [
+        "They changed summary [en]: “A release for the tests.” → “The publisher's summary.”"
+    ]
+    editor_client.post(admin_url(live_release), change_form_data(refused))
+    values = drafts.record_values(PendingChange.objects.get().snapshot)
+    assert values["summary_en"] == "The publisher's summary."
+    assert (values["title_en"], values["location_en"]) == ("The draft's title", "Shenyang")

@@ -97,12 +97,16 @@ class PendingDraftsMixin:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is None or not self.stages_changes(request, obj):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        # The record as visitors know it, for the messages: the form shows the draft.
+        # The record as visitors know it, for the messages (the form shows the draft), and as
+        # stored, to say what someone else changed in it if the form is refused.
         request.live_record = str(obj)
+        request.live_version = obj.version
+        if request.method == "POST":
+            request.live_snapshot = drafts.take_snapshot(obj)
         with self.staging(request, obj):
             pending = PendingChange.objects.for_record(obj)
             if pending is not None and not getattr(request, "restoring", False):
-                drafts.apply(obj, pending.snapshot)
+                drafts.apply(obj, pending)
             request.pending = pending
             request.pending_number = pending.number if pending else 0
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -157,6 +161,8 @@ class PendingDraftsMixin:
     ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)
         form.pending = getattr(request, "pending", None)
+        form.live_snapshot = getattr(request, "live_snapshot", None)
+        form.live_version = getattr(request, "live_version", None)
         form.pending_number = getattr(request, "pending_number", None)
         return form
 
@@ -199,7 +205,7 @@ class PendingDraftsMixin:
             messages.info(request, gettext("“%(record)s” has no pending draft.") % {"record": obj})
             return HttpResponseRedirect(self.change_url(obj))
         with transaction.atomic(using=router.db_for_write(self.model)):
-            changes = drafts.diff(obj, pending.snapshot)
+            changes = drafts.diff(obj, pending)
             transaction.set_rollback(True)
         context = {
             **self.admin_site.each_context(request),
@@ -294,7 +300,7 @@ class PendingDraftsMixin:
             translation.override(language),
             transaction.atomic(using=router.db_for_write(self.model)),
         ):
-            response = render_as_public(request, drafts.apply(obj, pending.snapshot))
+            response = render_as_public(request, drafts.apply(obj, pending))
             transaction.set_rollback(True)
         return response
 

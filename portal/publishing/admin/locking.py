@@ -32,10 +32,16 @@ class PublishableForm(forms.ModelForm):
     # before its first save) and its number of saves.
     pending: PendingChange | None = None
     pending_number: int | None = None
+    # The live record as stored, and its version, when the form edits its pending draft: the
+    # database then holds the draft, saved over the live record in a rolled-back transaction.
+    live_snapshot: str | None = None
+    live_version: int | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
+        self.fields["seen_version"].initial = (
+            self.instance.version if self.live_version is None else self.live_version
+        )
         self.fields["seen_draft"].initial = self.pending_number
 
     def clean(self):
@@ -58,6 +64,8 @@ class PublishableForm(forms.ModelForm):
             .filter(pk=self.instance.pk)
             .values_list("version", flat=True)
             .first()
+            if self.live_version is None
+            else self.live_version
         )
         if stored is not None and seen != stored:
             # The next save from this form is a deliberate one, made with the changes in view.
@@ -151,14 +159,19 @@ class PublishableForm(forms.ModelForm):
             ),
         ]
         seen_version = history.version_with_number(obj, seen) if seen else None
-        if seen_version is not None:
+        if seen_version is None:
+            return lines
+        if self.live_snapshot is not None:
+            stored = drafts.record_values(self.live_snapshot)
+            rows = drafts.part_values(self.live_snapshot)
+        else:
             stored = history.current_values(type(obj)._base_manager.get(pk=obj.pk))
-            lines += [
-                their_change(change)
-                for change in history.changes(type(obj), seen_version.field_dict, stored)
-            ]
-            lines += inline_changes(seen_version)
-        return lines
+            rows = None
+        lines += [
+            their_change(change)
+            for change in history.changes(type(obj), seen_version.field_dict, stored)
+        ]
+        return lines + inline_changes(seen_version, rows)
 
 
 def their_change(change: history.Change) -> str:
@@ -194,20 +207,27 @@ def stored_form(field, value):
     return value
 
 
-def inline_changes(seen_version: Version) -> list[str]:
-    """Rows of inlines (figures, names, memberships…) added, changed or removed since then."""
+def inline_changes(seen_version: Version, rows: dict | None = None) -> list[str]:
+    """Rows of inlines (figures, names, memberships…) changed or removed since then, against
+    `rows` ({(model, pk): values}, see `drafts.part_values`) or else the stored rows."""
     lines = []
+    parts = {model for model, _ in drafts.parts_of(seen_version._model)}
     for version in seen_version.revision.version_set.exclude(pk=seen_version.pk):
         model = version._model
         if model is None:
             continue
-        current = model._base_manager.filter(pk=version.object_id).first()
-        if current is None:
+        if rows is None or model not in parts:
+            current = model._base_manager.filter(pk=version.object_id).first()
+            values = history.current_values(current) if current is not None else None
+        else:
+            values = rows.get((model, model._meta.pk.to_python(version.object_id)))
+            current = version.object_repr
+        if values is None:
             lines.append(
                 gettext("They removed %(kind)s “%(record)s”.")
                 % {"kind": model._meta.verbose_name, "record": version.object_repr}
             )
-        elif history.changes(model, version.field_dict, history.current_values(current)):
+        elif history.changes(model, version.field_dict, values):
             lines.append(
                 gettext("They changed %(kind)s “%(record)s”.")
                 % {"kind": model._meta.verbose_name, "record": current}
