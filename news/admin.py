@@ -79,6 +79,13 @@ class EventInline(admin.TabularInline):
     verbose_name = _("event this release reports on")
     verbose_name_plural = _("events this release reports on")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "event":
+            # The generated link table names its column "event" in English only.
+            field.label = Event._meta.verbose_name
+        return field
+
 
 @admin.register(Release)
 class ReleaseAdmin(PublishableAdmin):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from news.models import Indicator, Release
 from portal.publishing.models import Status
 from tests.adminforms import add_form_data
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,17 @@ def test_a_release_slugged_feed_is_refused_by_the_form_in_words(
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == [message]
     assert not Release.objects.filter(slug="feed").exists()
+
+
+def test_the_release_forms_event_column_is_named_in_the_admins_language(publisher_client):
+    release = ReleaseFactory()
+    url = reverse("admin:news_release_change", args=[release.pk])
+
+    page = publisher_client.get(url, headers={"accept-language": "zh-hans"})
+
+    formset = next(
+        f for f in page.context["inline_admin_formsets"] if "event" in f.formset.prefix.lower()
+    )
+    assert [str(field["label"]) for field in formset.fields() if field["name"] == "event"] == [
+        "活动"
+    ]
