@@ -162,6 +162,8 @@ def figure_header() -> list[str]:
         _("Park"),
         _("Metric"),
         _("Year"),
+        # A total without a year is as of its release's date, as the API's `period.as_of`.
+        _("As of"),
         _("Unit"),
         _("Value"),
         _("Note"),
@@ -179,6 +181,7 @@ def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[
             figure.park.name if figure.park else "",
             figure.metric.name,
             figure.year if figure.year is not None else "",
+            "" if figure.year is not None else timezone.localdate(figure.release.published_at),
             figure.get_unit_display(),
             figure.value_as_entered,
             figure.note,

@@ -31,6 +31,15 @@ def test_a_zones_figures_download_as_csv_with_period_and_source(client, demo):
         assert row["Source URL"] == f"http://testserver{demo.get_absolute_url()}"
         assert row["Source date"] == "2024-06-20"
         assert row["Year"] == "2023"
+        assert row["As of"] == ""
+
+
+def test_a_total_without_a_year_downloads_with_the_date_it_is_as_of(client, demo):
+    response = client.get(reverse("news:zone_figures_csv", args=["panjin-liaobin"]))
+    rows = list(csv.DictReader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
+    undated = [row for row in rows if row["Year"] == ""]
+    assert undated
+    assert {row["As of"] for row in undated} == {"2024-06-20"}
 
 
 def test_the_whole_figures_table_downloads_as_json_as_the_api_writes_it(client, demo):
