@@ -72,10 +72,8 @@ class EventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_when(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
-        upcoming = Event.objects.upcoming().values("pk")
-        if value == "upcoming":
-            return queryset.filter(pk__in=upcoming)
-        return queryset.exclude(pk__in=upcoming)
+        chosen = Event.objects.upcoming() if value == "upcoming" else Event.objects.past()
+        return queryset.filter(pk__in=chosen.values("pk"))
 
 
 class FigureFilter(django_filters.FilterSet):

@@ -331,6 +331,14 @@ class EventQuerySet(PublishableQuerySet):
             Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
         )
 
+    def past(self):
+        """Published events that have ended (events without dates, such as those held
+        regularly, are neither upcoming nor past)."""
+        today = timezone.localdate()
+        return self.published().filter(
+            Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today)
+        )
+
 
 class Event(Publishable):
     """An economic and trade exchange activity, one-off or recurring."""

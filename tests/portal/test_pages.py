@@ -102,6 +102,8 @@ def test_releases_filter_by_zone_and_year(client, db):
 def test_events_filter_by_upcoming_and_past(client, db):
     EventFactory(slug="next", start_date="2999-01-01")
     EventFactory(slug="last", start_date="2000-01-01", end_date="2000-01-02")
+    # Held regularly, with no dates: neither upcoming nor past.
+    EventFactory(slug="regular", start_date=None, end_date=None, recurring=True)
     upcoming = client.get("/en/events/", {"when": "upcoming"}).context["object_list"]
     past = client.get("/en/events/", {"when": "past"}).context["object_list"]
     assert [e.slug for e in upcoming] == ["next"]
