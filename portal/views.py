@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
+from portal.publishing.listing import forgiving_page
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
 from portal.publishing.translations import shown_language
 from portal.ratelimits import rate_limited
@@ -79,7 +80,7 @@ def search(request):
     raw = request.GET.get("q", "")
     kind = request.GET.get("type", "")
     results = search_index(raw, kind)
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    page = forgiving_page(Paginator(results, 20), request.GET.get("page"))
     did_you_mean = results.did_you_mean()
     # What a link to another page of these results keeps: the query as searched, and its kind.
     query = QueryDict(mutable=True)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import push_url
@@ -41,6 +42,16 @@ def without_empty(params: QueryDict) -> str:
     return kept.urlencode()
 
 
+def forgiving_page(paginator: Paginator, number: str | None) -> Page:
+    """The page asked for; the first when `number` is not a whole number of at least 1, the
+    last when it is past the end (Django's `get_page` gives the last for 0 and below too)."""
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    return paginator.get_page(max(wanted, 1))
+
+
 class ForgivingPaginationMixin:
     """A ListView whose `page` that is not a number, or past the end, shows the first or last page.
 
@@ -49,7 +60,7 @@ class ForgivingPaginationMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        page = forgiving_page(paginator, self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
 

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import EnterpriseFactory, ReleaseFactory
+
 pytestmark = pytest.mark.django_db
 
 LIST_PAGES = [
@@ -110,3 +112,20 @@ def test_an_unknown_value_is_dropped_and_the_known_ones_of_the_same_filter_kept(
     response = client.get("/en/enterprises/?zone=dalian-puwan&zone=no-such-zone")
     assert response.context["paginator"].count == 2
     assert "“no-such-zone” is not known." in response.text
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5"])
+@pytest.mark.parametrize(
+    "url, query",
+    [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})],
+)
+def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, url, query, number):
+    for n in range(25):
+        EnterpriseFactory(name_en=f"Enterprise {n}")
+        ReleaseFactory(title_en=f"Enterprise news {n}")
+
+    response = client.get(url, {**query, "page": number})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert response.context["page_obj"].paginator.num_pages > 1
