@@ -61,7 +61,7 @@ class IndicatorInline(TranslationTabularInline):
     model = Indicator
     extra = 0
     autocomplete_fields = ("zone", "park", "metric")
-    fields = ("zone", "park", "metric", "year", "value", "unit", "note")
+    fields = ("zone", "park", "metric", "year", "qualifier", "value", "unit", "note")
     formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 
 

@@ -70,7 +70,23 @@ class FigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ("zone", "park", "metric", "period", "unit", "value", "note", "source")
+        fields = (
+            "zone",
+            "park",
+            "metric",
+            "period",
+            "unit",
+            "qualifier",
+            "value",
+            "note",
+            "source",
+        )
+        extra_kwargs = {
+            "qualifier": {
+                "help_text": "How the release states the value: `exact`, `more_than` (“over "
+                "100”: the value is a lower bound) or `about`."
+            }
+        }
 
     @extend_schema_field(PeriodSerializer)
     def get_period(self, figure: Indicator) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 
 from portal.publishing.editorial import MEDIA, REFERENCE
@@ -219,6 +220,7 @@ class IndicatorQuerySet(models.QuerySet):
         language, would otherwise be read again for each figure it reports."""
         return self.select_related("zone", "park", "metric", "release").only(
             "year",
+            "qualifier",
             "value",
             "unit",
             "note",
@@ -244,6 +246,13 @@ class Indicator(models.Model):
         # area"), a period and the release that states it.
         KM2 = "km2", _("km²")
 
+    class Qualifier(models.TextChoices):
+        """How a release states a value: "over 100 activities" is more than 100, not 100."""
+
+        EXACT = "exact", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        ABOUT = "about", _("about")
+
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), related_name="indicators", on_delete=models.CASCADE
     )
@@ -267,6 +276,13 @@ class Indicator(models.Model):
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
     unit = models.CharField(_("unit"), max_length=20, choices=Unit)
+    qualifier = models.CharField(
+        _("stated as"),
+        max_length=20,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text=_("How the release states the value: “over 100” is more than 100."),
+    )
     release = models.ForeignKey(
         Release,
         verbose_name=_("source release"),
@@ -309,6 +325,16 @@ class Indicator(models.Model):
     def value_as_entered(self) -> str:
         """The value as it was entered (5, not the stored 5.0000)."""
         return as_entered(self.value) if isinstance(self.value, Decimal) else str(self.value)
+
+    def stated(self, value: str) -> str:
+        """`value` (the value written for a reader) as the release states it: "more than 100"."""
+        if self.qualifier == self.Qualifier.MORE_THAN:
+            return pgettext("a figure stated as a lower bound", "more than %(value)s") % {
+                "value": value
+            }
+        if self.qualifier == self.Qualifier.ABOUT:
+            return pgettext("a figure stated as approximate", "about %(value)s") % {"value": value}
+        return value
 
     def clean(self) -> None:
         require_park_in_zone(self)

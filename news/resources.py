@@ -33,6 +33,7 @@ class IndicatorResource(ContentResource):
         "zone": "slug-of-an-existing-zone",
         "metric": "slug-of-an-existing-metric",
         "year": "2023",
+        "qualifier": "exact",
         "value": "12.5",
         "unit": "percent_change",
         "note_en": "An example: replace this row.",
@@ -42,7 +43,17 @@ class IndicatorResource(ContentResource):
     class Meta:
         model = Indicator
         import_id_fields = ("release", "zone", "metric", "year")
-        fields = ("release", "zone", "metric", "year", "value", "unit", "note_en", "note_zh_hans")
+        fields = (
+            "release",
+            "zone",
+            "metric",
+            "year",
+            "qualifier",
+            "value",
+            "unit",
+            "note_en",
+            "note_zh_hans",
+        )
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True

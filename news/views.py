@@ -165,6 +165,7 @@ def figure_header() -> list[str]:
         # A total without a year is as of its release's date, as the API's `period.as_of`.
         _("As of"),
         _("Unit"),
+        _("Stated as"),
         _("Value"),
         _("Note"),
         _("Source"),
@@ -183,6 +184,7 @@ def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[
             figure.year if figure.year is not None else "",
             "" if figure.year is not None else timezone.localdate(figure.release.published_at),
             figure.get_unit_display(),
+            figure.get_qualifier_display(),
             figure.value_as_entered,
             figure.note,
             figure.release.title,

@@ -302,7 +302,9 @@ def compare(zones: list[Zone]) -> Comparison:
     figures = _("Figures")
     for found in newest.values():
         cells = [
-            Cell(str(ind.value_as_entered), ind.value, period_of(ind), ind) if ind else missing()
+            Cell(ind.stated(ind.value_as_entered), ind.value, period_of(ind), ind)
+            if ind
+            else missing()
             for ind in found
         ]
         periods = sorted({cell.period for cell in cells if not cell.missing})

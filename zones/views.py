@@ -652,6 +652,7 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
                             {
                                 "period": cell.period,
                                 "unit": cell.indicator.unit,
+                                "qualifier": cell.indicator.qualifier,
                                 "note": cell.note,
                                 "source": cell.indicator.source_number,
                             }

@@ -348,20 +348,23 @@ def load() -> Release:
     release.institutions.set(institutions)
     release.platforms.set([committee, alliance])
 
+    exact, more_than = Indicator.Qualifier.EXACT, Indicator.Qualifier.MORE_THAN
+    change = Indicator.Unit.PERCENT_CHANGE
     figures = [
-        (puwan, "high-tech-enterprises-growth", 2023, "23.7", Indicator.Unit.PERCENT_CHANGE, ""),
-        (puwan, "gazelle-enterprises-growth", 2023, "116.7", Indicator.Unit.PERCENT_CHANGE, ""),
-        (puwan, "young-eagle-enterprises-growth", 2023, "27.3", Indicator.Unit.PERCENT_CHANGE, ""),
-        (puwan, "technology-based-smes-growth", 2023, "35", Indicator.Unit.PERCENT_CHANGE, ""),
-        (liaobin, "technology-contracts-signed", None, "5", Indicator.Unit.COUNT, ""),
-        (liaobin, "rd-investment", None, "110000000", Indicator.Unit.CNY, ""),
-        (shenyang, "trade-exchange-activities", None, "100", Indicator.Unit.COUNT, "More than 100"),
+        (puwan, "high-tech-enterprises-growth", 2023, exact, "23.7", change),
+        (puwan, "gazelle-enterprises-growth", 2023, exact, "116.7", change),
+        (puwan, "young-eagle-enterprises-growth", 2023, exact, "27.3", change),
+        (puwan, "technology-based-smes-growth", 2023, exact, "35", change),
+        (liaobin, "technology-contracts-signed", None, exact, "5", Indicator.Unit.COUNT),
+        (liaobin, "rd-investment", None, exact, "110000000", Indicator.Unit.CNY),
+        # "Over 100 economic and trade exchange activities".
+        (shenyang, "trade-exchange-activities", None, more_than, "100", Indicator.Unit.COUNT),
     ]  # fmt: skip
-    for zone, metric, year, value, unit, note in figures:
+    for zone, metric, year, qualifier, value, unit in figures:
         _upsert(
             Indicator,
             {"release": release, "zone": zone, "metric": metrics[metric], "year": year},
-            {"value": Decimal(value), "unit": unit, "note_en": note},
+            {"qualifier": qualifier, "value": Decimal(value), "unit": unit},
         )
 
     events = [

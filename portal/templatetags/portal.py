@@ -50,8 +50,8 @@ def url_in_language(request: HttpRequest, language_code: str) -> str:
 
 @register.filter
 def figure(indicator) -> str:
-    """An indicator's value written for a reader: +23.7%, 5, 110,000,000 (an amount's currency
-    is its unit, which every table shows beside it or in the row's label).
+    """An indicator's value written for a reader: +23.7%, 5, 110,000,000, more than 100 (an
+    amount's currency is its unit, which every table shows beside it or in the row's label).
 
     Digits are grouped by threes with commas in both languages, as Chinese statistical releases
     do; Django's Chinese number format would not group them at all.
@@ -61,10 +61,12 @@ def figure(indicator) -> str:
         value = value.quantize(Decimal(1))
     if indicator.unit == "percent_change":
         sign = "+" if value > 0 else ""
-        return f"{sign}{value}%"
-    if indicator.unit == "percent":
-        return f"{value}%"
-    return intcomma(value, use_l10n=False)
+        written = f"{sign}{value}%"
+    elif indicator.unit == "percent":
+        written = f"{value}%"
+    else:
+        written = intcomma(value, use_l10n=False)
+    return indicator.stated(written)
 
 
 @register.filter

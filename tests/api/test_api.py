@@ -59,6 +59,7 @@ def test_dalian_puwans_figures_each_name_their_release_and_its_page(client, demo
             "metric",
             "period",
             "unit",
+            "qualifier",
             "value",
             "note",
             "source",

@@ -69,3 +69,16 @@ def test_the_zone_profile_and_the_release_link_the_downloads(client, demo):
     assert reverse("news:zone_figures_json", args=["dalian-puwan"]) in profile
     release = client.get(demo.get_absolute_url()).content.decode()
     assert reverse("news:figure_export_csv") in release
+
+
+def test_a_figure_the_release_states_as_over_100_reads_as_a_lower_bound(client, demo):
+    english = client.get("/en/zones/shenyang-etdz/").text
+    chinese = client.get("/zh-hans/zones/shenyang-etdz/").text
+    assert "more than 100" in english
+    assert "超过100" in chinese
+
+    response = client.get("/en/zones/shenyang-etdz/figures.csv")
+    rows = list(csv.DictReader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
+    assert [(row["Stated as"], row["Value"]) for row in rows] == [("more than", "100")]
+    api = client.get("/api/v1/figures/", {"zone": "shenyang-etdz"}).json()["results"]
+    assert [(figure["qualifier"], figure["value"]) for figure in api] == [("more_than", "100")]

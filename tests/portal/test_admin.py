@@ -74,11 +74,13 @@ def test_a_publisher_enters_a_release_with_links_and_two_figures(publisher_clien
         "indicators-0-year": "2023",
         "indicators-0-value": "23.7",
         "indicators-0-unit": "percent_change",
+        "indicators-0-qualifier": "exact",
         "indicators-1-zone": zone.pk,
         "indicators-1-metric": metric.pk,
         "indicators-1-year": "2022",
         "indicators-1-value": "12",
         "indicators-1-unit": "count",
+        "indicators-1-qualifier": "more_than",
     }
     response = publisher_client.post(add_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -146,6 +148,7 @@ def test_a_decline_below_100_percent_is_a_form_error_on_the_release(editor_clien
         "indicators-0-metric": metric.pk,
         "indicators-0-value": "-120",
         "indicators-0-unit": "percent_change",
+        "indicators-0-qualifier": "exact",
     }
     response = editor_client.post(add_url, data)
     assert response.status_code == 200

@@ -3,14 +3,14 @@ for three lines is cut, its full text kept for a pointer."""
 
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
+from news.models import Indicator, Metric
 from portal.templatetags.charts import bar_chart
 
 
-def bar(name: str, value: str = "12.5") -> SimpleNamespace:
-    return SimpleNamespace(
-        metric=SimpleNamespace(name=name), value=Decimal(value), unit="percent_change", year=2023
+def bar(name: str, value: str = "12.5") -> Indicator:
+    return Indicator(
+        metric=Metric(name_en=name), value=Decimal(value), unit=Indicator.Unit.PERCENT_CHANGE
     )
 
 

@@ -211,6 +211,7 @@ def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
             "text": "5",
             "period": "2022",
             "unit": "percent_change",
+            "qualifier": "exact",
             "note": "",
             "source": 1,
         },
@@ -243,11 +244,15 @@ def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo
 
 
 def test_what_the_release_says_beside_a_figure_is_shown_and_downloaded_with_it(client, demo):
+    Indicator.objects.filter(metric__slug="trade-exchange-activities").update(
+        note_en="Held on a regular basis"
+    )
     query = "?zones=dalian-puwan,shenyang-etdz"
     page = client.get(f"{URL}{query}")
     activities = rows(page)["Economic and trade exchange activities held, count"]
-    assert [cell.text for cell in activities.cells] == ["not reported", "100"]
-    assert "More than 100" in page.text
+    # "Over 100": a lower bound, never a bare 100.
+    assert [cell.text for cell in activities.cells] == ["not reported", "more than 100"]
+    assert "Held on a regular basis" in page.text
 
     table = list(
         csv.reader(io.StringIO(client.get(f"{URL}export.csv{query}").text.lstrip("\ufeff")))
@@ -263,11 +268,17 @@ def test_what_the_release_says_beside_a_figure_is_shown_and_downloaded_with_it(c
         "Note",
     ]
     line = next(line for line in table if line[1] == activities.label)
-    assert line[6] == "100" and line[9] == "More than 100"
+    assert line[6] == "more than 100" and line[9] == "Held on a regular basis"
 
     data = json.loads(client.get(f"{URL}export.json{query}").content)
     row = next(row for row in data["rows"] if row["label"] == activities.label)
-    assert row["values"][1]["note"] == "More than 100"
+    value = row["values"][1]
+    assert (value["value"], value["qualifier"], value["text"]) == (
+        "100",
+        "more_than",
+        "more than 100",
+    )
+    assert value["note"] == "Held on a regular basis"
 
 
 def test_a_download_of_fewer_than_two_zones_is_a_bad_request(client, db):
