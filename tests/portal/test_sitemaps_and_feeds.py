@@ -1,6 +1,7 @@
 """The sitemap and the news feed list public pages only, and forget a page as soon as it goes."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -51,3 +52,16 @@ def test_the_feed_speaks_the_language_of_its_address(client):
     ReleaseFactory(title_en="Puwan grows", title_zh_hans="普湾增长")
     assert "<title>Puwan grows</title>" in client.get("/en/news/feed/").content.decode()
     assert "<title>普湾增长</title>" in client.get("/zh-hans/news/feed/").content.decode()
+
+
+def test_a_page_and_the_sitemap_give_the_same_default_address_and_it_leads_to_the_page(client):
+    enterprise = EnterpriseFactory(slug="listed")
+    default = f"http://testserver/enterprises/{enterprise.slug}/"
+    x_default = re.compile(r'hreflang="x-default" href="([^"]+)"')
+
+    assert x_default.search(sitemap(client, "enterprises"))[1] == default
+    for language in ("en", "zh-hans"):
+        page = client.get(f"/{language}/enterprises/{enterprise.slug}/").text
+        assert x_default.search(page)[1] == default
+    followed = client.get(default, follow=True, headers={"accept-language": "zh-hans"})
+    assert followed.redirect_chain[-1][0] == f"/zh-hans/enterprises/{enterprise.slug}/"
