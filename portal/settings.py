@@ -192,6 +192,19 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Country names (django-countries) that its Chinese catalogue gets wrong (a misspelling, a name
+# cut short, Samoa named as American Samoa), and the ISO 3166 names of Taiwan, Hong Kong and Macao
+# as Chinese official usage writes them; translated in locale/.
+COUNTRIES_OVERRIDE = {
+    "BA": _("Bosnia and Herzegovina"),
+    "NP": _("Nepal"),
+    "SJ": _("Svalbard and Jan Mayen"),
+    "TJ": _("Tajikistan"),
+    "WS": _("Samoa"),
+    "TW": _("Taiwan, Province of China"),
+    "HK": _("Hong Kong"),
+    "MO": _("Macao"),
+}
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

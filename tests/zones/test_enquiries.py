@@ -326,3 +326,13 @@ def test_the_country_list_reads_in_the_pages_language_and_order(client, zone):
         choices = list(form.fields["country"].choices)
         assert choices[0] == ("", blank)
         assert choices[1][0] == first  # Afghanistan; 阿尔巴尼亚 (a'erbaniya) in pinyin
+
+
+def test_the_chinese_country_list_names_each_country_once_and_rightly(client, demo):
+    form = client.get("/zh-hans/zones/dalian-puwan/enquiry/").context["form"]
+    names = [str(name) for code, name in form.fields["country"].choices if code]
+
+    assert len(names) == len(set(names))
+    assert all(name == name.strip() for name in names)
+    assert {"尼泊尔", "塔吉克斯坦", "萨摩亚", "中国台湾"} <= set(names)
+    assert "台湾" not in names
