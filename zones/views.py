@@ -207,6 +207,9 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         index = directory.current()
         in_zone = index.values["zone"].get(zone.pk, 0)
         shown = index.page([in_zone], directory.order_name(""), 0, self.enterprises_shown)
+        # Each park links its enterprises in the directory, when it has any.
+        for park in zone.parks.all():
+            park.enterprise_count = index.values["park"].get(park.pk, 0).bit_count()
         # The lists of the profile read what they show of their records, not their texts.
         found = (
             Enterprise.objects.published()

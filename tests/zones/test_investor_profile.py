@@ -8,8 +8,10 @@ import pytest
 
 from news.models import Indicator
 from tests.factories import (
+    EnterpriseFactory,
     IndicatorFactory,
     MetricFactory,
+    ParkFactory,
     ReleaseFactory,
     SectorFactory,
     ZoneFactory,
@@ -117,3 +119,15 @@ def test_a_zone_profile_gives_the_zones_name_in_the_other_language_too(client, d
     assert '<p class="subtitle" lang="zh-Hans">大连普湾经济区</p>' in english
     chinese = client.get("/zh-hans/zones/dalian-puwan/").text
     assert '<p class="subtitle" lang="en">Dalian Puwan Economic Zone</p>' in chinese
+
+
+def test_a_park_links_its_enterprises_only_when_it_has_some(client, db):
+    zone = ZoneFactory(slug="harbour")
+    busy = ParkFactory(zone=zone, slug="busy", name_en="Busy park")
+    ParkFactory(zone=zone, slug="empty", name_en="Empty park")
+    EnterpriseFactory.create_batch(2, zone=zone, park=busy)
+
+    page = client.get(zone.get_absolute_url()).text
+
+    assert '<a href="/en/enterprises/?park=harbour.busy">2 enterprises in this park</a>' in page
+    assert "park=harbour.empty" not in page
