@@ -139,6 +139,7 @@ def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
         f"{prefix}-1-metric": str(metric.pk),
         f"{prefix}-1-value": "12",
         f"{prefix}-1-unit": "count",
+        f"{prefix}-1-qualifier": "exact",
     }
     assert editor_client.post(admin_url(live_release), data).status_code == 302
     assert Indicator.objects.get().value == 5
@@ -425,3 +426,10 @@ def test_a_draft_refused_over_a_publishers_save_lists_only_what_the_publisher_ch
     values = drafts.record_values(PendingChange.objects.get().snapshot)
     assert values["summary_en"] == "The publisher's summary."
     assert (values["title_en"], values["location_en"]) == ("The draft's title", "Shenyang")
+
+
+@pytest.mark.parametrize("view", ["draft", "draft_preview", "preview"])
+def test_the_draft_and_preview_of_a_record_that_does_not_exist_are_not_found(editor_client, view):
+    url = reverse(f"admin:news_release_{view}", args=[999])
+
+    assert editor_client.get(url).status_code == 404

@@ -195,7 +195,9 @@ class PendingDraftsMixin:
     def draft_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The pending draft of a live record: what it changes, and what may be done with it."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         pending = PendingChange.objects.for_record(obj)
         may_publish = self.has_publish_permission(request)
@@ -288,7 +290,9 @@ class PendingDraftsMixin:
     def draft_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The public page as it will be once the pending draft is published."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         pending = PendingChange.objects.for_record(obj)
         if pending is None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import path, resolve, reverse
 from django.utils import timezone, translation
 
@@ -34,7 +34,9 @@ class PreviewMixin:
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The stored record's public page, as visitors would see it once it is published."""
         obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
             response = render_as_public(request, obj, request.GET.get("lang"))
