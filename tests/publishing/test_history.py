@@ -166,3 +166,21 @@ def test_the_history_of_a_record_deleted_meanwhile_says_it_is_gone(publisher_cli
 
     assert response.redirect_chain[0][1] == 302
     assert "doesn’t exist" in response.content.decode()
+
+
+def test_the_audit_logs_filters_name_only_the_kinds_and_people_it_records(
+    editor_client, publisher_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    editor_client.post(
+        reverse("admin:news_release_changelist"),
+        {"action": "submit_for_review", "_selected_action": [release.pk]},
+    )
+
+    page = publisher_client.get(reverse("admin:publishing_auditentry_changelist"))
+
+    filters = {str(spec.title): spec for spec in page.context["cl"].filter_specs}
+    kinds = [str(label) for _, label in filters["kind of record"].lookup_choices]
+    assert kinds == ["News and figures | release"]
+    people = [str(label) for _, label in filters["user"].lookup_choices]
+    assert people == ["editor"]

@@ -12,7 +12,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are written by the actions they record."""
 
     list_display = ("created_at", "user", "action", "content_type", "object_repr", "detail")
-    list_filter = ("action", "content_type", "user")
+    # Only the kinds and people the log names, not every model and account there is.
+    list_filter = (
+        "action",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("user", "content_type")
     search_fields = ("object_repr", "detail", "user__username")
     date_hierarchy = "created_at"
