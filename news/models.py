@@ -319,7 +319,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric}: {self.value_as_entered} ({self.zone})"
+        return f"{self.metric}: {self.stated(self.value_as_entered)} ({self.zone})"
 
     @property
     def value_as_entered(self) -> str:
