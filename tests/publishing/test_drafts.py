@@ -296,6 +296,8 @@ def test_a_refused_save_of_the_draft_lists_their_changes_and_saving_again_keeps_
     )
     form = refused.context["adminform"].form
     assert form["summary_en"].value() == "My summary."
+    # What the browser sends again: the inputs the page has.
+    assert 'name="draft_based_on" value="1"' in page
 
     editor_client.post(admin_url(live_release), change_form_data(refused))
 

@@ -69,7 +69,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         # The hidden versions ride along in the last fieldset (Publishing).
         name, options = fieldsets[-1]
         if "seen_version" not in options["fields"]:
-            hidden = ("seen_version", "seen_draft", "based_on")
+            hidden = ("seen_version", "seen_draft", "based_on", "draft_based_on")
             fieldsets = [
                 *fieldsets[:-1],
                 (name, {**options, "fields": (*options["fields"], *hidden)}),
