@@ -189,3 +189,18 @@ def test_submitting_a_draft_emails_the_publishers_and_publishing_emails_its_auth
         run_action(publisher_client, "publish", draft)
     assert mail.outbox[-1].to == ["editor@example.org"]
     assert "Ready" in mail.outbox[-1].subject
+
+
+def test_an_editor_reads_the_publication_time_with_its_time_zone_and_no_scheduling_help(
+    editor_client,
+):
+    release = ReleaseFactory(
+        status=Status.DRAFT,
+        published_at=datetime.datetime(2024, 6, 20, 1, 0, tzinfo=datetime.UTC),
+    )
+
+    page = editor_client.get(change_url(release)).content.decode()
+
+    assert "2024-06-20 09:00 (Asia/Shanghai)" in page
+    assert 'name="published_at' not in page
+    assert "schedule" not in page.lower()

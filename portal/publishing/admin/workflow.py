@@ -41,10 +41,11 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         fields = tuple(super().get_readonly_fields(request, obj))
         if self.has_publish_permission(request):
             return fields
+        # The publication time as the lists write it, with its time zone (see get_fieldsets).
         if obj is not None and self.stages_changes(request, obj):
             # The live record's status is not part of its draft.
-            return (*fields, "status", "published_at")
-        return (*fields, "published_at")
+            return (*fields, "status", "publication_time")
+        return (*fields, "publication_time")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -68,6 +69,14 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         fieldsets = super().get_fieldsets(request, obj)
         # The hidden versions ride along in the last fieldset (Publishing).
         name, options = fieldsets[-1]
+        if not self.has_publish_permission(request):
+            # Who may not schedule reads the time, without the help on scheduling.
+            shown = tuple(
+                "publication_time" if field == "published_at" else field
+                for field in options["fields"]
+            )
+            options = {**options, "fields": shown}
+            fieldsets = [*fieldsets[:-1], (name, options)]
         if "seen_version" not in options["fields"]:
             hidden = ("seen_version", "seen_draft", "based_on", "draft_based_on")
             fieldsets = [
