@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
+from portal.publishing.negotiation import PROBLEM_CONTENT_TYPE
 from portal.publishing.urls import STAND_IN
 
 # Language codes as the pages use them ("zh-hans"), with the suffix of modeltranslation's fields.
@@ -269,9 +270,6 @@ def problem(status_code: int, detail: Any = None, errors: dict | None = None) ->
     if errors:
         body["errors"] = errors
     return body
-
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 def problem_response(status_code: int, detail: Any = None, errors: dict | None = None) -> Response:

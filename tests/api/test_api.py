@@ -234,6 +234,14 @@ def test_errors_are_problem_details(client, db):
     problem(client.post(f"{API}/zones/"), 405)
     problem(client.delete(f"{API}/zones/x/"), 405)
     problem(client.get(f"{API}/zones/", HTTP_ACCEPT="text/html"), 406)
+    assert "JSON only" in problem(client.get(f"{API}/zones/", {"format": "xml"}), 406)["detail"]
+
+
+def test_a_client_that_asks_for_problem_details_gets_them_and_json(client, db):
+    asks = {"HTTP_ACCEPT": "application/problem+json"}
+    problem(client.get(f"{API}/zones/no-such-zone/", **asks), 404)
+    listed = client.get(f"{API}/zones/", **asks)
+    assert (listed.status_code, listed["Content-Type"]) == (200, "application/json")
 
 
 def test_a_bad_filter_value_answers_400_naming_the_parameter(client, db):
