@@ -558,6 +558,13 @@ class ImportAdminMixin:
             )
         return super().process_result(result, request)
 
+    def add_success_message(self, result, request):
+        # import-export's own counts a row kept as a pending draft as written.
+        messages.success(
+            request,
+            gettext("Import finished: %(summary)s.") % {"summary": summary(result)},
+        )
+
 
 def summary(result) -> str:
     totals = result.totals

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import tablib
+from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -422,6 +423,11 @@ def test_an_editors_import_keeps_a_change_to_a_published_enterprise_as_its_pendi
     assert "Allychem Renamed Co., Ltd." in pending.snapshot
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert entry.detail == "Imported from a file, kept as a pending draft"
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "Import finished: 0 new, 0 changed, 0 unchanged, 0 with errors, 1 kept as a pending draft."
+        in said
+    )
 
 
 def test_a_publishers_import_changes_a_published_enterprise(
