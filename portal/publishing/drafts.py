@@ -24,6 +24,7 @@ from django.core import serializers
 from django.core.serializers.base import DeserializedObject
 from django.db import models, transaction
 from django.utils.translation import gettext
+from modeltranslation.fields import TranslationField
 
 from portal.publishing import history
 from portal.publishing.models import AuditEntry, PendingChange
@@ -84,26 +85,34 @@ def _targets_exist(row: models.Model) -> bool:
 
 
 def base_values(record: models.Model, pending: PendingChange) -> dict | None:
-    """The record's own values when its draft was started, if they are known: the snapshot
-    kept then, or the history's version of the record the draft started from."""
-    if "0" in pending.earlier:
-        return record_values(pending.earlier["0"])
+    """The live record's own values that the draft was last saved against, if they are known:
+    the snapshot kept at that save, or (a draft kept before such snapshots) the history's
+    version of the record the draft started from."""
+    if pending.live_snapshot:
+        return record_values(pending.live_snapshot)
     version = history.version_with_number(record, pending.base_version)
     return version.field_dict if version is not None else None
 
 
 def _follow_live(record: models.Model, draft: DeserializedObject, base: dict | None) -> None:
-    """A field of the record that the draft left as it was when the draft was started takes
-    the live record's value, so that what a Publisher changed since is kept, not undone.
+    """A field of the record that the draft left as the live record was at the draft's last
+    save takes the live record's value now, so that what a Publisher changed since is kept,
+    not undone.
 
     A field both changed keeps the draft's value; rows of parts are the draft's as they are.
+    modeltranslation's original field (`title`, which reads and writes the active language's)
+    is left alone: its per-language fields are compared, each as stored.
     """
     if base is None:
         return
     obj = draft.object
-    for model_field in obj._meta.concrete_fields:
+    fields = obj._meta.concrete_fields
+    originals = {f.translated_field.name for f in fields if isinstance(f, TranslationField)}
+    for model_field in fields:
         name = model_field.attname
         if model_field.primary_key or name in history.IGNORED_FIELDS or name not in base:
+            continue
+        if model_field.name in originals:
             continue
         if history.same_value(getattr(obj, name), base[name]):
             setattr(obj, name, getattr(record, name))
@@ -256,6 +265,7 @@ def keep(record: models.Model, snapshot: str, user) -> PendingChange:
             )
             .first()
         )
+        live = take_snapshot(type(record)._base_manager.get(pk=record.pk))
         if pending is None:
             return PendingChange.objects.create(
                 content_type=ContentType.objects.get_for_model(record),
@@ -265,16 +275,27 @@ def keep(record: models.Model, snapshot: str, user) -> PendingChange:
                 base_version=record.version,
                 created_by=user,
                 updated_by=user,
-                earlier={"0": take_snapshot(type(record)._base_manager.get(pk=record.pk))},
+                earlier={"0": live},
+                live_snapshot=live,
             )
         earlier = {**pending.earlier, str(pending.number): pending.snapshot}
         # The first, the live record when the draft was started, is kept for good.
         later = sorted(set(earlier) - {"0"}, key=int)[-EARLIER_SAVES_KEPT:]
         pending.earlier = {number: earlier[number] for number in ("0", *later) if number in earlier}
         pending.snapshot = snapshot
+        pending.live_snapshot = live
         pending.number += 1
         pending.updated_by = user
-        pending.save(update_fields=["snapshot", "number", "updated_by", "updated_at", "earlier"])
+        pending.save(
+            update_fields=[
+                "snapshot",
+                "live_snapshot",
+                "number",
+                "updated_by",
+                "updated_at",
+                "earlier",
+            ]
+        )
         return pending
 
 

@@ -273,6 +273,9 @@ class PendingChange(models.Model):
     # draft was started), so that an editor whose form is older sees what changed since and
     # keeps it (portal/publishing/admin/locking.py).
     earlier = models.JSONField(_("earlier saves"), default=dict, blank=True, editable=False)
+    # The live record as it was at the draft's last save: what the draft was written against,
+    # so that a field the draft left as it was then follows the live record (drafts.py).
+    live_snapshot = models.TextField(_("live record at the last save"), blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

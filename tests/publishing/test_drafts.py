@@ -435,3 +435,42 @@ def test_the_draft_and_preview_of_a_record_that_does_not_exist_are_not_found(edi
     url = reverse(f"admin:news_release_{view}", args=[999])
 
     assert editor_client.get(url).status_code == 404
+
+
+def test_a_publishers_second_change_is_kept_after_the_editor_saved_the_draft_again(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, title_en="The draft's title")
+    save_form(publisher_client, live_release, summary_en="First summary.")
+    save_form(editor_client, live_release, location_en="Shenyang")
+    save_form(publisher_client, live_release, summary_en="Second summary.")
+
+    draft_action(publisher_client, live_release, "publish")
+
+    live_release.refresh_from_db()
+    assert (live_release.title_en, live_release.location_en, live_release.summary_en) == (
+        "The draft's title",
+        "Shenyang",
+        "Second summary.",
+    )
+
+
+def test_an_empty_translation_stays_empty_in_a_chinese_admin(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, summary_en="A draft summary.")
+    chinese = {"accept-language": "zh-hans"}
+
+    form = editor_client.get(admin_url(live_release), headers=chinese).context["adminform"].form
+    assert form["title_zh_hans"].value() in (None, "")
+    publisher_client.get(admin_url(live_release, "draft"), headers=chinese)
+    number = PendingChange.objects.get().number
+    publisher_client.post(
+        admin_url(live_release, "draft"),
+        {"action": "publish", "number": number},
+        headers=chinese,
+    )
+
+    live_release.refresh_from_db()
+    assert live_release.title_zh_hans in (None, "")
+    assert live_release.summary_en == "A draft summary."

@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='earlier',
             field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='earlier saves'),
         ),
+        migrations.AddField(
+            model_name='pendingchange',
+            name='live_snapshot',
+            field=models.TextField(blank=True, editable=False, verbose_name='live record at the last save'),
+        ),
     ]
