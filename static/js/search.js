@@ -36,6 +36,9 @@
   }
 
   function clear() {
+    // An answer still on its way is for what the box held before: it is dropped.
+    latest++;
+    clearTimeout(timer);
     choose(-1);
     show(false);
     panel.replaceChildren();
@@ -84,6 +87,8 @@
   }
 
   input.addEventListener("input", function () {
+    // The suggestion chosen was for the words before: Enter now searches what is typed.
+    choose(-1);
     clearTimeout(timer);
     timer = setTimeout(ask, 150);
   });
@@ -95,7 +100,7 @@
       else choose(Math.min(active + 1, count - 1));
     } else if (event.key === "ArrowUp" && !panel.hidden) {
       event.preventDefault();
-      choose(active - 1);
+      choose(Math.max(active - 1, -1));
     } else if (event.key === "Enter" && !panel.hidden && active >= 0) {
       event.preventDefault();
       window.location.assign(options()[active].href);

@@ -115,3 +115,46 @@ def test_the_suggestions_close_when_the_keyboard_leaves_them(page, site):
         "document.querySelector('form.search-box').contains(document.activeElement)"
     )
     assert page.locator("#search-box-suggestions").is_hidden()
+
+
+def test_typing_after_choosing_a_suggestion_makes_enter_search_what_was_typed(page, site):
+    suggest(page, site)
+    box = page.locator("#search-box-q")
+    box.press("ArrowDown")
+
+    # The new suggestions are slow to come: Enter must not open the one chosen before.
+    page.route(
+        "**/search/suggest/**", lambda route: page.wait_for_timeout(1000) or route.continue_()
+    )
+    box.press("End")
+    box.type(" port")
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("Enter")
+    page.wait_for_url(f"{site}/en/search/?q=Dalian+port")
+
+
+def test_arrow_up_past_the_first_suggestion_returns_to_the_box_and_down_chooses_it_again(
+    page, site
+):
+    options = suggest(page, site)
+    box = page.locator("#search-box-q")
+
+    for key in ("ArrowDown", "ArrowUp", "ArrowUp", "ArrowUp", "ArrowDown"):
+        box.press(key)
+
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+
+
+def test_a_late_answer_does_not_reopen_suggestions_the_box_no_longer_wants(page, site):
+    page.goto(f"{site}/en/")
+    page.route(
+        "**/search/suggest/**", lambda route: page.wait_for_timeout(800) or route.continue_()
+    )
+    box = page.locator("#search-box-q")
+    box.type("Dalian")
+    page.wait_for_timeout(300)  # asked, not answered yet
+    box.fill("D")
+    box.dispatch_event("input")
+    page.wait_for_timeout(1500)
+
+    assert page.locator("#search-box-suggestions").is_hidden()
