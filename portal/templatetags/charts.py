@@ -88,9 +88,14 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
     low, high = min(0.0, *values), max(0.0, *values)
     span = (high - low) or 1.0
     zero = LABEL_WIDTH + PLOT_WIDTH * (-low / span)
+    written = [figure(indicator) for indicator in indicators]
+    # The values' column is as wide as the widest (bold, so a tenth wider), "more than 100"
+    # included: an SVG cuts off what passes its edge.
+    values_width = max(VALUE_WIDTH, max(_width(text) for text in written) * 1.1 + 12)
+    width_of_chart = LABEL_WIDTH + PLOT_WIDTH + values_width
     bars = []
     y = BAR_GAP
-    for indicator, value in zip(indicators, values, strict=True):
+    for indicator, value, text in zip(indicators, values, written, strict=True):
         name = indicator.metric.name
         lines = _lines(name)
         row = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
@@ -110,7 +115,7 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
                 BAR_HEIGHT,
                 LABEL_WIDTH + PLOT_WIDTH + 6,
                 f"{middle + 4:.1f}",
-                figure(indicator),
+                text,
             )
         )
         y += row + BAR_GAP
@@ -121,7 +126,7 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
         '<title id="{id}-title">{title}</title>'
         '<line class="chart__axis" x1="{zero}" x2="{zero}" y1="0" y2="{h}"></line>{bars}</svg>',
         id=f"chart-{prefix}-{number}",
-        w=WIDTH,
+        w=f"{width_of_chart:.0f}",
         h=height,
         title=title,
         zero=f"{zero:.1f}",

@@ -55,3 +55,17 @@ def test_a_name_too_long_for_three_lines_is_cut_and_kept_whole_in_its_title():
     assert len(lines) == 3
     assert lines[-1].endswith("…")
     assert f"<title>{name}</title>" in svg
+
+
+def test_the_values_column_is_wide_enough_for_a_qualified_value():
+    plain = bar_chart([bar("A", "100"), bar("B", "5")], "Figures", 1)
+    qualified = bar(name="A", value="110000000")
+    qualified.unit = Indicator.Unit.CNY
+    qualified.qualifier = Indicator.Qualifier.MORE_THAN
+    wide = bar_chart([qualified, bar("B", "5")], "Figures", 1)
+
+    width = re.compile(r'<svg[^>]* width="(\d+)"')
+    assert int(width.search(wide)[1]) > int(width.search(plain)[1])
+    value_x = float(re.search(r'class="chart__value" x="([^"]+)"', wide)[1])
+    # "more than 110,000,000": 21 characters of about 7 pixels, bold, from where it starts.
+    assert value_x + 21 * 6.6 * 1.1 <= int(width.search(wide)[1])
