@@ -121,12 +121,21 @@ def _follow_live(record: models.Model, draft: DeserializedObject, base: dict | N
             draft.m2m_data[name] = list(getattr(record, name).values_list("pk", flat=True))
 
 
+def _row_unchanged(row: DeserializedObject, base_parts: dict) -> bool:
+    """Whether the draft holds a row of a part as the live record had it at the draft's last
+    save (`base_parts`, see `part_values`)."""
+    model = type(row.object)
+    base = base_parts.get((model, row.object.pk))
+    return base is not None and not history.changes(model, base, _values(row))
+
+
 def apply(record: models.Model, pending: PendingChange) -> models.Model:
     """Write the pending draft over `record` (the live record) and its parts; returns the
     record as saved.
 
-    Fields the draft did not change follow the live record (`_follow_live`). Rows of parts
-    the draft removed are deleted, rows it added are created, the others are updated. A row
+    Fields and rows of parts the draft did not change follow the live record (`_follow_live`,
+    `_row_unchanged`). Rows of parts the draft removed are deleted, rows it added are created,
+    the others it changed are updated. A row
     the draft added keeps the number it was given when the draft was saved unless another
     record's row has taken that number since (only possible on SQLite), in which case it gets
     a new one. Runs a few queries per row.
@@ -146,13 +155,24 @@ def apply(record: models.Model, pending: PendingChange) -> models.Model:
         target = saved._meta.get_field(name).related_model
         getattr(saved, name).set(_existing(target, pks))
 
+    base_parts = part_values(pending.live_snapshot) if pending.live_snapshot else None
     for model, key in parts_of(type(record)):
         mine = [row for row in part_rows if type(row.object) is model]
         stored = set(model._base_manager.filter(**{key: record.pk}).values_list("pk", flat=True))
-        kept = {row.object.pk for row in mine} & stored
+        drafted = {row.object.pk for row in mine}
+        if base_parts is None:
+            removed = stored - drafted
+        else:
+            # A row the draft left as it was at its last save follows the live record: it
+            # stays as it is now, or gone if a Publisher removed it since.
+            mine = [row for row in mine if not _row_unchanged(row, base_parts)]
+            # The draft removes only the rows it knew of: one added to the live record since
+            # stays.
+            known = {pk for kind, pk in base_parts if kind is model}
+            removed = (stored & known) - drafted
         # Removed rows go first, so that a row added with a name a removed one had does not
         # collide with it on a unique constraint.
-        model._base_manager.filter(pk__in=stored - kept).delete()
+        model._base_manager.filter(pk__in=removed).delete()
         taken = _existing(model, [row.object.pk for row in mine if row.object.pk not in stored])
         link = model._meta.get_field(key).attname
         for row in mine:
@@ -245,7 +265,21 @@ def diff(record: models.Model, pending: PendingChange) -> Diff:
         for part_model, key in parts_of(model)
         for row in part_model._base_manager.filter(**{key: record.pk})
     }
-    return Diff(fields, _part_changes(model, live, _snapshot_parts(rows[1:])))
+    after = _snapshot_parts(rows[1:])
+    if pending.live_snapshot:
+        # As `apply` writes them: rows the draft left alone, and rows added since, as they
+        # are live.
+        base_parts = part_values(pending.live_snapshot)
+        for row in rows[1:]:
+            key = (type(row.object), row.object.pk)
+            if _row_unchanged(row, base_parts):
+                if key in live:
+                    after[key] = live[key]
+                else:
+                    del after[key]
+        known = base_parts.keys() | after.keys()
+        after |= {key: row for key, row in live.items() if key not in known}
+    return Diff(fields, _part_changes(model, live, after))
 
 
 def between(model: type[models.Model], before: str, after: str) -> Diff:

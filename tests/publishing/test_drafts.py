@@ -474,3 +474,35 @@ def test_an_empty_translation_stays_empty_in_a_chinese_admin(
     live_release.refresh_from_db()
     assert live_release.title_zh_hans in (None, "")
     assert live_release.summary_en == "A draft summary."
+
+
+def test_a_publishers_change_to_a_figure_of_the_live_record_is_kept_when_the_draft_is_published(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, title_en="The draft's title")
+    data = change_form_data(publisher_client.get(admin_url(live_release)))
+    value = next(k for k in data if k.endswith("-0-value"))
+    assert publisher_client.post(admin_url(live_release), data | {value: "9"}).status_code == 302
+
+    page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
+    # The draft does not change the figure: the page lists no change of it.
+    assert 'class="part-changes"' not in page
+    draft_action(publisher_client, live_release, "publish")
+
+    live_release.refresh_from_db()
+    assert live_release.title_en == "The draft's title"
+    assert list(live_release.indicators.values_list("value", flat=True)) == [9]
+
+
+def test_a_figure_a_publisher_added_meanwhile_is_kept_and_one_the_draft_changed_wins(
+    editor_client, publisher_client, live_release
+):
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    value = next(k for k in data if k.endswith("-0-value"))
+    save_form(editor_client, live_release, **{value: "7"})
+    IndicatorFactory(release=live_release, zone=ZoneFactory(), value=Decimal("3"))
+    Indicator.objects.filter(value=5).update(value=Decimal("6"))
+
+    draft_action(publisher_client, live_release, "publish")
+
+    assert sorted(live_release.indicators.values_list("value", flat=True)) == [3, 7]
