@@ -234,7 +234,7 @@ class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAd
 
     @admin.display(description=_("value"), ordering="value")
     def value_as_entered(self, obj: Indicator) -> str:
-        return obj.value_as_entered
+        return obj.stated(obj.value_as_entered)
 
 
 @admin.register(Event)

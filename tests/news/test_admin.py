@@ -18,12 +18,16 @@ def test_the_list_of_figures_shows_them_as_entered(publisher_client):
     IndicatorFactory(value=Decimal("5"), unit=Indicator.Unit.COUNT)
     IndicatorFactory(value=Decimal("3.5"))
     IndicatorFactory(value=Decimal("110000000"), unit=Indicator.Unit.CNY)
+    IndicatorFactory(
+        value=Decimal("100"), unit=Indicator.Unit.COUNT, qualifier=Indicator.Qualifier.MORE_THAN
+    )
 
     page = publisher_client.get(reverse("admin:news_indicator_changelist")).content.decode()
 
     assert '<td class="field-value_as_entered">5</td>' in page
     assert '<td class="field-value_as_entered">3.5</td>' in page
     assert '<td class="field-value_as_entered">110000000</td>' in page
+    assert '<td class="field-value_as_entered">more than 100</td>' in page
     assert "5.0000" not in page and "E+" not in page
 
 
