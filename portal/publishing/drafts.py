@@ -99,7 +99,7 @@ def _follow_live(record: models.Model, draft: DeserializedObject, base: dict | N
     save takes the live record's value now, so that what a Publisher changed since is kept,
     not undone.
 
-    A field both changed keeps the draft's value; rows of parts are the draft's as they are.
+    A field both changed keeps the draft's value (rows of parts: `_row_unchanged`).
     modeltranslation's original field (`title`, which reads and writes the active language's)
     is left alone: its per-language fields are compared, each as stored.
     """
@@ -135,10 +135,9 @@ def apply(record: models.Model, pending: PendingChange) -> models.Model:
 
     Fields and rows of parts the draft did not change follow the live record (`_follow_live`,
     `_row_unchanged`). Rows of parts the draft removed are deleted, rows it added are created,
-    the others it changed are updated. A row
-    the draft added keeps the number it was given when the draft was saved unless another
-    record's row has taken that number since (only possible on SQLite), in which case it gets
-    a new one. Runs a few queries per row.
+    the others it changed are updated. A row the draft added keeps the number it was given
+    when the draft was saved unless another record's row has taken that number since (only
+    possible on SQLite), in which case it gets a new one. Runs a few queries per row.
     """
     rows = _read(pending.snapshot)
     draft, part_rows = rows[0], rows[1:]
@@ -223,7 +222,7 @@ def record_values(snapshot: str) -> dict:
 
 def _part_changes(model: type[models.Model], before: dict, after: dict) -> list[PartChange]:
     """The rows of parts added, changed and removed from `before` to `after`, each a dict of
-    {pk: (model of the row, its values, its name)}."""
+    {(model, pk): (model of the row, its values, its name)} (see `_snapshot_parts`)."""
     parts = []
     for part_model, _key in parts_of(model):
         kind = str(part_model._meta.verbose_name)
