@@ -51,5 +51,7 @@ def draft_action(client, record, action: str, **data):
     """What a pending draft's page sends for `action`: with the draft's saves as it shows them."""
     opts = record._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_draft", args=[record.pk])
-    number = client.get(url).context["pending"].number
-    return client.post(url, {"action": action, "number": number, **data})
+    pending = client.get(url).context["pending"]
+    return client.post(
+        url, {"action": action, "draft": pending.pk, "number": pending.number, **data}
+    )

@@ -342,9 +342,10 @@ def test_a_draft_saved_again_after_the_publisher_opened_it_is_not_published_unse
     page = publisher_client.get(admin_url(live_release, "draft"))
     save_form(editor_client, live_release, summary_en="Added after the review.")
 
+    shown = page.context["pending"]
     response = publisher_client.post(
         admin_url(live_release, "draft"),
-        {"action": "publish", "number": page.context["pending"].number},
+        {"action": "publish", "draft": shown.pk, "number": shown.number},
         follow=True,
     )
 
@@ -354,6 +355,74 @@ def test_a_draft_saved_again_after_the_publisher_opened_it_is_not_published_unse
     without_number = publisher_client.post(admin_url(live_release, "draft"), {"action": "publish"})
     assert without_number.status_code == 302
     assert PendingChange.objects.for_record(live_release) is not None
+
+
+def test_a_draft_discarded_and_started_again_is_not_published_from_the_older_page(
+    editor_client, publisher_client, visitor, live_release
+):
+    save_form(editor_client, live_release, title_en="The first draft's title")
+    page = publisher_client.get(admin_url(live_release, "draft"))
+    shown = page.context["pending"]
+    draft_action(editor_client, live_release, "discard")
+    save_form(editor_client, live_release, title_en="Started again")
+    assert PendingChange.objects.get().number == shown.number
+
+    response = publisher_client.post(
+        admin_url(live_release, "draft"),
+        {"action": "publish", "draft": shown.pk, "number": shown.number},
+        follow=True,
+    )
+
+    assert "The draft was saved again after this page showed it." in response.content.decode()
+    assert "Started again" not in visitor.get(live_release.get_absolute_url()).text
+    assert PendingChange.objects.get().snapshot
+
+
+def test_a_form_opened_on_a_discarded_draft_does_not_overwrite_the_next_one(
+    editor_client, live_release, django_user_model
+):
+    other = django_user_model.objects.create_user("other", password="x", is_staff=True)
+    other.groups.add(*django_user_model.objects.get(username="editor").groups.all())
+    save_form(editor_client, live_release, summary_en="The first draft's summary.")
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    draft_action(editor_client, live_release, "discard")
+    editor_client.force_login(other)
+    save_form(editor_client, live_release, title_en="The other editor's title")
+    assert PendingChange.objects.get().number == 1
+
+    refused = editor_client.post(admin_url(live_release), stale | {"summary_en": "Mine."})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "other saved this record&#x27;s pending draft at" in page
+    assert (
+        "They changed title [en]: “Four zones report growth” → “The other editor&#x27;s title”"
+        in page
+    )
+    values = drafts.record_values(PendingChange.objects.get().snapshot)
+    assert values["title_en"] == "The other editor's title"
+
+    editor_client.post(admin_url(live_release), change_form_data(refused))
+
+    values = drafts.record_values(PendingChange.objects.get().snapshot)
+    assert values["title_en"] == "The other editor's title"
+    assert values["summary_en"] == "Mine."
+
+
+def test_a_form_opened_on_a_draft_published_meanwhile_is_refused(
+    editor_client, publisher_client, live_release
+):
+    save_form(editor_client, live_release, summary_en="The draft's summary.")
+    stale = change_form_data(editor_client.get(admin_url(live_release)))
+    draft_action(publisher_client, live_release, "publish")
+
+    refused = editor_client.post(admin_url(live_release), stale | {"title_en": "Mine."})
+
+    assert refused.status_code == 200
+    assert "The pending draft you opened was published or discarded meanwhile." in (
+        refused.content.decode()
+    )
+    assert not PendingChange.objects.exists()
 
 
 def test_a_draft_is_sent_back_only_with_a_comment(editor_client, publisher_client, live_release):
@@ -464,10 +533,10 @@ def test_an_empty_translation_stays_empty_in_a_chinese_admin(
     form = editor_client.get(admin_url(live_release), headers=chinese).context["adminform"].form
     assert form["title_zh_hans"].value() in (None, "")
     publisher_client.get(admin_url(live_release, "draft"), headers=chinese)
-    number = PendingChange.objects.get().number
+    pending = PendingChange.objects.get()
     publisher_client.post(
         admin_url(live_release, "draft"),
-        {"action": "publish", "number": number},
+        {"action": "publish", "draft": pending.pk, "number": pending.number},
         headers=chinese,
     )
 

@@ -240,9 +240,11 @@ class PendingDraftsMixin:
         if pending is None:
             messages.error(request, gettext("This draft was published or discarded meanwhile."))
             return HttpResponseRedirect(self.change_url(obj))
-        if request.POST.get("number") != str(pending.number):
-            # Someone saved the draft after this page showed it: what would be published,
-            # sent back or discarded is not what the page showed.
+        if request.POST.get("number") != str(pending.number) or request.POST.get("draft") != str(
+            pending.pk
+        ):
+            # Someone saved the draft after this page showed it, or discarded it and started
+            # another: what would be published, sent back or discarded is not what it showed.
             messages.error(
                 request,
                 gettext(

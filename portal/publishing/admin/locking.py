@@ -23,8 +23,10 @@ class PublishableForm(forms.ModelForm):
     # After a refused save: the version the editor first started from, so that the next save
     # keeps the other editor's changes to the fields this one left as they were.
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # The saves of the record's pending draft the editor started from (see WorkflowAdmin).
+    # The saves of the record's pending draft the editor started from (see WorkflowAdmin), and
+    # which draft it was: a draft discarded and started again counts its saves from one again.
     seen_draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_draft_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # After a save refused over someone else's save of the pending draft: the number of saves
     # the editor first started from, as `based_on` is for the live record.
     draft_based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -43,15 +45,25 @@ class PublishableForm(forms.ModelForm):
             self.instance.version if self.live_version is None else self.live_version
         )
         self.fields["seen_draft"].initial = self.pending_number
+        self.fields["seen_draft_id"].initial = self.pending.pk if self.pending else None
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
         seen_draft = cleaned_data.get("seen_draft")
-        if self.pending_number is not None and seen_draft != self.pending_number:
+        if self.pending_number is not None and (
+            seen_draft != self.pending_number or not self.same_draft(cleaned_data)
+        ):
+            if not self.same_draft(cleaned_data):
+                # The draft this editor opened was discarded and another started since: what
+                # the other editor changed is the new draft against the live record it began from.
+                seen_draft = 0
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_draft")] = str(self.pending_number)
+            self.data[self.add_prefix("seen_draft_id")] = str(
+                self.pending.pk if self.pending else ""
+            )
             if cleaned_data.get("draft_based_on") is None and seen_draft is not None:
                 self.data[self.add_prefix("draft_based_on")] = str(seen_draft)
             raise ValidationError(self.draft_conflict_messages(seen_draft))
@@ -84,6 +96,12 @@ class PublishableForm(forms.ModelForm):
                 self.keep_their_changes(drafts.record_values(base), cleaned_data)
         return cleaned_data
 
+    def same_draft(self, cleaned_data: dict) -> bool:
+        """Whether the form was opened on the pending draft there is now (or on none, before
+        the first save of the one there is now)."""
+        seen_id = cleaned_data.get("seen_draft_id")
+        return seen_id is None or (self.pending is not None and seen_id == self.pending.pk)
+
     def earlier_draft(self, number: int | None) -> str | None:
         """The snapshot of the pending draft after its `number`th save, if it is still kept."""
         if self.pending is None or number is None:
@@ -115,7 +133,14 @@ class PublishableForm(forms.ModelForm):
 
     def draft_conflict_messages(self, seen_draft: int | None) -> list[str]:
         pending = self.pending
-        if pending is not None and pending.updated_by is not None:
+        if pending is None:
+            return [
+                gettext("The pending draft you opened was published or discarded meanwhile."),
+                gettext(
+                    "Your input is still in the form. Save again to start a new draft with it."
+                ),
+            ]
+        if pending.updated_by is not None:
             who = gettext(
                 "%(user)s saved this record's pending draft at %(time)s, after you opened it."
             ) % {"user": pending.updated_by.get_username(), "time": local_time(pending.updated_at)}

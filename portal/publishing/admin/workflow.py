@@ -78,7 +78,13 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             options = {**options, "fields": shown}
             fieldsets = [*fieldsets[:-1], (name, options)]
         if "seen_version" not in options["fields"]:
-            hidden = ("seen_version", "seen_draft", "based_on", "draft_based_on")
+            hidden = (
+                "seen_version",
+                "seen_draft",
+                "seen_draft_id",
+                "based_on",
+                "draft_based_on",
+            )
             fieldsets = [
                 *fieldsets[:-1],
                 (name, {**options, "fields": (*options["fields"], *hidden)}),
