@@ -425,3 +425,15 @@ class Event(Publishable):
     def is_published(self) -> bool:
         """As `published()`: one query for the zone unless it is loaded."""
         return super().is_published() and (self.zone_id is None or self.zone.is_published())
+
+
+def _event_release_name(link: models.Model) -> str:
+    return str(link.event)
+
+
+# A release's events are one of its parts (drafts, history): a link row reads as its event in
+# the draft's list of changes and in the history, not as "Event_releases object (3)". The table
+# is Django's own, so its model takes the name here rather than in a migration.
+Event.releases.through.__str__ = _event_release_name
+Event.releases.through._meta.verbose_name = _("event this release reports on")
+Event.releases.through._meta.verbose_name_plural = _("events this release reports on")

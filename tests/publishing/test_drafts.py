@@ -13,6 +13,7 @@ from portal.publishing import drafts
 from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import change_form_data, draft_action
 from tests.factories import (
+    EventFactory,
     IndicatorFactory,
     MetricFactory,
     ReleaseFactory,
@@ -148,6 +149,27 @@ def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
     assert metric.name in page
     draft_action(publisher_client, live_release, "publish")
     assert list(Indicator.objects.values_list("value", "metric")) == [(12, metric.pk)]
+
+
+def test_an_event_added_in_a_draft_is_named_by_its_title(
+    editor_client, publisher_client, live_release
+):
+    event = EventFactory(title_en="Dalian business day")
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())[
+        : -len("-TOTAL_FORMS")
+    ]
+    data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-event": str(event.pk)}
+    assert editor_client.post(admin_url(live_release), data).status_code == 302
+
+    page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
+    assert "Adds event this release reports on “Dalian business day”." in page
+    chinese = publisher_client.get(
+        admin_url(live_release, "draft"), headers={"accept-language": "zh-hans"}
+    )
+    assert "本发布所报道的活动“Dalian business day”" in chinese.content.decode()
+    draft_action(publisher_client, live_release, "publish")
+    assert list(live_release.events.all()) == [event]
 
 
 def test_an_editor_submits_and_the_publishers_are_emailed(
