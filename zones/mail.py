@@ -84,8 +84,9 @@ def acknowledgement(enquiry: Enquiry) -> EmailMessage:
     )
 
 
-def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> None:
-    """Send both messages; a mail server that fails is logged, the enquiry stays stored."""
+def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> bool:
+    """Send both messages; a mail server that fails is logged, the enquiry stays stored.
+    Whether the sender's acknowledgement went out."""
     messages = [acknowledgement(enquiry)]
     to = recipients(enquiry)
     if to:
@@ -99,6 +100,9 @@ def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> None:
             enquiry.reference,
         )
     try:
-        get_connection().send_messages(messages)
+        sent = get_connection().send_messages(messages)
     except OSError:
         logger.exception("Could not send the e-mail of enquiry %s", enquiry.reference)
+        return False
+    # The acknowledgement is the last message: all of them went out, or it did not.
+    return sent == len(messages)

@@ -699,7 +699,7 @@ def enquiry_page(
                 enquiry.language = get_language() or ""
                 enquiry.save()
                 form.save_m2m()
-            send_enquiry(request, enquiry)
+            request.session["enquiry_acknowledged"] = send_enquiry(request, enquiry)
             request.session["enquiry_reference"] = enquiry.reference
             return redirect("zones:enquiry_sent")
         status = 400
@@ -728,5 +728,8 @@ def compare_enquiry(request: HttpRequest) -> HttpResponse:
 @never_cache
 def enquiry_sent(request: HttpRequest) -> HttpResponse:
     """The thank-you page: the reference is kept in the sender's session, never in the URL."""
-    reference = request.session.get("enquiry_reference", "")
-    return render(request, "zones/enquiry_sent.html", {"reference": reference})
+    context = {
+        "reference": request.session.get("enquiry_reference", ""),
+        "acknowledged": request.session.get("enquiry_acknowledged", True),
+    }
+    return render(request, "zones/enquiry_sent.html", context)

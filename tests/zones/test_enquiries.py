@@ -88,6 +88,24 @@ def test_an_enquiry_with_no_one_to_send_it_to_is_stored_and_logged_as_an_error(c
     assert any(enquiry.reference in error and "no one" in error for error in errors)
 
 
+def test_a_mail_server_that_fails_keeps_the_enquiry_and_promises_no_acknowledgement(
+    client, zone, monkeypatch
+):
+    def refuse(self, messages):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    response = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
+
+    enquiry = Enquiry.objects.get()
+    assert enquiry.reference in response.text
+    assert "We have sent you an acknowledgement" not in response.text
+    assert "We could not send you an acknowledgement just now" in response.text
+    monkeypatch.undo()
+    delivered = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
+    assert "We have sent you an acknowledgement." in delivered.text
+
+
 def test_a_filled_honeypot_gets_the_thank_you_page_and_nothing_is_stored_or_sent(client, zone):
     response = client.post(
         "/en/zones/puwan/enquiry/", form_data(zone, homepage="http://spam.example"), follow=True
