@@ -13,6 +13,7 @@ from tests.factories import (
     EnterpriseQualificationFactory,
     ReleaseFactory,
     SectorFactory,
+    ZoneFactory,
 )
 from zones.models import Enterprise
 
@@ -184,3 +185,31 @@ def test_the_audit_logs_filters_name_only_the_kinds_and_people_it_records(
     assert kinds == ["News and figures | release"]
     people = [str(label) for _, label in filters["user"].lookup_choices]
     assert people == ["editor"]
+
+
+def test_a_version_of_another_kind_of_record_cannot_be_restored_through_this_ones_pages(
+    editor_client, publisher_client, visitor
+):
+    """An Editor could otherwise republish a zone a Publisher took down, through the restore
+    page of a draft release that happens to have the zone's id."""
+    zone = ZoneFactory(slug="puwan")
+    save_through_admin(publisher_client, zone, address_en="Published address")
+    published = Version.objects.get_for_object(zone).first()
+    publisher_client.post(
+        reverse("admin:zones_zone_changelist"),
+        {"action": "unpublish", "_selected_action": [zone.pk]},
+    )
+    assert visitor.get(zone.get_absolute_url()).status_code == 404
+    ReleaseFactory(pk=zone.pk, status=Status.DRAFT)
+
+    for url in (
+        reverse("admin:news_release_revision", args=[zone.pk, published.pk]),
+        reverse("admin:news_release_recover", args=[published.pk]),
+        reverse("admin:news_release_changes", args=[zone.pk, published.pk]),
+    ):
+        assert editor_client.get(url).status_code == 404
+        assert editor_client.post(url, {}).status_code == 404
+
+    zone.refresh_from_db()
+    assert zone.status != Status.PUBLISHED
+    assert visitor.get(zone.get_absolute_url()).status_code == 404

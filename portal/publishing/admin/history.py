@@ -79,13 +79,23 @@ class HistoryAdmin(VersionAdmin):
             )
         return response
 
+    def own_version(self, version_id: str, object_id: str | None = None) -> Version:
+        """A version of this admin's model (of the record `object_id`, when given), or 404.
+
+        Restoring a version restores the whole revision it belongs to: a version of another
+        model, reached through this admin's address, would restore that record outside its own
+        admin's permissions and workflow (a zone an Editor may not publish, say).
+        """
+        filters = {"pk": version_id, "content_type": ContentType.objects.get_for_model(self.model)}
+        if object_id is not None:
+            filters["object_id"] = unquote(object_id)
+        return get_object_or_404(Version, **filters)
+
     def changes_view(self, request: HttpRequest, object_id: str, version_id: str) -> HttpResponse:
         """What one save changed: each field before and after, with a word-level diff."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
-        if version._model is not self.model:
-            raise PermissionDenied
+        version = self.own_version(version_id, object_id)
         before_version = history.previous_version(version)
         before = before_version.field_dict if before_version else {}
         context = {
@@ -112,6 +122,7 @@ class HistoryAdmin(VersionAdmin):
         version_id: str,
         extra_context: dict | None = None,
     ) -> HttpResponse:
+        self.own_version(version_id, object_id)
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -128,6 +139,7 @@ class HistoryAdmin(VersionAdmin):
     def recover_view(
         self, request: HttpRequest, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
+        self.own_version(version_id)
         response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
