@@ -505,6 +505,47 @@ class ImportAdminMixin:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
+        """The confirmation of a dry run: refused with a message when the upload it confirms
+        is gone (confirmed already, from another tab or by going back) or the form was edited."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if form.is_valid() and not self.upload_is_kept(form.cleaned_data):
+            return self.upload_gone(request)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # The same confirmation, sent twice at once: the first took the upload.
+            return self.upload_gone(request)
+
+    def upload_is_kept(self, data: dict) -> bool:
+        """Whether the confirmation names a format of this import and an upload still kept."""
+        number = data["format"]
+        if not number.isdigit() or int(number) >= len(self.get_import_formats()):
+            return False
+        storage = self.get_tmp_storage_class()(
+            name=data["import_file_name"], read_mode="rb", **self.get_tmp_storage_class_kwargs()
+        )
+        try:
+            return storage.read() is not None
+        except (OSError, ValueError):
+            return False
+
+    def upload_gone(self, request: HttpRequest) -> HttpResponse:
+        self.message_user(
+            request,
+            gettext(
+                "This import was confirmed already, or its upload is no longer kept. Nothing "
+                "was imported by this confirmation: upload the file again to import it."
+            ),
+            messages.ERROR,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_import")
+        )
+
     def import_action(self, request: HttpRequest, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)

@@ -149,6 +149,35 @@ def test_the_admin_import_is_confirmed_after_the_dry_run(editor_client, puwan):
     )
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"format": "9"}, {"format": "abc"}, {"import_file_name": "x" * 300}],
+    ids=["sent again", "unknown format", "not a format", "name too long"],
+)
+def test_a_confirmation_sent_again_or_edited_imports_nothing_more_and_says_so(
+    editor_client, puwan, changes
+):
+    preview = admin_import(editor_client, rows(2))
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    if not changes:
+        assert (
+            editor_client.post(reverse("admin:zones_enterprise_process_import"), data).status_code
+            == 302
+        )
+    imported = Enterprise.objects.count()
+
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_process_import"), data | changes, follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("admin:zones_enterprise_import"), 302)]
+    assert "This import was confirmed already, or its upload is no longer kept." in (
+        response.content.decode()
+    )
+    assert Enterprise.objects.count() == imported
+
+
 @pytest.mark.parametrize("file_format, marker", [("0", b"Chosen Ltd."), ("1", b"PK")])
 def test_the_selection_is_exported_to_csv_and_xlsx(editor_client, file_format, marker):
     chosen, other = EnterpriseFactory(name_en="Chosen Ltd."), EnterpriseFactory()
