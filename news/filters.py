@@ -72,8 +72,10 @@ class EventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_when(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
-        chosen = Event.objects.upcoming() if value == "upcoming" else Event.objects.past()
-        return queryset.filter(pk__in=chosen.values("pk"))
+        if value == "upcoming":
+            # What comes next first, as the home page lists it.
+            return queryset.filter(pk__in=Event.objects.upcoming().values("pk")).soonest_first()
+        return queryset.filter(pk__in=Event.objects.past().values("pk"))
 
 
 class FigureFilter(django_filters.FilterSet):

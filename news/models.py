@@ -357,6 +357,10 @@ class EventQuerySet(PublishableQuerySet):
             Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
         )
 
+    def soonest_first(self):
+        """The events that start soonest first; those without a start date last."""
+        return self.order_by(models.F("start_date").asc(nulls_last=True), "title")
+
     def past(self):
         """Published events that have ended (events without dates, such as those held
         regularly, are neither upcoming nor past)."""

@@ -103,6 +103,7 @@ class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
                 "title",
                 "kind",
                 "start_date",
+                "end_date",
                 "recurring",
                 "partner_country",
                 "zone__slug",

@@ -50,7 +50,9 @@ def home(request):
         "figures": Indicator.objects.published()
         .for_tables()
         .order_by("-release__published_at", "zone__name", "metric__name")[:8],
-        "events": Event.objects.upcoming().only("slug", "title", "start_date")[:5],
+        "events": Event.objects.upcoming()
+        .soonest_first()
+        .only("slug", "title", "start_date", "end_date")[:5],
         "structured_data": graph(website_data(Absolute(request))),
     }
     return render(request, "portal/home.html", context)

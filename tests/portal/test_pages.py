@@ -1,10 +1,13 @@
 """What every public page shares: languages, metadata, the home page and image renditions."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
+from django.utils import timezone
+from django.utils.formats import date_format
 from PIL import Image
 
 from tests.factories import EventFactory, ReleaseFactory, ZoneFactory
@@ -87,6 +90,30 @@ def test_the_home_page_shows_zones_releases_figures_and_upcoming_events(client, 
     assert "+116.7%" in text
     assert "Coming fair" in text
     assert 'role="search"' in text
+
+
+def test_upcoming_events_come_soonest_first_with_their_last_day(client, db):
+    today = timezone.localdate()
+    later = [today + datetime.timedelta(days=days) for days in (400, 30, 200, 60, 90, 120)]
+    for number, day in enumerate(later):
+        EventFactory(title_en=f"Fair {number}", start_date=day)
+    EventFactory(
+        title_en="Under way",
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=1),
+    )
+
+    home = client.get("/en/")
+    shown = [event.title for event in home.context["events"]]
+    listed = client.get("/en/events/", {"when": "upcoming"}).context["object_list"]
+
+    assert shown == ["Under way", "Fair 1", "Fair 3", "Fair 4", "Fair 5"]
+    assert [event.title for event in listed] == [*shown, "Fair 2", "Fair 0"]
+    tomorrow = date_format(today + datetime.timedelta(days=1), "DATE_FORMAT")
+    assert (
+        f'– <time datetime="{(today + datetime.timedelta(days=1)).isoformat()}">{tomorrow}</time>'
+        in home.text
+    )
 
 
 def test_releases_filter_by_zone_and_year(client, db):
