@@ -92,8 +92,9 @@ ZONES = [
         "summary_en": (
             "A national-level platform for opening up to the outside world. It formed the "
             "China-Germany (Shenyang) High-end Equipment Manufacturing Innovation Committee, an "
-            "international exchange platform for enterprises, and holds economic and trade "
-            "exchange activities with Germany on a regular basis."
+            "international exchange platform for enterprises, and regularly holds economic and "
+            "trade exchange activities such as “German Enterprises’ Trip in Shenyang” and "
+            "“Shenyang Tiexi Business Day in Germany”."
         ),
     },
     {
