@@ -38,9 +38,9 @@ def test_pages_pass_axe_and_load_nothing_from_elsewhere(page, site, language):
 
 
 @pytest.mark.parametrize(
-    "path", ["/search/?q=shenyang", "/zones/compare/?zones=dalian-puwan,shenyang-etdz"]
+    "path", ["/", "/search/?q=shenyang", "/zones/compare/?zones=dalian-puwan,shenyang-etdz"]
 )
-def test_the_search_and_comparison_pages_have_no_axe_finding_at_all(page, site, path):
+def test_the_home_search_and_comparison_pages_have_no_axe_finding_at_all(page, site, path):
     # Moderate findings too: two search landmarks without names to tell them apart, a heading
     # that skips a level.
     page.goto(f"{site}/en{path}")
