@@ -597,3 +597,13 @@ def test_a_figure_a_publisher_added_meanwhile_is_kept_and_one_the_draft_changed_
     draft_action(publisher_client, live_release, "publish")
 
     assert sorted(live_release.indicators.values_list("value", flat=True)) == [3, 7]
+
+
+def test_saving_a_live_record_unchanged_makes_no_draft(editor_client, live_release):
+    url = admin_url(live_release)
+    response = editor_client.post(url, change_form_data(editor_client.get(url)), follow=True)
+
+    assert "Nothing was changed in “Four zones report growth”, so no pending draft was made." in (
+        response.content.decode()
+    )
+    assert not PendingChange.objects.exists()

@@ -154,7 +154,18 @@ class PendingDraftsMixin:
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if getattr(request, "staging", False):
-            request.staged_snapshot = drafts.take_snapshot(form.instance)
+            snapshot = drafts.take_snapshot(form.instance)
+            starts_draft = getattr(request, "pending", None) is None
+            if (
+                starts_draft
+                and not getattr(request, "restoring", False)
+                and not drafts.between(self.model, request.live_snapshot, snapshot)
+            ):
+                # A save with nothing changed starts no draft for a Publisher to review. (A
+                # restore is compared in the draft; the record here is already the version.)
+                request.unchanged = True
+                return
+            request.staged_snapshot = snapshot
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, **kwargs
@@ -172,6 +183,13 @@ class PendingDraftsMixin:
             super().message_user(request, message, *args, **kwargs)
 
     def response_change(self, request: HttpRequest, obj: Model) -> HttpResponse:
+        if getattr(request, "unchanged", False) and "_preview" not in request.POST:
+            messages.info(
+                request,
+                gettext("Nothing was changed in “%(record)s”, so no pending draft was made.")
+                % {"record": getattr(request, "live_record", obj)},
+            )
+            return HttpResponseRedirect(request.path)
         if getattr(request, "staging", False) and "_preview" not in request.POST:
             messages.success(
                 request,
