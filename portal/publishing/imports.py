@@ -505,6 +505,22 @@ class ImportAdminMixin:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    def add_data_read_fail_error_to_form(self, form, error: Exception) -> None:
+        # import-export names the exception ("'UnicodeDecodeError' encountered…"); say instead
+        # what is wrong with the file and how to save it right.
+        if isinstance(error, UnicodeDecodeError):
+            message = gettext(
+                "This file is not in UTF-8, as a CSV file here must be. In Excel, save it as "
+                "“CSV UTF-8 (Comma delimited)”, or upload the workbook and choose xlsx."
+            )
+        else:
+            message = gettext(
+                "This file could not be read as the format chosen. Check that the format "
+                "matches the file, that its first row holds the column headings and that no "
+                "row has more cells than the headings."
+            )
+        form.add_error("import_file", message)
+
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
         """The confirmation of a dry run: refused with a message when the upload it confirms
         is gone (confirmed already, from another tab or by going back) or the form was edited."""

@@ -150,6 +150,36 @@ def test_the_admin_import_is_confirmed_after_the_dry_run(editor_client, puwan):
 
 
 @pytest.mark.parametrize(
+    "content, file_format, message",
+    [
+        (
+            "slug,name_en,name_zh_hans\nshenyang-co,Shenyang Co.,沈阳公司\n".encode("gbk"),
+            "0",
+            "This file is not in UTF-8, as a CSV file here must be.",
+        ),
+        (b"not a workbook", "1", "This file could not be read as the format chosen."),
+    ],
+    ids=["csv saved by a Chinese Excel", "not a workbook"],
+)
+def test_a_file_that_cannot_be_read_is_refused_in_words(
+    editor_client, content, file_format, message
+):
+    upload = io.BytesIO(content)
+    upload.name = "enterprises.csv" if file_format == "0" else "enterprises.xlsx"
+
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": file_format, "resource": "0"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "encountered while trying to read file" not in page
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize(
     "changes",
     [{}, {"format": "9"}, {"format": "abc"}, {"import_file_name": "x" * 300}],
     ids=["sent again", "unknown format", "not a format", "name too long"],
