@@ -38,7 +38,7 @@ EARLIER_SAVES_KEPT = 10
 def parts_of(model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
     """(model of the rows, name of their foreign key to the record) for each part."""
     found = []
-    for name in model.parts:
+    for name in getattr(model, "parts", ()):
         relation = model._meta.get_field(name)
         if relation.many_to_many:
             # The rows of an m2m declared on the other side (a release's events) are the

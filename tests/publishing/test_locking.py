@@ -9,7 +9,8 @@ from django.urls import reverse
 from news.models import Release
 from portal.publishing.models import Status
 from tests.adminforms import change_form_data
-from tests.factories import IndicatorFactory, ReleaseFactory
+from tests.factories import IndicatorFactory, ParkFactory, ReleaseFactory
+from zones.models import Park
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,40 @@ def test_a_save_made_outside_the_admin_refuses_a_stale_form(editor_client):
     assert "saved this record after you opened it" in response.content.decode()
     release.refresh_from_db()
     assert (release.title_en, release.summary_en) == ("Old title", "Written by an import script")
+
+
+def test_two_publishers_on_one_figure_the_second_is_shown_the_first_and_both_are_kept(
+    publisher_client, publisher
+):
+    figure = IndicatorFactory(value=5, year=2023, note_en="")
+    url = reverse("admin:news_indicator_change", args=[figure.pk])
+    page = publisher_client.get(url)
+    assert 'name="seen_state"' in page.content.decode()
+    first = change_form_data(page)
+    other = Client()
+    other.force_login(publisher)
+    second = change_form_data(other.get(url))
+    assert other.post(url, second | {"note_en": "Estimated."}).status_code == 302
+
+    refused = publisher_client.post(url, first | {"year": "2024"})
+
+    assert refused.status_code == 200
+    assert "They changed note [en]: “” → “Estimated.”" in refused.content.decode()
+    figure.refresh_from_db()
+    assert (figure.year, figure.note_en) == (2023, "Estimated.")
+
+    assert publisher_client.post(url, change_form_data(refused)).status_code == 302
+    figure.refresh_from_db()
+    assert (figure.year, figure.note_en) == (2024, "Estimated.")
+
+
+def test_a_park_saved_meanwhile_refuses_a_stale_form(publisher_client, publisher):
+    park = ParkFactory(name_en="North park")
+    url = reverse("admin:zones_park_change", args=[park.pk])
+    stale = change_form_data(publisher_client.get(url))
+    Park.objects.filter(pk=park.pk).update(name_en="North industrial park")
+
+    refused = publisher_client.post(url, stale | {"slug": "north"})
+
+    assert refused.status_code == 200
+    assert "“North park” → “North industrial park”" in refused.content.decode()

@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TranslationAdmin
 
 from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.locking import StoredStateForm
 from portal.publishing.admin.rules import EditorialRulesMixin
 from portal.publishing.admin.uploads import UploadsAdminMixin
 from portal.publishing.admin.workflow import WorkflowAdmin
@@ -17,6 +20,7 @@ class ContentAdmin(UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, Transla
     """What every content model's admin shares: both languages, facet counts, save on top,
     history with restore and recovery, checked uploads, the rich-text editor."""
 
+    form = StoredStateForm
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
     save_on_top = True
@@ -27,6 +31,15 @@ class ContentAdmin(UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, Transla
         # A website typed without a scheme is taken as https://, as Django 6 will do.
         models.URLField: {"assume_scheme": "https"},
     }
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        name, options = fieldsets[-1]
+        if not issubclass(self.form, StoredStateForm) or "seen_state" in options["fields"]:
+            return fieldsets
+        # The record as the form opened it rides along in the last fieldset.
+        hidden = ("seen_state", "state_based_on")
+        return [*fieldsets[:-1], (name, {**options, "fields": (*options["fields"], *hidden)})]
 
 
 class PublishableAdmin(WorkflowAdmin, ContentAdmin):

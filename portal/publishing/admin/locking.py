@@ -1,11 +1,13 @@
 """No overwritten work: the form carries the record's version and the saves of its pending
-draft; a save made from an older version, or over a pending draft someone saved meanwhile, is
-refused with the other editor's changes listed and the form's input kept. Saving again keeps
-that input, and the other editor's changes to the fields it left alone.
+draft (records without a version, such as figures and parks: the record as the form opened it);
+a save made from an older version, or over a pending draft someone saved meanwhile, is refused
+with the other editor's changes listed and the form's input kept. Saving again keeps that input,
+and the other editor's changes to the fields it left alone.
 """
 
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
@@ -16,7 +18,98 @@ from portal.publishing.models import PendingChange
 from portal.publishing.times import local_time
 
 
-class PublishableForm(forms.ModelForm):
+class ConcurrentEditForm(forms.ModelForm):
+    """What both forms below share: a save after a refused one keeps the other's changes."""
+
+    def keep_their_changes(self, base: dict, cleaned_data: dict) -> None:
+        """A deliberate save after a refused one: a field this editor left as it was in `base`
+        (the values when they opened the form), and someone else changed since, takes the other
+        editor's value rather than writing the old one back. A field both changed keeps this
+        editor's input, which the refusal showed beside theirs.
+
+        The record as stored is the other editor's: the live record, or inside the admin's
+        rolled-back transaction the live record with its pending draft applied.
+        """
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        stored = history.current_values(current)
+        for name, field in model_fields(self.instance, cleaned_data).items():
+            before = base.get(field.attname)
+            theirs = stored.get(field.attname)
+            if history.same_value(before, theirs):
+                continue
+            if history.same_value(before, stored_form(field, cleaned_data[name])):
+                cleaned_data[name] = (
+                    list(getattr(current, field.name).all())
+                    if field.many_to_many
+                    else getattr(current, field.name)
+                )
+
+
+class StoredStateForm(ConcurrentEditForm):
+    """For records without a version number (figures, parks, sectors…): the form carries the
+    record as it was when opened, signed, and a save over someone else's is refused with their
+    changes listed. Saving again keeps this editor's input and the other's changes to the
+    fields this one left alone."""
+
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # After a refused save: the record as this editor first saw it (see `keep_their_changes`).
+    state_based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_state"].initial = signed(drafts.take_snapshot(self.instance))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        model = type(self.instance)
+        # Locks the row until the save commits, so that two saves cannot both pass.
+        stored = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is None:
+            return cleaned_data
+        now = drafts.take_snapshot(stored)
+        seen = unsigned(cleaned_data.get("seen_state"))
+        changes = drafts.between(model, seen, now) if seen is not None else None
+        if changes is None or changes:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_state")] = signed(now)
+            if not cleaned_data.get("state_based_on") and seen is not None:
+                self.data[self.add_prefix("state_based_on")] = signed(seen)
+            raise ValidationError(self.conflict_messages(changes))
+        based_on = unsigned(cleaned_data.get("state_based_on"))
+        if based_on is not None:
+            self.keep_their_changes(drafts.record_values(based_on), cleaned_data)
+        return cleaned_data
+
+    def conflict_messages(self, changes: drafts.Diff | None) -> list[str]:
+        lines = saved_meanwhile(self.instance)
+        if changes is None:
+            return lines
+        return [
+            *lines,
+            *(their_change(change) for change in changes.fields),
+            *(their_part_change(part) for part in changes.parts),
+        ]
+
+
+# The record as a form opened it, signed so that what comes back is what the portal sent.
+STATE_SALT = "portal.publishing.admin.locking.StoredStateForm"
+
+
+def signed(snapshot: str) -> str:
+    return signing.dumps(snapshot, salt=STATE_SALT, compress=True)
+
+
+def unsigned(value: str | None) -> str | None:
+    try:
+        return signing.loads(value or "", salt=STATE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+class PublishableForm(ConcurrentEditForm):
     """Carries the version the editor started from, and refuses a save made over someone else's."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -108,29 +201,6 @@ class PublishableForm(forms.ModelForm):
             return None
         return self.pending.earlier.get(str(number))
 
-    def keep_their_changes(self, base: dict, cleaned_data: dict) -> None:
-        """A deliberate save after a refused one: a field this editor left as it was in `base`
-        (the values when they opened the form), and someone else changed since, takes the other
-        editor's value rather than writing the old one back. A field both changed keeps this
-        editor's input, which the refusal showed beside theirs.
-
-        The record as stored is the other editor's: the live record, or inside the admin's
-        rolled-back transaction the live record with its pending draft applied.
-        """
-        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
-        stored = history.current_values(current)
-        for name, field in model_fields(self.instance, cleaned_data).items():
-            before = base.get(field.attname)
-            theirs = stored.get(field.attname)
-            if history.same_value(before, theirs):
-                continue
-            if history.same_value(before, stored_form(field, cleaned_data[name])):
-                cleaned_data[name] = (
-                    list(getattr(current, field.name).all())
-                    if field.many_to_many
-                    else getattr(current, field.name)
-                )
-
     def draft_conflict_messages(self, seen_draft: int | None) -> list[str]:
         pending = self.pending
         if pending is None:
@@ -168,21 +238,7 @@ class PublishableForm(forms.ModelForm):
 
     def conflict_messages(self, seen: int | None) -> list[str]:
         obj = self.instance
-        latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
-        if latest is not None and latest.revision.user is not None:
-            who = gettext("%(user)s saved this record at %(time)s, after you opened it.") % {
-                "user": latest.revision.user.get_username(),
-                "time": local_time(latest.revision.date_created),
-            }
-        else:
-            who = gettext("Someone else saved this record after you opened it.")
-        lines = [
-            who,
-            gettext(
-                "Your input is still in the form. Compare it with their changes below, then "
-                "save again to keep yours."
-            ),
-        ]
+        lines = saved_meanwhile(obj)
         seen_version = history.version_with_number(obj, seen) if seen else None
         if seen_version is None:
             return lines
@@ -197,6 +253,25 @@ class PublishableForm(forms.ModelForm):
             for change in history.changes(type(obj), seen_version.field_dict, stored)
         ]
         return lines + inline_changes(seen_version, rows)
+
+
+def saved_meanwhile(obj) -> list[str]:
+    """The start of a refusal: who saved the record last, and when; the input is kept."""
+    latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
+    if latest is not None and latest.revision.user is not None:
+        who = gettext("%(user)s saved this record at %(time)s, after you opened it.") % {
+            "user": latest.revision.user.get_username(),
+            "time": local_time(latest.revision.date_created),
+        }
+    else:
+        who = gettext("Someone else saved this record after you opened it.")
+    return [
+        who,
+        gettext(
+            "Your input is still in the form. Compare it with their changes below, then "
+            "save again to keep yours."
+        ),
+    ]
 
 
 def their_change(change: history.Change) -> str:
