@@ -20,17 +20,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from import_export import resources, widgets
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from portal.publishing import drafts, editorial, spreadsheets
 from portal.publishing.models import AuditEntry
@@ -395,6 +401,23 @@ def count_rows(upload, file_format) -> int:
     return max(rows - 1, 0)
 
 
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export's choice of columns, each named as the admin names the field, in the admin's
+    language, with the column's name beside it (import-export spells the column's name out
+    in English: "Name Zh Hans")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field is not None else field_name
+        try:
+            model_field = resource._meta.model._meta.get_field(
+                field.attribute if field is not None and field.attribute else field_name
+            )
+        except FieldDoesNotExist:
+            return super()._get_field_label(resource, field_name)
+        return f"{capfirst(model_field.verbose_name)} ({column})"
+
+
 class SizedImportForm(ImportForm):
     """Refuses a file with more rows than an admin request can check or write in a few
     seconds (IMPORT_MAX_ROWS, measured: see the README), naming the way to import it."""
@@ -448,6 +471,7 @@ class ImportAdminMixin:
     change_form_template = "admin/portal/change_form.html"
     import_template_name = "admin/portal/import.html"
     import_form_class = SizedImportForm
+    export_form_class = LabelledExportForm
     # The management command that imports this model's files of any size, if there is one.
     import_command: str | None = None
 

@@ -106,3 +106,14 @@ def test_ordinary_text_in_the_directory_csv_is_left_alone(visitor):
 @pytest.mark.parametrize("text", ["   ", "-3.5", "+86", "1e6", "Growth of -3.5%", "a=b"])
 def test_blanks_plain_numbers_and_inner_signs_are_left_alone(text):
     assert formula_safe(text) == text
+
+
+@pytest.mark.django_db
+def test_the_admin_export_names_its_columns_in_the_admins_language(editor_client):
+    page = editor_client.get(
+        reverse("admin:zones_enterprise_export"), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+
+    assert "名称 [zh-hans] (name_zh_hans)" in page
+    assert "统一社会信用代码 (credit_code)" in page
+    assert "Name Zh Hans" not in page
