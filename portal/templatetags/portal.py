@@ -26,6 +26,18 @@ def translated_url(context, language_code: str) -> str:
     return urls[language_code]
 
 
+@register.simple_tag(takes_context=True)
+def canonical_page(context) -> str:
+    """The page of a list, for its canonical address: "?page=3" on the third page of a list
+    without filters, so that search engines keep every page rather than the first alone. A
+    filtered list is canonical as the unfiltered list."""
+    page = context.get("page_obj")
+    query = context["request"].GET
+    if page is None or page.number == 1 or list(query) != ["page"]:
+        return ""
+    return f"?page={page.number}"
+
+
 def url_in_language(request: HttpRequest, language_code: str) -> str:
     """Reversed from the request's own match, where translate_url() would resolve the path
     once more; a page without a match (a 404) goes through translate_url()."""
