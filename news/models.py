@@ -432,7 +432,9 @@ class Event(Publishable):
 
 
 def _event_release_name(link: models.Model) -> str:
-    return str(link.event)
+    # Read rather than followed: a draft may name a link to an event deleted since.
+    event = Event._base_manager.filter(pk=link.event_id).first()
+    return str(event if event is not None else _("a deleted event"))
 
 
 # A release's events are one of its parts (drafts, history): a link row reads as its event in

@@ -551,7 +551,7 @@ class ImportAdminMixin:
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_confirm_form(request)
-        if form.is_valid() and not self.upload_is_kept(form.cleaned_data):
+        if form.is_valid() and not self.upload_is_kept(request, form.cleaned_data):
             return self.upload_gone(request)
         try:
             return super().process_import(request, **kwargs)
@@ -559,18 +559,35 @@ class ImportAdminMixin:
             # The same confirmation, sent twice at once: the first took the upload.
             return self.upload_gone(request)
 
-    def upload_is_kept(self, data: dict) -> bool:
-        """Whether the confirmation names a format of this import and an upload still kept."""
-        number = data["format"]
-        if not number.isdigit() or int(number) >= len(self.get_import_formats()):
+    def upload_is_kept(self, request: HttpRequest, data: dict) -> bool:
+        """Whether the confirmation names a resource and a format of this import, and an upload
+        still kept that is in that format (as the dry run read it)."""
+        number, resource = data["format"], data.get("resource") or "0"
+        formats = self.get_import_formats()
+        if not number.isdigit() or int(number) >= len(formats):
+            return False
+        if not resource.isdigit() or int(resource) >= len(
+            self.get_import_resource_classes(request)
+        ):
             return False
         storage = self.get_tmp_storage_class()(
             name=data["import_file_name"], read_mode="rb", **self.get_tmp_storage_class_kwargs()
         )
         try:
-            return storage.read() is not None
+            content = storage.read()
         except (OSError, ValueError):
             return False
+        if content is None:
+            return False
+        if isinstance(content, str):
+            content = content.encode()
+        if formats[int(number)]().is_binary():
+            return content.startswith(b"PK\x03\x04")  # a workbook is a zip archive
+        try:
+            content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+        return True
 
     def upload_gone(self, request: HttpRequest) -> HttpResponse:
         self.message_user(

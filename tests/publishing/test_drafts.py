@@ -172,6 +172,24 @@ def test_an_event_added_in_a_draft_is_named_by_its_title(
     assert list(live_release.events.all()) == [event]
 
 
+def test_a_draft_naming_an_event_deleted_since_still_shows(
+    editor_client, publisher_client, live_release
+):
+    event = EventFactory(title_en="Dalian business day")
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())[
+        : -len("-TOTAL_FORMS")
+    ]
+    data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-event": str(event.pk)}
+    editor_client.post(admin_url(live_release), data)
+    event.delete()
+
+    page = publisher_client.get(admin_url(live_release, "draft"))
+
+    assert page.status_code == 200
+    assert "Adds event this release reports on “a deleted event”." in page.content.decode()
+
+
 def test_an_editor_submits_and_the_publishers_are_emailed(
     editor_client, publisher, live_release, django_capture_on_commit_callbacks
 ):
@@ -445,6 +463,10 @@ def test_a_form_opened_on_a_draft_published_meanwhile_is_refused(
         refused.content.decode()
     )
     assert not PendingChange.objects.exists()
+
+    assert editor_client.post(admin_url(live_release), change_form_data(refused)).status_code == 302
+    values = drafts.record_values(PendingChange.objects.get().snapshot)
+    assert (values["title_en"], values["summary_en"]) == ("Mine.", "The draft's summary.")
 
 
 def test_a_draft_is_sent_back_only_with_a_comment(editor_client, publisher_client, live_release):

@@ -181,8 +181,22 @@ def test_a_file_that_cannot_be_read_is_refused_in_words(
 
 @pytest.mark.parametrize(
     "changes",
-    [{}, {"format": "9"}, {"format": "abc"}, {"import_file_name": "x" * 300}],
-    ids=["sent again", "unknown format", "not a format", "name too long"],
+    [
+        {},
+        {"format": "9"},
+        {"format": "abc"},
+        {"format": "1"},
+        {"resource": "3"},
+        {"import_file_name": "x" * 300},
+    ],
+    ids=[
+        "sent again",
+        "unknown format",
+        "not a format",
+        "not the file's format",
+        "unknown resource",
+        "name too long",
+    ],
 )
 def test_a_confirmation_sent_again_or_edited_imports_nothing_more_and_says_so(
     editor_client, puwan, changes

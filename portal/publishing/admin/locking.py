@@ -153,6 +153,13 @@ class PublishableForm(ConcurrentEditForm):
                 # the other editor changed is the new draft against the live record it began from.
                 seen_draft = 0
             self.data = self.data.copy()
+            if self.pending is None and self.live_version is not None:
+                # Published or discarded: the next save starts a draft of the live record as
+                # it is now, keeping what publishing changed in the fields left alone.
+                seen = cleaned_data.get("seen_version")
+                self.data[self.add_prefix("seen_version")] = str(self.live_version)
+                if not cleaned_data.get("based_on") and seen != self.live_version:
+                    self.data[self.add_prefix("based_on")] = str(seen or "")
             self.data[self.add_prefix("seen_draft")] = str(self.pending_number)
             self.data[self.add_prefix("seen_draft_id")] = str(
                 self.pending.pk if self.pending else ""
