@@ -493,8 +493,11 @@ CACHES = {
 }
 if CACHES["default"]["LOCATION"].startswith(("redis://", "rediss://", "unix://")):
     # django-environ picks django-redis for redis:// when that package is installed; Django's
-    # own backend is the one the portal is tested with.
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # own backend is the one the portal is tested with, here answering as an empty cache while
+    # Redis is down (portal/cache.py), and giving up on a Redis that does not answer within a
+    # second rather than holding the request.
+    CACHES["default"]["BACKEND"] = "portal.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 # Whole public pages for anonymous visitors, at most this long (0: off); any change to content
 # retires them at once (portal/publishing/pagecache.py), through a token in the cache. A cache in
 # one process's memory cannot tell the others of a change: a page stored by one app server (or

@@ -125,7 +125,7 @@ def test_log_format_takes_only_console_or_json():
     assert "The LOG_FORMAT environment variable is “xml”" in result.stderr
 
 
-def test_a_redis_cache_url_means_djangos_own_backend_and_cached_sessions():
+def test_a_redis_cache_url_means_djangos_own_backend_kept_going_and_cached_sessions():
     result = manage(
         "shell",
         "-c",
@@ -134,7 +134,7 @@ def test_a_redis_cache_url_means_djangos_own_backend_and_cached_sessions():
         env={"SECRET_KEY": "x" * 50, "CACHE_URL": "redis://127.0.0.1:6379/1"},
     )
     assert result.stdout.split()[-2:] == [
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.ResilientRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
 
