@@ -28,7 +28,9 @@ workers = number("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 # Threads per process: more requests at once in the same memory (the directory's index is built
 # once per process, some 15 MB at 100,000 enterprises).
 threads = number("GUNICORN_THREADS", 2)
-# A request still running after this many seconds is killed and its worker replaced.
+# A worker silent for this many seconds is killed and replaced. With threads, a worker whose
+# thread waits on one slow request still answers: this ends a stuck worker, not a slow request
+# (nginx gives up on one after its proxy_read_timeout).
 timeout = number("GUNICORN_TIMEOUT", 30)
 graceful_timeout = number("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than nginx's keepalive to its upstream would cut connections it still counts on.
@@ -88,11 +90,17 @@ if os.environ.get("LOG_FORMAT") == "json":
                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             }
         },
-        "handlers": {"json": json_handler},
+        "handlers": {"json": json_handler, "none": {"class": "logging.NullHandler"}},
         "root": {"handlers": ["json"], "level": "INFO"},
         "loggers": {
             "gunicorn.error": {"handlers": ["json"], "level": loglevel.upper(), "propagate": False},
-            "gunicorn.access": {"handlers": ["json"], "level": "INFO", "propagate": False},
+            # With a logging config, gunicorn writes access lines whatever GUNICORN_ACCESS_LOG
+            # says: they go where it says, and nowhere without it.
+            "gunicorn.access": {
+                "handlers": ["json" if accesslog else "none"],
+                "level": "INFO",
+                "propagate": False,
+            },
         },
     }
 # The proxy's X-Forwarded-* headers are believed only from these addresses.

@@ -1,11 +1,14 @@
 """gunicorn's settings file: what a worker does with its long-lived objects."""
 
 import gc
+import logging.config
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils.log import configure_logging
 
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
@@ -51,3 +54,19 @@ def test_a_worker_freezes_its_heap_once_loaded_and_once_warmed_up(conf, freezes)
         worker.nr += 1
         conf["post_request"](worker, None, {}, None)
     assert len(freezes) == 2
+
+
+@pytest.mark.parametrize("access_log, lines", [("", 0), ("-", 1)])
+def test_json_logs_hold_gunicorns_access_line_only_when_asked(
+    monkeypatch, capsys, access_log, lines
+):
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", access_log)
+    settings = runpy.run_path(str(CONF))
+    try:
+        logging.config.dictConfig(settings["logconfig_dict"])
+        logging.getLogger("gunicorn.access").info('127.0.0.1 "GET /en/search/?q=private" 200')
+        out = capsys.readouterr().out
+    finally:
+        configure_logging(django_settings.LOGGING_CONFIG, django_settings.LOGGING)
+    assert out.count("/en/search/?q=private") == lines
