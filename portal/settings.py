@@ -6,6 +6,7 @@ file, created by `make run` and `make test`, is read when it exists.
 
 import builtins
 import re
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +54,36 @@ class Env(environ.Env):
                 "in digits only (10485760, not 10MB, 1e7 or -1)."
             )
         return builtins.int(digits)
+
+    # An address the parser does not know stops start-up naming the variable (django-environ
+    # says "KeyError: 'ENGINE'" or "Invalid cache schema"). The value is not repeated: it may
+    # hold a password.
+    def db_url(self, var: str = "DATABASE_URL", default=environ.Env.NOTSET, engine=None) -> dict:
+        try:
+            # Its warning on an unknown scheme would print the address, password included.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                config = super().db_url(var, default, engine)
+        except (ImproperlyConfigured, KeyError, ValueError):
+            config = {}
+        if not config.get("ENGINE"):
+            raise ImproperlyConfigured(
+                f"The {var} environment variable is not a database address: give one such as "
+                "postgres://user:password@host:5432/name or sqlite:////srv/portal/db.sqlite3."
+            )
+        return config
+
+    def cache_url(self, var: str = "CACHE_URL", default=environ.Env.NOTSET, backend=None) -> dict:
+        try:
+            return super().cache_url(var, default, backend)
+        except (ImproperlyConfigured, KeyError, ValueError) as error:
+            raise ImproperlyConfigured(
+                f"The {var} environment variable is not a cache address: give one such as "
+                "redis://127.0.0.1:6379/1 (or locmemcache:// for one process)."
+            ) from error
+
+    db = db_url
+    cache = cache_url
 
 
 env = Env()

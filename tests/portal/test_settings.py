@@ -194,3 +194,39 @@ def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
     env = {"SECRET_KEY": "x" * 50, "CACHE_URL": cache_url}
     result = manage("shell", "-c", show, env=env)
     assert result.stdout.split()[-1] == seconds
+
+
+@pytest.mark.parametrize(
+    "variable, value, named",
+    [
+        ("DATABASE_URL", "postgres//portal:s3cret@db/portal", "not a database address"),
+        ("DATABASE_URL", "garbage", "not a database address"),
+        ("CACHE_URL", "redis//s3cret@cache", "not a cache address"),
+    ],
+)
+def test_an_address_that_is_not_one_stops_start_up_naming_the_variable_not_its_secret(
+    variable, value, named
+):
+    result = manage("check", env={"SECRET_KEY": "x" * 50, variable: value})
+    assert result.returncode != 0
+    assert f"The {variable} environment variable is {named}" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_serving_with_debug_off_and_no_allowed_hosts_stops_naming_the_variable():
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "DJANGO_READ_DOT_ENV": "0",
+            "SECRET_KEY": "x" * 50,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "The ALLOWED_HOSTS environment variable is empty" in result.stderr
