@@ -151,16 +151,20 @@ def test_removing_and_adding_figures_in_a_draft_is_published_with_it(
     assert list(Indicator.objects.values_list("value", "metric")) == [(12, metric.pk)]
 
 
+def add_event_in_draft(client, release, event):
+    """Save the release's form with `event` as its one event row."""
+    data = change_form_data(client.get(admin_url(release)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-event": str(event.pk)}
+    return client.post(admin_url(release), data)
+
+
 def test_an_event_added_in_a_draft_is_named_by_its_title(
     editor_client, publisher_client, live_release
 ):
     event = EventFactory(title_en="Dalian business day")
-    data = change_form_data(editor_client.get(admin_url(live_release)))
-    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())[
-        : -len("-TOTAL_FORMS")
-    ]
-    data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-event": str(event.pk)}
-    assert editor_client.post(admin_url(live_release), data).status_code == 302
+    assert add_event_in_draft(editor_client, live_release, event).status_code == 302
 
     page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
     assert "Adds event this release reports on “Dalian business day”." in page
@@ -176,12 +180,7 @@ def test_a_draft_naming_an_event_deleted_since_still_shows(
     editor_client, publisher_client, live_release
 ):
     event = EventFactory(title_en="Dalian business day")
-    data = change_form_data(editor_client.get(admin_url(live_release)))
-    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())[
-        : -len("-TOTAL_FORMS")
-    ]
-    data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-event": str(event.pk)}
-    editor_client.post(admin_url(live_release), data)
+    add_event_in_draft(editor_client, live_release, event)
     event.delete()
 
     page = publisher_client.get(admin_url(live_release, "draft"))
@@ -308,6 +307,14 @@ def test_an_editor_cannot_change_reference_data(editor_client):
     assert sector.name_en == "Equipment"
 
 
+@pytest.fixture
+def other(django_user_model, editor):
+    """A second Editor, named "other"."""
+    user = django_user_model.objects.create_user("other", password="x", is_staff=True)
+    user.groups.add(*editor.groups.all())
+    return user
+
+
 def test_a_pending_draft_is_not_in_the_live_records_history(editor_client, live_release):
     save_form(editor_client, live_release, title_en="Staged title")
     titles = [v.field_dict["title_en"] for v in Version.objects.get_for_object(live_release)]
@@ -315,10 +322,8 @@ def test_a_pending_draft_is_not_in_the_live_records_history(editor_client, live_
 
 
 def test_a_refused_save_of_the_draft_lists_their_changes_and_saving_again_keeps_both(
-    editor_client, live_release, django_user_model
+    editor_client, live_release, other
 ):
-    other = django_user_model.objects.create_user("other", password="x", is_staff=True)
-    other.groups.add(*django_user_model.objects.get(username="editor").groups.all())
     save_form(editor_client, live_release, summary_en="A first summary.")
     stale = change_form_data(editor_client.get(admin_url(live_release)))
     editor_client.force_login(other)
@@ -374,6 +379,15 @@ def test_a_figure_added_to_the_draft_meanwhile_is_named_in_the_refusal(editor_cl
     assert "They added figure “" in refused.content.decode()
 
 
+def publish_as_shown(client, release, shown: PendingChange):
+    """ "Publish the draft" from a draft page that showed `shown`."""
+    return client.post(
+        admin_url(release, "draft"),
+        {"action": "publish", "draft": shown.pk, "number": shown.number},
+        follow=True,
+    )
+
+
 def test_a_draft_saved_again_after_the_publisher_opened_it_is_not_published_unseen(
     editor_client, publisher_client, visitor, live_release
 ):
@@ -383,11 +397,7 @@ def test_a_draft_saved_again_after_the_publisher_opened_it_is_not_published_unse
     save_form(editor_client, live_release, summary_en="Added after the review.")
 
     shown = page.context["pending"]
-    response = publisher_client.post(
-        admin_url(live_release, "draft"),
-        {"action": "publish", "draft": shown.pk, "number": shown.number},
-        follow=True,
-    )
+    response = publish_as_shown(publisher_client, live_release, shown)
 
     assert "The draft was saved again after this page showed it." in response.content.decode()
     assert "Added after the review." not in visitor.get(live_release.get_absolute_url()).text
@@ -407,11 +417,7 @@ def test_a_draft_discarded_and_started_again_is_not_published_from_the_older_pag
     save_form(editor_client, live_release, title_en="Started again")
     assert PendingChange.objects.get().number == shown.number
 
-    response = publisher_client.post(
-        admin_url(live_release, "draft"),
-        {"action": "publish", "draft": shown.pk, "number": shown.number},
-        follow=True,
-    )
+    response = publish_as_shown(publisher_client, live_release, shown)
 
     assert "The draft was saved again after this page showed it." in response.content.decode()
     assert "Started again" not in visitor.get(live_release.get_absolute_url()).text
@@ -419,10 +425,8 @@ def test_a_draft_discarded_and_started_again_is_not_published_from_the_older_pag
 
 
 def test_a_form_opened_on_a_discarded_draft_does_not_overwrite_the_next_one(
-    editor_client, live_release, django_user_model
+    editor_client, live_release, other
 ):
-    other = django_user_model.objects.create_user("other", password="x", is_staff=True)
-    other.groups.add(*django_user_model.objects.get(username="editor").groups.all())
     save_form(editor_client, live_release, summary_en="The first draft's summary.")
     stale = change_form_data(editor_client.get(admin_url(live_release)))
     draft_action(editor_client, live_release, "discard")
