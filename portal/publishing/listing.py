@@ -91,6 +91,8 @@ class FilteredListMixin(ForgivingPaginationMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        # Whether any filter is set: a page number alone is none, nor is an empty field.
+        context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.form.fields)
         return context
 
     def get_template_names(self):

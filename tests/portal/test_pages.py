@@ -63,6 +63,16 @@ def test_a_later_page_of_a_list_is_its_own_canonical_address_and_a_filtered_one_
     assert '<link rel="canonical" href="http://testserver/en/events/">' in filtered
 
 
+def test_clear_all_filters_is_offered_only_when_a_filter_is_set(client, db):
+    for number in range(25):
+        EventFactory(slug=f"fair-{number}", start_date="2999-01-01")
+    clear = "Clear all filters</a>"
+
+    assert clear not in client.get("/en/events/", {"page": "2"}).text
+    assert clear not in client.get("/en/events/", {"when": ""}).text
+    assert clear in client.get("/en/events/", {"when": "upcoming", "page": "2"}).text
+
+
 def test_titles_are_unique(client, demo):
     titles = set()
     for url in PAGES:
