@@ -57,7 +57,8 @@ class StoredStateForm(ConcurrentEditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        # Only for the page that opens the form: a form sent back carries what it was sent.
+        if self.instance.pk is not None and not self.is_bound:
             self.fields["seen_state"].initial = signed(drafts.take_snapshot(self.instance))
 
     def clean(self):
