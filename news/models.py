@@ -19,6 +19,7 @@ from portal.publishing.numbers import as_entered
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
 from portal.publishing.urls import page_url
+from zones.collation import PinyinSorted
 from zones.models import (
     Enterprise,
     Institution,
@@ -189,7 +190,7 @@ class Image(models.Model):
         return self.title
 
 
-class Metric(models.Model):
+class Metric(PinyinSorted):
     """What a figure measures, from a managed list, e.g. "growth in gazelle enterprises"."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -32,6 +32,7 @@ from portal.publishing.structured_data import (
     breadcrumb_list,
 )
 from portal.ratelimits import rate_limited
+from zones.directory.orderings import by_name
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
@@ -70,14 +71,30 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
             .select_related("series")
             # What the page names of each record: its name and address, not its texts.
             .prefetch_related(
-                Prefetch("zones", queryset=Zone.objects.published().only("slug", "name")),
                 Prefetch(
-                    "enterprises", queryset=Enterprise.objects.published().only("slug", "name")
+                    "zones",
+                    queryset=Zone.objects.published()
+                    .only("slug", "name")
+                    .order_by(by_name(), "pk"),
                 ),
                 Prefetch(
-                    "institutions", queryset=Institution.objects.published().only("slug", "name")
+                    "enterprises",
+                    queryset=Enterprise.objects.published()
+                    .only("slug", "name")
+                    .order_by(by_name(), "pk"),
                 ),
-                Prefetch("platforms", queryset=Platform.objects.published().only("slug", "name")),
+                Prefetch(
+                    "institutions",
+                    queryset=Institution.objects.published()
+                    .only("slug", "name")
+                    .order_by(by_name(), "pk"),
+                ),
+                Prefetch(
+                    "platforms",
+                    queryset=Platform.objects.published()
+                    .only("slug", "name")
+                    .order_by(by_name(), "pk"),
+                ),
                 Prefetch("events", queryset=Event.objects.published().only("slug", "title")),
                 Prefetch("indicators", queryset=Indicator.objects.published().for_tables()),
                 "attachments",
@@ -197,7 +214,7 @@ def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[
 def figures_of(slug: str | None) -> QuerySet[Indicator]:
     """Public figures, of one public zone when a slug is given (404 otherwise), as on the
     zone profile: by zone, metric, newest year first."""
-    figures = public_figures().order_by("zone__slug", "metric__name", "-year", "pk")
+    figures = public_figures().order_by("zone__slug", by_name("metric__"), "-year", "pk")
     if slug is None:
         return figures
     zone = get_object_or_404(Zone.objects.published(), slug=slug)

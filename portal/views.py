@@ -49,7 +49,7 @@ def home(request):
         .order_by(by_name(), "pk"),
         "figures": Indicator.objects.published()
         .for_tables()
-        .order_by("-release__published_at", "zone__name", "metric__name")[:8],
+        .order_by("-release__published_at", by_name("zone__"), by_name("metric__"))[:8],
         "events": Event.objects.upcoming()
         .soonest_first()
         .only("slug", "title", "start_date", "end_date")[:5],

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from portal.publishing.sources import footnote_sources
 from portal.publishing.translations import listed, shown
 from zones import directory
+from zones.directory.orderings import by_name
 from zones.models import (
     Cooperation,
     Institution,
@@ -289,7 +290,7 @@ def compare(zones: list[Zone]) -> Comparison:
         figure_model.objects.published()
         .filter(zone__in=ids, park__isnull=True)
         .select_related("metric", "release")
-        .order_by("metric__name", "unit", "-year", "-release__published_at")
+        .order_by(by_name("metric__"), "unit", "-year", "-release__published_at")
     )
     sources = footnote_sources(indicators)
     newest: dict[tuple, list] = {}
@@ -364,7 +365,7 @@ def count_rows(
     for (zone_id, key), count in counts.items():
         table[key][column[zone_id]] = count
     rows = []
-    for item in named.order_by("name"):
+    for item in named.order_by(by_name(), "pk"):
         if item.pk in table:
             text, html = labelled(label, name=Named.of(item))
             rows.append(Row(section, text, [count_cell(n) for n in table[item.pk]], "", html))

@@ -189,11 +189,11 @@ def known_keys(wanted: dict[str, list[str]]) -> set[str]:
 # Choice querysets are callables so that the visibility rule is read at each request: a
 # QuerySet built at import would keep the time of the import as "now".
 def published_zones(request: HttpRequest | None = None) -> QuerySet[Zone]:
-    return Zone.objects.published()
+    return Zone.objects.published().order_by(by_name(), "pk")
 
 
 def published_platforms(request: HttpRequest | None = None) -> QuerySet[Platform]:
-    return Platform.objects.published()
+    return Platform.objects.published().order_by(by_name(), "pk")
 
 
 class EnterpriseFilter(django_filters.FilterSet):

@@ -218,7 +218,7 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
             .in_bulk(shown)
         )
         indicators = list(
-            zone.indicators.published().for_tables().order_by("metric__name", "-year")
+            zone.indicators.published().for_tables().order_by(by_name("metric__"), "-year")
         )
         context = super().get_context_data(**kwargs)
         context.update(
@@ -227,10 +227,15 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
             indicators=indicators,
             sources=footnote_sources(indicators),
             charts=figure_charts(indicators),
-            platforms=zone.platforms.published().only("slug", "name", "kind", "partner_country"),
+            platforms=zone.platforms.published()
+            .only("slug", "name", "kind", "partner_country")
+            .order_by(by_name(), "pk"),
             cooperations=zone.cooperations.published().prefetch_related(
                 Prefetch(
-                    "institutions", queryset=Institution.objects.published().only("slug", "name")
+                    "institutions",
+                    queryset=Institution.objects.published()
+                    .only("slug", "name")
+                    .order_by(by_name(), "pk"),
                 )
             ),
             # The zone's id as well: Django reads it to set each event's zone to this one.

@@ -6,12 +6,16 @@ import re
 import pytest
 from django.apps import apps
 
+from news.models import Metric
 from portal.publishing import history
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
+    IndicatorFactory,
     InstitutionFactory,
+    MetricFactory,
     QualificationFactory,
+    ReleaseFactory,
     SectorFactory,
     ZoneFactory,
 )
@@ -172,3 +176,42 @@ def test_the_home_page_comparison_and_enquiry_list_zones_in_pinyin_order_in_chin
         "panjin-liaobin",
         "shenyang-etdz",
     ]
+
+
+def test_a_releases_named_records_and_the_zone_filter_are_in_pinyin_order_in_chinese(client, demo):
+    release = client.get(demo.get_absolute_url().replace("/en/", "/zh-hans/", 1)).text
+    named = release.split("<h2", 2)[-1]
+    zones = ["朝阳建平经济开发区", "大连普湾经济区", "沈阳经济技术开发区"]
+    assert in_page_order(named, [name for name in zones if name in named]) == [
+        name for name in zones if name in named
+    ]
+    institutions = ["大连理工大学", "天津大学", "中国科学院大连化学物理研究所"]
+    assert in_page_order(release, institutions) == institutions
+
+    events = client.get("/zh-hans/events/").text
+    chooser = events.split('name="zone"', 1)[1].split("</select>", 1)[0]
+    zones = ["朝阳建平", "大连普湾", "盘锦辽滨沿海", "沈阳经济技术"]
+    assert in_page_order(chooser, zones) == zones
+
+
+def test_figures_are_listed_by_their_metrics_pinyin_in_chinese(client):
+    zone = ZoneFactory(slug="figures-zone")
+    release = ReleaseFactory()
+    for name in NAMES:
+        metric = MetricFactory(name_zh_hans=f"{name}指数")
+        IndicatorFactory(zone=zone, release=release, metric=metric)
+    IndicatorFactory(zone=zone, release=release, metric=MetricFactory(name_en="Growth in bees"))
+    # Growth (g-r) comes between 大连 (d-a) and 沈阳 (s-h), not before every Chinese name.
+    expected = ["阿城指数", "鞍山指数", "大连指数", "Growth in bees", "沈阳指数"]
+    for page in ("/zh-hans/zones/figures-zone/", "/zh-hans/"):
+        html = client.get(page).text
+        assert in_page_order(html, expected) == expected, page
+
+
+def test_the_migration_fills_the_metrics_keys():
+    metric = MetricFactory(name_zh_hans="大连")
+    Metric.objects.filter(pk=metric.pk).update(sort_key_zh="")
+    migration = importlib.import_module("news.migrations.0006_metric_chinese_sort_key")
+    migration.fill_sort_keys(apps, None)
+    metric.refresh_from_db()
+    assert metric.sort_key_zh == "da4 lian2"
