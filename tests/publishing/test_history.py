@@ -11,6 +11,7 @@ from tests.adminforms import change_form_data
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
+    EventFactory,
     ReleaseFactory,
     SectorFactory,
     ZoneFactory,
@@ -213,3 +214,53 @@ def test_a_version_of_another_kind_of_record_cannot_be_restored_through_this_one
     zone.refresh_from_db()
     assert zone.status != Status.PUBLISHED
     assert visitor.get(zone.get_absolute_url()).status_code == 404
+
+
+def test_restoring_one_of_records_moved_together_restores_that_record_alone(
+    editor_client, publisher_client, visitor
+):
+    """A list action moves several records in one revision; restoring one record's version of
+    it must not republish the others, which the Editor may not publish."""
+    first, second = (EventFactory(status=Status.DRAFT, published_at=None) for _ in range(2))
+    changelist = reverse("admin:news_event_changelist")
+    for action in ("publish", "unpublish"):
+        publisher_client.post(
+            changelist, {"action": action, "_selected_action": [first.pk, second.pk]}
+        )
+    assert visitor.get(second.get_absolute_url()).status_code == 404
+    published = next(
+        version
+        for version in Version.objects.get_for_object(first)
+        if version.field_dict["status"] == Status.PUBLISHED
+    )
+    restore_url = reverse("admin:news_event_revision", args=[first.pk, published.pk])
+
+    form = editor_client.get(restore_url)
+    assert editor_client.post(restore_url, change_form_data(form)).status_code == 302
+
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT
+    assert visitor.get(second.get_absolute_url()).status_code == 404
+    # The other record's history still holds the version it had.
+    assert Version.objects.get_for_object(second).count() == 2
+
+
+def test_recovering_one_of_records_deleted_together_recovers_that_record_alone(
+    publisher_client, visitor
+):
+    kept, recovered = (EnterpriseFactory(name_en=name) for name in ("Kept deleted", "Recovered"))
+    EnterpriseQualificationFactory(enterprise=recovered, year_granted=2021)
+    publisher_client.post(
+        reverse("admin:zones_enterprise_changelist"),
+        {"action": "delete_selected", "post": "yes", "_selected_action": [kept.pk, recovered.pk]},
+    )
+    assert not Enterprise.objects.exists()
+    version = Version.objects.get_deleted(Enterprise).get(object_id=str(recovered.pk))
+    recover_url = reverse("admin:zones_enterprise_recover", args=[version.pk])
+
+    form = publisher_client.get(recover_url)
+    assert publisher_client.post(recover_url, change_form_data(form)).status_code == 302
+
+    assert list(Enterprise.objects.values_list("name_en", flat=True)) == ["Recovered"]
+    assert Enterprise.objects.get().held_qualifications.get().year_granted == 2021
+    assert visitor.get(kept.get_absolute_url()).status_code == 404

@@ -8,6 +8,7 @@ import reversion
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import F, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from portal.publishing import history
 from portal.publishing.models import AuditEntry, Publishable
@@ -122,7 +123,7 @@ class HistoryAdmin(VersionAdmin):
         version_id: str,
         extra_context: dict | None = None,
     ) -> HttpResponse:
-        self.own_version(version_id, object_id)
+        revision_of_its_own(self.own_version(version_id, object_id))
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -139,7 +140,7 @@ class HistoryAdmin(VersionAdmin):
     def recover_view(
         self, request: HttpRequest, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
-        self.own_version(version_id)
+        revision_of_its_own(self.own_version(version_id))
         response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -149,16 +150,25 @@ class HistoryAdmin(VersionAdmin):
             AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
         return response
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        if request.method == "POST" and request.POST.get("action") == "delete_selected":
+            # Outside the revision VersionAdmin opens around the list: reversion saves a
+            # revision when its outermost block ends, and leaves out the records that are gone
+            # by then, so the snapshots taken before the delete would be lost.
+            return super(VersionAdmin, self).changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def snapshot_before_delete(self, request: HttpRequest, objects) -> None:
         """Record the records as they are, with their inline rows, so they can be recovered.
 
         Records that were never saved through the admin (demo content, imports) have no history
-        yet; without this they could not be brought back.
+        yet; without this they could not be brought back. Each in a revision of its own, so
+        that recovering one brings back that one alone.
         """
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(gettext("Deleted"))
-            for obj in objects:
+        for obj in objects:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(gettext("Deleted"))
                 reversion.add_to_revision(obj)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
@@ -184,12 +194,53 @@ class HistoryAdmin(VersionAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         if any(not self.has_delete_permission(request, obj) for obj in queryset):
             raise PermissionDenied
-        self.snapshot_before_delete(request, queryset)
-        for obj in queryset:
-            AuditEntry.record(
-                request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
-            )
-        super().delete_queryset(request, queryset)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self.snapshot_before_delete(request, queryset)
+            for obj in queryset:
+                AuditEntry.record(
+                    request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
+                )
+            super().delete_queryset(request, queryset)
+
+
+def revision_of_its_own(version: Version) -> None:
+    """Leave `version` in a revision of its record alone, with the record's inline rows.
+
+    Restoring or recovering a version reverts its whole revision, and one revision may hold
+    several records: those a list action moved or deleted together, or an import wrote. Reverted
+    with it, another record would take back its old state too, published perhaps, by the hand
+    of someone who may not publish it. The record's versions move to a revision of their own,
+    with the same time, author and comment, so that every record's history reads as before.
+    """
+    record_id = str(version.object_id)
+    parts = []
+    others = False
+    for other in version.revision.version_set.exclude(pk=version.pk):
+        if is_part_of(other, version._model, record_id):
+            parts.append(other.pk)
+        else:
+            others = True
+    if not others:
+        return
+    revision = version.revision
+    own = Revision.objects.create(
+        date_created=revision.date_created, user_id=revision.user_id, comment=revision.comment
+    )
+    Version.objects.filter(pk__in=[version.pk, *parts]).update(revision=own)
+
+
+def is_part_of(version: Version, model: type[Model], record_id: str) -> bool:
+    """Whether the version is of a row that belongs to the record `record_id` of `model`: an
+    inline row, or a link through a model of its own, holding a foreign key to it."""
+    row_model = version._model
+    if row_model is None:  # a model that no longer exists
+        return False
+    return any(
+        field.is_relation
+        and field.related_model is model
+        and str(version.field_dict.get(field.attname)) == record_id
+        for field in row_model._meta.concrete_fields
+    )
 
 
 def incoming_links(obj) -> dict[str, list]:
