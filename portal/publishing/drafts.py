@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.base import DeserializedObject
 from django.db import models, transaction
 from django.utils.translation import gettext
@@ -84,6 +85,32 @@ def _targets_exist(row: models.Model) -> bool:
     return True
 
 
+class DraftConflict(Exception):
+    """The pending draft holds values another record has taken since it was saved (a slug, say):
+    it cannot be written as it stands. `names` says which, as an editor reads them."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(", ".join(names))
+
+
+def taken_values(row: models.Model) -> list[str]:
+    """What of `row` another row holds under a unique constraint: its fields' names, or the
+    row itself ("park “Port area”") when the constraint spans several fields."""
+    try:
+        row.validate_unique()
+        row.validate_constraints()
+    except ValidationError as error:
+        names = []
+        for name in error.error_dict:
+            if name == NON_FIELD_ERRORS:
+                names.append(f"{row._meta.verbose_name} “{row}”")
+            else:
+                names.append(str(row._meta.get_field(name).verbose_name))
+        return names
+    return []
+
+
 def base_values(record: models.Model, pending: PendingChange) -> dict | None:
     """The live record's own values that the draft was last saved against, if they are known:
     the snapshot kept at that save, or (a draft kept before such snapshots) the history's
@@ -129,9 +156,14 @@ def _row_unchanged(row: DeserializedObject, base_parts: dict) -> bool:
     return base is not None and not history.changes(model, base, _values(row))
 
 
-def apply(record: models.Model, pending: PendingChange) -> models.Model:
+def apply(record: models.Model, pending: PendingChange, lenient: bool = False) -> models.Model:
     """Write the pending draft over `record` (the live record) and its parts; returns the
     record as saved.
+
+    A value the draft holds that another record has taken since (a slug, a park's slug in its
+    zone) raises DraftConflict before anything is written. `lenient`, to show the draft rather
+    than publish it: such a field keeps its live value and such a part row is left out instead,
+    and the record as saved lists them in `draft_conflicts`.
 
     Fields and rows of parts the draft did not change follow the live record (`_follow_live`,
     `_row_unchanged`). Rows of parts the draft removed are deleted, rows it added are created,
@@ -149,6 +181,14 @@ def apply(record: models.Model, pending: PendingChange) -> models.Model:
     saved._state.adding = False
     saved._state.db = record._state.db
     _targets_exist(saved)
+    conflicts = []
+    if taken := taken_values(saved):
+        if not lenient:
+            raise DraftConflict(taken)
+        conflicts += taken
+        for model_field in saved._meta.concrete_fields:
+            if str(model_field.verbose_name) in taken:
+                setattr(saved, model_field.attname, getattr(record, model_field.attname))
     saved.save()
     for name, pks in draft.m2m_data.items():
         target = saved._meta.get_field(name).related_model
@@ -182,10 +222,16 @@ def apply(record: models.Model, pending: PendingChange) -> models.Model:
             if not _targets_exist(part):
                 continue
             part._state.adding = part.pk is None
+            if taken := taken_values(part):
+                if not lenient:
+                    raise DraftConflict(taken)
+                conflicts += taken
+                continue
             part.save()
             for name, pks in (row.m2m_data or {}).items():
                 target = model._meta.get_field(name).related_model
                 getattr(part, name).set(_existing(target, pks))
+    saved.draft_conflicts = conflicts
     return saved
 
 
@@ -367,7 +413,7 @@ def stage(record: models.Model, user, change) -> PendingChange:
     with reversion.create_revision(manage_manually=True), transaction.atomic():
         pending = PendingChange.objects.for_record(record)
         # A copy, so that `record` itself keeps the live values.
-        current = apply(record, pending) if pending else copy.copy(record)
+        current = apply(record, pending, lenient=True) if pending else copy.copy(record)
         change(current)
         snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
         transaction.set_rollback(True)

@@ -633,3 +633,36 @@ def test_saving_a_live_record_unchanged_makes_no_draft(editor_client, live_relea
         response.content.decode()
     )
     assert not PendingChange.objects.exists()
+
+
+def test_a_draft_whose_slug_another_record_took_since_still_opens_and_is_not_published(
+    editor_client, publisher_client, visitor, live_release
+):
+    save_form(editor_client, live_release, slug="four-zones", title_en="Four zones, renamed")
+    ReleaseFactory(slug="four-zones", title_en="The record that took the slug")
+
+    form = editor_client.get(admin_url(live_release))
+    assert form.status_code == 200
+    shown = form.context["adminform"].form
+    assert shown["title_en"].value() == "Four zones, renamed"
+    assert shown["slug"].value() == live_release.slug
+    assert "Another record has taken what the pending draft gives as slug" in form.text
+    preview = editor_client.get(admin_url(live_release, "draft_preview"))
+    assert preview.status_code == 200
+    assert "Four zones, renamed" in preview.text
+
+    response = draft_action(publisher_client, live_release, "publish")
+    assert response.status_code == 302
+    refusal = publisher_client.get(response["Location"]).text
+    assert "The draft cannot be published: another record has taken what it gives as slug" in (
+        refusal
+    )
+    live_release.refresh_from_db()
+    assert live_release.title_en == "Four zones report growth"
+    assert PendingChange.objects.for_record(live_release) is not None
+    assert visitor.get("/en/news/four-zones/").text.count("The record that took the slug")
+
+    # Saving the draft again with another slug clears the way.
+    save_form(editor_client, live_release, slug="four-zones-renamed")
+    assert draft_action(publisher_client, live_release, "publish").status_code == 302
+    assert visitor.get("/en/news/four-zones-renamed/").status_code == 200

@@ -106,7 +106,17 @@ class PendingDraftsMixin:
         with self.staging(request, obj):
             pending = PendingChange.objects.for_record(obj)
             if pending is not None and not getattr(request, "restoring", False):
-                drafts.apply(obj, pending)
+                shown = drafts.apply(obj, pending, lenient=True)
+                if shown.draft_conflicts and request.method == "GET":
+                    messages.warning(
+                        request,
+                        gettext(
+                            "Another record has taken what the pending draft gives as "
+                            "%(names)s. The form shows the published value instead: choose "
+                            "another and save the draft again."
+                        )
+                        % {"names": ", ".join(shown.draft_conflicts)},
+                    )
             request.pending = pending
             request.pending_number = pending.number if pending else 0
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -282,7 +292,19 @@ class PendingDraftsMixin:
             messages.success(request, gettext("Submitted for review: a Publisher has been told."))
             return HttpResponseRedirect(self.draft_url(obj))
         if action == "publish" and may_publish:
-            saved = drafts.publish(obj, pending, request.user)
+            try:
+                saved = drafts.publish(obj, pending, request.user)
+            except drafts.DraftConflict as conflict:
+                messages.error(
+                    request,
+                    gettext(
+                        "The draft cannot be published: another record has taken what it gives "
+                        "as %(names)s since it was saved. Edit the draft, choose another and "
+                        "save it again."
+                    )
+                    % {"names": ", ".join(conflict.names)},
+                )
+                return HttpResponseRedirect(self.draft_url(obj))
             notify.published(request, obj, [pending.created_by, pending.updated_by])
             messages.success(request, published_message(saved))
             return HttpResponseRedirect(self.change_url(obj))
@@ -324,7 +346,7 @@ class PendingDraftsMixin:
             translation.override(language),
             transaction.atomic(using=router.db_for_write(self.model)),
         ):
-            response = render_as_public(request, drafts.apply(obj, pending))
+            response = render_as_public(request, drafts.apply(obj, pending, lenient=True))
             transaction.set_rollback(True)
         return response
 
