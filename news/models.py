@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 
 from portal.publishing.editorial import MEDIA, REFERENCE
 from portal.publishing.images import require_text_alternative
-from portal.publishing.models import Publishable, PublishableQuerySet, published_q
+from portal.publishing.models import Publishable, PublishableQuerySet, Status, published_q
 from portal.publishing.numbers import as_entered
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
@@ -444,3 +444,18 @@ def _event_release_name(link: models.Model) -> str:
 Event.releases.through.__str__ = _event_release_name
 Event.releases.through._meta.verbose_name = _("event this release reports on")
 Event.releases.through._meta.verbose_name_plural = _("events this release reports on")
+
+
+def hide_the_events_of_a_hidden_zone(sender, instance: Zone, **kwargs) -> None:
+    """Before a zone that visitors cannot see is deleted, take its published events back to
+    draft (a pre_delete handler, connected in news/apps.py).
+
+    An event without a zone is public on its own, and the delete leaves the zone's events
+    without one: the events that the hidden zone kept out of view would be shown. A Publisher
+    publishes them again if they should be seen.
+    """
+    if instance.is_published():
+        return
+    for event in instance.events.filter(status=Status.PUBLISHED):
+        event.status = Status.DRAFT
+        event.save(update_fields=["status"])

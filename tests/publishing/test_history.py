@@ -264,3 +264,21 @@ def test_recovering_one_of_records_deleted_together_recovers_that_record_alone(
     assert list(Enterprise.objects.values_list("name_en", flat=True)) == ["Recovered"]
     assert Enterprise.objects.get().held_qualifications.get().year_granted == 2021
     assert visitor.get(kept.get_absolute_url()).status_code == 404
+
+
+def test_deleting_a_hidden_zone_does_not_show_the_events_it_kept_hidden(publisher_client, visitor):
+    hidden = ZoneFactory(status=Status.DRAFT)
+    event = EventFactory(zone=hidden)
+    public = ZoneFactory()
+    shown = EventFactory(zone=public)
+    assert visitor.get(event.get_absolute_url()).status_code == 404
+
+    for zone in (hidden, public):
+        delete_url = reverse("admin:zones_zone_delete", args=[zone.pk])
+        assert publisher_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    assert visitor.get(event.get_absolute_url()).status_code == 404
+    event.refresh_from_db()
+    assert event.status == Status.DRAFT
+    # An event the public saw in a public zone stays up, without its zone.
+    assert visitor.get(shown.get_absolute_url()).status_code == 200
