@@ -31,7 +31,7 @@ from portal.publishing import history
 from portal.publishing.models import AuditEntry, PendingChange
 
 # Kept from the live record whatever the draft says.
-WORKFLOW_FIELDS = ("status", "published_at", "created_at")
+WORKFLOW_FIELDS = ("status", "published_at", "created_at", "was_public")
 # Earlier saves of a draft kept for editors whose form is older (PendingChange.earlier).
 EARLIER_SAVES_KEPT = 10
 

@@ -61,12 +61,10 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(self.public_q())
 
     def gone(self):
-        """Archived records that visitors could see before: their time had come, and what they
-        sit in is public. Their pages answer 410 Gone; any other record that is not public
+        """Archived records that visitors could see until they were archived, in surroundings
+        that are public. Their pages answer 410 Gone; any other record that is not public
         answers 404, like an address that never existed, so that none is confirmed."""
-        return self.filter(
-            Q(status=Status.ARCHIVED, published_at__lte=timezone.now()) & self.surroundings_q()
-        )
+        return self.filter(Q(status=Status.ARCHIVED, was_public=True) & self.surroundings_q())
 
     def scheduled(self):
         return self.filter(scheduled_q())
@@ -93,6 +91,9 @@ class Publishable(models.Model):
     # Optimistic locking: every save takes the next number, so a form that was opened at an
     # older number knows that someone else saved in between.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # Of an archived record: whether visitors could see it until it was archived (its address
+    # then answers 410 Gone rather than 404).
+    was_public = models.BooleanField(_("public when archived"), default=False, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -115,14 +116,25 @@ class Publishable(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
+            kwargs["update_fields"] = {*update_fields, "version", "was_public"}
         # The number is taken and the row written in one transaction: taking it locks the row
         # (PostgreSQL) or takes the write lock (SQLite) until the save commits, so parallel
         # saves queue and each takes a number of its own. No savepoint: inside a caller's
         # transaction a failed save spoils that transaction anyway, as Django's own save does.
         with transaction.atomic(using=using, savepoint=False):
             self.version = self.next_version(using)
+            self.was_public = self.status == Status.ARCHIVED and self.public_until_now(using)
             super().save(*args, **kwargs)
+
+    def public_until_now(self, using: str) -> bool:
+        """For a save that archives the record: whether visitors could see it until then. An
+        archived record keeps what it was when it was archived."""
+        if self.pk is None:
+            return False
+        stored = type(self)._default_manager.using(using).filter(pk=self.pk)
+        if stored.filter(status=Status.ARCHIVED).exists():
+            return self.was_public
+        return stored.published().exists()
 
     def next_version(self, using: str) -> int:
         """Raise the stored version by one and return it (1 for a new record); one query.

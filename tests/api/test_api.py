@@ -23,7 +23,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
-from zones.models import LeadingIndustry
+from zones.models import Enterprise, LeadingIndustry
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_filtering_by_zone_and_qualification_gives_the_directory_pages_set(clien
         {"zone": zones[0].slug, "qualification": qualifications[0].slug},
         {"zone": [zones[0].slug, zones[1].slug], "qualification": qualifications[1].slug},
         {"qualification": [qualifications[0].slug, qualifications[2].slug]},
-        {"q": "Enterprise 1", "zone": zones[2].slug},
+        {"q": Enterprise.objects.filter(zone=zones[2]).first().name_en, "zone": zones[2].slug},
     ):
         listing = client.get("/en/enterprises/", params).context["paginator"]
         on_page = {e.slug for number in listing.page_range for e in listing.page(number)}
@@ -188,7 +188,9 @@ def test_unpublished_records_and_what_sits_in_them_are_not_in_the_api(client, db
 
 
 def test_an_archived_record_answers_410_like_its_page(client, db):
-    ReleaseFactory(slug="old-news", status=Status.ARCHIVED)
+    release = ReleaseFactory(slug="old-news")
+    release.status = Status.ARCHIVED
+    release.save()
     response = client.get(f"{API}/releases/old-news/")
     assert response.status_code == 410
     assert response.json()["status"] == 410

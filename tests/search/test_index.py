@@ -167,11 +167,17 @@ def test_an_event_moved_out_of_a_withdrawn_zone_is_found_on_its_own():
 
 
 def test_an_event_left_without_its_deleted_zone_is_found_on_its_own():
-    zone = ZoneFactory(status=Status.DRAFT)
+    zone = ZoneFactory()
     EventFactory(zone=zone, title_en="Quartzite fair")
-    assert titles("quartzite") == []
     zone.delete()  # the event stays, without a zone, and so public
     assert titles("quartzite") == ["Quartzite fair"]
+
+
+def test_the_event_of_a_hidden_zone_deleted_is_not_found():
+    zone = ZoneFactory(status=Status.DRAFT)
+    EventFactory(zone=zone, title_en="Quartzite fair")
+    zone.delete()  # the event goes back to draft: the zone kept it hidden
+    assert titles("quartzite") == []
 
 
 def test_a_kind_saved_before_it_was_indexed_is_indexed_by_the_next_migrate():

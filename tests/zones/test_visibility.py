@@ -38,15 +38,48 @@ def test_an_enterprise_in_a_draft_zone_is_hidden_and_answers_404(client, draft_z
     assert not enterprise.is_published()
 
 
-def test_an_archived_enterprise_answers_410_only_while_its_zone_is_public(client, draft_zone):
+def archive(record) -> None:
+    record.status = Status.ARCHIVED
+    record.save()
+
+
+def answers(client, enterprise) -> list[int]:
+    return [
+        client.get(enterprise.get_absolute_url()).status_code,
+        client.get(f"/api/v1/enterprises/{enterprise.slug}/").status_code,
+    ]
+
+
+def test_an_archived_enterprise_answers_410_only_while_its_zone_is_public(client):
+    zone = ZoneFactory()
+    enterprise = EnterpriseFactory(zone=zone)
+    archive(enterprise)
+    assert answers(client, enterprise) == [410, 410]
     # In a draft zone it would be hidden even if published: 410 would confirm it exists.
-    enterprise = EnterpriseFactory(zone=draft_zone, status=Status.ARCHIVED)
-    assert client.get(enterprise.get_absolute_url()).status_code == 404
-    assert client.get(f"/api/v1/enterprises/{enterprise.slug}/").status_code == 404
+    zone.status = Status.DRAFT
+    zone.save()
+    assert answers(client, enterprise) == [404, 404]
+
+
+def test_an_enterprise_archived_while_its_zone_was_hidden_stays_404(client, draft_zone):
+    """Visitors never saw it: its zone's publication later must not confirm it existed."""
+    enterprise = EnterpriseFactory(zone=draft_zone)
+    archive(enterprise)
     draft_zone.status = Status.PUBLISHED
     draft_zone.save()
-    assert client.get(enterprise.get_absolute_url()).status_code == 410
-    assert client.get(f"/api/v1/enterprises/{enterprise.slug}/").status_code == 410
+    assert answers(client, enterprise) == [404, 404]
+    # Nor does a save of the archived record change what it was.
+    enterprise.save()
+    assert answers(client, enterprise) == [404, 404]
+
+
+def test_a_record_archived_before_its_scheduled_time_stays_404_after_it(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    release = ReleaseFactory(published_at=now + datetime.timedelta(minutes=1))
+    archive(release)
+    time_machine.move_to(now + datetime.timedelta(days=1), tick=False)
+    assert client.get(release.get_absolute_url()).status_code == 404
 
 
 def test_a_record_archived_before_it_was_ever_public_answers_404(client):
