@@ -20,6 +20,7 @@ from modeltranslation.fields import TranslationField
 from reversion.models import Version
 
 from portal.publishing.numbers import as_entered
+from portal.publishing.richtext import RichTextField, readable_text
 from portal.publishing.times import local_time, same_minute
 
 # Bookkeeping that changes on every save and says nothing to an editor.
@@ -63,6 +64,8 @@ def _display(field: models.Field, value: Any) -> str:
         return str(related) if related is not None else str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, RichTextField):
+        return readable_text(str(value))
     if isinstance(field, models.TextField):
         return html.unescape(strip_tags(str(value))).strip()
     return str(value)

@@ -193,6 +193,37 @@ def sanitize_html(html: str) -> str:
     ).strip()
 
 
+class ReadableText(HTMLParser):
+    """Rich text as a reviewer reads it: the words, each link followed by where it goes and
+    each image by its source, so that a changed target shows in a diff of the text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "a":
+            self.links.append(found.get("href") or "")
+        elif tag == "img":
+            self.parts.append(f" [{found.get('alt') or ''} ⟨{found.get('src') or ''}⟩] ")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links and (href := self.links.pop()):
+            self.parts.append(f" ⟨{href}⟩")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def readable_text(html: str) -> str:
+    parser = ReadableText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts).strip()
+
+
 class RichTextField(models.TextField):
     """A TextField of editor HTML, sanitised whenever the model is saved.
 

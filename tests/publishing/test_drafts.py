@@ -666,3 +666,26 @@ def test_a_draft_whose_slug_another_record_took_since_still_opens_and_is_not_pub
     save_form(editor_client, live_release, slug="four-zones-renamed")
     assert draft_action(publisher_client, live_release, "publish").status_code == 302
     assert visitor.get("/en/news/four-zones-renamed/").status_code == 200
+
+
+def test_a_changed_link_shows_in_the_drafts_changes_and_the_history(
+    editor_client, publisher_client, live_release
+):
+    body = '<p>See <a href="https://www.ln.gov.cn/">the official notice</a>.</p>'
+    Release.objects.filter(pk=live_release.pk).update(body_en=body)
+    save_form(
+        editor_client,
+        live_release,
+        body_en=body.replace("https://www.ln.gov.cn/", "https://elsewhere.example/notice"),
+    )
+
+    draft_page = publisher_client.get(admin_url(live_release, "draft")).text
+    assert "https://www.ln.gov.cn/" in draft_page
+    assert "https://elsewhere.example/notice" in draft_page
+
+    draft_action(publisher_client, live_release, "publish")
+    latest = Version.objects.get_for_object(live_release).first()
+    changes = publisher_client.get(
+        reverse("admin:news_release_changes", args=[live_release.pk, latest.pk])
+    ).text
+    assert "elsewhere.example/notice" in changes
