@@ -72,8 +72,8 @@ def acknowledgement(enquiry: Enquiry) -> EmailMessage:
     zones = listed(zone.name for zone in enquiry.zones.all())
     body = _(
         "Thank you for your enquiry about %(zones)s.\n\n"
-        "Its reference number is %(reference)s. The zone's investment office will answer you at "
-        "this address; please quote the reference number in any message about it.\n\n"
+        "Its reference number is %(reference)s. You will be answered at this address; please "
+        "quote the reference number in any message about it.\n\n"
         "If you did not send this enquiry, you can ignore this message."
     ) % {"zones": zones, "reference": enquiry.reference}
     return EmailMessage(

@@ -706,6 +706,9 @@ def enquiry_page(
                 form.save_m2m()
             request.session["enquiry_acknowledged"] = send_enquiry(request, enquiry)
             request.session["enquiry_reference"] = enquiry.reference
+            request.session["enquiry_to_offices"] = all(
+                zone.investment_email for zone in enquiry.zones.all()
+            )
             return redirect("zones:enquiry_sent")
         status = 400
     else:
@@ -736,5 +739,8 @@ def enquiry_sent(request: HttpRequest) -> HttpResponse:
     context = {
         "reference": request.session.get("enquiry_reference", ""),
         "acknowledged": request.session.get("enquiry_acknowledged", True),
+        # Each zone asked about has an investment office address, which the enquiry went to;
+        # otherwise the Publishers had it (zones/mail.py).
+        "to_offices": request.session.get("enquiry_to_offices", False),
     }
     return render(request, "zones/enquiry_sent.html", context)

@@ -49,6 +49,7 @@ def test_an_enquiry_is_stored_sent_to_the_zone_and_acknowledged_with_its_referen
     assert list(enquiry.sectors.all()) == [sector]
     assert response.redirect_chain == [("/en/zones/enquiry-sent/", 302)]
     assert enquiry.reference in response.text
+    assert "The zone's investment office has your enquiry" in response.text
 
     to_zone, acknowledgement = mail.outbox
     assert to_zone.to == ["invest@puwan.example.cn"]
@@ -81,7 +82,10 @@ def test_a_zone_without_an_investment_contact_sends_to_the_publishers(client, pu
 
 def test_an_enquiry_with_no_one_to_send_it_to_is_stored_and_logged_as_an_error(client, caplog):
     zone = ZoneFactory(slug="quiet")
-    client.post("/en/zones/quiet/enquiry/", form_data(zone))
+    response = client.post("/en/zones/quiet/enquiry/", form_data(zone), follow=True)
+    # The zone has no investment office address: it is not said to have the enquiry.
+    assert "investment office has your enquiry" not in response.text
+    assert "The portal's editors have your enquiry" in response.text
     enquiry = Enquiry.objects.get()
     assert [message.to for message in mail.outbox] == [[enquiry.email]]  # the acknowledgement
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
