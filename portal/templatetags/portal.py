@@ -66,7 +66,8 @@ def figure(indicator) -> str:
     amount's currency is its unit, which every table shows beside it or in the row's label).
 
     Digits are grouped by threes with commas in both languages, as Chinese statistical releases
-    do; Django's Chinese number format would not group them at all.
+    do; Django's Chinese number format would not group them at all. A Chinese page writes an
+    amount of yuan in 亿 or 万 where that takes no rounding (1.1亿, not 110,000,000).
     """
     value: Decimal = indicator.value.normalize()
     if value == value.to_integral():
@@ -76,9 +77,27 @@ def figure(indicator) -> str:
         written = f"{sign}{value}%"
     elif indicator.unit == "percent":
         written = f"{value}%"
+    elif indicator.unit == "cny" and translation.get_language() == "zh-hans":
+        written = chinese_amount(value) or intcomma(value, use_l10n=False)
     else:
         written = intcomma(value, use_l10n=False)
     return indicator.stated(written)
+
+
+# 亿 (10⁸) and 万 (10⁴), as Chinese writes large amounts; to at most this many decimals.
+CHINESE_AMOUNT_STEPS = ((Decimal(10**8), "亿"), (Decimal(10**4), "万"))
+CHINESE_AMOUNT_DECIMALS = 4
+
+
+def chinese_amount(value: Decimal) -> str | None:
+    """`value` in 亿 or 万 (110000000 → 1.1亿), or None where that would round it."""
+    for step, name in CHINESE_AMOUNT_STEPS:
+        if abs(value) >= step:
+            scaled = (value / step).normalize()
+            if -scaled.as_tuple().exponent > CHINESE_AMOUNT_DECIMALS:
+                return None
+            return f"{scaled:f}{name}"
+    return None
 
 
 @register.filter

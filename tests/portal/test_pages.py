@@ -2,14 +2,18 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from PIL import Image
 
+from news.models import Indicator
+from portal.templatetags.portal import figure
 from tests.factories import EventFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,13 +193,36 @@ def test_a_rendition_is_never_wider_than_the_original(settings, tmp_path):
     assert 'width="300" height="200"' in html
 
 
-def test_large_figures_are_grouped_in_both_languages_and_name_their_currency_once(client, demo):
-    for language, unit in (("en", "yuan (CNY)"), ("zh-hans", "元（人民币）")):
+def test_large_amounts_are_written_as_each_language_does_and_name_their_currency_once(client, demo):
+    for language, value, unit in (
+        ("en", "110,000,000", "yuan (CNY)"),
+        ("zh-hans", "1.1亿", "元（人民币）"),
+    ):
         text = client.get(f"/{language}/zones/panjin-liaobin/").text
         assert '<td class="number" data-label="' in text
-        assert ">110,000,000</td>" in text
+        assert f">{value}</td>" in text
         assert f">{unit}</td>" in text
         assert "¥" not in text
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        ("110000000", "1.1亿"),
+        ("200000000000", "2000亿"),
+        ("50000", "5万"),
+        ("12345", "1.2345万"),
+        ("9999", "9,999"),
+        # Never rounded: an amount 亿 cannot hold in four decimals keeps its digits.
+        ("123456789", "123,456,789"),
+    ],
+)
+def test_a_chinese_page_writes_yuan_in_yi_and_wan_without_rounding(amount, written):
+    indicator = Indicator(value=Decimal(amount), unit=Indicator.Unit.CNY)
+    with translation.override("zh-hans"):
+        assert figure(indicator) == written
+    with translation.override("en"):
+        assert figure(indicator) == intcomma(Decimal(amount), use_l10n=False)
 
 
 def test_events_offer_only_the_partner_countries_they_have(client, demo):
