@@ -23,7 +23,7 @@ def test_an_investor_follows_a_figure_to_its_release_and_switches_language(page,
     page.get_by_role("link", name="中文").click()
     expect(page).to_have_url(f"{site}/zh-hans{RELEASE}")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.get_by_role("heading", name="本发布中的数据")).to_be_visible()
+    expect(page.get_by_role("heading", name="本新闻稿中的数据")).to_be_visible()
     expect(page.locator("main")).to_contain_text("大连普湾经济区")
 
     page.get_by_role("link", name="English").click()

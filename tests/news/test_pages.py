@@ -6,7 +6,7 @@ from tests.factories import ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
-NO_CHINESE = "本发布稿尚无中文文本"
+NO_CHINESE = "本新闻稿尚无中文文本"
 
 
 def test_a_release_without_chinese_text_says_so_on_the_chinese_page(client):

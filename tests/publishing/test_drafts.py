@@ -171,7 +171,7 @@ def test_an_event_added_in_a_draft_is_named_by_its_title(
     chinese = publisher_client.get(
         admin_url(live_release, "draft"), headers={"accept-language": "zh-hans"}
     )
-    assert "本发布所报道的活动“Dalian business day”" in chinese.content.decode()
+    assert "本新闻稿所报道的活动“Dalian business day”" in chinese.content.decode()
     draft_action(publisher_client, live_release, "publish")
     assert list(live_release.events.all()) == [event]
 
