@@ -43,6 +43,8 @@ VERSION_KEY = "pagecache:version"
 MESSAGES_COOKIE = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
 # Far enough to mean "nothing scheduled", and still a number the cache can hold.
 NOTHING_SCHEDULED = 365 * 24 * 3600
+# How long the time a page was first seen is kept (see first_seen()).
+FIRST_SEEN_SECONDS = 30 * 24 * 3600
 
 
 def content_version() -> str:
@@ -208,7 +210,7 @@ class PageCacheMiddleware:
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["ETag"] = f'"{digest}"'
         if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(now.timestamp())
+            response["Last-Modified"] = http_date(first_seen(response["ETag"], now))
         # Browsers and proxies check back every time: the page may change at any publish.
         response.setdefault("Cache-Control", "max-age=0, must-revalidate")
         valid_until = time.time() + timeout
@@ -218,6 +220,16 @@ class PageCacheMiddleware:
             cache.set(key, (varies, valid_until), timeout)
             key = varies.key(key, request)
         cache.set(key, (response, valid_until), timeout)
+
+
+def first_seen(etag: str, now: datetime.datetime) -> float:
+    """When a page with this ETag was first stored: its Last-Modified.
+
+    Not the time of this store: every change to any content, a draft's or a preview's included,
+    stores pages anew, and a page that did not change would show when an editor last saved
+    something visitors cannot see. Kept apart from the content version, as long as a page may be.
+    """
+    return cache.get_or_set(f"pagecache:seen:{etag}", now.timestamp(), FIRST_SEEN_SECONDS)
 
 
 # The request headers a page may vary on that its key already holds: the language (from the path,

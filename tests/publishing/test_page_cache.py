@@ -186,3 +186,20 @@ def test_a_stored_api_answer_is_not_given_to_a_client_that_accepts_no_json(
     assert visitor.get(url, headers={"Accept": "text/html"}).status_code == 406
     with django_assert_num_queries(0):
         assert visitor.get(url, headers={"Accept": "application/json"}).status_code == 200
+
+
+def test_a_change_visitors_cannot_see_leaves_the_pages_last_modified_as_it_was(
+    visitor, time_machine
+):
+    """Every save stores pages anew; a page that did not change must not tell when an editor
+    last saved something unpublished."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    ReleaseFactory()
+    first = visitor.get(NEWS)
+    time_machine.move_to(now + datetime.timedelta(minutes=5), tick=False)
+    ReleaseFactory(status=Status.DRAFT, published_at=None)
+
+    again = visitor.get(NEWS, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 304
+    assert again["Last-Modified"] == first["Last-Modified"]
