@@ -116,3 +116,20 @@ def test_previewing_a_change_of_status_tells_no_one(
 
     assert mail.outbox == []
     assert Release.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_an_enterprise_drafted_with_its_new_zone_can_be_previewed(editor_client, visitor):
+    zone = ZoneFactory(name_en="New Harbour Zone", status=Status.DRAFT, published_at=None)
+    enterprise = EnterpriseFactory(
+        zone=zone, name_en="Harbour Works", status=Status.DRAFT, published_at=None
+    )
+
+    response = editor_client.get(reverse("admin:zones_enterprise_preview", args=[enterprise.pk]))
+
+    assert response.status_code == 200
+    assert "Harbour Works" in response.text
+    assert "New Harbour Zone" in response.text
+    zone.refresh_from_db()
+    assert zone.status == Status.DRAFT
+    assert visitor.get(zone.get_absolute_url()).status_code == 404
+    assert visitor.get(enterprise.get_absolute_url()).status_code == 404

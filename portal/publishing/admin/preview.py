@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import path, resolve, reverse
 from django.utils import timezone, translation
 
-from portal.publishing.models import Status
+from portal.publishing.models import Publishable, Status
 
 
 class PreviewMixin:
@@ -122,15 +122,26 @@ def render_as_public(request: HttpRequest, obj, language: str | None = None) -> 
         return render_public_page(request, obj)
 
 
+def shown_as_published(obj) -> None:
+    obj.status = Status.PUBLISHED
+    obj.published_at = timezone.now() - datetime.timedelta(seconds=1)
+    obj.save(update_fields=["status", "published_at"])
+
+
 def render_public_page(request: HttpRequest, obj) -> HttpResponse:
     # Saved rather than updated in bulk, so that whatever follows saves follows this one too,
     # inside the transaction that is rolled back: above all the tokens of the content that
     # the processes' own caches are kept under (the directory's index). A bulk update left the
     # token as it was, and an index built for the preview, holding the record as published,
     # was then served to visitors under it.
-    obj.status = Status.PUBLISHED
-    obj.published_at = timezone.now() - datetime.timedelta(seconds=1)
-    obj.save(update_fields=["status", "published_at"])
+    shown_as_published(obj)
+    # And what it sits in (an enterprise's or an event's zone), if visitors cannot see that
+    # yet: a new zone is drafted with its enterprises, whose pages answer 404 until it is out.
+    for model_field in obj._meta.concrete_fields:
+        if model_field.many_to_one and issubclass(model_field.related_model, Publishable):
+            around = getattr(obj, model_field.name)
+            if around is not None and not around.is_published():
+                shown_as_published(around)
     match = resolve(obj.get_absolute_url())
     # The public views answer GET only; a preview of an unsaved change arrives as a POST.
     public_request = copy.copy(request)
