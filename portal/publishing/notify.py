@@ -67,6 +67,23 @@ def published(request: HttpRequest, record, recipients) -> None:
     )
 
 
+def returned(request: HttpRequest, record, recipients) -> None:
+    """Tell the authors that a Publisher sent `record`, in review, back to draft."""
+    _send(
+        recipients,
+        gettext("Back to draft: %(record)s") % {"record": record},
+        gettext(
+            "%(user)s sent “%(record)s” back to draft: it needs changes before it is reviewed "
+            "again.\n%(link)s"
+        )
+        % {
+            "user": request.user.get_username(),
+            "record": record,
+            "link": _link(request, record, "change"),
+        },
+    )
+
+
 def sent_back(request: HttpRequest, record, recipients, comment: str) -> None:
     _send(
         recipients,

@@ -204,3 +204,29 @@ def test_an_editor_reads_the_publication_time_with_its_time_zone_and_no_scheduli
     assert "2024-06-20 09:00 (Asia/Shanghai)" in page
     assert 'name="published_at' not in page
     assert "schedule" not in page.lower()
+
+
+def test_a_publisher_sending_a_record_in_review_back_to_draft_is_recorded_and_told(
+    editor_client, editor, publisher_client, publisher, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    editor.email = "editor@example.org"
+    editor.save()
+    draft = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    data = change_form_data(editor_client.get(change_url(draft))) | {"title_en": "Not yet"}
+    editor_client.post(change_url(draft), data)
+    run_action(editor_client, "submit_for_review", draft)
+    submitted = AuditEntry.objects.get(action=AuditEntry.Action.SUBMIT)
+    assert "Publication time" not in submitted.detail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(publisher_client, "unpublish", draft)
+
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SEND_BACK)
+    assert entry.user == publisher
+    assert mail.outbox[-1].to == ["editor@example.org"]
+    assert "Not yet" in mail.outbox[-1].subject
+    assert change_url(draft) in mail.outbox[-1].body

@@ -168,16 +168,19 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             Status.ARCHIVED: AuditEntry.Action.ARCHIVE,
             Status.DRAFT: AuditEntry.Action.UNPUBLISH,
         }[obj.status]
+        if obj.status == Status.DRAFT and old_status == Status.REVIEW:
+            # A Publisher asking for changes before publishing: the authors hear of it.
+            AuditEntry.record(request.user, AuditEntry.Action.SEND_BACK, obj)
+            notify.returned(request, obj, notify.authors(obj))
+            return
         if obj.status == Status.DRAFT and old_status != Status.PUBLISHED:
             return
         if action == AuditEntry.Action.PUBLISH and obj.is_scheduled():
             action = AuditEntry.Action.SCHEDULE
-        AuditEntry.record(
-            request.user,
-            action,
-            obj,
-            detail=gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)},
-        )
+        detail = ""
+        if obj.published_at is not None:
+            detail = gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)}
+        AuditEntry.record(request.user, action, obj, detail=detail)
         if action == AuditEntry.Action.SUBMIT:
             notify.submitted(request, obj)
         elif action in (AuditEntry.Action.PUBLISH, AuditEntry.Action.SCHEDULE):
