@@ -230,3 +230,16 @@ def test_a_publisher_sending_a_record_in_review_back_to_draft_is_recorded_and_to
     assert mail.outbox[-1].to == ["editor@example.org"]
     assert "Not yet" in mail.outbox[-1].subject
     assert change_url(draft) in mail.outbox[-1].body
+
+
+def test_a_list_action_says_why_it_left_records_as_they_were(editor_client, publisher_client):
+    live = ReleaseFactory()
+    draft = ReleaseFactory(status=Status.DRAFT, published_at=None)
+
+    page = run_action(editor_client, "submit_for_review", live, draft).text
+    assert "Submitted for review: 1 record." in page
+    assert "Left as it was: 1 record that is not a draft." in page
+    assert "submitted from its pending draft" in page
+
+    page = run_action(publisher_client, "publish", live).text
+    assert "Left as it was: 1 record already published." in page

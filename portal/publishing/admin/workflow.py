@@ -213,8 +213,10 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
     def _move(
         self, request: HttpRequest, queryset: QuerySet, status: str, allowed_from: tuple[str, ...]
     ) -> list:
-        """Move the selected records in `allowed_from` to `status`; returns those moved."""
+        """Move the selected records in `allowed_from` to `status`; returns those moved, and
+        says why the others were left as they were."""
         moved = []
+        left = 0
         with (
             transaction.atomic(using=router.db_for_write(self.model)),
             self.create_revision(request),
@@ -224,6 +226,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             )
             for obj in locked:
                 if obj.status not in allowed_from:
+                    left += 1
                     continue
                 old_status = obj.status
                 obj.status = status
@@ -235,6 +238,8 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 gettext("Status changed to “%(status)s” from the list")
                 % {"status": Status(status).label}
             )
+        if left:
+            self.message_user(request, left_as_they_were(status, left), messages.WARNING)
         return moved
 
     def _say(self, request: HttpRequest, message: str, count: int, **values) -> None:
@@ -383,3 +388,34 @@ def status_badge(obj) -> dict[str, str]:
         "label": obj.get_status_display().capitalize(),
         "detail": details[obj.status],
     }
+
+
+def left_as_they_were(status: str, count: int) -> str:
+    """Why a list action moving records to `status` left `count` of the selected ones alone."""
+    if status == Status.REVIEW:
+        message = ngettext(
+            "Left as it was: %(count)d record that is not a draft. The changes to a live record "
+            "are submitted from its pending draft's page.",
+            "Left as they were: %(count)d records that are not drafts. The changes to a live "
+            "record are submitted from its pending draft's page.",
+            count,
+        )
+    elif status == Status.PUBLISHED:
+        message = ngettext(
+            "Left as it was: %(count)d record already published.",
+            "Left as they were: %(count)d records already published.",
+            count,
+        )
+    elif status == Status.DRAFT:
+        message = ngettext(
+            "Left as it was: %(count)d record already a draft.",
+            "Left as they were: %(count)d records already drafts.",
+            count,
+        )
+    else:
+        message = ngettext(
+            "Left as it was: %(count)d record already archived.",
+            "Left as they were: %(count)d records already archived.",
+            count,
+        )
+    return message % {"count": count}
