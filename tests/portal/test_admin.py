@@ -168,3 +168,13 @@ def test_release_bodies_are_edited_with_the_rich_text_editor_served_from_static(
     assert "data-django-prose-editor-configurable" in page
     assert "django_prose_editor/configurable.js" in page
     assert finders.find("django_prose_editor/configurable.js")
+
+
+def test_the_chinese_admin_index_names_the_sign_in_records_and_its_columns_in_chinese(
+    admin_client,
+):
+    page = admin_client.get(reverse("admin:index"), headers={"Accept-Language": "zh-hans"}).text
+    for chinese in ("访问尝试", "访问失败", "访问日志", "模型名称", "添加链接"):
+        assert chinese in page
+    for english in ("Access attempts", "Access failures", "Access logs", "Model name"):
+        assert english not in page
