@@ -178,3 +178,19 @@ def test_the_chinese_admin_index_names_the_sign_in_records_and_its_columns_in_ch
         assert chinese in page
     for english in ("Access attempts", "Access failures", "Access logs", "Model name"):
         assert english not in page
+
+
+def test_an_editor_switches_the_admin_to_chinese_whatever_the_browser_asks_for(editor_client):
+    index = reverse("admin:index")
+    page = editor_client.get(index, headers={"Accept-Language": "en"}).text
+    assert 'name="language" value="zh-hans"' in page
+
+    response = editor_client.post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": index}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == index
+    assert 'lang="zh-hans"' in response.text
+    assert 'name="language" value="en"' in response.text
+    again = editor_client.get(index, headers={"Accept-Language": "en"})
+    assert 'lang="zh-hans"' in again.text
