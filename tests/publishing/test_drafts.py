@@ -229,7 +229,7 @@ def test_discarding_a_draft_leaves_the_live_record_alone(
 ):
     before = visitor.get(live_release.get_absolute_url()).content
     save_form(editor_client, live_release, title_en="Never mind")
-    draft_action(publisher_client, live_release, "discard")
+    draft_action(publisher_client, live_release, "discard", confirmed="yes")
     assert not PendingChange.objects.exists()
     assert visitor.get(live_release.get_absolute_url()).content == before
 
@@ -413,7 +413,7 @@ def test_a_draft_discarded_and_started_again_is_not_published_from_the_older_pag
     save_form(editor_client, live_release, title_en="The first draft's title")
     page = publisher_client.get(admin_url(live_release, "draft"))
     shown = page.context["pending"]
-    draft_action(editor_client, live_release, "discard")
+    draft_action(editor_client, live_release, "discard", confirmed="yes")
     save_form(editor_client, live_release, title_en="Started again")
     assert PendingChange.objects.get().number == shown.number
 
@@ -429,7 +429,7 @@ def test_a_form_opened_on_a_discarded_draft_does_not_overwrite_the_next_one(
 ):
     save_form(editor_client, live_release, summary_en="The first draft's summary.")
     stale = change_form_data(editor_client.get(admin_url(live_release)))
-    draft_action(editor_client, live_release, "discard")
+    draft_action(editor_client, live_release, "discard", confirmed="yes")
     editor_client.force_login(other)
     save_form(editor_client, live_release, title_en="The other editor's title")
     assert PendingChange.objects.get().number == 1
@@ -689,3 +689,14 @@ def test_a_changed_link_shows_in_the_drafts_changes_and_the_history(
         reverse("admin:news_release_changes", args=[live_release.pk, latest.pk])
     ).text
     assert "elsewhere.example/notice" in changes
+
+
+def test_discarding_a_draft_asks_first_and_keeps_it_until_confirmed(editor_client, live_release):
+    save_form(editor_client, live_release, title_en="Worth keeping")
+
+    asked = draft_action(editor_client, live_release, "discard")
+
+    assert asked.status_code == 200
+    assert "Its changes are lost: they cannot be brought back." in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert PendingChange.objects.for_record(live_release) is not None

@@ -323,6 +323,19 @@ class PendingDraftsMixin:
             messages.success(request, gettext("Sent back to the author with your comment."))
             return HttpResponseRedirect(self.draft_url(obj))
         if action == "discard" and (may_publish or pending.created_by_id == request.user.pk):
+            if request.POST.get("confirmed") != "yes":
+                # Nothing keeps a discarded draft: asked once more.
+                context = {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": gettext("Discard the pending draft of “%(record)s”?")
+                    % {"record": obj},
+                    "original": obj,
+                    "pending": pending,
+                    "change_url": self.change_url(obj),
+                    "draft_url": self.draft_url(obj),
+                }
+                return TemplateResponse(request, "admin/portal/discard_draft.html", context)
             pending.delete()
             AuditEntry.record(request.user, AuditEntry.Action.DISCARD, obj)
             messages.success(request, gettext("Discarded the pending draft."))
