@@ -158,8 +158,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last: it answers a locked-out sign-in with the lockout page.
+    # Last but one: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.AdminSelectionMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

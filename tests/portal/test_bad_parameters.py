@@ -129,3 +129,17 @@ def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, ur
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
     assert response.context["page_obj"].paginator.num_pages > 1
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "%00", "99999999999999999999", ""])
+@pytest.mark.parametrize(
+    "changelist", ["admin:news_release_changelist", "admin:auth_user_changelist"]
+)
+def test_a_list_action_on_a_selection_that_names_no_record_is_a_bad_request(
+    admin_client, selected, changelist
+):
+    response = admin_client.post(
+        reverse(changelist), {"action": "delete_selected", "_selected_action": ["1", selected]}
+    )
+    assert response.status_code == 400
+    assert "could not be understood" in response.text
