@@ -15,7 +15,7 @@ from django_countries.fields import CountryField
 from portal.publishing.editorial import MEDIA, REFERENCE
 from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, Status, published_q
-from portal.publishing.numbers import as_entered
+from portal.publishing.numbers import as_entered, storable_number
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
 from portal.publishing.urls import page_url
@@ -275,7 +275,9 @@ class Indicator(models.Model):
         validators=year_validators,
         help_text=_("The year the figure covers. Empty: the total as of the release."),
     )
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(
+        _("value"), max_digits=20, decimal_places=4, validators=[storable_number]
+    )
     unit = models.CharField(_("unit"), max_length=20, choices=Unit)
     qualifier = models.CharField(
         _("stated as"),

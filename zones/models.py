@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 from portal.publishing.editorial import CORRESPONDENCE, REFERENCE
 from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
+from portal.publishing.numbers import storable_number
 from portal.publishing.richtext import RichTextField
 from portal.publishing.uploads import UploadPath
 from portal.publishing.urls import page_url
@@ -680,7 +681,7 @@ class Cooperation(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), storable_number],
     )
     description = models.TextField(_("description"), blank=True)
 

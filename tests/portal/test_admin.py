@@ -194,3 +194,37 @@ def test_an_editor_switches_the_admin_to_chinese_whatever_the_browser_asks_for(e
     assert 'name="language" value="en"' in response.text
     again = editor_client.get(index, headers={"Accept-Language": "en"})
     assert 'lang="zh-hans"' in again.text
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [("9999999999999999", True), ("123456789012.3456", True), ("999999999999999", False)],
+)
+def test_a_figure_longer_than_the_database_keeps_exactly_is_a_form_error(
+    editor_client, client, value, refused
+):
+    """SQLite keeps 15 significant digits: a longer value came back changed, or broke every
+    page showing it."""
+    zone, metric = ZoneFactory(), MetricFactory()
+    add_url = reverse("admin:news_release_add")
+    data = add_form_data(editor_client.get(add_url)) | {
+        "kind": "press_release",
+        "title_en": "Big numbers",
+        "slug": "big-numbers",
+        "status": "draft",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-0-zone": zone.pk,
+        "indicators-0-metric": metric.pk,
+        "indicators-0-value": value,
+        "indicators-0-unit": "cny",
+        "indicators-0-qualifier": "exact",
+    }
+    response = editor_client.post(add_url, data)
+    if refused:
+        assert response.status_code == 200
+        assert "at most 15 significant digits" in response.text
+        assert not Release.objects.filter(slug="big-numbers").exists()
+    else:
+        assert response.status_code == 302
+        release = Release.objects.get(slug="big-numbers")
+        assert release.indicators.get().value == Decimal(value)
