@@ -282,3 +282,10 @@ def test_deleting_a_hidden_zone_does_not_show_the_events_it_kept_hidden(publishe
     assert event.status == Status.DRAFT
     # An event the public saw in a public zone stays up, without its zone.
     assert visitor.get(shown.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "%00", "%E6%B2%88"])
+def test_a_history_address_with_an_id_that_is_not_one_is_not_found(publisher_client, object_id):
+    version = f"/admin/zones/zone/{object_id}/history/1/"
+    assert publisher_client.get(version).status_code == 404
+    assert publisher_client.post(version, {}).status_code == 404

@@ -7,10 +7,10 @@ held to them.
 import reversion
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F, Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -201,6 +201,15 @@ class HistoryAdmin(VersionAdmin):
                     request.user, AuditEntry.Action.DELETE, obj, links=incoming_links(obj)
                 )
             super().delete_queryset(request, queryset)
+
+
+def record_pk(model: type[Model], object_id: str):
+    """The primary key an admin address names (quoted as the admin quotes it), or 404: the
+    history's pages read the record before the admin's own lookup would refuse a bad one."""
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404 from None
 
 
 def revision_of_its_own(version: Version) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from portal.publishing import drafts, history
+from portal.publishing.admin.history import record_pk
 from portal.publishing.models import PendingChange
 from portal.publishing.times import local_time
 
@@ -359,7 +360,7 @@ class LockingMixin:
         # number the record has now, so the restore saves as the next one and an editor who
         # saved meanwhile is not overwritten unseen.
         request.stored_version = (
-            self.model._base_manager.filter(pk=unquote(object_id))
+            self.model._base_manager.filter(pk=record_pk(self.model, object_id))
             .values_list("version", flat=True)
             .first()
         )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.publishing import editorial, notify
 from portal.publishing.admin.drafts import PendingDraftsMixin
-from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.history import HistoryAdmin, record_pk
 from portal.publishing.admin.locking import LockingMixin
 from portal.publishing.admin.preview import PreviewMixin
 from portal.publishing.models import AuditEntry, Status
@@ -129,7 +129,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         extra_context: dict | None = None,
     ) -> HttpResponse:
         request.status_before_restore = self.model._base_manager.filter(
-            pk=unquote(object_id)
+            pk=record_pk(self.model, object_id)
         ).values_list("status", "published_at").first() or (Status.DRAFT, None)
         return super().revision_view(request, object_id, version_id, extra_context)
 
