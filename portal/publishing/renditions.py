@@ -52,12 +52,15 @@ def make_renditions(image, widths: list[int]) -> list[Rendition]:
     try:
         with image.open("rb"), Image.open(image) as opened:
             original = ImageOps.exif_transpose(opened)
+            # WebP keeps transparency: a logo's clear background must not turn black.
+            transparent = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
+            mode = "RGBA" if transparent else "RGB"
             renditions = []
             for width in sorted({min(width, original.width) for width in widths}):
                 height = round(original.height * width / original.width)
                 name = rendition_name(image.name, width)
                 if not default_storage.exists(name):
-                    resized = original.convert("RGB").resize(
+                    resized = original.convert(mode).resize(
                         (width, height), Image.Resampling.LANCZOS
                     )
                     buffer = io.BytesIO()

@@ -252,3 +252,18 @@ def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english
         == shared
         == "沈阳经济技术开发区概况：园区、产业、注明来源的主要数据、企业与合作。"
     )
+
+
+def test_a_transparent_logos_renditions_keep_it_transparent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGBA", (800, 400), (0, 0, 0, 0)).save(buffer, "PNG")
+    zone = ZoneFactory(
+        cover_image=SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png"),
+        cover_image_alt_en="A logo",
+    )
+    Template(
+        '{% load pages %}{% responsive_image zone.cover_image zone.cover_image_alt widths="400" %}'
+    ).render(Context({"zone": zone}))
+    (rendition,) = (tmp_path / "renditions").rglob("*.webp")
+    assert Image.open(rendition).convert("RGBA").getpixel((0, 0))[3] == 0
