@@ -27,7 +27,7 @@ class IndicatorResource(ContentResource):
         attribute="release", column_name="release", widget=SlugWidget(Release, _("release"))
     )
     value = fields.Field(attribute="value", column_name="value", widget=FigureWidget())
-    unique_in_file = ()
+    unique_in_file = (("release", "zone", "metric", "year"),)
     example = {
         "release": "slug-of-an-existing-release",
         "zone": "slug-of-an-existing-zone",

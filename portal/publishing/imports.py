@@ -135,8 +135,9 @@ class ContentResource(resources.ModelResource):
     """Rows are validated like the admin form validates them, and rows repeating a unique
     value of an earlier row of the same file are errors, not silent overwrites."""
 
-    # Columns whose values must not repeat within one file.
-    unique_in_file: tuple[str, ...] = ("slug",)
+    # Columns whose values must not repeat within one file: a column, or several whose values
+    # together must not (a figure's release, zone, metric and year).
+    unique_in_file: tuple[str | tuple[str, ...], ...] = ("slug",)
     # Unique fields checked against the values in the database loaded once per import, instead
     # of the per-row queries of full_clean()'s constraint validation (which made 10,000 rows
     # take over a minute on SQLite). Check constraints are covered by the fields' validators,
@@ -291,7 +292,9 @@ class ContentResource(resources.ModelResource):
         self.user = user if user is not None and user.is_authenticated else None
         self.staged: list[StagedRow] = []
         self.audit_entries: list[AuditEntry] = []
-        self.seen: dict[str, dict[str, int]] = {column: {} for column in self.unique_in_file}
+        self.seen: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {
+            (key,) if isinstance(key, str) else key: {} for key in self.unique_in_file
+        }
         model = self._meta.model
         self.stored: dict[str, dict] = {
             field: dict(model._default_manager.exclude(**{field: ""}).values_list(field, "pk"))
@@ -328,10 +331,12 @@ class ContentResource(resources.ModelResource):
                 )
         # A related record named by slug was found by SlugWidget already; Django would check
         # that it exists again, with a query per row.
+        # Left empty, it is checked as any field: "This field cannot be null".
         looked_up = {
             field.attribute
             for field in self.get_import_fields()
             if isinstance(field.widget, SlugWidget)
+            and getattr(instance, opts.get_field(field.attribute).attname) is not None
         }
         try:
             instance.full_clean(
@@ -351,15 +356,17 @@ class ContentResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         number = kwargs.get("row_number")
-        for column, seen in self.seen.items():
-            value = str(row.get(column) or "").strip().upper()
-            if not value:
+        for columns, seen in self.seen.items():
+            value = tuple(str(row.get(column) or "").strip().upper() for column in columns)
+            # An empty cell repeats nothing; in a key of several columns it is a value (a
+            # figure without a year).
+            if not any(value) or (len(columns) == 1 and not value[0]):
                 continue
             if value in seen:
-                errors.setdefault(column, []).append(
+                errors.setdefault(columns[0], []).append(
                     ValidationError(
                         gettext("Duplicate: row %(row)s has the same %(column)s.")
-                        % {"row": seen[value], "column": column}
+                        % {"row": seen[value], "column": ", ".join(columns)}
                     )
                 )
             else:

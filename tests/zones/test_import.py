@@ -542,3 +542,29 @@ def test_the_command_run_as_an_editor_keeps_changes_to_published_records_as_draf
     published_enterprise.refresh_from_db()
     assert published_enterprise.name_en == "Allychem Co., Ltd."
     assert PendingChange.objects.for_record(published_enterprise).created_by == editor
+
+
+def test_a_figure_repeated_in_one_file_is_a_row_error_not_an_overwrite(editor_client):
+    from tests.factories import MetricFactory, ReleaseFactory
+
+    zone, metric, release = ZoneFactory(), MetricFactory(), ReleaseFactory(status=Status.DRAFT)
+    key = [release.slug, zone.slug, metric.slug, "2021"]
+    response = post_import(
+        editor_client,
+        "admin:news_indicator_import",
+        ["release", "zone", "metric", "year", "value", "unit"],
+        [[*key, "12.5", "percent_change"], [*key, "13", "percent_change"]],
+    )
+    messages = [error.message for error in response.context["cell_errors"]]
+    assert any("Duplicate: row 1 has the same release, zone, metric, year" in m for m in messages)
+
+
+def test_an_enterprise_row_without_a_zone_says_the_zone_is_required(puwan, tmp_path, capsys):
+    data = rows(1)
+    data[0]["zone"] = ""
+    with pytest.raises(CommandError):
+        call_command("import_enterprises", str(write_csv(tmp_path / "e.csv", data)))
+    output = capsys.readouterr()
+    said = output.out + output.err
+    assert "zone" in said and "could not be written" not in said
+    assert not Enterprise.objects.exists()
