@@ -32,6 +32,7 @@ from portal.publishing.structured_data import (
     breadcrumb_list,
 )
 from portal.ratelimits import rate_limited
+from zones.collation import PinyinSorted
 from zones.directory.orderings import by_name
 from zones.models import Enterprise, Institution, Platform, Zone
 
@@ -55,6 +56,12 @@ class ReleaseListView(CollectionPageMixin, FilteredListMixin, ListView):
         )
 
 
+def named(model: type[PinyinSorted]) -> QuerySet:
+    """The public records of a kind as a page names them: their name and address, not their
+    texts, in the order of their names in the page's language."""
+    return model.objects.published().only("slug", "name").order_by(by_name(), "pk")
+
+
 class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
     template_name = "news/release_detail.html"
 
@@ -69,32 +76,11 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
         return (
             Release.objects.published()
             .select_related("series")
-            # What the page names of each record: its name and address, not its texts.
             .prefetch_related(
-                Prefetch(
-                    "zones",
-                    queryset=Zone.objects.published()
-                    .only("slug", "name")
-                    .order_by(by_name(), "pk"),
-                ),
-                Prefetch(
-                    "enterprises",
-                    queryset=Enterprise.objects.published()
-                    .only("slug", "name")
-                    .order_by(by_name(), "pk"),
-                ),
-                Prefetch(
-                    "institutions",
-                    queryset=Institution.objects.published()
-                    .only("slug", "name")
-                    .order_by(by_name(), "pk"),
-                ),
-                Prefetch(
-                    "platforms",
-                    queryset=Platform.objects.published()
-                    .only("slug", "name")
-                    .order_by(by_name(), "pk"),
-                ),
+                Prefetch("zones", queryset=named(Zone)),
+                Prefetch("enterprises", queryset=named(Enterprise)),
+                Prefetch("institutions", queryset=named(Institution)),
+                Prefetch("platforms", queryset=named(Platform)),
                 Prefetch("events", queryset=Event.objects.published().only("slug", "title")),
                 Prefetch("indicators", queryset=Indicator.objects.published().for_tables()),
                 "attachments",

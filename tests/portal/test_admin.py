@@ -135,22 +135,27 @@ def test_a_negative_zone_area_is_a_form_error(editor_client):
     assert not Zone.objects.filter(slug="new-zone").exists()
 
 
-def test_a_decline_below_100_percent_is_a_form_error_on_the_release(editor_client):
+def add_release_with_a_figure(client, slug: str, value: str, unit: str):
+    """Post the admin's form for a new draft release reporting one figure."""
     zone, metric = ZoneFactory(), MetricFactory()
     add_url = reverse("admin:news_release_add")
-    data = add_form_data(editor_client.get(add_url)) | {
+    data = add_form_data(client.get(add_url)) | {
         "kind": "press_release",
-        "title_en": "Decline",
-        "slug": "decline",
+        "title_en": slug.capitalize(),
+        "slug": slug,
         "status": "draft",
         "indicators-TOTAL_FORMS": "1",
         "indicators-0-zone": zone.pk,
         "indicators-0-metric": metric.pk,
-        "indicators-0-value": "-120",
-        "indicators-0-unit": "percent_change",
+        "indicators-0-value": value,
+        "indicators-0-unit": unit,
         "indicators-0-qualifier": "exact",
     }
-    response = editor_client.post(add_url, data)
+    return client.post(add_url, data)
+
+
+def test_a_decline_below_100_percent_is_a_form_error_on_the_release(editor_client):
+    response = add_release_with_a_figure(editor_client, "decline", "-120", "percent_change")
     assert response.status_code == 200
     assert "A decline cannot be more than 100%." in response.content.decode()
     assert not Release.objects.filter(slug="decline").exists()
@@ -201,25 +206,11 @@ def test_an_editor_switches_the_admin_to_chinese_whatever_the_browser_asks_for(e
     [("9999999999999999", True), ("123456789012.3456", True), ("999999999999999", False)],
 )
 def test_a_figure_longer_than_the_database_keeps_exactly_is_a_form_error(
-    editor_client, client, value, refused
+    editor_client, value, refused
 ):
     """SQLite keeps 15 significant digits: a longer value came back changed, or broke every
     page showing it."""
-    zone, metric = ZoneFactory(), MetricFactory()
-    add_url = reverse("admin:news_release_add")
-    data = add_form_data(editor_client.get(add_url)) | {
-        "kind": "press_release",
-        "title_en": "Big numbers",
-        "slug": "big-numbers",
-        "status": "draft",
-        "indicators-TOTAL_FORMS": "1",
-        "indicators-0-zone": zone.pk,
-        "indicators-0-metric": metric.pk,
-        "indicators-0-value": value,
-        "indicators-0-unit": "cny",
-        "indicators-0-qualifier": "exact",
-    }
-    response = editor_client.post(add_url, data)
+    response = add_release_with_a_figure(editor_client, "big-numbers", value, "cny")
     if refused:
         assert response.status_code == 200
         assert "at most 15 significant digits" in response.text
