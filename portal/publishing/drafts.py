@@ -94,21 +94,22 @@ class DraftConflict(Exception):
         super().__init__(", ".join(names))
 
 
-def taken_values(row: models.Model) -> list[str]:
-    """What of `row` another row holds under a unique constraint: its fields' names, or the
-    row itself ("park “Port area”") when the constraint spans several fields."""
+def taken_values(row: models.Model) -> dict[str, str]:
+    """What of `row` another row holds under a constraint: field name → the field as an editor
+    reads it, or the row itself ("park “Port area”") for a constraint on several fields."""
     try:
         row.validate_unique()
         row.validate_constraints()
     except ValidationError as error:
-        names = []
-        for name in error.error_dict:
-            if name == NON_FIELD_ERRORS:
-                names.append(f"{row._meta.verbose_name} “{row}”")
-            else:
-                names.append(str(row._meta.get_field(name).verbose_name))
-        return names
-    return []
+        return {
+            name: (
+                f"{row._meta.verbose_name} “{row}”"
+                if name == NON_FIELD_ERRORS
+                else str(row._meta.get_field(name).verbose_name)
+            )
+            for name in error.error_dict
+        }
+    return {}
 
 
 def base_values(record: models.Model, pending: PendingChange) -> dict | None:
@@ -184,11 +185,17 @@ def apply(record: models.Model, pending: PendingChange, lenient: bool = False) -
     conflicts = []
     if taken := taken_values(saved):
         if not lenient:
-            raise DraftConflict(taken)
-        conflicts += taken
-        for model_field in saved._meta.concrete_fields:
-            if str(model_field.verbose_name) in taken:
-                setattr(saved, model_field.attname, getattr(record, model_field.attname))
+            raise DraftConflict(list(taken.values()))
+        conflicts += taken.values()
+        # The live values of the fields taken; where a constraint on several fields failed, of
+        # every field under a unique constraint.
+        names = set(taken)
+        if NON_FIELD_ERRORS in taken:
+            for constraint in saved._meta.total_unique_constraints:
+                names.update(constraint.fields)
+        for name in names - {NON_FIELD_ERRORS}:
+            model_field = saved._meta.get_field(name)
+            setattr(saved, model_field.attname, getattr(record, model_field.attname))
     saved.save()
     for name, pks in draft.m2m_data.items():
         target = saved._meta.get_field(name).related_model
@@ -224,8 +231,8 @@ def apply(record: models.Model, pending: PendingChange, lenient: bool = False) -
             part._state.adding = part.pk is None
             if taken := taken_values(part):
                 if not lenient:
-                    raise DraftConflict(taken)
-                conflicts += taken
+                    raise DraftConflict(list(taken.values()))
+                conflicts += taken.values()
                 continue
             part.save()
             for name, pks in (row.m2m_data or {}).items():
