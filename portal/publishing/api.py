@@ -12,11 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.pagination import BasePagination, CursorPagination
@@ -316,7 +317,19 @@ def with_validators(request: HttpRequest, response: HttpResponseBase) -> HttpRes
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    # RFC 9110: an answer without a modification date ignores If-Unmodified-Since, which
+    # Django would answer with 412.
+    request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
     conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    if conditional.status_code == HTTPStatus.PRECONDITION_FAILED:
+        return JsonResponse(
+            problem(
+                HTTPStatus.PRECONDITION_FAILED,
+                gettext("The answer's ETag is none of those in If-Match."),
+            ),
+            status=HTTPStatus.PRECONDITION_FAILED,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
     return conditional
 
 

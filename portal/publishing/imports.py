@@ -360,7 +360,7 @@ class ContentResource(resources.ModelResource):
             value = tuple(str(row.get(column) or "").strip().upper() for column in columns)
             # An empty cell repeats nothing; in a key of several columns it is a value (a
             # figure without a year).
-            if not any(value) or (len(columns) == 1 and not value[0]):
+            if not any(value):
                 continue
             if value in seen:
                 errors.setdefault(columns[0], []).append(

@@ -353,3 +353,16 @@ def test_an_expired_qualification_says_so_with_its_last_valid_day(client, db):
     (qualification,) = body["qualifications"]
     assert qualification["expired"] is True
     assert qualification["valid_until"] == "2017-12-31"
+
+
+def test_conditions_the_api_cannot_judge_are_ignored_and_a_failed_one_is_a_problem(client, demo):
+    """No answer carries a modification date, so If-Unmodified-Since is ignored (RFC 9110); an
+    If-Match that fails is 412, said as the other errors are."""
+    ignored = client.get(f"{API}/zones/", HTTP_IF_UNMODIFIED_SINCE="Sun, 06 Nov 1994 08:49:37 GMT")
+    assert ignored.status_code == 200
+
+    failed = client.get(f"{API}/zones/", HTTP_IF_MATCH='"not-this-one"')
+    assert failed.status_code == 412
+    assert failed["Content-Type"] == "application/problem+json"
+    assert failed.json()["status"] == 412
+    assert "If-Match" in failed.json()["detail"]
