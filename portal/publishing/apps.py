@@ -11,8 +11,10 @@ class PublishingConfig(AppConfig):
     def ready(self):
         from portal.publishing import pagecache
         from portal.publishing.roles import sync_groups
+        from portal.publishing.translations import keep_multilingual_queryset_classes
 
         pagecache.connect_signals()
+        keep_multilingual_queryset_classes()
         # post_migrate is sent per app with models, after the auth app has made that app's
         # permissions; this app comes after the content apps (settings.INSTALLED_APPS), so
         # every permission exists by then.

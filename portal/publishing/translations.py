@@ -5,6 +5,7 @@ feed or calendar may show an English title; a screen reader, a feed reader and a
 program each need to know.
 """
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,3 +47,26 @@ def shown_language(obj, field_name: str) -> str | None:
 def content_language(obj, field_name: str) -> str:
     """The language `obj.<field_name>` is shown in, the current one unless it is a fallback."""
     return shown_language(obj, field_name) or get_language() or settings.LANGUAGE_CODE
+
+
+def keep_multilingual_queryset_classes() -> None:
+    """Make modeltranslation's queryset class for a custom QuerySet once, not per query.
+
+    Each `Model.objects` call of a model with a QuerySet of its own (`PublishableQuerySet` and
+    the others) made a new class mixing it with modeltranslation's: about 30 µs, a dozen times a
+    page, and classes left for the garbage collector, which holds them in reference cycles.
+    """
+    from modeltranslation import manager
+
+    factory = manager.multilingual_queryset_factory
+    if not hasattr(factory, "cache_info"):
+        make_class = functools.cache(factory)
+
+        # Under the same name, for pickle: a pickled queryset names the factory.
+        @functools.wraps(factory)
+        def multilingual_queryset_factory(old_cls, instantiate=True):
+            new_class = make_class(old_cls, instantiate=False)
+            return new_class() if instantiate else new_class
+
+        multilingual_queryset_factory.cache_info = make_class.cache_info
+        manager.multilingual_queryset_factory = multilingual_queryset_factory
