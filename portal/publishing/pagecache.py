@@ -43,8 +43,8 @@ VERSION_KEY = "pagecache:version"
 MESSAGES_COOKIE = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
 # Far enough to mean "nothing scheduled", and still a number the cache can hold.
 NOTHING_SCHEDULED = 365 * 24 * 3600
-# How long the time a page was first seen is kept (see first_seen()).
-FIRST_SEEN_SECONDS = 30 * 24 * 3600
+# How long the time a page last changed is kept (see changed_at()).
+CHANGED_AT_SECONDS = 30 * 24 * 3600
 
 
 def content_version() -> str:
@@ -209,8 +209,6 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["ETag"] = f'"{digest}"'
-        if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(first_seen(response["ETag"], now))
         # Browsers and proxies check back every time: the page may change at any publish.
         response.setdefault("Cache-Control", "max-age=0, must-revalidate")
         valid_until = time.time() + timeout
@@ -219,17 +217,29 @@ class PageCacheMiddleware:
             varies = Varies(tuple(sorted(headers)))
             cache.set(key, (varies, valid_until), timeout)
             key = varies.key(key, request)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(changed_at(key, response["ETag"], now))
         cache.set(key, (response, valid_until), timeout)
 
 
-def first_seen(etag: str, now: datetime.datetime) -> float:
-    """When a page with this ETag was first stored: its Last-Modified.
+def changed_at(key: str, etag: str, now: datetime.datetime) -> float:
+    """When the page at this key (whatever the content version) last changed to this ETag: its
+    Last-Modified.
 
     Not the time of this store: every change to any content, a draft's or a preview's included,
     stores pages anew, and a page that did not change would show when an editor last saved
-    something visitors cannot see. Kept apart from the content version, as long as a page may be.
+    something visitors cannot see. Nor when a page with this ETag was first seen: a page that
+    changed and then changed back (a release unpublished, then published again) would go back
+    in time, and a client asking with If-Modified-Since would keep the page in between. Kept
+    apart from the content version, as long as a page may be.
     """
-    return cache.get_or_set(f"pagecache:seen:{etag}", now.timestamp(), FIRST_SEEN_SECONDS)
+    _prefix, _version, page = key.split(":", 2)
+    seen_key = f"pagecache:seen:{page}"
+    seen = cache.get(seen_key)
+    if seen is not None and seen[0] == etag:
+        return seen[1]
+    cache.set(seen_key, (etag, now.timestamp()), CHANGED_AT_SECONDS)
+    return now.timestamp()
 
 
 # The request headers a page may vary on that its key already holds: the language (from the path,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from portal.publishing import pagecache
 from portal.publishing.models import Status
@@ -203,3 +204,28 @@ def test_a_change_visitors_cannot_see_leaves_the_pages_last_modified_as_it_was(
     again = visitor.get(NEWS, headers={"If-Modified-Since": first["Last-Modified"]})
     assert again.status_code == 304
     assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_page_that_changes_back_is_modified_again_for_a_client_that_kept_the_change(
+    publisher_client, visitor, time_machine
+):
+    """A release unpublished, then published again: the list is as it was at first, and newer
+    than the list without it that a feed reader or a proxy kept meanwhile."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    ReleaseFactory()
+    release = ReleaseFactory()
+    first = visitor.get(NEWS)
+    time_machine.move_to(now + datetime.timedelta(minutes=1), tick=False)
+    run_action(publisher_client, "unpublish", release)
+    without = visitor.get(NEWS)
+    assert release.title not in without.content.decode()
+    time_machine.move_to(now + datetime.timedelta(minutes=2), tick=False)
+    run_action(publisher_client, "publish", release)
+
+    again = visitor.get(NEWS, headers={"If-Modified-Since": without["Last-Modified"]})
+
+    assert again.status_code == 200
+    assert release.title in again.content.decode()
+    assert again["ETag"] == first["ETag"]
+    assert parse_http_date(again["Last-Modified"]) > parse_http_date(without["Last-Modified"])
