@@ -12,6 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +101,19 @@ if not SECRET_KEY:
     raise ImproperlyConfigured(
         "The SECRET_KEY environment variable is not set. Set it to a long random string "
         "(`make run` writes one to .env for local use)."
+    )
+# Django's own measure of a weak key (check --deploy's security.W009), which only warns, and
+# only where someone runs that check: a site with DEBUG off does not start with one.
+if not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    raise ImproperlyConfigured(
+        f"The SECRET_KEY environment variable is too weak for a site with DEBUG off: give at "
+        f"least {SECRET_KEY_MIN_LENGTH} random characters, not starting with "
+        f"{SECRET_KEY_INSECURE_PREFIX!r} (for instance the output of "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`).'
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])

@@ -13,6 +13,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 from portal.logs import RequestIdFilter
 
+# A key a site with DEBUG off accepts (see portal/settings.py).
+A_STRONG_KEY = "a-long-random-production-secret-with-variety-0123456789"
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -82,7 +85,7 @@ def test_log_format_json_writes_json_lines_to_standard_output():
             "import logging; logging.getLogger('axes').warning('locked out')",
         ],
         cwd=ROOT,
-        env=env | {"LOG_FORMAT": "json", "SECRET_KEY": "x" * 50},
+        env=env | {"LOG_FORMAT": "json", "SECRET_KEY": A_STRONG_KEY},
         capture_output=True,
         text=True,
         timeout=60,

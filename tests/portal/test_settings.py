@@ -10,6 +10,9 @@ from django.db import connection
 from portal.settings import Env
 from zones.models import Zone
 
+# A key a site with DEBUG off accepts (see portal/settings.py).
+A_STRONG_KEY = "a-long-random-production-secret-with-variety-0123456789"
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,6 +38,26 @@ def test_start_up_without_a_secret_key_names_the_variable():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x",
+        "changeme-changeme-changeme",
+        "x" * 60,
+        "django-insecure-" + A_STRONG_KEY,
+    ],
+)
+def test_a_site_with_debug_off_does_not_start_with_a_weak_secret_key(key):
+    result = manage("check", env={"SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "too weak" in result.stderr
+
+
+def test_a_development_site_starts_with_any_secret_key():
+    result = manage("check", env={"SECRET_KEY": "x", "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_deployment_checklist_passes_with_the_https_variables():
     result = manage(
         "check",
@@ -42,7 +65,7 @@ def test_the_deployment_checklist_passes_with_the_https_variables():
         "--fail-level",
         "WARNING",
         env={
-            "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-with-variety-0123456789",
+            "SECRET_KEY": A_STRONG_KEY,
             "ALLOWED_HOSTS": "zones.example.org",
             "SECURE_SSL_REDIRECT": "true",
             "SECURE_COOKIES": "true",
@@ -56,20 +79,20 @@ def test_the_deployment_checklist_passes_with_the_https_variables():
 
 
 def test_a_misspelt_boolean_stops_start_up_naming_the_variable():
-    result = manage("check", env={"SECRET_KEY": "x" * 50, "DEBUG": "ture"})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, "DEBUG": "ture"})
     assert result.returncode != 0
     assert "ImproperlyConfigured: The DEBUG environment variable is “ture”" in result.stderr
     assert "set it to true or false" in result.stderr
 
 
 def test_an_unknown_log_level_stops_start_up_naming_the_variable():
-    result = manage("check", env={"SECRET_KEY": "x" * 50, "LOG_LEVEL": "bogus"})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, "LOG_LEVEL": "bogus"})
     assert result.returncode != 0
     assert "The LOG_LEVEL environment variable is “BOGUS”" in result.stderr
 
 
 def test_a_number_with_a_unit_stops_start_up_naming_the_variable():
-    result = manage("check", env={"SECRET_KEY": "x" * 50, "IMAGE_MAX_BYTES": "10MB"})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, "IMAGE_MAX_BYTES": "10MB"})
     assert result.returncode != 0
     assert "The IMAGE_MAX_BYTES environment variable is “10MB”" in result.stderr
     assert "set it to a whole number" in result.stderr
@@ -114,13 +137,13 @@ def test_an_unset_variable_takes_its_default(monkeypatch):
 
 
 def test_a_security_contact_that_is_not_an_address_stops_start_up_naming_the_variable():
-    result = manage("check", env={"SECRET_KEY": "x" * 50, "SECURITY_CONTACT": "security@x.org"})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, "SECURITY_CONTACT": "security@x.org"})
     assert result.returncode != 0
     assert "The SECURITY_CONTACT environment variable is “security@x.org”" in result.stderr
 
 
 def test_log_format_takes_only_console_or_json():
-    result = manage("check", env={"SECRET_KEY": "x" * 50, "LOG_FORMAT": "xml"})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, "LOG_FORMAT": "xml"})
     assert result.returncode != 0
     assert "The LOG_FORMAT environment variable is “xml”" in result.stderr
 
@@ -131,7 +154,7 @@ def test_a_redis_cache_url_means_djangos_own_backend_kept_going_and_cached_sessi
         "-c",
         "from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
-        env={"SECRET_KEY": "x" * 50, "CACHE_URL": "redis://127.0.0.1:6379/1"},
+        env={"SECRET_KEY": A_STRONG_KEY, "CACHE_URL": "redis://127.0.0.1:6379/1"},
     )
     assert result.stdout.split()[-2:] == [
         "portal.cache.ResilientRedisCache",
@@ -144,7 +167,7 @@ def test_the_language_cookie_is_secure_like_the_session_cookie_and_sessions_last
         "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
         "s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE)"
     )
-    env = {"SECRET_KEY": "x" * 50}
+    env = {"SECRET_KEY": A_STRONG_KEY}
     assert manage("shell", "--no-imports", "-c", show, env=env).stdout.split() == [
         "False",
         "False",
@@ -165,7 +188,7 @@ def test_postgresql_connections_prepare_the_statements_they_run_again_unless_tol
         "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
         "print(o['server_side_binding'], o['prepare_threshold'])"
     )
-    env = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
+    env = {"SECRET_KEY": A_STRONG_KEY, "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
     assert manage("shell", "--no-imports", "-c", show, env=env).stdout.split() == ["True", "5"]
     behind_a_pooler = env | {"DATABASE_PREPARE_THRESHOLD": "0"}
     assert manage("shell", "--no-imports", "-c", show, env=behind_a_pooler).stdout.split() == [
@@ -191,7 +214,7 @@ def test_a_statement_run_more_than_five_times_is_prepared_on_postgresql():
 )
 def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(cache_url, seconds):
     show = "from django.conf import settings; print(settings.PAGE_CACHE_SECONDS)"
-    env = {"SECRET_KEY": "x" * 50, "CACHE_URL": cache_url}
+    env = {"SECRET_KEY": A_STRONG_KEY, "CACHE_URL": cache_url}
     result = manage("shell", "-c", show, env=env)
     assert result.stdout.split()[-1] == seconds
 
@@ -207,7 +230,7 @@ def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
 def test_an_address_that_is_not_one_stops_start_up_naming_the_variable_not_its_secret(
     variable, value, named
 ):
-    result = manage("check", env={"SECRET_KEY": "x" * 50, variable: value})
+    result = manage("check", env={"SECRET_KEY": A_STRONG_KEY, variable: value})
     assert result.returncode != 0
     assert f"The {variable} environment variable is {named}" in result.stderr
     assert "s3cret" not in result.stderr
@@ -220,7 +243,7 @@ def test_serving_with_debug_off_and_no_allowed_hosts_stops_naming_the_variable()
         env=os.environ
         | {
             "DJANGO_READ_DOT_ENV": "0",
-            "SECRET_KEY": "x" * 50,
+            "SECRET_KEY": A_STRONG_KEY,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "",
         },
