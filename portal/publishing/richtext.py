@@ -18,6 +18,7 @@ without a text alternative (a screen reader would read out a file name, or nothi
   dropped.
 """
 
+import inspect
 import posixpath
 from html import escape
 from html.parser import HTMLParser
@@ -26,6 +27,7 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 from django.conf import settings
 from django.db import models
+from modeltranslation.fields import TranslationFieldDescriptor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
@@ -233,5 +235,11 @@ class RichTextField(models.TextField):
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname) or "")
-        setattr(model_instance, self.attname, value)
+        # modeltranslation's original field (`body` beside `body_en`, `body_zh_hans`) reads
+        # the current language's text, falling back to the other language's, and writes the
+        # current language's field: set back, it copied one language's text into the other's
+        # empty field. Its value is only the column's; each language's field sanitises itself.
+        descriptor = inspect.getattr_static(type(model_instance), self.attname, None)
+        if not isinstance(descriptor, TranslationFieldDescriptor):
+            setattr(model_instance, self.attname, value)
         return value

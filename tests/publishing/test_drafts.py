@@ -700,3 +700,16 @@ def test_discarding_a_draft_asks_first_and_keeps_it_until_confirmed(editor_clien
     assert "Its changes are lost: they cannot be brought back." in asked.text
     assert 'name="confirmed" value="yes"' in asked.text
     assert PendingChange.objects.for_record(live_release) is not None
+
+
+def test_a_draft_made_in_the_chinese_admin_leaves_the_empty_chinese_body_empty(
+    editor_client, publisher_client, live_release, visitor, settings
+):
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    save_form(editor_client, live_release, location_zh_hans="沈阳")
+    draft_action(publisher_client, live_release, "publish")
+
+    live_release.refresh_from_db()
+    assert (live_release.location_zh_hans, live_release.body_zh_hans) == ("沈阳", "")
+    page = visitor.get(live_release.get_absolute_url().replace("/en/", "/zh-hans/", 1))
+    assert '<div class="rich-text" lang="en"><p>Live body.</p></div>' in page.content.decode()

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 
 from portal.publishing.richtext import (
     ALLOWED_ATTRIBUTES,
@@ -280,3 +281,26 @@ def test_an_undescribed_image_without_a_caption_is_dropped():
     assert sanitize_html(
         '<figure><img src="/media/images/2026/chart.png"><figcaption> </figcaption></figure>'
     ) == ("<figure><figcaption> </figcaption></figure>")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "written", "empty"),
+    [("zh-hans", "body_en", "body_zh_hans"), ("en", "body_zh_hans", "body_en")],
+)
+def test_saving_in_one_language_leaves_the_other_languages_empty_text_empty(
+    client, language, written, empty
+):
+    release = ReleaseFactory(**{written: "<p>Only in one language.</p>", empty: ""})
+
+    with translation.override(language):
+        release.save()
+
+    release.refresh_from_db()
+    assert getattr(release, written) == "<p>Only in one language.</p>"
+    assert getattr(release, empty) == ""
+    # The page in the language without it says it shows the other language's text.
+    with translation.override(language):
+        page = client.get(release.get_absolute_url()).content.decode()
+    other = "en" if language == "zh-hans" else "zh-hans"
+    assert f'<div class="rich-text" lang="{other}"><p>Only in one language.</p></div>' in page
