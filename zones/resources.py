@@ -23,7 +23,8 @@ class ZoneResource(ContentResource):
         "established_year": "1992",
         "area_km2": "12.5",
         "website": "https://example.org/",
-        "address": "",
+        "address_en": "",
+        "address_zh_hans": "",
         "summary_en": "One or two sentences on what the zone is known for.",
         "summary_zh_hans": "用一两句话介绍开发区的特色。",
     }
@@ -33,8 +34,8 @@ class ZoneResource(ContentResource):
         import_id_fields = ("slug",)
         fields = (
             "slug", "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "kind",
-            "level", "city", "established_year", "area_km2", "website", "address",
-            "summary_en", "summary_zh_hans",
+            "level", "city", "established_year", "area_km2", "website", "address_en",
+            "address_zh_hans", "summary_en", "summary_zh_hans",
         )  # fmt: skip
         export_order = fields
         clean_model_instances = True
@@ -85,8 +86,12 @@ class EnterpriseResource(ContentResource):
             (slug or "").strip() or slugify(name or "")[:120]
             for slug, name in zip(column(dataset, "slug"), names, strict=True)
         ]
-        codes = [(code or "").strip().upper() for code in column(dataset, "credit_code")]
-        for header, values in (("slug", slugs), ("credit_code", codes)):
+        replaced = {"slug": slugs}
+        # Only a file with the column changes credit codes: one without leaves them as they are.
+        if "credit_code" in (dataset.headers or []):
+            codes = [(code or "").strip().upper() for code in column(dataset, "credit_code")]
+            replaced["credit_code"] = codes
+        for header, values in replaced.items():
             if header in dataset.headers:
                 del dataset[header]
             dataset.append_col(values, header=header)

@@ -40,6 +40,7 @@ from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from portal.publishing import drafts, editorial, spreadsheets
 from portal.publishing.models import AuditEntry
+from portal.publishing.translations import listed
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +287,23 @@ class ContentResource(resources.ModelResource):
                 errors[name] = [ValidationError(invalid_choice(field, value))]
         return errors
 
+    def unknown_columns(self, headers: list) -> list[str]:
+        """The file's headings that name none of the columns: a file whose rows would all be
+        skipped (a heading written "Name_EN", a CSV separated by semicolons) is refused."""
+        known = {field.column_name for field in self.get_import_fields()}
+        return [
+            str(header) for header in headers if header not in (None, "") and header not in known
+        ]
+
+    def unknown_columns_message(self, unknown: list[str]) -> str:
+        return gettext(
+            "Unknown columns: %(unknown)s. The columns of this import are: %(columns)s "
+            "(see the template); a CSV file's columns are separated by commas."
+        ) % {
+            "unknown": listed(f"“{header}”" for header in unknown),
+            "columns": listed(field.column_name for field in self.get_import_fields()),
+        }
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         user = kwargs.get("user")
@@ -387,6 +405,25 @@ def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
     return errors
 
 
+def headings(upload, file_format) -> list:
+    """The first row of an uploaded CSV or XLSX; empty when the file cannot be read, which the
+    import itself then reports."""
+    upload.seek(0)
+    try:
+        if file_format.is_binary():
+            book = openpyxl.load_workbook(upload, read_only=True)
+            first = next(book.active.iter_rows(max_row=1, values_only=True), ())
+            book.close()
+        else:
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
+            first = next(csv.reader(text), [])
+            text.detach()
+    except Exception:
+        first = []
+    upload.seek(0)
+    return list(first)
+
+
 def count_rows(upload, file_format) -> int:
     """The rows under the headers of an uploaded CSV or XLSX, counted without reading the cells
     into a dataset (milliseconds for 100,000 rows); 0 when the file cannot be read, which the
@@ -431,7 +468,7 @@ class SizedImportForm(ImportForm):
 
     def __init__(self, *args, command: str | None = None, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.formats = args[0]
+        self.formats, self.resources = args[0], args[1]
         self.command = command
         self.kind = kind
 
@@ -440,7 +477,11 @@ class SizedImportForm(ImportForm):
         upload, index = cleaned_data.get("import_file"), cleaned_data.get("format")
         if upload is None or index in (None, ""):
             return cleaned_data
-        rows, limit = count_rows(upload, self.formats[int(index)]()), settings.IMPORT_MAX_ROWS
+        file_format = self.formats[int(index)]()
+        resource = self.resources[int(cleaned_data.get("resource") or 0)]()
+        if unknown := resource.unknown_columns(headings(upload, file_format)):
+            raise ValidationError({"import_file": resource.unknown_columns_message(unknown)})
+        rows, limit = count_rows(upload, file_format), settings.IMPORT_MAX_ROWS
         if rows <= limit:
             return cleaned_data
         too_many = ngettext(

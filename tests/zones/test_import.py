@@ -568,3 +568,62 @@ def test_an_enterprise_row_without_a_zone_says_the_zone_is_required(puwan, tmp_p
     said = output.out + output.err
     assert "zone" in said and "could not be written" not in said
     assert not Enterprise.objects.exists()
+
+
+def test_a_file_without_a_credit_code_column_keeps_the_credit_codes(
+    publisher_client, published_enterprise
+):
+    preview = post_import(
+        publisher_client,
+        "admin:zones_enterprise_import",
+        ["slug", "name_en", "zone"],
+        [["allychem", "Allychem Renamed Co., Ltd.", "dalian-puwan"]],
+    )
+    confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
+
+    published_enterprise.refresh_from_db()
+    assert published_enterprise.name_en == "Allychem Renamed Co., Ltd."
+    assert published_enterprise.credit_code == credit_code(7)
+
+
+@pytest.mark.parametrize(
+    ("header", "unknown"),
+    [
+        (["Slug", "Name_EN", "Zone"], "“Slug”, “Name_EN”, “Zone”"),
+        (["slug;name_en;zone"], "“slug;name_en;zone”"),
+        (["slug", "name_en", "zone", "notes"], "“notes”"),
+    ],
+)
+def test_a_file_with_unknown_columns_is_refused_naming_them(editor_client, puwan, header, unknown):
+    response = post_import(
+        editor_client, "admin:zones_enterprise_import", header, [["x"] * len(header)]
+    )
+
+    page = response.content.decode()
+    assert f"Unknown columns: {unknown}. The columns of this import are: slug, name_en," in page
+    assert response.context.get("result") is None
+    assert not Enterprise.objects.exists()
+
+
+def test_the_command_refuses_a_file_with_unknown_columns(puwan, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("Slug,Name_EN,Zone\nx,X Co.,dalian-puwan\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing was imported. Unknown columns: “Slug”"):
+        call_command("import_enterprises", path)
+    assert not Enterprise.objects.exists()
+
+
+def test_a_zones_address_is_imported_in_each_language_whatever_the_admins_language(
+    publisher_client, settings
+):
+    publisher_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    preview = post_import(
+        publisher_client,
+        "admin:zones_zone_import",
+        ["slug", "name_en", "city", "address_en", "address_zh_hans"],
+        [["tieling-etdz", "Tieling Economic Development Zone", "tieling", "1 Main Road", ""]],
+    )
+    confirm_import(publisher_client, preview, "admin:zones_zone_process_import")
+
+    zone = Zone.objects.get(slug="tieling-etdz")
+    assert (zone.address_en, zone.address_zh_hans or "") == ("1 Main Road", "")
