@@ -5,6 +5,7 @@ The API (`/api/v1/`, routed in portal/api.py) is built from each app's `api.py`;
 names no app.
 """
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from http import HTTPStatus
@@ -157,15 +158,20 @@ class KeysetPagination(CursorPagination):
         if "page" in request.query_params:
             raise exceptions.ValidationError({"page": ["Pages go by cursor: follow `next`."]})
         # A cursor made by hand may hold a position its ordering's column cannot take (a date
-        # that is not one); the database would refuse it mid-query.
+        # that is not one, or past the year 9999 in UTC, a NUL character, which PostgreSQL's
+        # text refuses); the database would refuse it mid-query.
         cursor = self.decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             ordering = self.get_ordering(request, queryset, view)[0].lstrip("-")
             options = queryset.model._meta
             field = options.pk if ordering == "pk" else options.get_field(ordering)
+            if "\x00" in cursor.position:
+                raise self.not_a_cursor()
             try:
-                field.to_python(cursor.position)
-            except DjangoValidationError:
+                value = field.to_python(cursor.position)
+                if isinstance(value, datetime.datetime):
+                    value.astimezone(datetime.UTC)
+            except (DjangoValidationError, OverflowError):
                 raise self.not_a_cursor() from None
         return super().paginate_queryset(queryset, request, view)
 

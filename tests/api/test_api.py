@@ -169,6 +169,18 @@ def test_a_cursor_made_by_hand_with_a_position_no_record_can_have_answers_400(
     assert set(problem(response, 400)["errors"]) == {"cursor"}
 
 
+@pytest.mark.parametrize("position", ["9999-12-31T23:59:59-14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_cursor_at_a_time_past_the_last_date_answers_400(client, db, position):
+    response = client.get(f"{API}/releases/", {"cursor": hand_made_cursor(position)})
+    assert set(problem(response, 400)["errors"]) == {"cursor"}
+
+
+@pytest.mark.parametrize("path", ["zones", "enterprises", "institutions", "platforms", "events"])
+def test_a_cursor_holding_a_nul_character_answers_400(client, db, path):
+    response = client.get(f"{API}/{path}/", {"cursor": hand_made_cursor("a\x00b")})
+    assert set(problem(response, 400)["errors"]) == {"cursor"}
+
+
 @pytest.mark.parametrize("path", ["events", "zones"])
 def test_a_list_in_slug_order_takes_any_text_as_a_position(client, db, path):
     assert client.get(f"{API}/{path}/", {"cursor": hand_made_cursor("abc")}).status_code == 200
