@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +235,11 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
 
+# A figure's year, newest first, and the figures without one (a total as of the release's day)
+# after them: PostgreSQL puts NULL first in a descending order where SQLite puts it last.
+NEWEST_YEAR_FIRST = F("year").desc(nulls_last=True)
+
+
 class Indicator(models.Model):
     """A figure about a zone (or one of its parks) for a period, as a release reported it."""
 
@@ -301,7 +306,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
-        ordering = ["zone", "metric__name", "-year"]
+        ordering = ["zone", "metric__name", NEWEST_YEAR_FIRST]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(unit="percent_change") | Q(value__gte=-100),

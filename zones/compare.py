@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.validators import slug_re
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -290,7 +290,12 @@ def compare(zones: list[Zone]) -> Comparison:
         figure_model.objects.published()
         .filter(zone__in=ids, park__isnull=True)
         .select_related("metric", "release")
-        .order_by(by_name("metric__"), "unit", "-year", "-release__published_at")
+        .order_by(
+            by_name("metric__"),
+            "unit",
+            F("year").desc(nulls_last=True),
+            "-release__published_at",
+        )
     )
     sources = footnote_sources(indicators)
     newest: dict[tuple, list] = {}
@@ -321,8 +326,9 @@ def compare(zones: list[Zone]) -> Comparison:
         rows.append(Row(figures, label, cells, note, label_html))
 
     # Enterprises listed in the portal, in total, by sector and by qualification held (valid
-    # or not), counted by the directory's index: in SQL, grouping the enterprises of two big
-    # zones by sector and by qualification took seconds at 100,000.
+    # today, as the directory counts them), counted by the directory's index: in SQL,
+    # grouping the enterprises of two big zones by sector and by qualification took seconds
+    # at 100,000.
     index = directory.current()
     totals = index.zone_counts()
     enterprises = _("Enterprises listed")
@@ -341,7 +347,7 @@ def compare(zones: list[Zone]) -> Comparison:
         Sector.objects.filter(pk__in={sector for _zone, sector in by_sector}),
         column,
     )
-    by_qualification = index.counts_in_zones("qualification_any", ids)
+    by_qualification = index.counts_in_zones("qualification", ids)
     rows += count_rows(
         enterprises,
         _("Qualification: %(name)s"),

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -218,7 +218,9 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
             .in_bulk(shown)
         )
         indicators = list(
-            zone.indicators.published().for_tables().order_by(by_name("metric__"), "-year")
+            zone.indicators.published()
+            .for_tables()
+            .order_by(by_name("metric__"), F("year").desc(nulls_last=True))
         )
         context = super().get_context_data(**kwargs)
         context.update(

@@ -1,6 +1,7 @@
 """Comparing zones side by side: /<lang>/zones/compare/?zones=a,b."""
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -20,6 +21,7 @@ from tests.factories import (
     MetricFactory,
     ParkFactory,
     PlatformFactory,
+    QualificationFactory,
     ReleaseFactory,
     SectorFactory,
     ZoneFactory,
@@ -64,6 +66,20 @@ def test_the_same_metric_is_one_row_with_each_zones_period_and_source(client, db
     # The source is named once below the table, and each cell points to it by number.
     assert response.text.count("Statistics bulletin") == 1
     assert response.text.count('href="#source-1"') == 2
+
+
+def test_a_years_figure_is_newer_than_a_total_without_a_year_on_every_database(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a, b = ZoneFactory(slug="a"), ZoneFactory(slug="b")
+    older = ReleaseFactory(published_at=datetime.datetime(2023, 1, 10, tzinfo=datetime.UTC))
+    newer = ReleaseFactory(published_at=datetime.datetime(2025, 1, 10, tzinfo=datetime.UTC))
+    for zone in (a, b):
+        IndicatorFactory(zone=zone, metric=metric, release=older, year=None, value=Decimal("1"))
+        IndicatorFactory(zone=zone, metric=metric, release=newer, year=2024, value=Decimal("5"))
+
+    row = rows(client.get(f"{URL}?zones=a,b"))["GDP, percent change"]
+
+    assert [(cell.text, cell.period) for cell in row.cells] == [("5", "2024"), ("5", "2024")]
 
 
 def test_a_row_whose_periods_differ_says_so(client, db):
@@ -165,15 +181,25 @@ def test_enterprise_counts_by_sector_and_qualification_parks_platforms_instituti
     enterprise.sectors.add(sector)
     EnterpriseFactory(zone=a, status=Status.DRAFT).sectors.add(sector)
     EnterpriseQualificationFactory(enterprise=enterprise, qualification__name_en="Gazelle")
+    in_b, gazelle = EnterpriseFactory(zone=b), enterprise.held_qualifications.get().qualification
+    for qualification in (gazelle, QualificationFactory(name_en="Lapsed")):
+        EnterpriseQualificationFactory(
+            enterprise=in_b,
+            qualification=qualification,
+            year_granted=2015,
+            valid_until=datetime.date(2018, 12, 31),
+        )
     ParkFactory(zone=b, name_en="Harbour park")
     PlatformFactory(name_en="Alliance").zones.add(a)
     CooperationFactory(zone=b).institutions.add(InstitutionFactory(name_en="Tech University"))
 
     table = rows(client.get(f"{URL}?zones=a,b"))
 
-    assert [c.text for c in table["All enterprises"].cells] == ["1", "none listed"]
+    assert [c.text for c in table["All enterprises"].cells] == ["1", "1"]
     assert [c.text for c in table["Sector: New materials"].cells] == ["1", "none listed"]
+    # Only valid qualifications count, as in the directory: b's Gazelle expired in 2018.
     assert [c.text for c in table["Qualification: Gazelle"].cells] == ["1", "none listed"]
+    assert "Qualification: Lapsed" not in table
     assert [c.text for c in table["Parks"].cells] == ["none listed", "Harbour park"]
     assert [c.text for c in table["Platforms"].cells] == ["Alliance", "none listed"]
     assert [c.text for c in table["Institutions"].cells] == ["none listed", "Tech University"]
