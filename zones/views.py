@@ -15,6 +15,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -679,7 +680,9 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
             {
                 "number": release.source_number,
                 "title": release.title,
-                "published": release.published_at.isoformat(),
+                # In the site's time zone, as the page dates it: in UTC, a release of June 20
+                # read as June 19.
+                "published": timezone.localtime(release.published_at).isoformat(),
                 "url": absolute(release.get_absolute_url()),
             }
             for release in comparison.sources

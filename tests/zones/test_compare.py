@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from news.models import Indicator
 from portal.publishing.models import Status
@@ -247,7 +248,7 @@ def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
         {
             "number": 1,
             "title": indicator.release.title,
-            "published": indicator.release.published_at.isoformat(),
+            "published": timezone.localtime(indicator.release.published_at).isoformat(),
             "url": f"http://testserver{indicator.release.get_absolute_url()}",
         }
     ]
@@ -267,6 +268,9 @@ def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo
     }
     assert sources == {1}
     assert [source["title"] for source in data["sources"]] == [demo.title]
+    # The release's day in China, as the page and the other downloads date it.
+    assert data["sources"][0]["published"].startswith("2024-06-20T")
+    assert data["sources"][0]["published"].endswith("+08:00")
 
 
 def test_what_the_release_says_beside_a_figure_is_shown_and_downloaded_with_it(client, demo):
