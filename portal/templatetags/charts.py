@@ -140,12 +140,17 @@ def line_chart(indicators: list, title: str, number: int, prefix: str = "line") 
     if len(indicators) < 2:
         return SafeString("")
     values = [float(indicator.value) for indicator in indicators]
+    written = [figure(indicator) for indicator in indicators]
     low, high = min(0.0, *values), max(values)
     span = (high - low) or 1.0
     plot_height = LINE_HEIGHT - 2 * LINE_PAD
-    step = (WIDTH - 2 * LINE_PAD) / (len(indicators) - 1)
+    # The first and last values are written centred on their points: room for half of each,
+    # or "more than 100" lost its "mo" at the left edge.
+    left = max(LINE_PAD, _width(written[0]) * 1.1 / 2 + 2)
+    right = max(LINE_PAD, _width(written[-1]) * 1.1 / 2 + 2)
+    step = (WIDTH - left - right) / (len(indicators) - 1)
     coordinates = [
-        (LINE_PAD + index * step, LINE_PAD + plot_height * (high - value) / span)
+        (left + index * step, LINE_PAD + plot_height * (high - value) / span)
         for index, value in enumerate(values)
     ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
@@ -160,12 +165,12 @@ def line_chart(indicators: list, title: str, number: int, prefix: str = "line") 
                 f"{y:.1f}",
                 f"{x:.1f}",
                 f"{y - 8:.1f}",
-                figure(indicator),
+                text,
                 f"{x:.1f}",
                 LINE_HEIGHT - 4,
                 indicator.year,
             )
-            for (x, y), indicator in zip(coordinates, indicators, strict=True)
+            for (x, y), indicator, text in zip(coordinates, indicators, written, strict=True)
         ),
     )
     return format_html(

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from news.models import Indicator, Metric
-from portal.templatetags.charts import bar_chart
+from portal.templatetags.charts import _width, bar_chart, line_chart
 
 
 def bar(name: str, value: str = "12.5") -> Indicator:
@@ -69,3 +69,29 @@ def test_the_values_column_is_wide_enough_for_a_qualified_value():
     value_x = float(re.search(r'class="chart__value" x="([^"]+)"', wide)[1])
     # "more than 110,000,000": 21 characters of about 7 pixels, bold, from where it starts.
     assert value_x + 21 * 6.6 * 1.1 <= int(width.search(wide)[1])
+
+
+def point(year: int, value: str, qualifier: str) -> Indicator:
+    return Indicator(
+        metric=Metric(name_en="R&D"),
+        value=Decimal(value),
+        unit=Indicator.Unit.CNY,
+        year=year,
+        qualifier=qualifier,
+    )
+
+
+def test_a_line_charts_first_and_last_values_are_written_whole_inside_the_chart():
+    history = [
+        point(2022, "100", Indicator.Qualifier.MORE_THAN),
+        point(2023, "120", Indicator.Qualifier.EXACT),
+        point(2024, "2500000000.5", Indicator.Qualifier.ABOUT),
+    ]
+    svg = line_chart(history, "R&D by year", 1)
+
+    width = float(re.search(r'viewBox="0 0 (\d+)', svg)[1])
+    values = re.findall(r'<text class="chart__value" x="([^"]+)"[^>]*>(.*?)</text>', svg)
+    assert [text for _x, text in values][0].startswith("more than")
+    for x, text in values:
+        half = _width(text) / 2
+        assert float(x) - half >= 0 and float(x) + half <= width, text

@@ -94,7 +94,7 @@ def test_figures_are_drawn_as_charts_with_a_title_and_their_numbers(client, db):
 
     assert text.count('role="img"') == 2
     assert '<title id="chart-bars-1-title">Newest figures, percent change</title>' in text
-    assert '<title id="chart-line-1-title">Exports by year (percent change)</title>' in text
+    assert '<title id="chart-line-1-title">Exports by year, percent change</title>' in text
     assert 'class="chart__bar chart__bar--negative"' in text
     assert "<td>2021</td><td>2022</td><td>2023</td>" in text
     assert "style=" not in text
