@@ -57,10 +57,11 @@ def prepare(
     """Parse a query and, with `correct`, find spelling corrections for its longer words.
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
-    more), other than those it starts, which it already finds, and only to words that an entry
-    visible now holds: the vocabulary also keeps words of scheduled records and of records
-    removed in bulk, which no answer may confirm. The search ranks what the words find as typed
-    above what their corrections find.
+    more), other than those it starts, which it already finds, unless it finds a visible entry
+    as typed beside a word that does not (a word spelt right, beside one that is not), and
+    only to words that an entry visible now holds: the vocabulary also keeps words of
+    scheduled records and of records removed in bulk, which no answer may confirm. The search
+    ranks what the words find as typed above what their corrections find.
 
     A correction widens a query that finds no name as typed; one that does has found its answer
     (`jianping` its zone), and the names that are one letter away (Jiaming, Tianming) would only
@@ -85,20 +86,31 @@ def prepare(
     if finds_a_name:
         return query
     candidates: dict[int, list[str]] = {}
+    # The words each word finds as typed (itself, and those it starts).
+    spelt: dict[int, list[str]] = {}
     for index in correctable:
         word = query.terms[index].text
         limit = text.allowed_distance(word)
         scored = []
+        spelt[index] = [word]
         for position, candidate in enumerate(engine.similar_terms(word)):
             if candidate.startswith(word):
+                spelt[index].append(candidate)
                 continue
             distance = text.edit_distance(word, candidate, limit)
             if distance <= limit:
                 scored.append((distance, position, candidate))
         if scored:
             candidates[index] = [candidate for _, _, candidate in sorted(scored)]
-    public = engine.public_terms(sorted({word for found in candidates.values() for word in found}))
+    asked = {word for words in (*candidates.values(), *spelt.values()) for word in words}
+    public = engine.public_terms(sorted(asked))
+    found_as_typed = {index for index in correctable if any(w in public for w in spelt[index])}
     for index, found in candidates.items():
+        # Beside a word that finds nothing, a word that finds a visible entry as typed is
+        # spelt right: in "Dalian Universty", "dalian" is a place, not a misspelt "datian",
+        # and only "universty" is corrected. Alone, it may be a misspelling some text holds.
+        if index in found_as_typed and len(found_as_typed) < len(correctable):
+            continue
         query.terms[index].corrections = [word for word in found if word in public][:3]
     return query
 

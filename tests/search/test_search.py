@@ -140,6 +140,29 @@ def test_a_misspelling_offers_the_corrected_query(demo):
     assert first("Tianjn University").matched_on == "corrected spelling"
 
 
+@pytest.mark.parametrize(
+    ("q", "meant", "found"),
+    [
+        ("Dalian Universty", "dalian university", "Dalian University of Technology"),
+        (
+            "Shenyang Economic and Technological Develpment Zone",
+            "shenyang economic and technological development zone",
+            "Shenyang Economic and Technological Development Zone",
+        ),
+    ],
+)
+def test_a_word_spelt_right_is_kept_when_another_is_corrected(demo, q, meant, found):
+    # Words one letter from the place names, which a correction of them would find instead.
+    EnterpriseFactory(name_en="Datian Pumps Co., Ltd.")
+    EnterpriseFactory(name_en="Shengan Valves Co., Ltd.")
+
+    results = search(q)
+
+    assert results.did_you_mean() == meant
+    assert found in [result.title for result in results[0:5]]
+    assert "Datian Pumps Co., Ltd." not in [result.title for result in results[0:20]]
+
+
 def test_a_correct_spelling_offers_no_correction(demo):
     assert search("Tianjin University").did_you_mean() == ""
 
