@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal.publishing.models import Status
 from tests.adminforms import change_form_data
-from tests.factories import ReleaseFactory
+from tests.factories import EnterpriseFactory, EventFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,47 @@ def test_publishing_through_the_form_says_published(publisher_client):
     assert save(publisher_client, release, status="published") == [
         "Published: visitors now see “June figures”."
     ]
+
+
+def test_publishing_a_release_that_names_drafts_says_they_are_not_shown_with_it(
+    publisher_client, visitor
+):
+    release = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="June figures")
+    release.zones.add(ZoneFactory(name_en="Tieling Zone", status=Status.DRAFT))
+    release.enterprises.add(EnterpriseFactory(name_en="Public Co."))
+    EventFactory(title_en="Laser fair", status=Status.DRAFT).releases.add(release)
+
+    assert save(publisher_client, release, status="published") == [
+        "Not shown with “June figures” until they are published: event “Laser fair”, "
+        "zone “Tieling Zone”.",
+        "Published: visitors now see “June figures”.",
+    ]
+    page = visitor.get(release.get_absolute_url()).content.decode()
+    assert "Public Co." in page and "Tieling Zone" not in page
+
+
+def test_a_release_naming_nothing_has_no_empty_list_of_named_records(visitor):
+    release = ReleaseFactory()
+    page = visitor.get(release.get_absolute_url()).content.decode()
+    assert "Named in this release" not in page
+
+
+def test_publishing_an_enterprise_in_a_draft_zone_says_visitors_do_not_see_it(publisher_client):
+    enterprise = EnterpriseFactory(
+        name_en="Laser Co.",
+        status=Status.DRAFT,
+        published_at=None,
+        zone=ZoneFactory(name_en="Tieling Zone", status=Status.DRAFT),
+    )
+    url = reverse("admin:zones_enterprise_change", args=[enterprise.pk])
+    data = change_form_data(publisher_client.get(url)) | {"status": "published"}
+    response = publisher_client.post(url, data, follow=True)
+
+    assert said(response) == [
+        "Published, but visitors do not see “Laser Co.” until what it sits in is published "
+        "too: zone “Tieling Zone”."
+    ]
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
 
 
 @time_machine.travel(JUNE_1, tick=False)

@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.publishing import editorial, notify
@@ -21,8 +21,9 @@ from portal.publishing.admin.drafts import PendingDraftsMixin
 from portal.publishing.admin.history import HistoryAdmin, record_pk
 from portal.publishing.admin.locking import LockingMixin
 from portal.publishing.admin.preview import PreviewMixin
-from portal.publishing.models import AuditEntry, Status
+from portal.publishing.models import AuditEntry, Publishable, Status, published_q
 from portal.publishing.times import local_time, long_local_time, same_minute
+from portal.publishing.translations import listed
 
 
 class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin):
@@ -117,6 +118,26 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             self.audit_status(request, obj, old_status)
             # Said instead of Django's "… was changed successfully" (see message_user).
             request.status_message = status_message(obj, old_status)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        # After the links are saved: a release published with the zones and enterprises it
+        # names still drafts showed none of them, and an enterprise published in a draft zone
+        # was said to be seen.
+        stored = type(obj)._default_manager.filter(pk=obj.pk)
+        if not getattr(request, "status_message", None) or not stored.filter(published_q()):
+            return
+        if not stored.published().exists():
+            request.status_message = gettext(
+                "Published, but visitors do not see “%(record)s” until what it sits in is "
+                "published too: %(records)s."
+            ) % {"record": obj, "records": named(hidden_links(obj, sits_in=True))}
+            request.status_level = messages.WARNING
+        elif hidden := hidden_links(obj):
+            message = gettext("Not shown with “%(record)s” until they are published: %(records)s.")
+            values = {"record": obj, "records": named(hidden)}
+            self.message_user(request, message % values, messages.WARNING)
 
     # Restores. A version holds the status and publication time the record had then; restoring
     # it must not publish, unpublish or reschedule for a user who may not.
@@ -333,6 +354,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         if named and level == messages.SUCCESS:
             request.status_message = None
             message = named
+            level = getattr(request, "status_level", level)
         super().message_user(request, message, level, *args, **kwargs)
 
     def render_change_form(
@@ -366,6 +388,46 @@ def status_message(obj, old_status: str) -> str:
     if old_status in editorial.LIVE_STATES:
         return gettext("Unpublished (back to draft): visitors no longer see “%(record)s”.") % values
     return gettext("Back to draft: “%(record)s” no longer waits for review.") % values
+
+
+# At most this many records are named in a warning; the others are counted.
+NAMED_AT_MOST = 5
+
+
+def hidden_links(obj, sits_in: bool = False) -> list[tuple[str, Model]]:
+    """The records `obj` links to that visitors do not see, as (kind, record): its page does
+    not show them. With `sits_in`, only those it sits in (its foreign keys: an enterprise's
+    zone), without which visitors do not see it at all."""
+    hidden = []
+    for field in obj._meta.get_fields():
+        model = field.related_model
+        if not (field.is_relation and model and issubclass(model, Publishable)):
+            continue
+        if field.many_to_many and not sits_in:
+            related = getattr(obj, field.name if field.concrete else field.get_accessor_name())
+            linked = related.all()
+        elif field.many_to_one and field.concrete:
+            linked = model._default_manager.filter(pk=getattr(obj, field.attname))
+        else:
+            continue
+        public = model._default_manager.published().values("pk")
+        hidden += [
+            (model._meta.verbose_name, record)
+            for record in linked.exclude(pk__in=public)[: NAMED_AT_MOST + 1]
+        ]
+    return hidden
+
+
+def named(records: list[tuple[str, Model]]) -> str:
+    """Records named with their kind, at most NAMED_AT_MOST of them."""
+    text = listed(
+        pgettext("a kind of record and its name", "%(kind)s “%(record)s”")
+        % {"kind": kind, "record": record}
+        for kind, record in records[:NAMED_AT_MOST]
+    )
+    if len(records) > NAMED_AT_MOST:
+        text = gettext("%(records)s and more") % {"records": text}
+    return text
 
 
 def status_badge(obj) -> dict[str, str]:
