@@ -251,6 +251,34 @@ def test_errors_are_problem_details(client, db):
     assert "JSON only" in problem(client.get(f"{API}/zones/", {"format": "xml"}), 406)["detail"]
 
 
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/json;q=0",
+        "*/*;q=0",
+        "text/html, application/problem+json;q=0",
+        "application/json;q=0, */*",
+        "text/html;q=0.9, application/*;q=0",
+    ],
+)
+def test_an_accept_header_that_refuses_json_answers_406(client, db, accept):
+    problem(client.get(f"{API}/zones/", HTTP_ACCEPT=accept), 406)
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["application/json;q=0.1, text/html", "text/html, */*;q=0.8", "application/*", ""],
+)
+def test_an_accept_header_that_takes_json_among_others_gets_json(client, db, accept):
+    response = client.get(f"{API}/zones/", HTTP_ACCEPT=accept)
+    assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+
+
+def test_a_format_other_than_json_answers_406_whatever_the_accept_header(client, db):
+    asks = {"HTTP_ACCEPT": "application/problem+json"}
+    problem(client.get(f"{API}/zones/", {"format": "xml"}, **asks), 406)
+
+
 def test_a_client_that_asks_for_problem_details_gets_them_and_json(client, db):
     asks = {"HTTP_ACCEPT": "application/problem+json"}
     problem(client.get(f"{API}/zones/no-such-zone/", **asks), 404)
