@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from news.models import Event, Indicator, Metric, Release, Series
-from zones.filters import ANY, YearFilter, published_zones
+from zones.filters import ANY, NOT_KNOWN, YearFilter, published_zones
 
 
 class ReleaseFilter(django_filters.FilterSet):
@@ -16,6 +16,7 @@ class ReleaseFilter(django_filters.FilterSet):
         field_name="zones",
         queryset=published_zones,
         to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     kind = django_filters.ChoiceFilter(
         empty_label=ANY, label=_("Kind"), choices=Release.Kind.choices
@@ -26,6 +27,7 @@ class ReleaseFilter(django_filters.FilterSet):
         field_name="series",
         queryset=Series.objects.all(),
         to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     year = YearFilter(label=_("Year"), field_name="published_at", lookup_expr="year")
 
@@ -53,6 +55,7 @@ class EventFilter(django_filters.FilterSet):
         field_name="zone",
         queryset=published_zones,
         to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     country = django_filters.ChoiceFilter(
         empty_label=ANY,
@@ -82,19 +85,25 @@ class FigureFilter(django_filters.FilterSet):
     """The figures table's parameters: a zone, a metric, a source release, a year."""
 
     zone = django_filters.ModelChoiceFilter(
-        label=_("Zone"), field_name="zone", queryset=published_zones, to_field_name="slug"
+        label=_("Zone"),
+        field_name="zone",
+        queryset=published_zones,
+        to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     metric = django_filters.ModelChoiceFilter(
         label=_("Metric"),
         field_name="metric",
         queryset=Metric.objects.all(),
         to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     release = django_filters.ModelChoiceFilter(
         label=_("Source release"),
         field_name="release",
         queryset=lambda request: Release.objects.published(),
         to_field_name="slug",
+        error_messages={"invalid_choice": NOT_KNOWN},
     )
     year = YearFilter(label=_("Year"), field_name="year", lookup_expr="exact")
 

@@ -124,6 +124,10 @@ class QualificationFilter(SlugsFilter):
         return qs.filter(pk__in=held.values("enterprise_id"))
 
 
+# A slug that names no public record, in a filter's parameter.
+NOT_KNOWN = _("“%(value)s” is not known.")
+
+
 class EnterpriseFilterForm(forms.Form):
     """Checks every slug given to the directory in one query; an unknown one is named and dropped.
 
@@ -140,7 +144,7 @@ class EnterpriseFilterForm(forms.Form):
                 self.add_error(
                     name,
                     forms.ValidationError(
-                        _("“%(value)s” is not known."),
+                        NOT_KNOWN,
                         params={"value": ", ".join(unknown)},
                         code="invalid_choice",
                     ),

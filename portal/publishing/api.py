@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.pagination import BasePagination, CursorPagination
@@ -113,7 +114,7 @@ def slug_url(request: HttpRequest, view_name: str) -> Callable[[str], str]:
 def page_links(request: HttpRequest | None, url: Callable[[], str]) -> dict[str, str]:
     """`url()` (a reverse() under the language prefix) in each language, absolute."""
     links = {}
-    for code, _ in LANGUAGES:
+    for code, _name in LANGUAGES:
         with translation.override(code):
             path = url()
         links[code] = request.build_absolute_uri(path) if request is not None else path
@@ -145,18 +146,25 @@ class KeysetPagination(CursorPagination):
             return self.page_size
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+                {
+                    self.page_size_query_param: [
+                        gettext("A whole number from 1 to %(largest)d.")
+                        % {"largest": self.max_page_size}
+                    ]
+                }
             )
         return min(int(raw), self.max_page_size)
 
     def not_a_cursor(self) -> exceptions.ValidationError:
         return exceptions.ValidationError(
-            {self.cursor_query_param: ["Not a cursor this API gave: follow `next`."]}
+            {self.cursor_query_param: [gettext("Not a cursor this API gave: follow `next`.")]}
         )
 
     def paginate_queryset(self, queryset, request: Request, view=None):
         if "page" in request.query_params:
-            raise exceptions.ValidationError({"page": ["Pages go by cursor: follow `next`."]})
+            raise exceptions.ValidationError(
+                {"page": [gettext("Pages go by cursor: follow `next`.")]}
+            )
         # A cursor made by hand may hold a position its ordering's column cannot take (a date
         # that is not one, or past the year 9999 in UTC, a NUL character, which PostgreSQL's
         # text refuses); the database would refuse it mid-query.
@@ -200,15 +208,17 @@ class SearchPagination(BasePagination):
             raise exceptions.ValidationError(
                 {
                     "page": [
-                        f"Search results come in pages 1 to {self.max_pages}; narrow the "
-                        "search instead."
+                        gettext(
+                            "Search results come in pages 1 to %(last)d; narrow the search instead."
+                        )
+                        % {"last": self.max_pages}
                     ]
                 }
             )
         start = (self.number - 1) * self.page_size
         rows = list(queryset[start : start + self.page_size + 1])
         if not rows and self.number > 1:
-            raise exceptions.NotFound("There are no results on this page.")
+            raise exceptions.NotFound(gettext("There are no results on this page."))
         self.has_next = len(rows) > self.page_size and self.number < self.max_pages
         return rows[: self.page_size]
 
@@ -240,7 +250,11 @@ class KeysetOrSearchPagination(KeysetPagination):
         if request.query_params.get(self.search_parameter, "").strip():
             if self.cursor_query_param in request.query_params:
                 raise exceptions.ValidationError(
-                    {self.cursor_query_param: ["With q, results come in numbered pages (page)."]}
+                    {
+                        self.cursor_query_param: [
+                            gettext("With q, results come in numbered pages (page).")
+                        ]
+                    }
                 )
             self.search = SearchPagination()
             return self.search.paginate_queryset(queryset, request, view)
@@ -354,7 +368,10 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
             model = self.get_queryset().model
             if model._default_manager.gone().filter(slug=kwargs.get(self.lookup_field)).exists():
                 raise Gone() from None
-            raise
+            # Not Django's "No Zone matches the given query.", in English whatever the language.
+            raise exceptions.NotFound(
+                gettext("No %(kind)s has this slug.") % {"kind": model._meta.verbose_name}
+            ) from None
 
     def finalize_response(self, request: Request, response: Response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -365,7 +382,7 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
 
 class Gone(exceptions.APIException):
     status_code = 410
-    default_detail = "This record has been archived."
+    default_detail = _("This record has been archived.")
     default_code = "gone"
 
 

@@ -1,6 +1,7 @@
 """The API's content negotiation (REST_FRAMEWORK in settings): a module of its own, since DRF
 reads the setting while its views are imported."""
 
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
@@ -62,6 +63,7 @@ class ContentNegotiation(DefaultContentNegotiation):
         found = [renderer for renderer in renderers if renderer.format == format]
         if not found:
             raise exceptions.NotAcceptable(
-                f"The format “{format}” is not offered: the API answers in JSON only."
+                gettext("The format “%(format)s” is not offered: the API answers in JSON only.")
+                % {"format": format}
             )
         return found

@@ -279,6 +279,21 @@ def test_a_format_other_than_json_answers_406_whatever_the_accept_header(client,
     problem(client.get(f"{API}/zones/", {"format": "xml"}, **asks), 406)
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "status", "said"),
+    [
+        ("zones/no-such-zone/", {}, 404, "没有使用此标识的开发区。"),
+        ("zones/", {"page_size": "x"}, 400, "应为 1 至 200 的整数。"),
+        ("zones/", {"format": "xml"}, 406, "不提供“xml”格式"),
+        ("figures/", {"zone": "x"}, 400, "无法识别“x”。"),
+    ],
+)
+def test_errors_are_in_the_language_the_answer_says(client, db, path, params, status, said):
+    response = client.get(f"{API}/{path}", params, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response["Content-Language"] == "zh-hans"
+    assert said in problem(response, status)["detail"]
+
+
 def test_a_client_that_asks_for_problem_details_gets_them_and_json(client, db):
     asks = {"HTTP_ACCEPT": "application/problem+json"}
     problem(client.get(f"{API}/zones/no-such-zone/", **asks), 404)
