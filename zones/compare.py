@@ -212,6 +212,11 @@ def list_row(section: str, label: str, items: list[list[tuple[Named, str]]]) -> 
     return Row(section, label, cells)
 
 
+def calendar_year(year: int | None) -> str:
+    """A year as the language writes it ("1992", "1992年"); empty for none."""
+    return pgettext("a calendar year", "%(year)s") % {"year": year} if year else ""
+
+
 def period_of(indicator) -> str:
     if indicator.year:
         return pgettext("the year a figure covers", "%(year)s") % {"year": indicator.year}
@@ -241,7 +246,7 @@ def compare(zones: list[Zone]) -> Comparison:
         text_row(facts, _("City"), [zone.get_city_display() for zone in zones]),
         text_row(facts, _("Level"), [zone.get_level_display() for zone in zones]),
         text_row(facts, _("Kind"), [zone.get_kind_display() for zone in zones]),
-        text_row(facts, _("Established"), [str(zone.established_year or "") for zone in zones]),
+        text_row(facts, _("Established"), [calendar_year(zone.established_year) for zone in zones]),
         text_row(facts, _("Approved by"), [Named.of(zone, "approving_body") for zone in zones]),
         text_row(
             facts,

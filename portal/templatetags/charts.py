@@ -9,6 +9,7 @@ import unicodedata
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from portal.templatetags.portal import figure
 
@@ -168,7 +169,7 @@ def line_chart(indicators: list, title: str, number: int, prefix: str = "line") 
                 text,
                 f"{x:.1f}",
                 LINE_HEIGHT - 4,
-                indicator.year,
+                pgettext("a calendar year", "%(year)s") % {"year": indicator.year},
             )
             for (x, y), indicator, text in zip(coordinates, indicators, written, strict=True)
         ),

@@ -358,6 +358,20 @@ def test_chinese_pages_write_lists_labels_and_years_the_chinese_way(client, demo
     assert english.split("With: ", 1)[1].split("</p>", 1)[0].count("</a>, <a") == 2
 
 
+def test_chinese_pages_write_a_zones_year_and_area_as_its_figures_are_written(client, db):
+    ZoneFactory(slug="a", established_year=1992, area_km2=Decimal("123.45"))
+    ZoneFactory(slug="b", established_year=2006)
+
+    profile = client.get("/zh-hans/zones/a/").text
+    assert "<dd>1992年</dd>" in profile
+    assert "<dd>123.45平方公里</dd>" in profile
+    assert "km²" not in profile.split("<main", 1)[1]
+    compared = rows(client.get("/zh-hans/zones/compare/?zones=a,b"))
+    assert [cell.text for cell in compared["设立年份"].cells] == ["1992年", "2006年"]
+    english = client.get("/en/zones/a/").text
+    assert "<dd>1992</dd>" in english and "<dd>123.45 km²</dd>" in english
+
+
 def test_names_without_a_chinese_translation_are_marked_english_on_chinese_pages(client, demo):
     compared = client.get("/zh-hans/zones/compare/?zones=dalian-puwan,chaoyang-jianping").text
     untranslated = '<span lang="en" class="untranslated" title="尚无中文译文">'
