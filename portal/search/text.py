@@ -255,11 +255,29 @@ class Query:
         return found
 
 
+def joined_syllables(words: list[str]) -> list[str]:
+    """Words with each run of two or more pinyin syllables written apart joined into one:
+    "shen yang" (or "Shěn Yáng") means "shenyang", a name, not "shen" and "yang" anywhere in a
+    text, which found Chaoyang Kaisheng and missed a title that spells Shenyang in English."""
+    joined: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word in syllables():
+            run.append(word)
+            continue
+        joined += ["".join(run)] if len(run) > 1 else run
+        run = []
+        if word:
+            joined.append(word)
+    return joined
+
+
 def parse(raw: str) -> Query:
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     # A word given twice matches what it matches once, and would cost the database twice
     # (`a a a a a a a a`: a second at 100,000 enterprises).
-    found = list(dict.fromkeys(tokens(raw[:MAX_QUERY_CHARS])))[:MAX_QUERY_TOKENS]
+    found = list(dict.fromkeys(joined_syllables(tokens(raw[:MAX_QUERY_CHARS]))))
+    found = found[:MAX_QUERY_TOKENS]
     terms = []
     for token in found:
         if is_cjk(token):

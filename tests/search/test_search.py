@@ -163,6 +163,19 @@ def test_a_word_spelt_right_is_kept_when_another_is_corrected(demo, q, meant, fo
     assert "Datian Pumps Co., Ltd." not in [result.title for result in results[0:20]]
 
 
+@pytest.mark.parametrize("q", ["shen yang", "Shěn Yáng", "SHEN YANG"])
+def test_pinyin_written_apart_finds_what_it_finds_written_together(db, q):
+    EnterpriseFactory(name_en="Shenyang Tiexi Business Day in Germany")
+    EnterpriseFactory(name_en="Shenyang Valves", name_zh_hans="沈阳阀门有限公司")
+    EnterpriseFactory(
+        name_en="Chaoyang Kaisheng New Energy Co., Ltd.", name_zh_hans="朝阳凯盛新能源有限公司"
+    )
+
+    assert sorted(titles(q)) == sorted(titles("shenyang"))
+    assert "Shenyang Tiexi Business Day in Germany" in titles(q)
+    assert "Chaoyang Kaisheng New Energy Co., Ltd." not in titles(q)
+
+
 def test_a_correct_spelling_offers_no_correction(demo):
     assert search("Tianjin University").did_you_mean() == ""
 
