@@ -71,7 +71,8 @@ class Env(environ.Env):
                 config = super().db_url(var, default, engine)
         except (ImproperlyConfigured, KeyError, ValueError):
             config = {}
-        if not config.get("ENGINE"):
+        # A scheme it does not know (`postgress://`) comes back as its own name for an engine.
+        if config.get("ENGINE") not in {*self.DB_SCHEMES.values(), engine} - {None}:
             raise ImproperlyConfigured(
                 f"The {var} environment variable is not a database address: give one such as "
                 "postgres://user:password@host:5432/name or sqlite:////srv/portal/db.sqlite3."
@@ -87,8 +88,18 @@ class Env(environ.Env):
                 "redis://127.0.0.1:6379/1 (or locmemcache:// for one process)."
             ) from error
 
+    def email_url(self, var: str = "EMAIL_URL", default=environ.Env.NOTSET, backend=None) -> dict:
+        try:
+            return super().email_url(var, default, backend)
+        except (ImproperlyConfigured, KeyError, ValueError) as error:
+            raise ImproperlyConfigured(
+                f"The {var} environment variable is not a mail server address: give one such "
+                "as smtp+tls://user:password@mail.example.org:587 (or consolemail://)."
+            ) from error
+
     db = db_url
     cache = cache_url
+    email = email_url
 
 
 env = Env()
@@ -217,6 +228,8 @@ DATABASES = {
 # queries), and checked before a request reuses one that may have been dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# Read whatever the database, so that an environment file checked on one machine holds on another.
+PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters go to the server apart from the statement, so that a statement a kept
     # connection runs again is prepared once (after DATABASE_PREPARE_THRESHOLD runs) and planned
@@ -224,8 +237,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # behind a pooler that hands a connection to each transaction and cannot follow prepared
     # statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None,
+        server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD or None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

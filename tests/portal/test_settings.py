@@ -224,7 +224,9 @@ def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
     [
         ("DATABASE_URL", "postgres//portal:s3cret@db/portal", "not a database address"),
         ("DATABASE_URL", "garbage", "not a database address"),
+        ("DATABASE_URL", "postgress://portal:s3cret@db/portal", "not a database address"),
         ("CACHE_URL", "redis//s3cret@cache", "not a cache address"),
+        ("EMAIL_URL", "smtps+tsl://portal:s3cret@mail", "not a mail server address"),
     ],
 )
 def test_an_address_that_is_not_one_stops_start_up_naming_the_variable_not_its_secret(
@@ -253,3 +255,10 @@ def test_serving_with_debug_off_and_no_allowed_hosts_stops_naming_the_variable()
     )
     assert result.returncode != 0
     assert "The ALLOWED_HOSTS environment variable is empty" in result.stderr
+
+
+def test_a_database_setting_of_postgresql_is_checked_on_sqlite_too():
+    env = {"SECRET_KEY": A_STRONG_KEY, "DATABASE_PREPARE_THRESHOLD": "x"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD" in result.stderr
