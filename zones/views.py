@@ -703,6 +703,8 @@ def enquiry_page(
         form = EnquiryForm(request.POST)
         if form.is_valid():
             if form.is_bot():
+                # The thank-you page as a person gets it, reference aside.
+                request.session["enquiry_reference"] = ""
                 return redirect("zones:enquiry_sent")
             with transaction.atomic():
                 enquiry = form.save(commit=False)
@@ -740,7 +742,12 @@ def compare_enquiry(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def enquiry_sent(request: HttpRequest) -> HttpResponse:
-    """The thank-you page: the reference is kept in the sender's session, never in the URL."""
+    """The thank-you page: the reference is kept in the sender's session, never in the URL.
+
+    Opened with no enquiry sent from this browser, it would thank for one that was never sent:
+    such a visitor goes to the zones instead."""
+    if "enquiry_reference" not in request.session:
+        return redirect("zones:zone_list")
     context = {
         "reference": request.session.get("enquiry_reference", ""),
         "acknowledged": request.session.get("enquiry_acknowledged", True),

@@ -120,6 +120,11 @@ def test_a_filled_honeypot_gets_the_thank_you_page_and_nothing_is_stored_or_sent
     assert mail.outbox == []
 
 
+def test_the_thank_you_page_opened_without_an_enquiry_thanks_for_nothing(client, zone):
+    response = client.get("/en/zones/enquiry-sent/")
+    assert (response.status_code, response["Location"]) == (302, "/en/zones/")
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
