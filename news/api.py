@@ -18,6 +18,7 @@ from news.models import NEWEST_YEAR_FIRST, Event, Indicator, Metric, Release, Se
 from portal.publishing.api import (
     BilingualField,
     KeysetPagination,
+    KnownParametersMixin,
     PageLinksField,
     PublicViewSet,
     with_validators,
@@ -115,7 +116,7 @@ def public_figures() -> QuerySet[Indicator]:
         description="Every public figure, each with its source release, by zone, metric, year.",
     ),
 )
-class FigureViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+class FigureViewSet(KnownParametersMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = FigureSerializer
     # Figures have no slug: the cursor, which is opaque, goes by their key.
     pagination_class = type("FigurePagination", (KeysetPagination,), {"ordering": "pk"})

@@ -25,6 +25,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
@@ -353,7 +354,38 @@ def with_validators(request: HttpRequest, response: HttpResponseBase) -> HttpRes
     return conditional
 
 
-class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+class KnownParametersMixin:
+    """An endpoint answers a parameter it does not take with 400 naming it: dropped without a
+    word, `?city=dalian` on the zones (which have no such filter) gave every zone for the ones
+    asked for, and the client could not tell."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        known = self.known_parameters()
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            message = gettext("Not a parameter of this address, which takes: %(known)s.") % {
+                "known": ", ".join(sorted(known))
+            }
+            raise exceptions.ValidationError({name: [message] for name in unknown})
+
+    def known_parameters(self) -> set[str]:
+        known = {api_settings.URL_FORMAT_OVERRIDE}
+        if self.action == "list":
+            paginator = self.paginator
+            known |= {
+                getattr(paginator, "cursor_query_param", None),
+                getattr(paginator, "page_size_query_param", None),
+                # Refused with its own message where pages go by cursor.
+                "page",
+            } - {None}
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                known |= set(filterset_class.base_filters)
+        return known
+
+
+class PublicViewSet(KnownParametersMixin, viewsets.ReadOnlyModelViewSet):
     """A list and a detail by slug of what visitors may see; `get_queryset()` applies the
     `published()` rule. An archived record that was public answers 410, like its page (`gone()`);
     anything else not public, 404."""

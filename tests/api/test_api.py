@@ -294,6 +294,25 @@ def test_errors_are_in_the_language_the_answer_says(client, db, path, params, st
     assert said in problem(response, status)["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "unknown"),
+    [
+        ("zones/", {"city": "dalian"}, {"city"}),
+        ("enterprises/", {"sort": "name", "zone": "dalian-puwan"}, {"sort"}),
+        ("figures/", {"foo": "bar"}, {"foo"}),
+        ("zones/dalian-puwan/", {"cursor": "abc"}, {"cursor"}),
+    ],
+)
+def test_a_parameter_an_address_does_not_take_answers_400_naming_it(
+    client, db, path, params, unknown
+):
+    ZoneFactory(slug="dalian-puwan")
+    body = problem(client.get(f"{API}/{path}", params), 400)
+    assert set(body["errors"]) == unknown
+    if "city" in unknown:
+        assert "cursor, format, page, page_size" in body["errors"]["city"][0]
+
+
 def test_a_client_that_asks_for_problem_details_gets_them_and_json(client, db):
     asks = {"HTTP_ACCEPT": "application/problem+json"}
     problem(client.get(f"{API}/zones/no-such-zone/", **asks), 404)
@@ -375,12 +394,15 @@ def test_search_pages_follow_next_to_every_match_once(client, db):
     assert len(slugs) == len(set(slugs)) == 12
 
 
-def test_the_enterprise_list_keeps_its_own_order_whatever_sort_says(client, db):
+def test_the_enterprise_list_keeps_its_own_order_and_takes_no_sort(client, db):
     zone = ZoneFactory()
     EnterpriseFactory(zone=zone, slug="b-older", founded_year=1990)
     EnterpriseFactory(zone=zone, slug="a-newer", founded_year=2020)
-    body = client.get(f"{API}/enterprises/", {"sort": "founded"}).json()
+    body = client.get(f"{API}/enterprises/").json()
     assert [e["slug"] for e in body["results"]] == ["a-newer", "b-older"]
+    assert set(problem(client.get(f"{API}/enterprises/", {"sort": "founded"}), 400)["errors"]) == {
+        "sort"
+    }
     parameters = client.get(f"{API}/schema/").json()["paths"]["/api/v1/enterprises/"]["get"]
     assert "sort" not in {parameter["name"] for parameter in parameters["parameters"]}
 
