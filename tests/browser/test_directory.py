@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.factories import EnterpriseFactory, EnterpriseQualificationFactory, ZoneFactory
@@ -94,3 +95,23 @@ def test_typing_a_name_narrows_the_directory_as_one_types(page, site):
     expect(page).to_have_url(re.compile(r"q=allychem"))
     expect(page.locator(".result__title")).to_have_text(["Allychem Co., Ltd."])
     expect(page.locator("#f-q")).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_ticking_a_filter_leaves_the_ticked_box_where_it_was(page, site, width):
+    # A directory with every facet filled, as a real one is.
+    call_command("generate_scale_data", enterprises=300, releases=0, verbosity=0)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{site}/en/enterprises/")
+    page.evaluate("window.scrollTo(0, 400)")
+    box = page.locator("#f-sector-new-energy")
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    before = box.bounding_box()["y"]
+
+    page.locator("label[for=f-sector-new-energy]").click()  # by mouse: it takes the focus
+
+    expect(page).to_have_url(re.compile(r"sector=new-energy"))
+    page.wait_for_timeout(500)  # for htmx to settle the swap
+    after = page.locator("#f-sector-new-energy").bounding_box()["y"]
+    # Moved by the row of chips at most, not sent off the screen.
+    assert abs(after - before) < 100, (before, after)
