@@ -197,9 +197,14 @@ def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
         # Start at a word boundary rather than mid-word.
         space = value.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 20 else start
-    extract = value[start : start + SNIPPET_CHARS]
+    end = start + SNIPPET_CHARS
+    # And end at one: "membe …" read as a word. (Chinese, without spaces, ends anywhere.)
+    if end < len(value) and not value[end].isspace():
+        space = value.rfind(" ", start, end)
+        end = space if space >= 0 and end - space < 20 else end
+    extract = value[start:end].rstrip()
     before = "… " if start > 0 else ""
-    after = " …" if start + SNIPPET_CHARS < len(value) else ""
+    after = " …" if end < len(value) else ""
     # Escaped here rather than by format_html, whose lazy-string checks cost more than the
     # escaping on a page of twenty snippets.
     pieces, position = [before], 0

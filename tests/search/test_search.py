@@ -300,6 +300,17 @@ def test_the_page_links_keep_the_query_and_the_kind_and_nothing_else(client, db)
     assert 'rel="next" href="?q=harbour+crane&amp;type=enterprise&amp;page=3"' in text
 
 
+def test_an_extract_starts_and_ends_between_words():
+    words = " ".join(f"word{n:03d}" for n in range(200))
+    pattern = re.compile(r"\bword100", re.IGNORECASE)
+
+    extract = str(queries.snippet(words, pattern))
+
+    assert extract.startswith("… word") and extract.endswith(" …")
+    inner = extract.removeprefix("… ").removesuffix(" …")
+    assert all(re.fullmatch(r"(<mark>)?word\d{3}(</mark>)?", word) for word in inner.split())
+
+
 def test_snippets_are_escaped_except_the_highlight(client, db):
     EnterpriseFactory(name_en="Bolt Works", summary_en="<script>alert(1)</script> bolts & nuts")
     response = client.get(reverse("search"), {"q": "bolts"})
