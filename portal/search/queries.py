@@ -362,7 +362,7 @@ class SearchResults:
         """The corrected query, when the query as typed finds nothing and the corrected one
         finds something (every correction is a word of some visible entry, see prepare)."""
         if self.query.corrected and self.exact_count() == 0 and self.total():
-            return self.query.corrected_text()
+            return self.query.corrected_as_written()
         return ""
 
     def __len__(self) -> int:

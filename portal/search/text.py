@@ -238,6 +238,26 @@ class Query:
             term.corrections[0] if term.corrections else term.text for term in self.terms
         )
 
+    def corrected_as_written(self) -> str:
+        """The query as the visitor wrote it, each corrected word replaced by its best
+        correction in the same case ("Dalian University" for "Dalian Universty"); the
+        corrected terms alone when a correction is not of one written word."""
+        best = {term.text: term.corrections[0] for term in self.terms if term.corrections}
+        written, replaced = [], set()
+        for word in self.raw.split():
+            found = tokens(word)
+            if len(found) != 1 or found[0] not in best:
+                written.append(word)
+                continue
+            correction = best[found[0]]
+            if word.isupper() and len(word) > 1:
+                correction = correction.upper()
+            elif word[:1].isupper():
+                correction = correction[:1].upper() + correction[1:]
+            written.append(correction)
+            replaced.add(found[0])
+        return " ".join(written) if replaced == set(best) else self.corrected_text()
+
     def as_typed(self) -> "Query":
         """The query without its spelling corrections."""
         return Query(self.raw, [replace(term, corrections=[]) for term in self.terms])

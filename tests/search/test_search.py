@@ -136,17 +136,18 @@ def test_misspelt_names_find_the_intended_record(demo, q, title):
 
 def test_a_misspelling_offers_the_corrected_query(demo):
     results = search("Tianjn University")
-    assert results.did_you_mean() == "tianjin university"
+    # Written as the visitor wrote it, but for the corrected word.
+    assert results.did_you_mean() == "Tianjin University"
     assert first("Tianjn University").matched_on == "corrected spelling"
 
 
 @pytest.mark.parametrize(
     ("q", "meant", "found"),
     [
-        ("Dalian Universty", "dalian university", "Dalian University of Technology"),
+        ("Dalian Universty", "Dalian University", "Dalian University of Technology"),
         (
             "Shenyang Economic and Technological Develpment Zone",
-            "shenyang economic and technological development zone",
+            "Shenyang Economic and Technological Development Zone",
             "Shenyang Economic and Technological Development Zone",
         ),
     ],
@@ -323,7 +324,7 @@ def test_search_page_offers_did_you_mean_with_a_link(client, demo):
     response = client.get(reverse("search"), {"q": "Tianjn University"})
     content = response.content.decode()
     assert (
-        'Did you mean <a href="?q=tianjin+university&amp;type=">tianjin university</a>?' in content
+        'Did you mean <a href="?q=Tianjin+University&amp;type=">Tianjin University</a>?' in content
     )
 
 
