@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 
+from portal.publishing.translations import shown
 from portal.templatetags.portal import figure
 
 register = template.Library()
@@ -64,11 +65,14 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _label(text: str, lines: list[str], y: float) -> SafeString:
-    """A bar's label in its `lines`, centred on `y`; its full text for a pointer when it is cut."""
+def _label(text: str, lines: list[str], y: float, language: str | None = None) -> SafeString:
+    """A bar's label in its `lines`, centred on `y`; its full text for a pointer when it is cut.
+    Marked with its `language` when it is not the page's, as the table's names are."""
     first = y - (len(lines) - 1) * LABEL_LINE / 2
+    marked = format_html(' lang="{}" class="chart__label untranslated"', language)
     return format_html(
-        '<text class="chart__label" x="0" y="{}">{}{}</text>',
+        '<text{} x="0" y="{}">{}{}</text>',
+        marked if language else SafeString(' class="chart__label"'),
         f"{first + 4:.1f}",
         format_html("<title>{}</title>", text) if lines[-1].endswith("…") else "",
         format_html_join(
@@ -97,7 +101,7 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
     bars = []
     y = BAR_GAP
     for indicator, value, text in zip(indicators, values, written, strict=True):
-        name = indicator.metric.name
+        name, language = shown(indicator.metric, "name")
         lines = _lines(name)
         row = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
         middle = y + row / 2
@@ -108,7 +112,7 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
             format_html(
                 '{}<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
                 '<text class="chart__value" x="{}" y="{}">{}</text>',
-                _label(name, lines, middle),
+                _label(name, lines, middle, language),
                 kind,
                 f"{x:.1f}",
                 f"{middle - BAR_HEIGHT / 2:.1f}",

@@ -4,6 +4,8 @@ for three lines is cut, its full text kept for a pointer."""
 import re
 from decimal import Decimal
 
+from django.utils import translation
+
 from news.models import Indicator, Metric
 from portal.templatetags.charts import _width, bar_chart, line_chart
 
@@ -95,3 +97,11 @@ def test_a_line_charts_first_and_last_values_are_written_whole_inside_the_chart(
     for x, text in values:
         half = _width(text) / 2
         assert float(x) - half >= 0 and float(x) + half <= width, text
+
+
+def test_a_name_shown_in_the_other_language_is_marked_with_it_as_in_the_table():
+    with translation.override("zh-hans"):
+        svg = bar_chart([bar("Exports"), bar("R&D")], "数据", 1)
+    assert svg.count('<text lang="en" class="chart__label untranslated"') == 2
+    with translation.override("en"):
+        assert 'lang="' not in bar_chart([bar("Exports")], "Figures", 1)
