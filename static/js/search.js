@@ -66,7 +66,11 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.textContent = item.title;
-        if (item.lang) option.lang = item.lang;
+        if (item.lang) {
+          // Not in the page's language: marked as the results page marks it.
+          option.lang = item.lang;
+          option.classList.add("untranslated");
+        }
         box.appendChild(option);
       });
       panel.appendChild(box);
