@@ -17,7 +17,7 @@ def quality(accept: str, media_type: str) -> float:
     kind = media_type.split("/")[0]
     best, found = -1, 0.0
     for part in accept.split(","):
-        media_range, *parameters = (piece.strip() for piece in part.split(";"))
+        media_range, *parameters = (piece.strip().lower() for piece in part.split(";"))
         if media_range == media_type:
             precision = 2
         elif media_range == f"{kind}/*":

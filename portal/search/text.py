@@ -244,7 +244,7 @@ class Query:
         corrected terms alone when a correction is not of one written word."""
         best = {term.text: term.corrections[0] for term in self.terms if term.corrections}
         written, replaced = [], set()
-        for word in self.raw.split():
+        for word in self.raw[:MAX_QUERY_CHARS].split():
             found = tokens(word)
             if len(found) != 1 or found[0] not in best:
                 written.append(word)
