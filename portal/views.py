@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from news.models import Event, Indicator, Release
-from portal.publishing.listing import forgiving_page
+from portal.publishing.listing import forgiving_page, unread_page
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
 from portal.publishing.translations import shown_language
 from portal.ratelimits import rate_limited
@@ -93,6 +93,7 @@ def search(request):
         "q": raw[:MAX_QUERY_CHARS],
         # A kind the page does not know is ignored, and said to be.
         "unknown_kind": kind if kind and not results.kind else "",
+        "unread_page": unread_page(request.GET.get("page")),
         "kind": results.kind or "",
         "results": results,
         "page_obj": page,

@@ -42,6 +42,14 @@ def without_empty(params: QueryDict) -> str:
     return kept.urlencode()
 
 
+def unread_page(number: str | None) -> str:
+    """`number` when it is given and is not a whole number from 1, to be named on the page as
+    not understood (the first page is shown); empty otherwise."""
+    if not number or (number.isascii() and number.isdigit() and int(number) >= 1):
+        return ""
+    return number
+
+
 def forgiving_page(paginator: Paginator, number: str | None) -> Page:
     """The page asked for; the first when `number` is not a whole number of at least 1, the
     last when it is past the end (Django's `get_page` gives the last for 0 and below too)."""
@@ -91,6 +99,7 @@ class FilteredListMixin(ForgivingPaginationMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["unread_page"] = unread_page(self.request.GET.get(self.page_kwarg))
         # Whether any filter is set: a page number alone is none, nor is an empty field.
         context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.form.fields)
         return context

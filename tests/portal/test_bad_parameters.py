@@ -129,6 +129,10 @@ def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, ur
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
     assert response.context["page_obj"].paginator.num_pages > 1
+    # Named on the page, as any value not understood is.
+    assert f"“{number}” is not a page number; the first page is shown." in response.text
+    second = client.get(url, {**query, "page": "2"})
+    assert "is not a page number" not in second.text
 
 
 @pytest.mark.parametrize("selected", ["abc", "1.5", "%00", "99999999999999999999", ""])
