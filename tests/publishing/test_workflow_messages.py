@@ -170,3 +170,30 @@ def test_the_unpublish_and_archive_actions_count_what_they_moved(publisher_clien
         "Unpublished (back to draft): 2 records."
     ]
     assert run_action(publisher_client, "archive", releases[2]) == ["Archived: 1 record."]
+
+
+def test_the_publish_action_names_what_visitors_still_do_not_see(publisher_client):
+    first = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="June figures")
+    second = ReleaseFactory(status=Status.REVIEW, published_at=None, title_en="July figures")
+    draft_zone = ZoneFactory(name_en="Tieling Zone", status=Status.DRAFT)
+    first.zones.add(draft_zone)
+    second.zones.add(draft_zone)
+
+    assert run_action(publisher_client, "publish", first, second) == [
+        "Published: 2 records.",
+        "Not shown with them until they are published: zone “Tieling Zone”.",
+    ]
+
+    enterprise = EnterpriseFactory(
+        name_en="Laser Co.", status=Status.REVIEW, published_at=None, zone=draft_zone
+    )
+    response = publisher_client.post(
+        reverse("admin:zones_enterprise_changelist"),
+        {"action": "publish", "_selected_action": [enterprise.pk]},
+        follow=True,
+    )
+    assert said(response) == [
+        "Published: 1 record.",
+        "Visitors do not see these until what they sit in is published too: "
+        "enterprise “Laser Co.”.",
+    ]

@@ -293,6 +293,9 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 ngettext("Published: %(count)d record.", "Published: %(count)d records.", now),
                 now,
             )
+            self.warn_of_what_is_not_shown(
+                request, [obj for obj in moved if not obj.is_scheduled()]
+            )
         times = {obj.published_at for obj in scheduled}
         if len(times) == 1:
             self._say(
@@ -316,6 +319,27 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 ),
                 len(scheduled),
             )
+
+    def warn_of_what_is_not_shown(self, request: HttpRequest, published: list[Model]) -> None:
+        """After a list action published `published`: which of them visitors still do not see
+        (what they sit in is not public), and the records they link to that visitors do not
+        see, as the change form says of one record."""
+        unseen, hidden = [], {}
+        for obj in published:
+            if not type(obj)._default_manager.filter(pk=obj.pk).published().exists():
+                unseen.append((obj._meta.verbose_name, obj))
+                continue
+            for kind, record in hidden_links(obj):
+                hidden[(type(record), record.pk)] = (kind, record)
+        if unseen:
+            message = gettext(
+                "Visitors do not see these until what they sit in is published too: %(records)s."
+            )
+            self.message_user(request, message % {"records": named(unseen)}, messages.WARNING)
+        if hidden:
+            message = gettext("Not shown with them until they are published: %(records)s.")
+            values = {"records": named(list(hidden.values()))}
+            self.message_user(request, message % values, messages.WARNING)
 
     @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
