@@ -176,11 +176,13 @@ def url_of(entry: ShownEntry) -> str:
 
 
 def highlight_pattern(query: text.Query) -> re.Pattern | None:
-    """What a snippet marks: query words at the start of a word, Chinese runs anywhere."""
+    """What a snippet marks: query words at the start of a word, Chinese runs anywhere, in
+    simplified or traditional characters (the query's are simplified: text.normalise)."""
     parts = []
     for word in sorted(set(query.words()), key=len, reverse=True):
         if text.is_cjk(word):
-            parts.append(re.escape(word))
+            forms = text.written_forms()
+            parts.append("".join(f"[{forms[char]}]" if char in forms else char for char in word))
         else:
             parts.append(r"\b" + re.escape(word))
     if not parts:

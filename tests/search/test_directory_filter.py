@@ -40,6 +40,13 @@ def test_query_composes_with_two_other_filters(directory):
     assert names(filter_queryset(queryset, "催化剂")) == ["Dalian Catalyst Co., Ltd."]
 
 
+def test_traditional_characters_filter_the_directory_as_simplified_ones(client, directory):
+    response = client.get("/zh-hans/enterprises/", {"q": "瀋陽催化劑"})
+    assert [enterprise.name_en for enterprise in response.context["page_obj"]] == [
+        "Shenyang Catalyst Works"
+    ]
+
+
 def test_name_matches_come_before_text_matches(directory):
     found = filter_queryset(Enterprise.objects.published(), "catalyst")
     assert names(found)[-1] == "Northern Trading"

@@ -1,16 +1,18 @@
 """What a visitor finds with the search box: each kind of query, ranking, and bad input."""
 
 import datetime
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.publishing.models import Status
 from portal.search import queries, text
 from portal.search.backends import base, postgresql, sqlite
-from portal.search.models import SearchTerm
+from portal.search.models import SearchEntry, SearchTerm
 from portal.search.queries import filter_queryset, search, suggest
 from tests.factories import (
     EnterpriseFactory,
@@ -99,6 +101,53 @@ def test_pinyin_with_or_without_spaces_and_tones_finds_a_chinese_only_name(db, q
 def test_a_chinese_only_name_holding_a_place_is_found_by_the_places_pinyin(db):
     EnterpriseFactory(name_en="", name_zh_hans="朝阳恒泰装备制造有限公司")
     assert titles("chaoyang hengtai") == ["朝阳恒泰装备制造有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("瀋陽", "shenyang-etdz"),
+        ("大連", "dalian-puwan"),
+        ("盤錦", "panjin-liaobin"),
+        ("遼濱經開區", "panjin-liaobin"),
+    ],
+)
+def test_traditional_characters_find_the_zone_written_in_simplified_ones(zones, q, slug):
+    assert [result.entry.slug for result in search(q, "zone")[0:10]][0] == slug
+
+
+@pytest.mark.parametrize("q", ["沈阳恒泰", "瀋陽恆泰", "shenyang hengtai"])
+def test_a_name_written_in_traditional_characters_is_found_in_either_script(db, q):
+    EnterpriseFactory(name_en="", name_zh_hans="瀋陽恆泰裝備製造有限公司")
+    assert titles(q) == ["瀋陽恆泰裝備製造有限公司"]
+
+
+def test_the_extract_marks_the_query_however_the_text_writes_it(client, db):
+    EnterpriseFactory(
+        name_en="Hengtai", name_zh_hans="恒泰", summary_zh_hans="總部設在瀋陽，分廠在沈阳。"
+    )
+    response = client.get("/zh-hans/search/", {"q": "沈阳"})
+    assert "總部設在<mark>瀋陽</mark>，分廠在<mark>沈阳</mark>。" in response.content.decode()
+
+
+def test_suggestions_complete_a_name_begun_in_traditional_characters(demo):
+    groups = {kind: results for kind, _, results in suggest("瀋陽經")}
+    assert groups["zone"][0].title == "Shenyang Economic and Technological Development Zone"
+
+
+def test_the_migration_reads_the_traditional_characters_of_earlier_entries(db):
+    enterprise = EnterpriseFactory(name_en="", name_zh_hans="瀋陽恆泰有限公司")
+    written = {
+        "names": "瀋陽 陽恆 恆泰 泰有 有限 限公 公司 司",
+        "name_keys": "\n瀋陽恆泰有限公司\n",
+    }
+    SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").update(**written)
+    assert titles("沈阳恒泰") == []
+
+    migration = importlib.import_module("portal.search.migrations.0008_simplified_characters")
+    migration.simplify(apps, None)
+
+    assert titles("沈阳恒泰") == ["瀋陽恆泰有限公司"]
 
 
 def test_pinyin_match_is_named(db):
