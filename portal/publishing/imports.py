@@ -405,44 +405,29 @@ def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
     return errors
 
 
-def headings(upload, file_format) -> list:
-    """The first row of an uploaded CSV or XLSX; empty when the file cannot be read, which the
-    import itself then reports."""
-    upload.seek(0)
-    try:
-        if file_format.is_binary():
-            book = openpyxl.load_workbook(upload, read_only=True)
-            first = next(book.active.iter_rows(max_row=1, values_only=True), ())
-            book.close()
-        else:
-            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
-            first = next(csv.reader(text), [])
-            text.detach()
-    except Exception:
-        first = []
-    upload.seek(0)
-    return list(first)
-
-
-def count_rows(upload, file_format) -> int:
-    """The rows under the headers of an uploaded CSV or XLSX, counted without reading the cells
-    into a dataset (milliseconds for 100,000 rows); 0 when the file cannot be read, which the
-    import itself then reports."""
+def scan_upload(upload, file_format) -> tuple[list, int]:
+    """The headings of an uploaded CSV or XLSX and the number of rows under them, read without
+    loading the cells into a dataset (milliseconds for 100,000 rows); no headings and no rows
+    when the file cannot be read, which the import itself then reports."""
     upload.seek(0)
     try:
         if file_format.is_binary():
             book = openpyxl.load_workbook(upload, read_only=True)
             sheet = book.active
-            rows = sheet.max_row or sum(1 for _row in sheet.iter_rows(values_only=True))
+            rows = sheet.iter_rows(values_only=True)
+            first = next(rows, None)
+            total = sheet.max_row or (first is not None) + sum(1 for _row in rows)
             book.close()
         else:
             text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
-            rows = sum(1 for _row in csv.reader(text))
+            rows = csv.reader(text)
+            first = next(rows, None)
+            total = (first is not None) + sum(1 for _row in rows)
             text.detach()
     except Exception:
-        rows = 0
+        first, total = None, 0
     upload.seek(0)
-    return max(rows - 1, 0)
+    return list(first or ()), max(total - 1, 0)
 
 
 class LabelledExportForm(SelectableFieldsExportForm):
@@ -479,9 +464,10 @@ class SizedImportForm(ImportForm):
             return cleaned_data
         file_format = self.formats[int(index)]()
         resource = self.resources[int(cleaned_data.get("resource") or 0)]()
-        if unknown := resource.unknown_columns(headings(upload, file_format)):
+        headings, rows = scan_upload(upload, file_format)
+        if unknown := resource.unknown_columns(headings):
             raise ValidationError({"import_file": resource.unknown_columns_message(unknown)})
-        rows, limit = count_rows(upload, file_format), settings.IMPORT_MAX_ROWS
+        limit = settings.IMPORT_MAX_ROWS
         if rows <= limit:
             return cleaned_data
         too_many = ngettext(
