@@ -11,7 +11,7 @@ pinyin ("shenyang", "dalianpuwan") is cut into syllables and matched as a phrase
 
 Traditional characters are read as their simplified forms, in the index and in queries alike, so
 a visitor who writes 瀋陽 (as in Hong Kong and Taiwan) finds 沈阳, and a name entered in
-traditional characters is found by the simplified.
+traditional characters is found by the simplified. Pinyin is read from the characters as written.
 """
 
 import functools
@@ -37,24 +37,24 @@ TONE_DIGITS_RE = re.compile(r"(?<=[a-z])[1-5]")
 
 
 def normalise(value: str) -> str:
-    """Lower case, full-width forms folded, accents (pinyin tone marks) removed, traditional
-    characters simplified, NULs dropped."""
+    """Lower case, full-width forms folded, accents (pinyin tone marks) removed, NULs dropped."""
     value = unicodedata.normalize("NFKD", value.replace("\x00", " "))
     value = "".join(c for c in value if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", value).lower().translate(simplified_forms())
+    return unicodedata.normalize("NFKC", value).lower()
 
 
 @functools.cache
 def simplified_forms() -> dict[int, str]:
     """Each traditional character's simplified form, for str.translate: OpenCC's table of
     characters, taking its first form where it gives more than one (瀋 is 沈 or 渖: 沈), as
-    OpenCC does when it converts a character alone. About 4,000 characters."""
+    OpenCC does when it converts a character alone. A form outside the blocks read as Chinese
+    here (鋐's, 𬭎) is left out, so that no character becomes a separator. About 3,000."""
     table = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
     forms = {}
     for line in table.read_text(encoding="utf-8").splitlines():
         traditional, _, simplified = line.partition("\t")
         first = next(iter(simplified.split()), "")
-        if len(traditional) == 1 and len(first) == 1 and first != traditional:
+        if len(traditional) == len(first) == 1 and first != traditional and is_cjk(first):
             forms[ord(traditional)] = first
     return forms
 
@@ -78,9 +78,16 @@ def is_cjk(token: str) -> bool:
     return bool(CJK_RE.match(token))
 
 
-def tokens(value: str) -> list[str]:
-    """The words and Chinese runs of a text, normalised; everything else is a separator."""
+def written_tokens(value: str) -> list[str]:
+    """The words and Chinese runs of a text, normalised, Chinese as written; everything else is
+    a separator. Pinyin is read from these: 乾 in 乾安 is qián, though its simplified form as a
+    traditional character (乾 for 干, "dry") is gān."""
     return TOKEN_RE.findall(normalise(value))
+
+
+def tokens(value: str) -> list[str]:
+    """The words and Chinese runs of a text, normalised, traditional characters simplified."""
+    return TOKEN_RE.findall(normalise(value).translate(simplified_forms()))
 
 
 def pairs(run: str) -> list[str]:
@@ -112,7 +119,7 @@ def pinyin_text(*values: str) -> str:
     """The pinyin syllables of the Chinese in each value, one value per line."""
     lines = []
     for value in values:
-        runs = [token for token in tokens(value or "") if is_cjk(token)]
+        runs = [token for token in written_tokens(value or "") if is_cjk(token)]
         if runs:
             lines.append(" ".join(" ".join(lazy_pinyin(run)) for run in runs))
     return "\n".join(lines)
@@ -125,7 +132,7 @@ def name_keys(*names: str) -> str:
         found = tokens(name or "")
         if found:
             keys.append(" ".join(found))
-            runs = [token for token in found if is_cjk(token)]
+            runs = [token for token in written_tokens(name or "") if is_cjk(token)]
             if runs:
                 keys.append("".join("".join(lazy_pinyin(run)) for run in runs))
     return "\n" + "\n".join(keys) + "\n" if keys else ""

@@ -122,6 +122,22 @@ def test_a_name_written_in_traditional_characters_is_found_in_either_script(db, 
     assert titles(q) == ["瀋陽恆泰裝備製造有限公司"]
 
 
+def test_a_traditional_character_without_a_simplified_form_here_stays_a_character(db):
+    # OpenCC writes 鋐 as 𬭎, outside the blocks read as Chinese: it would become a space.
+    EnterpriseFactory(name_en="", name_zh_hans="大連鋐泰科技")
+    EnterpriseFactory(name_en="", name_zh_hans="瀋陽恆泰重工")
+    assert titles("鋐泰") == ["大連鋐泰科技"]
+    assert titles("dalian hongtai") == ["大連鋐泰科技"]
+
+
+def test_pinyin_is_read_from_the_characters_as_written(db):
+    # 乾 is also the traditional form of 干 (gān), but in 乾元 it is qián.
+    EnterpriseFactory(name_en="", name_zh_hans="乾元精细化工")
+    assert titles("qianyuan") == ["乾元精细化工"]
+    assert titles("乾元") == ["乾元精细化工"]
+    assert titles("ganyuan") == []
+
+
 def test_the_extract_marks_the_query_however_the_text_writes_it(client, db):
     EnterpriseFactory(
         name_en="Hengtai", name_zh_hans="恒泰", summary_zh_hans="總部設在瀋陽，分廠在沈阳。"
