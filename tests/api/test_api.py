@@ -234,6 +234,18 @@ def test_any_origin_may_read_but_not_with_credentials(client, db):
     assert "Access-Control-Allow-Origin" not in page
 
 
+def test_a_script_on_another_site_may_ask_again_with_the_etag_it_was_given(client, db):
+    preflight = client.options(
+        f"{API}/zones/",
+        HTTP_ORIGIN="https://example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert preflight.status_code == 200
+    allowed = preflight["Access-Control-Allow-Headers"].split(", ")
+    assert {"if-none-match", "if-modified-since"} <= set(allowed)
+
+
 def problem(response, status: int) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
