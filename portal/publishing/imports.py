@@ -11,6 +11,7 @@ The resources themselves live with their models (zones/resources.py, news/resour
 import csv
 import io
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 import openpyxl
@@ -38,7 +39,7 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from portal.publishing import drafts, editorial, spreadsheets
+from portal.publishing import drafts, editorial, notes, spreadsheets
 from portal.publishing.models import AuditEntry
 from portal.publishing.translations import listed
 
@@ -287,22 +288,31 @@ class ContentResource(resources.ModelResource):
                 errors[name] = [ValidationError(invalid_choice(field, value))]
         return errors
 
-    def unknown_columns(self, headers: list) -> list[str]:
-        """The file's headings that name none of the columns: a file whose rows would all be
-        skipped (a heading written "Name_EN", a CSV separated by semicolons) is refused."""
+    def refused_headings(self, headers: list) -> str:
+        """Why a file's headings are refused, or "": a heading that names no column (written
+        "Name_EN", or a CSV separated by semicolons) would have every row skipped, and a
+        column given twice would keep its last cell without a word."""
         known = {field.column_name for field in self.get_import_fields()}
-        return [
-            str(header) for header in headers if header not in (None, "") and header not in known
-        ]
+        given = [str(header) for header in headers if header not in (None, "")]
+        if unknown := [header for header in given if header not in known]:
+            return gettext(
+                "Unknown columns: %(unknown)s. The columns of this import are: %(columns)s "
+                "(see the template); a CSV file's columns are separated by commas."
+            ) % {
+                "unknown": listed(f"“{header}”" for header in unknown),
+                "columns": listed(field.column_name for field in self.get_import_fields()),
+            }
+        if repeated := [header for header, count in Counter(given).items() if count > 1]:
+            return gettext(
+                "These columns are given more than once: %(repeated)s. Keep one of each."
+            ) % {"repeated": listed(f"“{header}”" for header in repeated)}
+        return ""
 
-    def unknown_columns_message(self, unknown: list[str]) -> str:
-        return gettext(
-            "Unknown columns: %(unknown)s. The columns of this import are: %(columns)s "
-            "(see the template); a CSV file's columns are separated by commas."
-        ) % {
-            "unknown": listed(f"“{header}”" for header in unknown),
-            "columns": listed(field.column_name for field in self.get_import_fields()),
-        }
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        # A row with no cell filled in (a spreadsheet's cleared row, a CSV's ",,") is no record.
+        if all(value is None or not str(value).strip() for value in row.values()):
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -465,8 +475,8 @@ class SizedImportForm(ImportForm):
         file_format = self.formats[int(index)]()
         resource = self.resources[int(cleaned_data.get("resource") or 0)]()
         headings, rows = scan_upload(upload, file_format)
-        if unknown := resource.unknown_columns(headings):
-            raise ValidationError({"import_file": resource.unknown_columns_message(unknown)})
+        if refused := resource.refused_headings(headings):
+            raise ValidationError({"import_file": refused})
         limit = settings.IMPORT_MAX_ROWS
         if rows <= limit:
             return cleaned_data
@@ -653,7 +663,7 @@ class ImportAdminMixin:
         # Imported rows get a history entry like any save, so an import can be undone per record.
         with reversion.create_revision():
             reversion.set_user(request.user)
-            reversion.set_comment(gettext("Imported from a file"))
+            reversion.set_comment(notes.note(notes.IMPORTED))
             return super().process_dataset(dataset, form, request, **kwargs)
 
     def get_import_data_kwargs(self, **kwargs):

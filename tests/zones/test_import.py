@@ -613,6 +613,38 @@ def test_the_command_refuses_a_file_with_unknown_columns(puwan, tmp_path):
     assert not Enterprise.objects.exists()
 
 
+def test_a_column_given_twice_is_refused_naming_it(editor_client, puwan, tmp_path):
+    header = ["slug", "name_en", "name_en", "zone"]
+    response = post_import(
+        editor_client,
+        "admin:zones_enterprise_import",
+        header,
+        [["dh-one", "First Name", "Second Name", puwan.slug]],
+    )
+
+    assert "These columns are given more than once: “name_en”." in response.content.decode()
+    assert response.context.get("result") is None
+    path = tmp_path / "e.csv"
+    path.write_text(",".join(header) + "\nx,First,Second,dalian-puwan\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="given more than once: “name_en”"):
+        call_command("import_enterprises", path)
+    assert not Enterprise.objects.exists()
+
+
+def test_rows_with_no_cell_filled_in_are_left_out(publisher_client, puwan):
+    preview = post_import(
+        publisher_client,
+        "admin:zones_enterprise_import",
+        ["slug", "name_en", "zone"],
+        [["blank-after", "Blank After Co.", puwan.slug], ["", "", ""], [" ", "", ""]],
+    )
+    assert preview.context["confirm_form"] is not None, preview.context["cell_errors"]
+
+    confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
+
+    assert list(Enterprise.objects.values_list("slug", flat=True)) == ["blank-after"]
+
+
 def test_a_zones_address_is_imported_in_each_language_whatever_the_admins_language(
     publisher_client, settings
 ):

@@ -51,10 +51,8 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=user, is_active=True).first()
             if importer is None:
                 raise CommandError(f"No active user named {user!r}.")
-        if unknown := EnterpriseResource().unknown_columns(dataset.headers or []):
-            raise CommandError(
-                "Nothing was imported. " + EnterpriseResource().unknown_columns_message(unknown)
-            )
+        if refused := EnterpriseResource().refused_headings(dataset.headers or []):
+            raise CommandError("Nothing was imported. " + refused)
         with tqdm(total=len(dataset), unit="row", disable=options["verbosity"] == 0) as progress:
             # One transaction: a dry run, or any row with an error, rolls every row back.
             # Unlike the admin import, no history entry per row: it would double the time of a
