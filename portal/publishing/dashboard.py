@@ -34,7 +34,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from portal.publishing import editorial
+from portal.publishing import editorial, notes
 from portal.publishing.models import AuditEntry, PendingChange, Status, scheduled_q
 from portal.publishing.times import local_time, long_local_time
 
@@ -279,7 +279,7 @@ def published_lately(request: HttpRequest) -> Section | None:
                 when=local_time(entry.created_at),
                 time=entry.created_at,
                 action=entry.get_action_display(),
-                note=entry.detail,
+                note=notes.read(entry.detail),
             )
         )
     return Section(rows=rows)

@@ -24,10 +24,9 @@ from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.base import DeserializedObject
 from django.db import models, transaction
-from django.utils.translation import gettext
 from modeltranslation.fields import TranslationField
 
-from portal.publishing import history
+from portal.publishing import history, notes
 from portal.publishing.models import AuditEntry, PendingChange
 
 # Kept from the live record whatever the draft says.
@@ -393,15 +392,13 @@ def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
         author = pending.created_by.get_username() if pending.created_by else "—"
         with reversion.create_revision():
             reversion.set_user(user)
-            reversion.set_comment(
-                gettext("Published the pending draft by %(author)s") % {"author": author}
-            )
+            reversion.set_comment(notes.note(notes.PUBLISHED_DRAFT, author=author))
             saved = apply(live, pending)
         AuditEntry.record(
             user,
             AuditEntry.Action.PUBLISH,
             saved,
-            detail=gettext("Pending draft by %(author)s") % {"author": author},
+            detail=notes.note(notes.PENDING_DRAFT_BY, author=author),
         )
         pending.delete()
     return saved

@@ -7,6 +7,7 @@ from reversion.models import Version
 
 from news.models import Release
 from portal.publishing.models import AuditEntry, Status
+from portal.publishing.times import local_time
 from tests.adminforms import change_form_data
 from tests.factories import (
     EnterpriseFactory,
@@ -68,6 +69,9 @@ def test_restoring_an_earlier_version_gives_back_its_body(editor_client, publish
     assert AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).count() == 1
     # A restore is a save like any other: it has the highest version number.
     assert release.version == 4
+    history = editor_client.get(reverse("admin:news_release_history", args=[release.pk]))
+    saved_on = local_time(first.revision.date_created)
+    assert f"<td>Restored the version saved on {saved_on}</td>" in history.content.decode()
 
 
 def test_a_deleted_enterprise_is_recovered_with_its_relations(publisher_client):
@@ -148,17 +152,35 @@ def test_a_status_changed_from_the_list_says_so_in_the_history(editor_client, pu
 
     history = publisher_client.get(reverse("admin:news_release_history", args=[release.pk]))
 
-    rows = [action["revision"].get_comment() for action in history.context["action_list"]]
-    assert rows == [
-        "Status changed to “published” from the list",
-        "Status changed to “in review” from the list",
-    ]
+    content = history.content.decode()
+    published = content.index("<td>Status changed to “published” from the list</td>")
+    assert published < content.index("<td>Status changed to “in review” from the list</td>")
     latest = Version.objects.get_for_object(release).first()
     changes = publisher_client.get(
         reverse("admin:news_release_changes", args=[release.pk, latest.pk])
     ).content.decode()
     assert "<del>in review</del>" in changes
     assert "<ins>published</ins>" in changes
+
+
+def test_the_history_and_the_audit_log_read_in_the_language_of_whoever_reads_them(
+    editor_client, publisher_client
+):
+    release = ReleaseFactory(status=Status.DRAFT, published_at=None)
+    changelist = reverse("admin:news_release_changelist")
+    publisher_client.cookies["django_language"] = "zh-hans"
+    publisher_client.post(changelist, {"action": "publish", "_selected_action": [release.pk]})
+    save_through_admin(publisher_client, release, summary_en="A new summary.")
+
+    history = reverse("admin:news_release_history", args=[release.pk])
+    in_english = editor_client.get(history).content.decode()
+    in_chinese = publisher_client.get(history).content.decode()
+
+    assert "<td>Status changed to “published” from the list</td>" in in_english
+    assert "<td>Changed Summary [en].</td>" in in_english
+    assert "<td>在列表中将状态改为“已发布”</td>" in in_chinese
+    audit = editor_client.get(reverse("admin:publishing_auditentry_changelist")).content.decode()
+    assert "Publication time: " in audit
 
 
 def test_the_history_of_a_record_deleted_meanwhile_says_it_is_gone(publisher_client):

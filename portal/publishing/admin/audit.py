@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from portal.publishing import notes
 from portal.publishing.models import AuditEntry
 
 
@@ -11,7 +13,9 @@ from portal.publishing.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are written by the actions they record."""
 
-    list_display = ("created_at", "user", "action", "content_type", "object_repr", "detail")
+    list_display = ("created_at", "user", "action", "content_type", "object_repr", "shown_detail")
+    fields = ("user", "action", "content_type", "object_id", "object_repr", "shown_detail")
+    readonly_fields = ("shown_detail",)
     # Only the kinds and people the log names, not every model and account there is.
     list_filter = (
         "action",
@@ -21,6 +25,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ("user", "content_type")
     search_fields = ("object_repr", "detail", "user__username")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("detail"))
+    def shown_detail(self, entry: AuditEntry) -> str:
+        return notes.read(entry.detail)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from portal.publishing import drafts, editorial, notify
+from portal.publishing import drafts, editorial, notes, notify
 from portal.publishing.admin.preview import render_as_public
 from portal.publishing.models import AuditEntry, PendingChange
 from portal.publishing.times import local_time, long_local_time
@@ -82,8 +82,9 @@ class PendingDraftsMixin:
                 request.user,
                 AuditEntry.Action.RESTORE,
                 obj,
-                detail=gettext("Version saved on %(time)s, kept as a pending draft")
-                % {"time": local_time(version.revision.date_created)},
+                detail=notes.note(
+                    notes.VERSION_KEPT, time=local_time(version.revision.date_created)
+                ),
             )
         return response
 
@@ -287,7 +288,9 @@ class PendingDraftsMixin:
             pending.submitted_at = timezone.now()
             pending.comment = ""
             pending.save(update_fields=["state", "submitted_at", "comment"])
-            AuditEntry.record(request.user, AuditEntry.Action.SUBMIT, obj, gettext("Pending draft"))
+            AuditEntry.record(
+                request.user, AuditEntry.Action.SUBMIT, obj, notes.note(notes.PENDING_DRAFT)
+            )
             notify.submitted(request, obj, "draft")
             messages.success(request, gettext("Submitted for review: a Publisher has been told."))
             return HttpResponseRedirect(self.draft_url(obj))

@@ -5,6 +5,7 @@ held to them.
 """
 
 import reversion
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from portal.publishing import history
+from portal.publishing import history, notes
 from portal.publishing.models import AuditEntry, Publishable
 from portal.publishing.times import local_time
 
@@ -51,6 +52,16 @@ class HistoryAdmin(VersionAdmin):
             self.record_first_version(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def log_addition(self, request: HttpRequest, obj: Model, message) -> LogEntry:
+        entry = super().log_addition(request, obj, message)
+        keep_untranslated(entry)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Model, message) -> LogEntry:
+        entry = super().log_change(request, obj, message)
+        keep_untranslated(entry)
+        return entry
+
     def record_first_version(self, request: HttpRequest, object_id: str) -> None:
         """Before the first change made in the admin, record the record as it was.
 
@@ -61,7 +72,7 @@ class HistoryAdmin(VersionAdmin):
         if obj is None or Version.objects.get_for_object(obj).exists():
             return
         with reversion.create_revision():
-            reversion.set_comment(gettext("As it was before its first change in the admin"))
+            reversion.set_comment(notes.note(notes.FIRST_STATE))
             reversion.add_to_revision(obj)
 
     def history_view(
@@ -127,12 +138,13 @@ class HistoryAdmin(VersionAdmin):
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
+            saved_on = local_time(version.revision.date_created)
+            note_restored(self.model, version.object_id, saved_on)
             AuditEntry.record(
                 request.user,
                 AuditEntry.Action.RESTORE,
                 self.model._base_manager.filter(pk=version.object_id).first(),
-                detail=gettext("Version saved on %(time)s")
-                % {"time": local_time(version.revision.date_created)},
+                detail=notes.note(notes.VERSION_SAVED, time=saved_on),
                 model=self.model,
             )
         return response
@@ -147,6 +159,7 @@ class HistoryAdmin(VersionAdmin):
             obj = self.model._base_manager.filter(pk=version.object_id).first()
             if obj is not None:
                 restore_incoming_links(obj)
+            note_restored(self.model, version.object_id, local_time(version.revision.date_created))
             AuditEntry.record(request.user, AuditEntry.Action.RECOVER, obj, model=self.model)
         return response
 
@@ -168,7 +181,7 @@ class HistoryAdmin(VersionAdmin):
         for obj in objects:
             with reversion.create_revision():
                 reversion.set_user(request.user)
-                reversion.set_comment(gettext("Deleted"))
+                reversion.set_comment(notes.note(notes.DELETED))
                 reversion.add_to_revision(obj)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
@@ -210,6 +223,23 @@ def record_pk(model: type[Model], object_id: str):
         return model._meta.pk.to_python(unquote(object_id))
     except ValidationError:
         raise Http404 from None
+
+
+def keep_untranslated(entry: LogEntry) -> None:
+    """The revision's comment as the admin's log keeps it (JSON), which the history translates
+    for whoever reads it (notes.py); reversion stores it translated, in the saver's language."""
+    if reversion.is_active():
+        reversion.set_comment(entry.change_message)
+
+
+def note_restored(model: type[Model], object_id, saved_on: str) -> None:
+    """The newest revision of the record, which a restore or a recovery just wrote, says what
+    it restored, in the reader's language (reversion writes its own note in the restorer's)."""
+    latest = Version.objects.get_for_object_reference(model, object_id).first()
+    if latest is not None:
+        Revision.objects.filter(pk=latest.revision_id).update(
+            comment=notes.note(notes.RESTORED, time=saved_on)
+        )
 
 
 def revision_of_its_own(version: Version) -> None:

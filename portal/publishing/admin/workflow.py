@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.publishing import editorial, notify
+from portal.publishing import editorial, notes, notify
 from portal.publishing.admin.drafts import PendingDraftsMixin
 from portal.publishing.admin.history import HistoryAdmin, record_pk
 from portal.publishing.admin.locking import LockingMixin
@@ -200,7 +200,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             action = AuditEntry.Action.SCHEDULE
         detail = ""
         if obj.published_at is not None:
-            detail = gettext("Publication time: %(time)s") % {"time": local_time(obj.published_at)}
+            detail = notes.note(notes.PUBLICATION_TIME, time=local_time(obj.published_at))
         AuditEntry.record(request.user, action, obj, detail=detail)
         if action == AuditEntry.Action.SUBMIT:
             notify.submitted(request, obj)
@@ -255,10 +255,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
                 self.audit_status(request, obj, old_status)
                 moved.append(obj)
             # The history's "Action" column: what the save was, as a change form's message says.
-            reversion.set_comment(
-                gettext("Status changed to “%(status)s” from the list")
-                % {"status": Status(status).label}
-            )
+            reversion.set_comment(notes.note(notes.STATUS_FROM_LIST, status=status))
         if left:
             self.message_user(request, left_as_they_were(status, left), messages.WARNING)
         return moved

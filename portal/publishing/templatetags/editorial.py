@@ -1,6 +1,6 @@
 from django import template
 
-from portal.publishing import dashboard
+from portal.publishing import dashboard, notes
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def editors_day(context) -> dict:
     """The admin home page's sections on the signed-in user's work (dashboard.py)."""
     return dashboard.sections(context["request"])
+
+
+@register.filter
+def history_comment(revision) -> str:
+    """What a history entry says of its save, in the reader's language (notes.py)."""
+    return notes.read_comment(revision.comment)

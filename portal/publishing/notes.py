@@ -1,0 +1,74 @@
+"""What the history and the audit log say of an action, in the language of whoever reads it.
+
+A note is stored as its message as the code writes it, in English, with its values (JSON), and
+is translated when it is shown: a save by a Publisher working in Chinese reads in English to an
+Editor working in English, and the other way round. The admin's own change messages are kept
+the same way (Django's LogEntry JSON, which reversion's `get_comment` translates). Any other text
+(a Publisher's comment to an author, a note written before) is shown as it was written.
+"""
+
+import json
+
+from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext, gettext_noop
+
+from portal.publishing.models import Status
+
+FIRST_STATE = gettext_noop("As it was before its first change in the admin")
+DELETED = gettext_noop("Deleted")
+IMPORTED = gettext_noop("Imported from a file")
+STATUS_FROM_LIST = gettext_noop("Status changed to “%(status)s” from the list")
+PUBLISHED_DRAFT = gettext_noop("Published the pending draft by %(author)s")
+RESTORED = gettext_noop("Restored the version saved on %(time)s")
+VERSION_SAVED = gettext_noop("Version saved on %(time)s")
+VERSION_KEPT = gettext_noop("Version saved on %(time)s, kept as a pending draft")
+PUBLICATION_TIME = gettext_noop("Publication time: %(time)s")
+PENDING_DRAFT = gettext_noop("Pending draft")
+PENDING_DRAFT_BY = gettext_noop("Pending draft by %(author)s")
+
+MESSAGES = frozenset(
+    {
+        FIRST_STATE,
+        DELETED,
+        IMPORTED,
+        STATUS_FROM_LIST,
+        PUBLISHED_DRAFT,
+        RESTORED,
+        VERSION_SAVED,
+        VERSION_KEPT,
+        PUBLICATION_TIME,
+        PENDING_DRAFT,
+        PENDING_DRAFT_BY,
+    }
+)
+
+
+def note(message: str, **values: str) -> str:
+    """A note to store: one of MESSAGES and its values (a status by its value, times as
+    portal.publishing.times.local_time writes them, which reads the same in both languages)."""
+    return json.dumps({"note": message, "values": values}, ensure_ascii=False)
+
+
+def read(stored: str) -> str:
+    """A stored note in the active language; any other text as it is."""
+    try:
+        data = json.loads(stored)
+        message, values = data["note"], dict(data["values"])
+    except (ValueError, TypeError, KeyError):
+        return stored
+    if message not in MESSAGES:
+        return stored
+    if "status" in values and values["status"] in Status.values:
+        values["status"] = Status(values["status"]).label
+    try:
+        return gettext(message) % values
+    except (KeyError, TypeError, ValueError):
+        return stored
+
+
+def read_comment(comment: str) -> str:
+    """A history comment in the active language: a note, or the admin's change message."""
+    shown = read(comment)
+    if shown is comment:
+        return LogEntry(change_message=comment).get_change_message()
+    return shown
