@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
 from news.models import Release
 from portal.publishing.models import Status
+from portal.publishing.notes import read_comment
 from tests.adminforms import change_form_data
 from tests.factories import IndicatorFactory, ParkFactory, ReleaseFactory
 from zones.models import Park
@@ -70,6 +72,9 @@ def test_saving_again_after_the_conflict_keeps_both_editors_changes(
     assert release.body_en == "<p>Mine.</p>"
     # The second editor's form still held the old summary: it did not write it back.
     assert release.summary_en == "Their summary"
+    # And the history credits each with their own change.
+    latest = Version.objects.get_for_object(release).first()
+    assert read_comment(latest.revision.comment) == "Changed Body [en]."
 
 
 def test_a_field_both_editors_changed_keeps_the_input_of_the_one_who_saved_again(

@@ -10,6 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from reversion.models import Version
 
@@ -21,6 +22,18 @@ from portal.publishing.times import local_time
 
 class ConcurrentEditForm(forms.ModelForm):
     """What both forms below share: a save after a refused one keeps the other's changes."""
+
+    # The hidden fields that follow other editors' saves: never a change to the record.
+    tracking_fields: tuple[str, ...] = ()
+    # The fields that keep another editor's change (keep_their_changes).
+    kept_theirs: frozenset[str] = frozenset()
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        """What this editor changed, as the history names it: not the tracking fields, nor a
+        field left alone that keeps another editor's change."""
+        ignored = {*self.tracking_fields, *self.kept_theirs}
+        return [name for name in super().changed_data if name not in ignored]
 
     def keep_their_changes(self, base: dict, cleaned_data: dict) -> None:
         """A deliberate save after a refused one: a field this editor left as it was in `base`
@@ -44,6 +57,7 @@ class ConcurrentEditForm(forms.ModelForm):
                     if field.many_to_many
                     else getattr(current, field.name)
                 )
+                self.kept_theirs |= {name}
 
 
 class StoredStateForm(ConcurrentEditForm):
@@ -55,6 +69,7 @@ class StoredStateForm(ConcurrentEditForm):
     seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
     # After a refused save: the record as this editor first saw it (see `keep_their_changes`).
     state_based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+    tracking_fields = ("seen_state", "state_based_on")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +140,7 @@ class PublishableForm(ConcurrentEditForm):
     # After a save refused over someone else's save of the pending draft: the number of saves
     # the editor first started from, as `based_on` is for the live record.
     draft_based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tracking_fields = ("seen_version", "based_on", "seen_draft", "seen_draft_id", "draft_based_on")
     # Set by the admin when the form edits a live record's pending draft: the draft (None
     # before its first save) and its number of saves.
     pending: PendingChange | None = None
