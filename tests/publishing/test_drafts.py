@@ -264,6 +264,9 @@ def test_an_editor_restoring_an_old_version_of_a_live_release_keeps_the_page_up(
     response = editor_client.post(url, change_form_data(editor_client.get(url)))
 
     assert response.status_code == 302
+    # The message names the record as visitors know it, not as the version restored.
+    message = editor_client.get(response["Location"]).text
+    assert "Saved as a pending draft of “Second live title”." in message
     live_release.refresh_from_db()
     assert (live_release.status, live_release.title_en) == (Status.PUBLISHED, "Second live title")
     assert visitor.get(live_release.get_absolute_url()).status_code == 200
@@ -496,6 +499,18 @@ def test_publishing_the_draft_of_an_archived_record_says_visitors_do_not_see_it(
 
     page = publisher_client.get(response["Location"]).content.decode()
     assert "which visitors do not see: it is archived." in page
+
+
+def test_an_editors_draft_of_an_archived_record_does_not_say_visitors_see_it(
+    editor_client, live_release
+):
+    Release.objects.filter(pk=live_release.pk).update(status=Status.ARCHIVED)
+
+    saved = save_form(editor_client, live_release, title_en="New title")
+
+    message = editor_client.get(saved["Location"]).text
+    assert "Saved as a pending draft of “Four zones report growth”, which stays as it is" in message
+    assert "Visitors still see" not in message
 
 
 def test_deleting_a_record_deletes_its_pending_draft(editor_client, publisher_client, live_release):

@@ -72,6 +72,8 @@ class PendingDraftsMixin:
             return super().revision_view(request, object_id, version_id, extra_context)
         # An Editor's restore of a live record becomes its pending draft; the live record, its
         # status and any draft it had stay as they are until a Publisher decides.
+        request.live_record = str(obj)
+        request.live_public = obj.is_published()
         request.restoring = True
         request.stages = True
         with self.staging(request, obj):
@@ -99,8 +101,11 @@ class PendingDraftsMixin:
         if obj is None or not self.stages_changes(request, obj):
             return super().changeform_view(request, object_id, form_url, extra_context)
         # The record as visitors know it, for the messages (the form shows the draft), and as
-        # stored, to say what someone else changed in it if the form is refused.
-        request.live_record = str(obj)
+        # stored, to say what someone else changed in it if the form is refused. (A restore
+        # has written the version it restores into the record by now: revision_view says.)
+        if not getattr(request, "restoring", False):
+            request.live_record = str(obj)
+            request.live_public = obj.is_published()
         request.live_version = obj.version
         if request.method == "POST":
             request.live_snapshot = drafts.take_snapshot(obj)
@@ -202,14 +207,18 @@ class PendingDraftsMixin:
             )
             return HttpResponseRedirect(request.path)
         if getattr(request, "staging", False) and "_preview" not in request.POST:
-            messages.success(
-                request,
-                gettext(
+            if getattr(request, "live_public", True):
+                saved = gettext(
                     "Saved as a pending draft of “%(record)s”. Visitors still see the published "
                     "version until a Publisher publishes the draft."
                 )
-                % {"record": getattr(request, "live_record", obj)},
-            )
+            else:
+                # Archived, or published for a time to come: visitors see no version now.
+                saved = gettext(
+                    "Saved as a pending draft of “%(record)s”, which stays as it is until a "
+                    "Publisher publishes the draft."
+                )
+            messages.success(request, saved % {"record": getattr(request, "live_record", obj)})
             if "_continue" in request.POST:
                 return HttpResponseRedirect(request.path)
             return HttpResponseRedirect(self.draft_url(obj))
