@@ -441,6 +441,10 @@ def test_a_form_opened_on_a_discarded_draft_does_not_overwrite_the_next_one(
 
     assert refused.status_code == 200
     page = refused.content.decode()
+    assert "The pending draft you opened was discarded meanwhile." in page
+    assert "Your form still holds the discarded draft&#x27;s changes as well as yours" in page
+    assert "The pending draft you opened was discarded meanwhile." in page
+    assert "Your form still holds the discarded draft&#x27;s changes as well as yours" in page
     assert "other saved this record&#x27;s pending draft at" in page
     assert (
         "They changed title [en]: “Four zones report growth” → “The other editor&#x27;s title”"

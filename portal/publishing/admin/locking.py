@@ -166,7 +166,8 @@ class PublishableForm(ConcurrentEditForm):
         if self.pending_number is not None and (
             seen_draft != self.pending_number or not self.same_draft(cleaned_data)
         ):
-            if not self.same_draft(cleaned_data):
+            replaced = not self.same_draft(cleaned_data)
+            if replaced:
                 # The draft this editor opened was discarded and another started since: what
                 # the other editor changed is the new draft against the live record it began from.
                 seen_draft = 0
@@ -184,7 +185,7 @@ class PublishableForm(ConcurrentEditForm):
             )
             if cleaned_data.get("draft_based_on") is None and seen_draft is not None:
                 self.data[self.add_prefix("draft_based_on")] = str(seen_draft)
-            raise ValidationError(self.draft_conflict_messages(seen_draft))
+            raise ValidationError(self.draft_conflict_messages(seen_draft, replaced))
         seen = cleaned_data.get("seen_version")
         model = type(self.instance)
         # Locks the row until the save commits (the admin saves in one transaction), so that
@@ -226,7 +227,9 @@ class PublishableForm(ConcurrentEditForm):
             return None
         return self.pending.earlier.get(str(number))
 
-    def draft_conflict_messages(self, seen_draft: int | None) -> list[str]:
+    def draft_conflict_messages(self, seen_draft: int | None, replaced: bool = False) -> list[str]:
+        """Why a save over the pending draft was refused: who saved it, and what they changed.
+        With `replaced`, the draft this form was opened on was discarded and another started."""
         pending = self.pending
         if pending is None:
             return [
@@ -242,24 +245,40 @@ class PublishableForm(ConcurrentEditForm):
         else:
             who = gettext("Someone else saved this record's pending draft after you opened it.")
         base = self.earlier_draft(seen_draft)
-        if base is None:
-            return [
+        changes = (
+            None if base is None else drafts.between(type(self.instance), base, pending.snapshot)
+        )
+        if replaced:
+            # The form still holds the discarded draft's changes, which are nobody's now.
+            lines = [
+                gettext("The pending draft you opened was discarded meanwhile."),
+                who,
+                gettext(
+                    "Your form still holds the discarded draft's changes as well as yours: "
+                    "check each field against the published record before saving again, or "
+                    "they go into this draft."
+                ),
+            ]
+        elif changes is None:
+            lines = [
                 who,
                 gettext(
                     "Your input is still in the form. Open the pending draft in another tab "
                     "to see their changes, then save again to keep yours."
                 ),
             ]
-        changes = drafts.between(type(self.instance), base, pending.snapshot)
-        return [
-            who,
-            gettext(
-                "Your input is still in the form. Compare it with their changes below, then "
-                "save again to keep yours."
-            ),
-            *(their_change(change) for change in changes.fields),
-            *(their_part_change(part) for part in changes.parts),
-        ]
+        else:
+            lines = [
+                who,
+                gettext(
+                    "Your input is still in the form. Compare it with their changes below, then "
+                    "save again to keep yours."
+                ),
+            ]
+        if changes is not None:
+            lines += [their_change(change) for change in changes.fields]
+            lines += [their_part_change(part) for part in changes.parts]
+        return lines
 
     def conflict_messages(self, seen: int | None) -> list[str]:
         obj = self.instance
