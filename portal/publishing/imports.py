@@ -38,6 +38,7 @@ from django_countries.fields import CountryField
 from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
+from modeltranslation.utils import build_localized_fieldname
 
 from portal.publishing import drafts, editorial, notes, spreadsheets
 from portal.publishing.models import AuditEntry
@@ -231,7 +232,16 @@ class ContentResource(resources.ModelResource):
         for invalid in result.invalid_rows:
             raw = dict(zip(headers, dataset[invalid.number - 1], strict=False))
             for name, field_messages in invalid.error_dict.items():
-                column = "" if name == NON_FIELD_ERRORS else columns.get(name, name)
+                # A translated field's own errors (a name left blank) are its default
+                # language's column's: the file has name_en, not name.
+                default = build_localized_fieldname(
+                    name, settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+                )
+                column = (
+                    ""
+                    if name == NON_FIELD_ERRORS
+                    else columns.get(name) or columns.get(default) or name
+                )
                 value = raw.get(column)
                 for message in field_messages:
                     table.append(

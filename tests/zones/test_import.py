@@ -389,6 +389,17 @@ def test_a_zone_with_a_bad_kind_and_area_gets_both_errors(editor_client):
     assert "Expected a number" in by_column["area_km2"]
 
 
+def test_a_name_left_blank_is_named_by_the_files_column(editor_client, puwan):
+    response = post_import(
+        editor_client,
+        "admin:zones_enterprise_import",
+        ["slug", "name_en", "zone"],
+        [["no-name", "", puwan.slug]],
+    )
+    columns = {error.column for error in response.context["cell_errors"]}
+    assert "name_en" in columns and "name" not in columns
+
+
 @pytest.mark.parametrize(
     "url_name", ["admin:zones_enterprise_import", "admin:zones_zone_import",
                  "admin:news_indicator_import"]
