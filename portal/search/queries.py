@@ -221,7 +221,7 @@ def snippet(value: str, pattern: re.Pattern | None) -> SafeString:
 
 def term_in(term: text.Term, column: str) -> bool:
     if term.cjk:
-        return " ".join(text.pairs(term.text)) in column
+        return " ".join(text.pairs(term.text)) in column or term.spelled in column.split()
     words = column.split()
     if any(word.startswith(term.text) for word in words):
         return True

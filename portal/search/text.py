@@ -16,10 +16,13 @@ traditional characters is found by the simplified. Pinyin is read from the chara
 
 import functools
 import html
+import importlib.util
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from pathlib import Path
 
 from portal.search.syllables import SYLLABLES
 
@@ -28,6 +31,11 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
 # Words this long or longer may be corrected when nothing in the index spells them.
 MIN_CORRECTABLE = 5
+# A Chinese query word of up to this many characters also finds its pinyin written as one
+# word (spelled).
+MAX_SPELLED_CHARACTERS = 4
+# The CJK Unified Ideographs block: the characters a name is written in.
+COMMON_CHINESE = (0x4E00, 0x9FFF)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN_RE = re.compile(rf"[{CJK}]+|[a-z0-9]+")
@@ -168,6 +176,37 @@ def lazy_pinyin(run: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def readings() -> dict[str, str]:
+    """The first reading of each common Chinese character, without tone (大: da), from
+    pypinyin's table of characters: read as data, since importing pypinyin loads its 55 MB of
+    phrases as well, which reading a query does not need (this keeps about 2 MB)."""
+
+    def first_readings(pairs):
+        return {
+            chr(int(code)): normalise(value.split(",")[0])
+            for code, value in pairs
+            if COMMON_CHINESE[0] <= int(code) <= COMMON_CHINESE[1]
+        }
+
+    # Found, not imported (importlib.resources would import the package).
+    table = Path(importlib.util.find_spec("pypinyin").origin).with_name("pinyin_dict.json")
+    return json.loads(table.read_text(encoding="utf-8"), object_pairs_hook=first_readings)
+
+
+def spelled(run: str) -> str:
+    """A run of Chinese as English text writes a name in it, one word of pinyin (大连: dalian),
+    so that 大连 also finds a record named in English only; "" for a single character (one
+    syllable would match too much) or a run longer than a name English writes as one word.
+
+    Each character in its first reading: a second one would find other names (沈阳 as
+    "chenyang"), and the first is the one of every city and zone of Liaoning."""
+    if not 2 <= len(run) <= MAX_SPELLED_CHARACTERS:
+        return ""
+    syllables = [readings().get(character, "") for character in run]
+    return "".join(syllables) if all(syllables) else ""
+
+
+@functools.cache
 def syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
 
@@ -239,6 +278,8 @@ class Term:
     cjk: bool
     pinyin: list[str] | None = None
     corrections: list[str] = field(default_factory=list)
+    # Chinese as English text writes a name, one word of pinyin (大连: dalian; see spelled).
+    spelled: str = ""
 
     def pinyin_spellings(self) -> list[list[str]]:
         """The pinyin as whole syllables: the last one, when it may be the start of a longer one
@@ -310,6 +351,8 @@ class Query:
         for term in self.terms:
             found.append(term.text)
             found.extend(term.corrections)
+            if term.spelled:
+                found.append(term.spelled)
         return found
 
 
@@ -339,7 +382,7 @@ def parse(raw: str) -> Query:
     terms = []
     for token in found:
         if is_cjk(token):
-            terms.append(Term(token, cjk=True))
+            terms.append(Term(token, cjk=True, spelled=spelled(token)))
         else:
             # One short syllable ("co", "an") would match too much pinyin to be worth it.
             pinyin = split_pinyin(token, allow_partial_end=False)

@@ -47,6 +47,12 @@ def test_traditional_characters_filter_the_directory_as_simplified_ones(client, 
     ]
 
 
+def test_a_chinese_query_lists_enterprises_named_in_english_only(client, demo):
+    response = client.get("/zh-hans/enterprises/", {"q": "大连"})
+    names = [enterprise.name_en for enterprise in response.context["page_obj"]]
+    assert "Dalian Sanhuan Composite Material Technology Development Co., Ltd." in names
+
+
 def test_name_matches_come_before_text_matches(directory):
     found = filter_queryset(Enterprise.objects.published(), "catalyst")
     assert names(found)[-1] == "Northern Trading"

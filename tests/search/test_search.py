@@ -166,6 +166,22 @@ def test_the_migration_reads_the_traditional_characters_of_earlier_entries(db):
     assert titles("沈阳恒泰") == ["瀋陽恆泰有限公司"]
 
 
+def test_chinese_finds_a_record_named_in_english_only_by_the_pinyin_it_writes(db):
+    EnterpriseFactory(name_en="Dalian Sanhuan Composite Material Co., Ltd.", name_zh_hans="")
+    EnterpriseFactory(name_en="Tailian Trading", name_zh_hans="")  # 大 read otherwise
+
+    assert titles("大连") == ["Dalian Sanhuan Composite Material Co., Ltd."]
+    assert titles("大连 三环") == ["Dalian Sanhuan Composite Material Co., Ltd."]
+    assert first("大连").matched_on == "name"
+    assert titles("大") == []  # one syllable would match too much
+
+
+def test_the_extract_marks_the_pinyin_a_chinese_query_found(client, db):
+    EnterpriseFactory(name_en="Harbour Cranes", summary_en="A crane maker based in Dalian.")
+    response = client.get("/zh-hans/search/", {"q": "大连"})
+    assert "A crane maker based in <mark>Dalian</mark>." in response.content.decode()
+
+
 def test_pinyin_match_is_named(db):
     EnterpriseFactory(name_en="", name_zh_hans="恒泰装备制造有限公司")
     assert first("hengtai").matched_on == "pinyin"

@@ -145,6 +145,8 @@ class PostgreSQLBackend(Backend):
             words.append(term.text)
         elif len(term.text) == 1 if term.cjk else len(term.text) >= MIN_COUNTED_PREFIX:
             prefix = term.text  # 'text':*
+        if term.spelled:  # its pinyin as one word (text.spelled): another way to match
+            words.append(term.spelled)
         self.visible_sql()
         if not (words or prefix) or len(self.hidden) > MAX_HIDDEN_LISTED:
             return []
@@ -441,6 +443,8 @@ class PostgreSQLBackend(Backend):
         # The same on both tables: which table is read says whether names alone may match.
         if term.cjk:
             options = [self.phrase(pairs(term.text), len(term.text) == 1)]
+            if term.spelled:
+                options.append(self.lexeme(term.spelled, False))
         elif corrected and term.corrections:
             options = [self.lexeme(word, False) for word in term.corrections]
         else:

@@ -57,6 +57,8 @@ class SQLiteBackend(Backend):
     def term_expr(self, term, names_only, corrected):
         if term.cjk:
             options = [self.quote(pairs(term.text), prefix=len(term.text) == 1)]
+            if term.spelled:
+                options.append(self.quote([term.spelled]))
         elif corrected and term.corrections:
             options = [self.quote([word]) for word in term.corrections]
         else:
