@@ -16,13 +16,10 @@ traditional characters is found by the simplified. Pinyin is read from the chara
 
 import functools
 import html
-import importlib.util
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from pathlib import Path
 
 from portal.search.syllables import SYLLABLES
 
@@ -31,11 +28,6 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
 # Words this long or longer may be corrected when nothing in the index spells them.
 MIN_CORRECTABLE = 5
-# A Chinese query word of up to this many characters also finds its pinyin written as one
-# word (spelled).
-MAX_SPELLED_CHARACTERS = 4
-# The CJK Unified Ideographs block: the characters a name is written in.
-COMMON_CHINESE = (0x4E00, 0x9FFF)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN_RE = re.compile(rf"[{CJK}]+|[a-z0-9]+")
@@ -154,6 +146,25 @@ def syllables() -> frozenset[str]:
 # Place names that pypinyin reads as another word: 朝阳, the city of Liaoning whose name the
 # glossary gives as Chaoyang, is cháoyáng, not zhāoyáng ("the morning sun").
 PLACE_NAME_READINGS = {"朝阳": [["cháo"], ["yáng"]]}
+# Liaoning and its cities, as English writes them (the glossary's names): a query for one in
+# Chinese also finds the English name (spelled).
+PLACE_NAMES = {
+    "辽宁": "liaoning",
+    "沈阳": "shenyang",
+    "大连": "dalian",
+    "鞍山": "anshan",
+    "抚顺": "fushun",
+    "本溪": "benxi",
+    "丹东": "dandong",
+    "锦州": "jinzhou",
+    "营口": "yingkou",
+    "阜新": "fuxin",
+    "辽阳": "liaoyang",
+    "盘锦": "panjin",
+    "铁岭": "tieling",
+    "朝阳": "chaoyang",
+    "葫芦岛": "huludao",
+}
 
 
 @functools.cache
@@ -175,35 +186,12 @@ def lazy_pinyin(run: str) -> tuple[str, ...]:
     return tuple(pypinyin().lazy_pinyin(run))
 
 
-@functools.cache
-def readings() -> dict[str, str]:
-    """The first reading of each common Chinese character, without tone (大: da), from
-    pypinyin's table of characters: read as data, since importing pypinyin loads its 55 MB of
-    phrases as well, which reading a query does not need (this keeps about 2 MB)."""
-
-    def first_readings(pairs):
-        return {
-            chr(int(code)): normalise(value.split(",")[0])
-            for code, value in pairs
-            if COMMON_CHINESE[0] <= int(code) <= COMMON_CHINESE[1]
-        }
-
-    # Found, not imported (importlib.resources would import the package).
-    table = Path(importlib.util.find_spec("pypinyin").origin).with_name("pinyin_dict.json")
-    return json.loads(table.read_text(encoding="utf-8"), object_pairs_hook=first_readings)
-
-
 def spelled(run: str) -> str:
-    """A run of Chinese as English text writes a name in it, one word of pinyin (大连: dalian),
-    so that 大连 also finds a record named in English only; "" for a single character (one
-    syllable would match too much) or a run longer than a name English writes as one word.
-
-    Each character in its first reading: a second one would find other names (沈阳 as
-    "chenyang"), and the first is the one of every city and zone of Liaoning."""
-    if not 2 <= len(run) <= MAX_SPELLED_CHARACTERS:
-        return ""
-    syllables = [readings().get(character, "") for character in run]
-    return "".join(syllables) if all(syllables) else ""
+    """A place's name as English text writes it, when the run is one (大连: dalian), so that
+    大连 also finds a record named in English only ("Dalian Sanhuan …"); "" otherwise. Only
+    the places of PLACE_NAMES: pinyin read from any Chinese word would find its homophones
+    (中心 "zhongxin" found every company named Zhongxin)."""
+    return PLACE_NAMES.get(run, "")
 
 
 @functools.cache
@@ -278,7 +266,7 @@ class Term:
     cjk: bool
     pinyin: list[str] | None = None
     corrections: list[str] = field(default_factory=list)
-    # Chinese as English text writes a name, one word of pinyin (大连: dalian; see spelled).
+    # A place's name as English writes it (大连: dalian; see spelled).
     spelled: str = ""
 
     def pinyin_spellings(self) -> list[list[str]]:

@@ -166,14 +166,20 @@ def test_the_migration_reads_the_traditional_characters_of_earlier_entries(db):
     assert titles("沈阳恒泰") == ["瀋陽恆泰有限公司"]
 
 
-def test_chinese_finds_a_record_named_in_english_only_by_the_pinyin_it_writes(db):
+def test_a_city_in_chinese_finds_a_record_named_in_english_only(db):
     EnterpriseFactory(name_en="Dalian Sanhuan Composite Material Co., Ltd.", name_zh_hans="")
-    EnterpriseFactory(name_en="Tailian Trading", name_zh_hans="")  # 大 read otherwise
 
     assert titles("大连") == ["Dalian Sanhuan Composite Material Co., Ltd."]
-    assert titles("大连 三环") == ["Dalian Sanhuan Composite Material Co., Ltd."]
+    assert titles("大連") == ["Dalian Sanhuan Composite Material Co., Ltd."]
     assert first("大连").matched_on == "name"
-    assert titles("大") == []  # one syllable would match too much
+
+
+def test_other_chinese_words_do_not_find_their_homophones_in_english(db):
+    EnterpriseFactory(name_en="Dalian Zhongxin Port Logistics Co., Ltd.", name_zh_hans="")
+    EnterpriseFactory(name_en="Jinzhou Hetong New Energy", name_zh_hans="锦州和通新能源")
+
+    assert titles("中心") == []  # zhōngxīn, "centre"
+    assert titles("金州") == []  # Jinzhou District of Dalian, not 锦州
 
 
 def test_the_extract_marks_the_pinyin_a_chinese_query_found(client, db):
