@@ -259,14 +259,16 @@ class Indicator(models.Model):
         MORE_THAN = "more_than", _("more than")
         ABOUT = "about", _("about")
 
+    # A release's figures are what it published: the zone or park they are of cannot be
+    # deleted from under them (a park's figure would become the zone's), as the metric cannot.
     zone = models.ForeignKey(
-        Zone, verbose_name=_("zone"), related_name="indicators", on_delete=models.CASCADE
+        Zone, verbose_name=_("zone"), related_name="indicators", on_delete=models.PROTECT
     )
     park = models.ForeignKey(
         Park,
         verbose_name=_("park"),
         related_name="indicators",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
     )

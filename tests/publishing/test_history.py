@@ -13,6 +13,8 @@ from tests.factories import (
     EnterpriseFactory,
     EnterpriseQualificationFactory,
     EventFactory,
+    IndicatorFactory,
+    ParkFactory,
     ReleaseFactory,
     SectorFactory,
     ZoneFactory,
@@ -304,6 +306,31 @@ def test_deleting_a_hidden_zone_does_not_show_the_events_it_kept_hidden(publishe
     assert event.status == Status.DRAFT
     # An event the public saw in a public zone stays up, without its zone.
     assert visitor.get(shown.get_absolute_url()).status_code == 200
+
+
+def test_a_zone_or_park_a_release_reports_figures_for_is_not_deleted_from_under_them(
+    publisher_client,
+):
+    park = ParkFactory()
+    figure = IndicatorFactory(zone=park.zone, park=park)
+
+    delete_url = reverse("admin:zones_zone_delete", args=[park.zone.pk])
+    page = publisher_client.get(delete_url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    publisher_client.post(delete_url, {"post": "yes"})
+    zone_change = reverse("admin:zones_zone_change", args=[park.zone.pk])
+    data = change_form_data(publisher_client.get(zone_change))
+    prefix = next(
+        k
+        for k, v in data.items()
+        if k.startswith("parks-") and k.endswith("-id") and v == str(park.pk)
+    )
+    refused = publisher_client.post(zone_change, data | {prefix.replace("-id", "-DELETE"): "on"})
+
+    assert refused.status_code == 200
+    assert "protected related objects" in refused.content.decode()
+    figure.refresh_from_db()
+    assert (figure.zone, figure.park) == (park.zone, park)
 
 
 @pytest.mark.parametrize("object_id", ["abc", "1.5", "%00", "%E6%B2%88"])
