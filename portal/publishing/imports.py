@@ -158,6 +158,7 @@ class ContentResource(resources.ModelResource):
         result = super().import_data(dataset, *args, **kwargs)
         result.cell_errors = self.cell_errors(result, dataset)
         result.staged = self.staged
+        result.blank_rows = self.blank_rows
         return result
 
     # Who imports decides what the rows may change (editorial.py): an Editor's row for a
@@ -185,7 +186,7 @@ class ContentResource(resources.ModelResource):
         record = self.live_record(instance, is_create)
         if record is None:
             super().save_instance(instance, is_create, row, **kwargs)
-            self.audit(instance, gettext("Imported from a file"))
+            self.audit(instance, notes.note(notes.IMPORTED))
             return
         if record is instance:
             record = type(instance)._base_manager.get(pk=instance.pk)
@@ -205,7 +206,7 @@ class ContentResource(resources.ModelResource):
 
         drafts.stage(record, self.user, change)
         self.staged.append(StagedRow(kwargs.get("row_number"), str(record), is_create))
-        self.audit(record, gettext("Imported from a file, kept as a pending draft"))
+        self.audit(record, notes.note(notes.IMPORTED_KEPT))
 
     def audit(self, record: models.Model, detail: str) -> None:
         self.audit_entries.append(
@@ -319,8 +320,8 @@ class ContentResource(resources.ModelResource):
         return ""
 
     def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
-        # A row with no cell filled in (a spreadsheet's cleared row, a CSV's ",,") is no record.
-        if all(value is None or not str(value).strip() for value in row.values()):
+        if is_blank(row.values()):  # no record: left out, and not counted as unchanged
+            self.blank_rows += 1
             return True
         return super().skip_row(instance, original, row, import_validation_errors)
 
@@ -330,6 +331,7 @@ class ContentResource(resources.ModelResource):
         self.user = user if user is not None and user.is_authenticated else None
         self.staged: list[StagedRow] = []
         self.audit_entries: list[AuditEntry] = []
+        self.blank_rows = 0
         self.seen: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {
             (key,) if isinstance(key, str) else key: {} for key in self.unique_in_file
         }
@@ -426,28 +428,33 @@ def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
 
 
 def scan_upload(upload, file_format) -> tuple[list, int]:
-    """The headings of an uploaded CSV or XLSX and the number of rows under them, read without
-    loading the cells into a dataset (milliseconds for 100,000 rows); no headings and no rows
-    when the file cannot be read, which the import itself then reports."""
+    """The headings of an uploaded CSV or XLSX and the number of rows under them with a cell
+    filled in (an import leaves the others out), read without loading the cells into a dataset
+    (a second for 100,000 rows); no headings and no rows when the file cannot be read, which
+    the import itself then reports."""
     upload.seek(0)
     try:
         if file_format.is_binary():
             book = openpyxl.load_workbook(upload, read_only=True)
-            sheet = book.active
-            rows = sheet.iter_rows(values_only=True)
+            rows = book.active.iter_rows(values_only=True)
             first = next(rows, None)
-            total = sheet.max_row or (first is not None) + sum(1 for _row in rows)
+            filled = sum(1 for row in rows if not is_blank(row))
             book.close()
         else:
             text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
             rows = csv.reader(text)
             first = next(rows, None)
-            total = (first is not None) + sum(1 for _row in rows)
+            filled = sum(1 for row in rows if not is_blank(row))
             text.detach()
     except Exception:
-        first, total = None, 0
+        first, filled = None, 0
     upload.seek(0)
-    return list(first or ()), max(total - 1, 0)
+    return list(first or ()), filled
+
+
+def is_blank(cells) -> bool:
+    """Whether no cell of a row is filled in (a spreadsheet's cleared row, a CSV's ",,")."""
+    return all(cell is None or not str(cell).strip() for cell in cells)
 
 
 class LabelledExportForm(SelectableFieldsExportForm):
@@ -727,7 +734,7 @@ def summary(result) -> str:
     ) % {
         "new": totals.get("new", 0) - staged_new,
         "update": totals.get("update", 0) - (len(staged) - staged_new),
-        "skip": totals.get("skip", 0),
+        "skip": totals.get("skip", 0) - getattr(result, "blank_rows", 0),
         "invalid": totals.get("invalid", 0) + totals.get("error", 0),
     }
     if staged:

@@ -8,8 +8,10 @@ the same way (Django's LogEntry JSON, which reversion's `get_comment` translates
 """
 
 import json
+import re
 
 from django.contrib.admin.models import LogEntry
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
 from portal.publishing.models import Status
@@ -17,6 +19,7 @@ from portal.publishing.models import Status
 FIRST_STATE = gettext_noop("As it was before its first change in the admin")
 DELETED = gettext_noop("Deleted")
 IMPORTED = gettext_noop("Imported from a file")
+IMPORTED_KEPT = gettext_noop("Imported from a file, kept as a pending draft")
 STATUS_FROM_LIST = gettext_noop("Status changed to “%(status)s” from the list")
 PUBLISHED_DRAFT = gettext_noop("Published the pending draft by %(author)s")
 RESTORED = gettext_noop("Restored the version saved on %(time)s")
@@ -26,11 +29,15 @@ PUBLICATION_TIME = gettext_noop("Publication time: %(time)s")
 PENDING_DRAFT = gettext_noop("Pending draft")
 PENDING_DRAFT_BY = gettext_noop("Pending draft by %(author)s")
 
+# A field in one language, as modeltranslation labels it: "Name [zh-hans]".
+LANGUAGE_LABEL = re.compile(r"(.+) \[([a-z]{2}(?:-[a-z]+)?)\]")
+
 MESSAGES = frozenset(
     {
         FIRST_STATE,
         DELETED,
         IMPORTED,
+        IMPORTED_KEPT,
         STATUS_FROM_LIST,
         PUBLISHED_DRAFT,
         RESTORED,
@@ -69,6 +76,30 @@ def read(stored: str) -> str:
 def read_comment(comment: str) -> str:
     """A history comment in the active language: a note, or the admin's change message."""
     shown = read(comment)
-    if shown is comment:
-        return LogEntry(change_message=comment).get_change_message()
-    return shown
+    if shown is not comment:
+        return shown
+    try:
+        parts = json.loads(comment)
+    except ValueError:
+        return comment
+    if not (isinstance(parts, list) and all(isinstance(part, dict) for part in parts)):
+        return comment
+    for part in parts:
+        changed = part.get("changed")
+        if isinstance(changed, dict) and isinstance(changed.get("fields"), list):
+            changed["fields"] = [field_label(label) for label in changed["fields"]]
+    return LogEntry(change_message=json.dumps(parts)).get_change_message()
+
+
+def field_label(label) -> str:
+    """A field's label as the admin's log keeps it (in English), in the active language. The
+    admin translates the log's labels as it shows them, but not those of a field in one
+    language ("Name [zh-hans]"), which the catalogue holds as the field's name alone."""
+    found = LANGUAGE_LABEL.fullmatch(str(label))
+    if found is None:
+        return label
+    name, language = found.groups()
+    translated = gettext(name)
+    if translated == name:  # "Name": the catalogue has the verbose name, "name"
+        translated = capfirst(gettext(name[:1].lower() + name[1:]))
+    return f"{translated} [{language}]"

@@ -181,6 +181,7 @@ def test_the_history_and_the_audit_log_read_in_the_language_of_whoever_reads_the
     assert "<td>Status changed to “published” from the list</td>" in in_english
     assert "<td>Changed Summary [en].</td>" in in_english
     assert "<td>在列表中将状态改为“已发布”</td>" in in_chinese
+    assert "<td>已修改概览 [en]。</td>" in in_chinese
     audit = editor_client.get(reverse("admin:publishing_auditentry_changelist")).content.decode()
     assert "Publication time: " in audit
 

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from portal.publishing import notes
 from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.factories import EnterpriseFactory, ZoneFactory
 from zones.models import Enterprise, Zone
@@ -506,7 +507,7 @@ def test_an_editors_import_keeps_a_change_to_a_published_enterprise_as_its_pendi
     pending = PendingChange.objects.for_record(published_enterprise)
     assert "Allychem Renamed Co., Ltd." in pending.snapshot
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
-    assert entry.detail == "Imported from a file, kept as a pending draft"
+    assert notes.read(entry.detail) == "Imported from a file, kept as a pending draft"
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert (
         "Import finished: 0 new, 0 changed, 0 unchanged, 0 with errors, 1 kept as a pending draft."
@@ -624,6 +625,17 @@ def test_the_command_refuses_a_file_with_unknown_columns(puwan, tmp_path):
     assert not Enterprise.objects.exists()
 
 
+def test_an_import_reads_in_the_audit_log_in_the_readers_language(
+    editor_client, publisher_client, published_enterprise, settings
+):
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    preview = admin_import(editor_client, [changed_row(published_enterprise)])
+    confirm_import(editor_client, preview, "admin:zones_enterprise_process_import")
+
+    log = publisher_client.get(reverse("admin:publishing_auditentry_changelist")).content
+    assert "Imported from a file, kept as a pending draft" in log.decode()
+
+
 def test_a_column_given_twice_is_refused_naming_it(editor_client, puwan, tmp_path):
     header = ["slug", "name_en", "name_en", "zone"]
     response = post_import(
@@ -642,18 +654,22 @@ def test_a_column_given_twice_is_refused_naming_it(editor_client, puwan, tmp_pat
     assert not Enterprise.objects.exists()
 
 
-def test_rows_with_no_cell_filled_in_are_left_out(publisher_client, puwan):
+def test_rows_with_no_cell_filled_in_are_left_out(publisher_client, puwan, settings):
+    # More blank rows than an import here takes rows: they count for nothing.
+    blank = [["", "", ""], [" ", "", ""]] * (settings.IMPORT_MAX_ROWS // 2 + 1)
     preview = post_import(
         publisher_client,
         "admin:zones_enterprise_import",
         ["slug", "name_en", "zone"],
-        [["blank-after", "Blank After Co.", puwan.slug], ["", "", ""], [" ", "", ""]],
+        [["blank-after", "Blank After Co.", puwan.slug], *blank],
     )
-    assert preview.context["confirm_form"] is not None, preview.context["cell_errors"]
+    assert preview.context["confirm_form"] is not None, preview.context["form"].errors
 
-    confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
+    response = confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
 
     assert list(Enterprise.objects.values_list("slug", flat=True)) == ["blank-after"]
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "Import finished: 1 new, 0 changed, 0 unchanged, 0 with errors." in said
 
 
 def test_a_zones_address_is_imported_in_each_language_whatever_the_admins_language(
