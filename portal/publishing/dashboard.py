@@ -272,7 +272,7 @@ def published_lately(request: HttpRequest) -> Section | None:
         model = entry.content_type.model_class() if entry.content_type else None
         rows.append(
             Row(
-                record=entry.object_repr,
+                record=entry.record_name(),
                 kind=str(model._meta.verbose_name) if model else "",
                 url=_admin_url(model, entry.object_id) if model and entry.object_id else "",
                 who=entry.user.get_username() if entry.user else "",

@@ -389,6 +389,7 @@ def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
     the audit log."""
     with transaction.atomic():
         live = type(record)._base_manager.select_for_update().get(pk=record.pk)
+        history.keep_first_state(live)
         author = pending.created_by.get_username() if pending.created_by else "—"
         with reversion.create_revision():
             reversion.set_user(user)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import reversion
 from django.db import models
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +20,7 @@ from django.utils.text import Truncator
 from modeltranslation.fields import TranslationField
 from reversion.models import Version
 
+from portal.publishing import notes
 from portal.publishing.numbers import as_entered
 from portal.publishing.richtext import RichTextField, readable_text
 from portal.publishing.times import local_time, same_minute
@@ -149,3 +151,14 @@ def previous_version(version: Version) -> Version | None:
         .order_by("-revision__date_created", "-pk")
         .first()
     )
+
+
+def keep_first_state(record: models.Model) -> None:
+    """Record `record` as it is, if nothing has recorded it yet, so that its first change can
+    be undone: demo content, and rows written by a command, have no history until then. Called
+    before the admin changes a record in any way: its form, an import, publishing a draft."""
+    if not reversion.is_registered(type(record)) or Version.objects.get_for_object(record).exists():
+        return
+    with reversion.create_revision():
+        reversion.set_comment(notes.note(notes.FIRST_STATE))
+        reversion.add_to_revision(record)

@@ -40,7 +40,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 from modeltranslation.utils import build_localized_fieldname
 
-from portal.publishing import drafts, editorial, notes, spreadsheets
+from portal.publishing import drafts, editorial, history, notes, spreadsheets
 from portal.publishing.models import AuditEntry
 from portal.publishing.translations import listed
 
@@ -216,6 +216,7 @@ class ContentResource(resources.ModelResource):
                 content_type=ContentType.objects.get_for_model(record),
                 object_id=str(record.pk),
                 object_repr=str(record)[:300],
+                names=AuditEntry.names_of(record),
                 detail=detail,
             )
         )
@@ -298,6 +299,19 @@ class ContentResource(resources.ModelResource):
                 value = getattr(instance, field.attname)
                 errors[name] = [ValidationError(invalid_choice(field, value))]
         return errors
+
+    def existing_records(self, dataset: tablib.Dataset) -> list[models.Model]:
+        """The records the rows of `dataset` change; one query a row."""
+        loader = self._meta.instance_loader_class(self, dataset)
+        found = []
+        for row in dataset.dict:
+            try:
+                record = self.get_instance(loader, row)
+            except Exception:  # a row that names no record: the import reports it
+                continue
+            if record is not None:
+                found.append(record)
+        return found
 
     def refused_headings(self, headers: list) -> str:
         """Why a file's headings are refused, or "": a heading that names no column (written
@@ -677,7 +691,12 @@ class ImportAdminMixin:
         return response
 
     def process_dataset(self, dataset, form, request, **kwargs):
-        # Imported rows get a history entry like any save, so an import can be undone per record.
+        # Imported rows get a history entry like any save, so an import can be undone per
+        # record; a record the file changes is recorded first as it was, if nothing had yet.
+        resource_class = self.choose_import_resource_class(form, request)
+        resource = resource_class(**self.get_import_resource_kwargs(request, form=form, **kwargs))
+        for record in resource.existing_records(dataset):
+            history.keep_first_state(record)
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(notes.note(notes.IMPORTED))

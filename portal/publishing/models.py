@@ -9,7 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -208,6 +208,9 @@ class AuditEntry(models.Model):
     # Text, not a foreign key: the record may be gone (deleted) when the entry is read.
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     object_repr = models.CharField(_("record"), max_length=300, blank=True)
+    # The record's name in each language of the site, so that every reader reads it in theirs
+    # ({"en": …, "zh-hans": …}); object_repr is the name in the language of whoever acted.
+    names = models.JSONField(_("names"), default=dict, blank=True, editable=False)
     detail = models.TextField(_("detail"), blank=True)
     # What undoing the action needs beyond reversion's snapshot: for a delete, the links other
     # records held to this one ({"app.model.field": [pk, …]}), restored on recovery.
@@ -221,7 +224,19 @@ class AuditEntry(models.Model):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.object_repr}"
+        return f"{self.get_action_display()}: {self.record_name()}"
+
+    def record_name(self) -> str:
+        """The record's name in the active language, as it was when the entry was written."""
+        return self.names.get(translation.get_language()) or self.object_repr
+
+    @staticmethod
+    def names_of(obj: models.Model) -> dict[str, str]:
+        names = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                names[code] = str(obj)[:300]
+        return names
 
     @classmethod
     def record(
@@ -241,6 +256,7 @@ class AuditEntry(models.Model):
             content_type=ContentType.objects.get_for_model(model),
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=str(obj)[:300] if obj is not None else "",
+            names=cls.names_of(obj) if obj is not None else {},
             detail=detail,
             links=links or {},
         )

@@ -183,6 +183,23 @@ def test_published_lately_lists_who_published_what_and_when(publisher_client, ed
     assert timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M") in lately
 
 
+def test_published_lately_names_the_record_in_the_readers_language(publisher_client, editor_client):
+    release = ReleaseFactory(
+        status=Status.REVIEW, published_at=None, title_en="June figures", title_zh_hans="六月数据"
+    )
+    publisher_client.cookies["django_language"] = "zh-hans"
+    publisher_client.post(
+        reverse("admin:news_release_changelist"),
+        {"action": "publish", "_selected_action": [release.pk]},
+    )
+
+    assert f'<a href="{change_url(release)}">June figures</a>' in section(
+        editor_client, "published-lately"
+    )
+    log = editor_client.get(reverse("admin:publishing_auditentry_changelist")).content.decode()
+    assert "June figures" in log and "六月数据" not in log
+
+
 def test_published_lately_says_so_when_nothing_was_published(editor_client):
     assert "Nothing has been published yet." in section(editor_client, "published-lately")
 

@@ -2,15 +2,18 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 import tablib
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from reversion.models import Version
 
 from portal.publishing import notes
 from portal.publishing.models import AuditEntry, PendingChange, Status
+from tests.adminforms import draft_action
 from tests.factories import EnterpriseFactory, ZoneFactory
 from zones.models import Enterprise, Zone
 from zones.validators import credit_code_check_character
@@ -527,10 +530,13 @@ def test_a_publishers_import_changes_a_published_enterprise(
     assert AuditEntry.objects.get(action=AuditEntry.Action.IMPORT).object_repr == (
         "Allychem Renamed Co., Ltd."
     )
+    # The enterprise, never saved in the admin before, was recorded as it was: restorable.
+    names = [v.field_dict["name_en"] for v in Version.objects.get_for_object(published_enterprise)]
+    assert names == ["Allychem Renamed Co., Ltd.", "Allychem Co., Ltd."]
 
 
 def test_an_editors_figure_for_a_live_release_goes_into_the_releases_pending_draft(
-    editor_client, visitor
+    editor_client, publisher_client, visitor
 ):
     from tests.factories import MetricFactory, ReleaseFactory
 
@@ -544,6 +550,12 @@ def test_an_editors_figure_for_a_live_release_goes_into_the_releases_pending_dra
     confirm_import(editor_client, preview, "admin:news_indicator_process_import")
     assert not zone.indicators.exists()
     assert '"value": "12.5' in PendingChange.objects.for_record(release).snapshot
+
+    # Published, the draft leaves the release as it was restorable in its history.
+    draft_action(publisher_client, release, "publish")
+    assert zone.indicators.get().value == Decimal("12.5")
+    versions = Version.objects.get_for_object(release)
+    assert [version.revision.comment for version in versions][-1] == notes.note(notes.FIRST_STATE)
 
 
 def test_the_command_run_as_an_editor_keeps_changes_to_published_records_as_drafts(

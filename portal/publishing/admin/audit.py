@@ -13,9 +13,9 @@ from portal.publishing.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are written by the actions they record."""
 
-    list_display = ("created_at", "user", "action", "content_type", "object_repr", "shown_detail")
-    fields = ("user", "action", "content_type", "object_id", "object_repr", "shown_detail")
-    readonly_fields = ("shown_detail",)
+    list_display = ("created_at", "user", "action", "content_type", "record_name", "shown_detail")
+    fields = ("user", "action", "content_type", "object_id", "record_name", "shown_detail")
+    readonly_fields = ("record_name", "shown_detail")
     # Only the kinds and people the log names, not every model and account there is.
     list_filter = (
         "action",
@@ -25,6 +25,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ("user", "content_type")
     search_fields = ("object_repr", "detail", "user__username")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("record"))
+    def record_name(self, entry: AuditEntry) -> str:
+        return entry.record_name()
 
     @admin.display(description=_("detail"))
     def shown_detail(self, entry: AuditEntry) -> str:

@@ -69,11 +69,8 @@ class HistoryAdmin(VersionAdmin):
         this keeps their original state restorable.
         """
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or Version.objects.get_for_object(obj).exists():
-            return
-        with reversion.create_revision():
-            reversion.set_comment(notes.note(notes.FIRST_STATE))
-            reversion.add_to_revision(obj)
+        if obj is not None:
+            history.keep_first_state(obj)
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
