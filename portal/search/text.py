@@ -268,6 +268,14 @@ class Term:
     corrections: list[str] = field(default_factory=list)
     # A place's name as English writes it (大连: dalian; see spelled).
     spelled: str = ""
+    # Pinyin syllables written apart ("xi an"), joined into this term (joined_syllables).
+    written_apart: bool = False
+
+    @property
+    def matches_as_word(self) -> bool:
+        """Whether the term also matches as the word it is: not syllables written apart that
+        join into one ("xi an" is xī ān, never the word or syllable "xian")."""
+        return not (self.written_apart and self.text in syllables())
 
     def pinyin_spellings(self) -> list[list[str]]:
         """The pinyin as whole syllables: the last one, when it may be the start of a longer one
@@ -344,20 +352,25 @@ class Query:
         return found
 
 
-def joined_syllables(words: list[str]) -> list[str]:
+def joined_syllables(words: list[str]) -> dict[str, list[str] | None]:
     """Words with each run of two or more pinyin syllables written apart joined into one:
     "shen yang" (or "Shěn Yáng") means "shenyang", a name, not "shen" and "yang" anywhere in a
-    text, which found Chaoyang Kaisheng and missed a title that spells Shenyang in English."""
-    joined: list[str] = []
+    text, which found Chaoyang Kaisheng and missed a title that spells Shenyang in English.
+    Each joined word keeps its syllables as written: "xi an" (or "Xi'an") is xī ān, where
+    "xian" could only be read as one syllable, and "qian an" is not "qia nan"."""
+    joined: dict[str, list[str] | None] = {}
     run: list[str] = []
     for word in [*words, ""]:
         if word in syllables():
             run.append(word)
             continue
-        joined += ["".join(run)] if len(run) > 1 else run
+        if len(run) > 1:
+            joined.setdefault("".join(run), run)
+        elif run:
+            joined.setdefault(run[0], None)
         run = []
         if word:
-            joined.append(word)
+            joined.setdefault(word, None)
     return joined
 
 
@@ -365,16 +378,17 @@ def parse(raw: str) -> Query:
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     # A word given twice matches what it matches once, and would cost the database twice
     # (`a a a a a a a a`: a second at 100,000 enterprises).
-    found = list(dict.fromkeys(joined_syllables(tokens(raw[:MAX_QUERY_CHARS]))))
-    found = found[:MAX_QUERY_TOKENS]
+    found = joined_syllables(tokens(raw[:MAX_QUERY_CHARS]))
     terms = []
-    for token in found:
+    for token, written_apart in list(found.items())[:MAX_QUERY_TOKENS]:
         if is_cjk(token):
             terms.append(Term(token, cjk=True, spelled=spelled(token)))
         else:
+            pinyin = written_apart or split_pinyin(token, allow_partial_end=False)
             # One short syllable ("co", "an") would match too much pinyin to be worth it.
-            pinyin = split_pinyin(token, allow_partial_end=False)
             if pinyin and len(pinyin) == 1 and (len(token) < 4 or token not in syllables()):
                 pinyin = None
-            terms.append(Term(token, cjk=False, pinyin=pinyin))
+            terms.append(
+                Term(token, cjk=False, pinyin=pinyin, written_apart=written_apart is not None)
+            )
     return Query(raw=raw, terms=terms)

@@ -264,6 +264,17 @@ def test_pinyin_written_apart_finds_what_it_finds_written_together(db, q):
     assert "Chaoyang Kaisheng New Energy Co., Ltd." not in titles(q)
 
 
+@pytest.mark.parametrize(
+    ("q", "name"),
+    [("xi an", "西安化工"), ("Xi'an", "西安化工"), ("qian an", "乾安精细化工")],
+)
+def test_syllables_written_apart_are_read_as_written(db, q, name):
+    EnterpriseFactory(name_en="", name_zh_hans=name)
+    EnterpriseFactory(name_en="", name_zh_hans="先锋化工")  # xiān: "xian" as one syllable
+    EnterpriseFactory(name_en="", name_zh_hans="恰南化工")  # qià nán: "qianan" cut otherwise
+    assert titles(q) == [name]
+
+
 def test_a_correct_spelling_offers_no_correction(demo):
     assert search("Tianjin University").did_you_mean() == ""
 

@@ -143,8 +143,10 @@ class PostgreSQLBackend(Backend):
         words, prefix = list(term.corrections), ""
         if term.cjk and len(term.text) == 2:  # one pair: a lexeme
             words.append(term.text)
-        elif len(term.text) == 1 if term.cjk else len(term.text) >= MIN_COUNTED_PREFIX:
+        elif term.cjk and len(term.text) == 1:
             prefix = term.text  # 'text':*
+        elif not term.cjk and term.matches_as_word and len(term.text) >= MIN_COUNTED_PREFIX:
+            prefix = term.text
         if term.spelled:  # its pinyin as one word (text.spelled): another way to match
             words.append(term.spelled)
         self.visible_sql()
@@ -448,7 +450,7 @@ class PostgreSQLBackend(Backend):
         elif corrected and term.corrections:
             options = [self.lexeme(word, False) for word in term.corrections]
         else:
-            options = [self.lexeme(term.text, True)]
+            options = [self.lexeme(term.text, True)] if term.matches_as_word else []
             if spellings := term.pinyin_spellings():
                 options += [self.phrase(spelling, False) for spelling in spellings]
             elif term.pinyin:

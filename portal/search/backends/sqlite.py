@@ -62,7 +62,7 @@ class SQLiteBackend(Backend):
         elif corrected and term.corrections:
             options = [self.quote([word]) for word in term.corrections]
         else:
-            options = [self.quote([term.text], prefix=True)]
+            options = [self.quote([term.text], prefix=True)] if term.matches_as_word else []
             if spellings := term.pinyin_spellings():
                 options += [self.quote(spelling) for spelling in spellings]
             elif term.pinyin:
