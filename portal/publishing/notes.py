@@ -60,35 +60,46 @@ def read(stored: str) -> str:
     """A stored note in the active language; any other text as it is."""
     try:
         data = json.loads(stored)
+    except ValueError:
+        return stored
+    shown = note_text(data)
+    return stored if shown is None else shown
+
+
+def read_comment(comment: str) -> str:
+    """A history comment in the active language: a note, or the admin's change message."""
+    try:
+        data = json.loads(comment)
+    except ValueError:
+        return comment
+    shown = note_text(data)
+    if shown is not None:
+        return shown
+    if not (isinstance(data, list) and all(isinstance(part, dict) for part in data)):
+        return comment
+    for part in data:
+        changed = part.get("changed")
+        if isinstance(changed, dict) and isinstance(changed.get("fields"), list):
+            changed["fields"] = [field_label(label) for label in changed["fields"]]
+    return LogEntry(change_message=json.dumps(data)).get_change_message()
+
+
+def note_text(data) -> str | None:
+    """A note as `note` stored it, read back from its JSON, in the active language; None for
+    anything else."""
+    try:
         message, values = data["note"], dict(data["values"])
-    except (ValueError, TypeError, KeyError):
-        return stored
-    if message not in MESSAGES:
-        return stored
+    except (TypeError, KeyError, ValueError):
+        return None
+    # A Publisher's comment to an author is stored as written, and may look like a note.
+    if not isinstance(message, str) or message not in MESSAGES:
+        return None
     if "status" in values and values["status"] in Status.values:
         values["status"] = Status(values["status"]).label
     try:
         return gettext(message) % values
     except (KeyError, TypeError, ValueError):
-        return stored
-
-
-def read_comment(comment: str) -> str:
-    """A history comment in the active language: a note, or the admin's change message."""
-    shown = read(comment)
-    if shown is not comment:
-        return shown
-    try:
-        parts = json.loads(comment)
-    except ValueError:
-        return comment
-    if not (isinstance(parts, list) and all(isinstance(part, dict) for part in parts)):
-        return comment
-    for part in parts:
-        changed = part.get("changed")
-        if isinstance(changed, dict) and isinstance(changed.get("fields"), list):
-            changed["fields"] = [field_label(label) for label in changed["fields"]]
-    return LogEntry(change_message=json.dumps(parts)).get_change_message()
+        return None
 
 
 def field_label(label) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 from reversion.models import Version
 
 from news.models import Indicator, Release
@@ -207,6 +208,22 @@ def test_an_editor_cannot_publish_a_draft(editor_client, live_release, visitor):
     response = draft_action(editor_client, live_release, "publish")
     assert response.status_code == 403
     assert "Sneaked in" not in visitor.get(live_release.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "comment", ['{"note": ["Deleted"], "values": {}}', '{"note": "Deleted"}', "[1, 2]"]
+)
+def test_a_comment_that_looks_like_a_stored_note_reads_as_written_in_the_audit_log(
+    editor_client, publisher_client, live_release, comment
+):
+    save_form(editor_client, live_release, title_en="New title")
+    draft_action(editor_client, live_release, "submit")
+    draft_action(publisher_client, live_release, "send_back", comment=comment)
+
+    log = publisher_client.get(reverse("admin:publishing_auditentry_changelist"))
+
+    assert log.status_code == 200
+    assert escape(comment) in log.content.decode()
 
 
 def test_a_publisher_sends_a_draft_back_with_a_comment(
