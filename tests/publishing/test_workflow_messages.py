@@ -4,9 +4,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib import admin
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from news.models import Release
 from portal.publishing.models import Status
 from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, EventFactory, ReleaseFactory, ZoneFactory
@@ -196,4 +201,31 @@ def test_the_publish_action_names_what_visitors_still_do_not_see(publisher_clien
         "Published: 1 record.",
         "Visitors do not see these until what they sit in is published too: "
         "enterprise “Laser Co.”.",
+    ]
+
+
+def test_the_publish_action_warns_in_the_same_queries_however_many_it_published(rf, publisher):
+    release_admin = admin.site._registry[Release]
+
+    def warn_of(releases) -> tuple[int, list[str]]:
+        request = rf.post(CHANGELIST)
+        request.user = publisher
+        request._messages = CookieStorage(request)
+        with CaptureQueriesContext(connection) as queries:
+            release_admin.warn_of_what_is_not_shown(request, releases)
+        return len(queries), [str(message) for message in request._messages]
+
+    one = ReleaseFactory()
+    one.zones.add(ZoneFactory(name_en="Tieling Zone", status=Status.DRAFT))
+    count, warnings = warn_of([one])
+    assert warnings == ["Not shown with them until they are published: zone “Tieling Zone”."]
+
+    many = [ReleaseFactory() for _ in range(6)]
+    for number, release in enumerate(many):
+        release.zones.add(ZoneFactory(name_en=f"Zone {number}", status=Status.DRAFT))
+        release.enterprises.add(EnterpriseFactory(status=Status.REVIEW))
+    assert warn_of(many)[0] == count
+    assert warn_of(many)[1] == [
+        "Not shown with them until they are published: zone “Zone 0”, zone “Zone 1”, "
+        "zone “Zone 2”, zone “Zone 3”, zone “Zone 4” and more."
     ]

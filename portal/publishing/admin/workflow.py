@@ -132,9 +132,9 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             request.status_message = gettext(
                 "Published, but visitors do not see “%(record)s” until what it sits in is "
                 "published too: %(records)s."
-            ) % {"record": obj, "records": named(hidden_links(obj, sits_in=True))}
+            ) % {"record": obj, "records": named(hidden_links([obj], sits_in=True))}
             request.status_level = messages.WARNING
-        elif hidden := hidden_links(obj):
+        elif hidden := hidden_links([obj]):
             message = gettext("Not shown with “%(record)s” until they are published: %(records)s.")
             values = {"record": obj, "records": named(hidden)}
             self.message_user(request, message % values, messages.WARNING)
@@ -320,14 +320,14 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
     def warn_of_what_is_not_shown(self, request: HttpRequest, published: list[Model]) -> None:
         """After a list action published `published`: which of them visitors still do not see
         (what they sit in is not public), and the records they link to that visitors do not
-        see, as the change form says of one record."""
-        unseen, hidden = [], {}
-        for obj in published:
-            if not type(obj)._default_manager.filter(pk=obj.pk).published().exists():
-                unseen.append((obj._meta.verbose_name, obj))
-                continue
-            for kind, record in hidden_links(obj):
-                hidden[(type(record), record.pk)] = (kind, record)
+        see, as the change form says of one record. A few queries, however many were published."""
+        seen = set(
+            self.model._default_manager.filter(pk__in=[obj.pk for obj in published])
+            .published()
+            .values_list("pk", flat=True)
+        )
+        unseen = [(obj._meta.verbose_name, obj) for obj in published if obj.pk not in seen]
+        hidden = hidden_links([obj for obj in published if obj.pk in seen])
         if unseen:
             message = gettext(
                 "Visitors do not see these until what they sit in is published too: %(records)s."
@@ -335,8 +335,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             self.message_user(request, message % {"records": named(unseen)}, messages.WARNING)
         if hidden:
             message = gettext("Not shown with them until they are published: %(records)s.")
-            values = {"records": named(list(hidden.values()))}
-            self.message_user(request, message % values, messages.WARNING)
+            self.message_user(request, message % {"records": named(hidden)}, messages.WARNING)
 
     @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -415,26 +414,32 @@ def status_message(obj, old_status: str) -> str:
 NAMED_AT_MOST = 5
 
 
-def hidden_links(obj, sits_in: bool = False) -> list[tuple[str, Model]]:
-    """The records `obj` links to that visitors do not see, as (kind, record): its page does
-    not show them. With `sits_in`, only those it sits in (its foreign keys: an enterprise's
-    zone), without which visitors do not see it at all."""
+def hidden_links(records: list[Model], sits_in: bool = False) -> list[tuple[str, Model]]:
+    """The records that `records` (of one model) link to and visitors do not see, as (kind,
+    record), at most NAMED_AT_MOST + 1 of each kind: their pages do not show them. With
+    `sits_in`, only those they sit in (their foreign keys: an enterprise's zone), without which
+    visitors do not see them at all. One query per kind of link."""
+    if not records:
+        return []
     hidden = []
-    for field in obj._meta.get_fields():
+    for field in records[0]._meta.get_fields():
         model = field.related_model
         if not (field.is_relation and model and issubclass(model, Publishable)):
             continue
         if field.many_to_many and not sits_in:
-            related = getattr(obj, field.name if field.concrete else field.get_accessor_name())
-            linked = related.all()
+            # The name the linked model filters by to reach `records`.
+            back = field.related_query_name() if field.concrete else field.field.name
+            linked = model._default_manager.filter(**{f"{back}__in": records}).values("pk")
         elif field.many_to_one and field.concrete:
-            linked = model._default_manager.filter(pk=getattr(obj, field.attname))
+            linked = {getattr(record, field.attname) for record in records} - {None}
         else:
             continue
         public = model._default_manager.published().values("pk")
         hidden += [
             (model._meta.verbose_name, record)
-            for record in linked.exclude(pk__in=public)[: NAMED_AT_MOST + 1]
+            for record in model._default_manager.filter(pk__in=linked).exclude(pk__in=public)[
+                : NAMED_AT_MOST + 1
+            ]
         ]
     return hidden
 
