@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationTabularInline
 
-from news.forms import FigureValueField, LinkSuggestionsForm
+from news.forms import FigureForm, FigureFormSet, FigureValueField, LinkSuggestionsForm
 from news.links import LINK_FIELDS, suggest_links, suggest_links_for
 from news.models import Attachment, Event, Image, Indicator, Metric, Release, Series
 from news.resources import IndicatorResource
@@ -59,6 +59,7 @@ class IndicatorInline(TranslationTabularInline):
     """The figures a release reports: entered with the release they come from."""
 
     model = Indicator
+    formset = FigureFormSet
     extra = 0
     autocomplete_fields = ("zone", "park", "metric")
     fields = ("zone", "park", "metric", "year", "qualifier", "value", "unit", "note")
@@ -227,6 +228,7 @@ class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAd
     )
     autocomplete_fields = ("zone", "park", "metric", "release")
     resource_classes = (IndicatorResource,)
+    form = FigureForm
     formfield_overrides = {
         **ContentAdmin.formfield_overrides,
         models.DecimalField: {"form_class": FigureValueField},

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from news.links import LINK_FIELDS, body_fields
+from news.models import Indicator
+from portal.publishing.admin.locking import StoredStateForm
 from portal.publishing.numbers import as_entered
 
 # Far above the longest release (the June 20 one is some 12,000 characters), low enough that a
@@ -57,3 +59,54 @@ class FigureValueField(forms.DecimalField):
         if isinstance(value, Decimal):
             return as_entered(value)
         return super().prepare_value(value)
+
+
+# A release states one value for a zone (or one of its parks), a metric and a year; the figures
+# import finds the figure a row changes by these.
+FIGURE_KEY = ("zone", "park", "metric", "year")
+FIGURE_GIVEN_TWICE = _(
+    "This release already has a figure of %(metric)s for %(place)s, %(year)s: give each zone "
+    "or park, metric and year one figure."
+)
+
+
+def figure_given_twice(data: dict) -> ValidationError:
+    return ValidationError(
+        FIGURE_GIVEN_TWICE,
+        code="unique_together",
+        params={
+            "metric": data["metric"],
+            "place": data.get("park") or data["zone"],
+            "year": data.get("year") or _("the total as of the release"),
+        },
+    )
+
+
+class FigureFormSet(forms.BaseInlineFormSet):
+    """A release's figures, none given twice."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            key = tuple(data.get(name) for name in FIGURE_KEY)
+            if key in seen:
+                raise figure_given_twice(data)
+            seen.add(key)
+
+
+class FigureForm(StoredStateForm):
+    """A figure on its own: not one its release already has."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if all(data.get(name) for name in ("release", "zone", "metric")):
+            others = Indicator.objects.filter(
+                release=data["release"], **{name: data.get(name) for name in FIGURE_KEY}
+            ).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise figure_given_twice(data)
+        return data

@@ -1,7 +1,7 @@
 """Bulk import and export of figures (indicators), naming zones, metrics and releases by slug."""
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, widgets
+from import_export import fields, instance_loaders, widgets
 
 from news.models import Indicator, Metric, Release
 from portal.publishing.imports import ContentResource, SlugWidget
@@ -16,6 +16,14 @@ class FigureWidget(widgets.DecimalWidget):
         if value is None or kwargs.get("force_native_type"):
             return value
         return as_entered(value)
+
+
+class ZoneFigureLoader(instance_loaders.ModelInstanceLoader):
+    """The figure a row changes: the file has no park column, so a row is a zone's figure, never
+    the figure of one of its parks for the same metric and year."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(park__isnull=True)
 
 
 class IndicatorResource(ContentResource):
@@ -43,6 +51,7 @@ class IndicatorResource(ContentResource):
     class Meta:
         model = Indicator
         import_id_fields = ("release", "zone", "metric", "year")
+        instance_loader_class = ZoneFigureLoader
         fields = (
             "release",
             "zone",

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from news.models import Indicator, Release
 from portal.publishing.models import Status
-from tests.adminforms import add_form_data
-from tests.factories import IndicatorFactory, ReleaseFactory
+from tests.adminforms import add_form_data, change_form_data
+from tests.factories import IndicatorFactory, ParkFactory, ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,66 @@ def test_the_release_forms_event_column_is_named_in_the_admins_language(publishe
     assert [str(field["label"]) for field in formset.fields() if field["name"] == "event"] == [
         "活动"
     ]
+
+
+def test_a_release_form_refuses_a_figure_it_already_has(editor_client):
+    figure = IndicatorFactory(
+        release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
+    )
+    url = reverse("admin:news_release_change", args=[figure.release.pk])
+    data = change_form_data(editor_client.get(url)) | {
+        "indicators-TOTAL_FORMS": "2",
+        "indicators-1-zone": figure.zone_id,
+        "indicators-1-metric": figure.metric_id,
+        "indicators-1-year": "2023",
+        "indicators-1-qualifier": "exact",
+        "indicators-1-value": "5",
+        "indicators-1-unit": figure.unit,
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This release already has a figure of" in response.content.decode()
+    assert figure.release.indicators.count() == 1
+
+
+def test_a_park_and_its_zone_may_each_have_the_figure(editor_client):
+    figure = IndicatorFactory(
+        release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
+    )
+    park = ParkFactory(zone=figure.zone)
+    url = reverse("admin:news_release_change", args=[figure.release.pk])
+    data = change_form_data(editor_client.get(url)) | {
+        "indicators-TOTAL_FORMS": "2",
+        "indicators-1-zone": figure.zone_id,
+        "indicators-1-park": park.pk,
+        "indicators-1-metric": figure.metric_id,
+        "indicators-1-year": "2023",
+        "indicators-1-qualifier": "exact",
+        "indicators-1-value": "5",
+        "indicators-1-unit": figure.unit,
+    }
+
+    assert editor_client.post(url, data).status_code == 302
+    assert figure.release.indicators.count() == 2
+
+
+def test_the_figure_form_refuses_a_figure_its_release_already_has(publisher_client):
+    figure = IndicatorFactory(year=2023)
+    url = reverse("admin:news_indicator_add")
+    data = add_form_data(publisher_client.get(url)) | {
+        "release": figure.release_id,
+        "zone": figure.zone_id,
+        "metric": figure.metric_id,
+        "year": "2023",
+        "qualifier": "exact",
+        "value": "5",
+        "unit": figure.unit,
+    }
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This release already has a figure of" in response.content.decode()
+    assert Indicator.objects.count() == 1
