@@ -13,6 +13,7 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 import reversion
@@ -31,6 +32,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.formats import sanitize_separators
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +136,17 @@ class SlugWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number; one with a fraction (a year written 2015.9) is a cell error, where
+    import-export cuts it down to 2015. A spreadsheet's 2015.0 is 2015."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is not None and Decimal(sanitize_separators(value)) != number:
+            raise ValueError(value)
+        return number
+
+
 class ContentResource(resources.ModelResource):
     """Rows are validated like the admin form validates them, and rows repeating a unique
     value of an earlier row of the same file are errors, not silent overwrites."""
@@ -146,6 +159,11 @@ class ContentResource(resources.ModelResource):
     # take over a minute on SQLite). Check constraints are covered by the fields' validators,
     # and the database still enforces every constraint when the rows are written.
     unique_in_database: tuple[str, ...] | None = None
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default)
+        return WholeNumberWidget if widget is widgets.IntegerWidget else widget
 
     def export(self, *args, **kwargs):
         # Exports hold text, never formulas (portal/publishing/spreadsheets.py).
@@ -455,11 +473,15 @@ def scan_upload(upload, file_format) -> tuple[list, int]:
             filled = sum(1 for row in rows if not is_blank(row))
             book.close()
         else:
-            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace")
-            rows = csv.reader(text)
-            first = next(rows, None)
-            filled = sum(1 for row in rows if not is_blank(row))
-            text.detach()
+            # Strictly: a file in another encoding (UTF-16, GBK) is reported by the import as
+            # not in UTF-8, not as columns of garbled names.
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
+            try:
+                rows = csv.reader(text)
+                first = next(rows, None)
+                filled = sum(1 for row in rows if not is_blank(row))
+            finally:
+                text.detach()  # which leaves the upload open for the import
     except Exception:
         first, filled = None, 0
     upload.seek(0)

@@ -161,9 +161,14 @@ def test_the_admin_import_is_confirmed_after_the_dry_run(editor_client, puwan):
             "0",
             "This file is not in UTF-8, as a CSV file here must be.",
         ),
+        (
+            "slug,name_en,name_zh_hans\nshenyang-co,Shenyang Co.,沈阳公司\n".encode("utf-16"),
+            "0",
+            "This file is not in UTF-8, as a CSV file here must be.",
+        ),
         (b"not a workbook", "1", "This file could not be read as the format chosen."),
     ],
-    ids=["csv saved by a Chinese Excel", "not a workbook"],
+    ids=["csv saved by a Chinese Excel", "csv saved as Unicode text", "not a workbook"],
 )
 def test_a_file_that_cannot_be_read_is_refused_in_words(
     editor_client, content, file_format, message
@@ -698,3 +703,48 @@ def test_a_zones_address_is_imported_in_each_language_whatever_the_admins_langua
 
     zone = Zone.objects.get(slug="tieling-etdz")
     assert (zone.address_en, zone.address_zh_hans or "") == ("1 Main Road", "")
+
+
+@pytest.mark.parametrize("year", ["2015.9", "2015.5"])
+def test_a_year_with_a_fraction_is_a_cell_error_not_cut_down(editor_client, puwan, year):
+    data = rows(1)
+    data[0]["founded_year"] = year
+    response = admin_import(editor_client, data)
+
+    by_column = {error.column: error for error in response.context["cell_errors"]}
+    assert by_column["founded_year"].value == year
+    assert "Expected a whole number" in by_column["founded_year"].message
+    assert "confirm_form" not in response.context
+
+
+def test_a_year_a_spreadsheet_writes_as_a_decimal_is_read_whole(editor_client, puwan):
+    data = rows(1)
+    data[0]["founded_year"] = "2015.0"
+    response = admin_import(editor_client, data)
+    assert not response.context["cell_errors"]
+    assert "confirm_form" in response.context
+
+
+def test_a_figure_row_changes_the_zones_figure_beside_its_parks(publisher_client):
+    from tests.factories import IndicatorFactory, ParkFactory
+
+    zone_figure = IndicatorFactory(year=2023, value=Decimal("10"))
+    IndicatorFactory(
+        release=zone_figure.release,
+        zone=zone_figure.zone,
+        park=ParkFactory(zone=zone_figure.zone),
+        metric=zone_figure.metric,
+        year=2023,
+        value=Decimal("3"),
+    )
+    response = post_import(
+        publisher_client,
+        "admin:news_indicator_import",
+        ["release", "zone", "metric", "year", "value", "unit"],
+        [[zone_figure.release.slug, zone_figure.zone.slug, zone_figure.metric.slug, "2023",
+          "12", zone_figure.unit]],
+    )  # fmt: skip
+
+    assert not response.context["cell_errors"]
+    assert "could not be written" not in response.content.decode()
+    assert "confirm_form" in response.context
