@@ -4,13 +4,19 @@ and the records of editorial work (the audit log, pending drafts of live records
 Every content app builds on this module; it imports none of them.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+# The earliest publication time a record can have.
+EARLIEST_PUBLICATION = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 
 class Status(models.TextChoices):
@@ -85,6 +91,13 @@ class Publishable(models.Model):
         blank=True,
         db_index=True,
         help_text=_("A time in the future schedules the publication. Empty means now."),
+        # A time typed as 0001-01-01 in Shanghai is before the first year in UTC, which no
+        # database can store.
+        validators=[
+            MinValueValidator(
+                EARLIEST_PUBLICATION, message=_("A publication time is from the year 1900 on.")
+            )
+        ],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)

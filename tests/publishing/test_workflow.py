@@ -243,3 +243,20 @@ def test_a_list_action_says_why_it_left_records_as_they_were(editor_client, publ
 
     page = run_action(publisher_client, "publish", live).text
     assert "Left as it was: 1 record already published." in page
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_a_publication_time_before_1900_is_refused_in_words(publisher_client, day):
+    draft = ReleaseFactory(status=Status.REVIEW, published_at=None)
+    data = change_form_data(publisher_client.get(change_url(draft))) | {
+        "status": "published",
+        "published_at_0": day,
+        "published_at_1": "00:00:00",
+    }
+
+    response = publisher_client.post(change_url(draft), data)
+
+    assert response.status_code == 200
+    assert "A publication time is from the year 1900 on." in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Status.REVIEW, None)
