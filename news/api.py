@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 
 from news.filters import EventFilter, FigureFilter, ReleaseFilter
-from news.models import NEWEST_YEAR_FIRST, Event, Indicator, Metric, Release, Series
+from news.models import NEWEST_FIRST, Event, Indicator, Metric, Release, Series
 from portal.publishing.api import (
     BilingualField,
     KeysetPagination,
@@ -150,7 +150,7 @@ class ZoneViewSet(zones_api.ZoneViewSet):
         queryset = super().get_queryset()
         if self.action == "retrieve":
             # As on the zone profile: by metric, newest year first.
-            figures = public_figures().order_by("metric__name", NEWEST_YEAR_FIRST, "pk")
+            figures = public_figures().order_by("metric__name", *NEWEST_FIRST, "pk")
             queryset = queryset.prefetch_related(
                 Prefetch("indicators", queryset=figures, to_attr="public_figures")
             )
@@ -264,7 +264,7 @@ class ReleaseViewSet(PublicViewSet):
                 Prefetch(
                     "indicators",
                     queryset=public_figures().order_by(
-                        "zone__slug", "metric__name", NEWEST_YEAR_FIRST, "pk"
+                        "zone__slug", "metric__name", *NEWEST_FIRST, "pk"
                     ),
                     to_attr="public_figures",
                 ),

@@ -236,8 +236,9 @@ class IndicatorQuerySet(models.QuerySet):
 
 
 # A figure's year, newest first, and the figures without one (a total as of the release's day)
-# after them: PostgreSQL puts NULL first in a descending order where SQLite puts it last.
-NEWEST_YEAR_FIRST = F("year").desc(nulls_last=True)
+# after them: PostgreSQL puts NULL first in a descending order where SQLite puts it last. Of
+# the figures of one year (or totals), the newest release's first: it is the newest statement.
+NEWEST_FIRST = (F("year").desc(nulls_last=True), F("release__published_at").desc())
 
 
 class Indicator(models.Model):
@@ -308,7 +309,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
-        ordering = ["zone", "metric__name", NEWEST_YEAR_FIRST]
+        ordering = ["zone", "metric__name", *NEWEST_FIRST]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(unit="percent_change") | Q(value__gte=-100),

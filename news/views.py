@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView
 from news import structured_data
 from news.api import FigureSerializer, public_figures
 from news.filters import EventFilter, ReleaseFilter
-from news.models import NEWEST_YEAR_FIRST, Attachment, Event, Indicator, Release
+from news.models import NEWEST_FIRST, Attachment, Event, Indicator, Release
 from portal.publishing.listing import FilteredListMixin
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.spreadsheets import csv_download, json_download
@@ -200,7 +200,7 @@ def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[
 def figures_of(slug: str | None) -> QuerySet[Indicator]:
     """Public figures, of one public zone when a slug is given (404 otherwise), as on the
     zone profile: by zone, metric, newest year first."""
-    figures = public_figures().order_by("zone__slug", by_name("metric__"), NEWEST_YEAR_FIRST, "pk")
+    figures = public_figures().order_by("zone__slug", by_name("metric__"), *NEWEST_FIRST, "pk")
     if slug is None:
         return figures
     zone = get_object_or_404(Zone.objects.published(), slug=slug)

@@ -162,17 +162,19 @@ class FigureCharts:
 
     areas: list  # the newest planned, built-up… area (figures in km²)
     latest_by_unit: list[tuple[str, list]]  # (unit label, newest figure of each metric)
-    histories: list[list]  # a metric's figures over several years, oldest first
+    histories: list[list]  # a metric's figures over several years, oldest first, one a year
 
 
 def figure_charts(indicators: list) -> FigureCharts:
+    """`indicators` in the profile's order: by metric, newest year first and, in a year, the
+    newest release's first, whose figure is the one charted."""
     newest: dict[tuple, Any] = {}
-    yearly: dict[tuple, list] = {}
+    yearly: dict[tuple, dict[int, Any]] = {}
     for indicator in indicators:
         key = (indicator.metric_id, indicator.park_id, indicator.unit)
         newest.setdefault(key, indicator)
         if indicator.year is not None:
-            yearly.setdefault(key, []).append(indicator)
+            yearly.setdefault(key, {}).setdefault(indicator.year, indicator)
     by_unit: dict[str, list] = {}
     areas = []
     for indicator in newest.values():
@@ -182,7 +184,7 @@ def figure_charts(indicators: list) -> FigureCharts:
     return FigureCharts(
         areas=areas,
         latest_by_unit=[(unit, rows) for unit, rows in by_unit.items() if len(rows) > 1],
-        histories=[rows[::-1] for rows in yearly.values() if len(rows) > 1],
+        histories=[list(years.values())[::-1] for years in yearly.values() if len(years) > 1],
     )
 
 
@@ -221,7 +223,12 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         indicators = list(
             zone.indicators.published()
             .for_tables()
-            .order_by(by_name("metric__"), F("year").desc(nulls_last=True))
+            # Newest year first; of one year, the newest release's (news.models.NEWEST_FIRST).
+            .order_by(
+                by_name("metric__"),
+                F("year").desc(nulls_last=True),
+                F("release__published_at").desc(),
+            )
         )
         context = super().get_context_data(**kwargs)
         context.update(
