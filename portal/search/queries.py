@@ -176,18 +176,39 @@ def url_of(entry: ShownEntry) -> str:
 
 
 def highlight_pattern(query: text.Query) -> re.Pattern | None:
-    """What a snippet marks: query words at the start of a word, Chinese runs anywhere, in
-    simplified or traditional characters (the query's are simplified: text.normalise)."""
+    """What a snippet marks: query words at the start of a word, Chinese runs anywhere, however
+    the text writes them (the query's words are normalised: text.normalise): in simplified or
+    traditional characters, with accents or without, café as cafe, Straße as strasse."""
     parts = []
     for word in sorted(set(query.words()), key=len, reverse=True):
         if text.is_cjk(word):
             forms = text.written_forms()
             parts.append("".join(f"[{forms[char]}]" if char in forms else char for char in word))
         else:
-            parts.append(r"\b" + re.escape(word))
+            parts.append(r"\b" + written_word(word))
     if not parts:
         return None
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def written_word(word: str) -> str:
+    """A pattern of a normalised word as a text may write it (text.written_letters)."""
+    single, double = text.written_letters()
+
+    def letter(char: str) -> str:
+        return f"[{re.escape(char + single.get(char, ''))}]"
+
+    parts, position = [], 0
+    while position < len(word):
+        pair = word[position : position + 2]
+        if len(pair) == 2 and pair in double:
+            written = re.escape(double[pair])
+            parts.append(f"(?:{letter(pair[0])}{letter(pair[1])}|[{written}])")
+            position += 2
+        else:
+            parts.append(letter(word[position]))
+            position += 1
+    return "".join(parts)
 
 
 def snippet(value: str, pattern: re.Pattern | None) -> SafeString:

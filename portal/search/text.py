@@ -36,11 +36,46 @@ TAG_RE = re.compile(r"<[^>]*>")
 TONE_DIGITS_RE = re.compile(r"(?<=[a-z])[1-5]")
 
 
+# Letters that Unicode does not write as a plain letter and an accent, spelt out as readers
+# type them: Straße as strasse, Ørsted as orsted, Łódź as lodz. Without this, the word breaks
+# at the letter.
+SPELT_OUT = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
 def normalise(value: str) -> str:
-    """Lower case, full-width forms folded, accents (pinyin tone marks) removed, NULs dropped."""
+    """Lower case, full-width forms folded, accents (pinyin tone marks) removed, letters such
+    as ß spelt out, NULs dropped."""
     value = unicodedata.normalize("NFKD", value.replace("\x00", " "))
     value = "".join(c for c in value if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", value).lower()
+    return unicodedata.normalize("NFKC", value).lower().translate(SPELT_OUT)
+
+
+# Where a text may write a Latin letter or digit otherwise: accented, full width, as a ligature.
+WRITTEN_LETTER_BLOCKS = (
+    range(0x00C0, 0x0250),  # Latin-1 Supplement, Latin Extended-A and -B
+    range(0x1E00, 0x1F00),  # Latin Extended Additional
+    range(0xFB00, 0xFB07),  # Latin ligatures (ﬁ)
+    range(0xFF10, 0xFF5B),  # full-width digits and letters
+)
+
+
+@functools.cache
+def written_letters() -> tuple[dict[str, str], dict[str, str]]:
+    """The characters a text may write each letter or digit of a normalised word as (e: é è ê
+    Ｅ …), and those that write two letters at once (ss: ß ẞ; fi: ﬁ), for finding a query's
+    words in a text however it writes them."""
+    single: dict[str, str] = {}
+    double: dict[str, str] = {}
+    for block in WRITTEN_LETTER_BLOCKS:
+        for code in block:
+            char = chr(code)
+            spelt = normalise(char)
+            if spelt.isascii() and spelt.isalnum() and len(spelt) <= 2:
+                forms = single if len(spelt) == 1 else double
+                forms[spelt] = forms.get(spelt, "") + char
+    return single, double
 
 
 @functools.cache

@@ -146,6 +146,58 @@ def test_the_extract_marks_the_query_however_the_text_writes_it(client, db):
     assert "總部設在<mark>瀋陽</mark>，分廠在<mark>沈阳</mark>。" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "q, marked",
+    [
+        ("cafe", "a <mark>Café</mark> in"),
+        ("café", "a <mark>Café</mark> in"),
+        ("abc", "<mark>ＡＢＣ</mark> hall"),
+        ("fire", "<mark>ﬁre</mark> safety"),
+        ("strasse", "<mark>Straße</mark> 5"),
+    ],
+)
+def test_the_extract_marks_a_latin_word_however_the_text_writes_it(client, db, q, marked):
+    EnterpriseFactory(
+        name_en="Tieling Works",
+        summary_en=" ".join(["Founded in Tieling."] * 20)
+        + " It runs a Café in the ＡＢＣ hall, teaches ﬁre safety and sits on Haupt Straße 5.",
+    )
+    page = client.get("/en/search/", {"q": q}).content.decode()
+    assert marked in page
+
+
+@pytest.mark.parametrize("q", ["strasse", "Straße", "STRASSE"])
+def test_a_letter_such_as_eszett_is_spelt_out_not_a_word_break(db, q):
+    EnterpriseFactory(name_en="Großmann Straße Logistics")
+    EnterpriseFactory(name_en="Strand Electric")  # "stra" and "e" matched it before
+
+    assert titles(q) == ["Großmann Straße Logistics"]
+    assert titles("grossmann") == ["Großmann Straße Logistics"]
+
+
+def test_the_migration_spells_out_the_letters_of_earlier_entries(db):
+    enterprise = EnterpriseFactory(name_en="Ørsted Straße Wind")
+    SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").update(
+        names="rsted stra e wind", name_keys="\nrsted stra e wind\n"
+    )
+    assert titles("strasse") == []
+
+    migration = importlib.import_module("portal.search.migrations.0009_letters_spelt_out")
+    migration.spell_out(apps, None)
+
+    assert titles("strasse") == titles("orsted") == ["Ørsted Straße Wind"]
+
+
+def test_a_query_of_spaces_alone_is_the_empty_search_page(client, db):
+    empty = client.get("/en/search/", {"q": ""})
+    for spaces in ("  ", "\u3000"):
+        response = client.get("/en/search/", {"q": spaces})
+        assert response.status_code == 200
+        assert response.context["q"] == ""
+        assert "Nothing matches" not in response.content.decode()
+        assert response.context["results"].counts == empty.context["results"].counts
+
+
 def test_suggestions_complete_a_name_begun_in_traditional_characters(demo):
     groups = {kind: results for kind, _, results in suggest("瀋陽經")}
     assert groups["zone"][0].title == "Shenyang Economic and Technological Development Zone"
