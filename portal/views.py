@@ -79,7 +79,8 @@ def website_data(absolute: Absolute) -> dict:
 @rate_limited("search")
 def search(request):
     """The search page: results of every kind, a count per kind, one kind at a time if asked."""
-    raw = request.GET.get("q", "")
+    # A query of spaces alone (full-width ones included) is no query: the empty search page.
+    raw = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "")
     results = search_index(raw, kind)
     page = forgiving_page(Paginator(results, 20), request.GET.get("page"))
