@@ -451,8 +451,15 @@ def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
     """The errors of the text fields holding a NUL character, which the admin's forms refuse as
     well (and PostgreSQL cannot store)."""
     refuse = ProhibitNullCharactersValidator()
+    fields = instance._meta.concrete_fields
+    # A translated field (name) reads its language's (name_en): the latter's error is enough.
+    translated = {
+        field.translated_field.name for field in fields if hasattr(field, "translated_field")
+    }
     errors = {}
-    for field in instance._meta.concrete_fields:
+    for field in fields:
+        if field.name in translated:
+            continue
         value = getattr(instance, field.attname)
         if isinstance(value, str) and "\x00" in value:
             errors[field.name] = [ValidationError(refuse.message, code=refuse.code)]
