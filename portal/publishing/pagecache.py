@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -68,6 +68,11 @@ def content_changed() -> None:
     """
     new_version()
     transaction.on_commit(new_version)
+
+
+def retire_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    if using == DEFAULT_DB_ALIAS:
+        content_changed()
 
 
 def _on_save_or_delete(sender, **kwargs) -> None:
@@ -178,8 +183,11 @@ class PageCacheMiddleware:
         port included: an absolute link a page holds (canonical, the API's pages) is built from
         it, and another host's page must never answer this one."""
         language = get_language_from_path(request.path_info) or get_language_from_request(request)
-        htmx = request.headers.get("HX-Request", "") + request.headers.get(
-            "HX-History-Restore-Request", ""
+        # What the views read of htmx's headers (django-htmx: each is "true" or not), each on its
+        # own: a history restore alone is a whole page, and must not take a results-only key.
+        htmx = "".join(
+            "1" if request.headers.get(header) == "true" else "0"
+            for header in ("HX-Request", "HX-History-Restore-Request")
         )
         address = hashlib.md5(
             f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(),

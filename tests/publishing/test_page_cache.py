@@ -1,12 +1,14 @@
 """The page cache: anonymous visitors get stored pages, and never one that a change made stale."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.http import parse_http_date
 
 from portal.publishing import pagecache
 from portal.publishing.models import Status
+from portal.search.models import SearchEntry
 from tests.factories import ReleaseFactory, SectorFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +139,37 @@ def test_the_enterprise_results_for_htmx_and_the_whole_page_are_stored_apart(vis
     results = visitor.get(directory, headers={"HX-Request": "true"})
     assert b"<html" in page.content and b"<html" not in results.content
     assert b"<html" in visitor.get(directory).content
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        {"HX-History-Restore-Request": "true"},
+        {"HX-Request": "tru", "HX-History-Restore-Request": "e"},
+    ],
+)
+def test_no_other_htmx_headers_store_a_whole_page_as_the_results(visitor, first):
+    directory = reverse("zones:enterprise_list") + "?sector=none-such"
+    assert b"<html" in visitor.get(directory, headers=first).content
+    assert b"<html" not in visitor.get(directory, headers={"HX-Request": "true"}).content
+
+
+def test_a_rebuild_of_the_search_index_shows_on_the_stored_search_pages(visitor):
+    zone = ZoneFactory(name_en="Tieling Zone")
+    SearchEntry.objects.all().delete()
+    search = reverse("search") + "?q=tieling"
+    assert zone.get_absolute_url().encode() not in visitor.get(search).content
+
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+
+    assert zone.get_absolute_url().encode() in visitor.get(search).content
+
+
+def test_a_migrate_retires_the_stored_pages(visitor):
+    visitor.get(NEWS)
+    assert from_cache(visitor.get(NEWS))
+    call_command("migrate", verbosity=0)
+    assert not from_cache(visitor.get(NEWS))
 
 
 def test_a_conditional_request_for_an_unchanged_page_answers_304(visitor):
