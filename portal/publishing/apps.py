@@ -19,3 +19,8 @@ class PublishingConfig(AppConfig):
         # permissions; this app comes after the content apps (settings.INSTALLED_APPS), so
         # every permission exists by then.
         post_migrate.connect(sync_groups, sender=self, dispatch_uid="publishing.sync_groups")
+        # A migration may change what pages show (and a release that migrates brings new
+        # templates and static files): the pages stored before are retired.
+        post_migrate.connect(
+            pagecache.retire_after_migrate, sender=self, dispatch_uid="publishing.pagecache"
+        )

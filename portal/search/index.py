@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import DateTimeField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
+from portal.publishing import pagecache
 from portal.publishing.models import Status
 from portal.search import registry, text
 from portal.search.backends import PostgreSQLBackend, backend
@@ -268,6 +269,8 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         # Fresh statistics for the query planner, now that the tables have been rewritten.
         cursor.execute("ANALYZE")
+    # The search pages stored before show the entries as they were.
+    pagecache.content_changed()
     return written
 
 
@@ -287,6 +290,7 @@ def index_new_kinds(apps=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
         unindexed = not SearchEntry.objects.filter(kind=declared.kind).exists()
         if unindexed and declared.index_queryset().exists():
             add(declared.model._default_manager.all())
+            pagecache.content_changed()
 
 
 def count_indexable(kinds: Iterable[str] | None = None) -> int:
