@@ -18,21 +18,24 @@ register = template.Library()
 
 BAR_HEIGHT = 18
 BAR_GAP = 8
-LABEL_WIDTH = 150
-PLOT_WIDTH = 170
+LABEL_WIDTH = 170
+PLOT_WIDTH = 150
 VALUE_WIDTH = 80
 WIDTH = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
 LINE_HEIGHT = 120
 LINE_PAD = 24
 
 
+# The chart's font size (static/css/portal.css's .chart), in the chart's units: a chart is
+# drawn WIDTH wide and shown 330 to 400 pixels wide, so the text is 11 to 13 pixels high.
+FONT_SIZE = 13
 # A bar's label is broken into at most this many lines, each LABEL_LINE apart.
 LABEL_LINES = 3
-LABEL_LINE = 12
-# The room a label may take, and the widths of its characters at the chart's 11px font: a
-# Chinese character is as wide as the font is high, a Latin letter about 0.6 of that.
+LABEL_LINE = 15
+# The room a label may take, and the widths of its characters: a Chinese character is as wide
+# as the font is high, a Latin letter about 0.6 of that.
 LABEL_ROOM = LABEL_WIDTH - 8
-WIDE_CHAR, NARROW_CHAR = 11.0, 6.6
+WIDE_CHAR, NARROW_CHAR = FONT_SIZE, 0.6 * FONT_SIZE
 # A label breaks between words, and between any two Chinese characters.
 BREAKABLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef][，、。）]?|\S+\s*")
 
