@@ -35,22 +35,28 @@ def rendition_name(original: str, width: int) -> str:
 
 
 def srcset(image, widths: list[int]) -> list[Rendition]:
-    """Renditions of `image` at each of `widths` (never wider than the original), narrowest first.
+    """Renditions of `image` (an ImageField's file) at each of `widths` (never wider than the
+    original), narrowest first.
 
     The first call for an image opens it and writes the files; later calls read the cache. An
     image Pillow cannot read gives no renditions, and is logged.
     """
-    key = f"renditions:{image.name}:{','.join(map(str, widths))}"
+    return renditions_of(image.name, widths)
+
+
+def renditions_of(name: str, widths: list[int]) -> list[Rendition]:
+    """As srcset(), for the image stored under `name` in the media storage."""
+    key = f"renditions:{name}:{','.join(map(str, widths))}"
     renditions = cache.get(key)
     if renditions is None:
-        renditions = make_renditions(image, widths)
+        renditions = make_renditions(name, widths)
         cache.set(key, renditions, CACHE_SECONDS)
     return renditions
 
 
-def make_renditions(image, widths: list[int]) -> list[Rendition]:
+def make_renditions(name: str, widths: list[int]) -> list[Rendition]:
     try:
-        with image.open("rb"), Image.open(image) as opened:
+        with default_storage.open(name, "rb") as stored, Image.open(stored) as opened:
             original = ImageOps.exif_transpose(opened)
             # WebP keeps transparency: a logo's clear background must not turn black.
             transparent = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
@@ -58,16 +64,16 @@ def make_renditions(image, widths: list[int]) -> list[Rendition]:
             renditions = []
             for width in sorted({min(width, original.width) for width in widths}):
                 height = round(original.height * width / original.width)
-                name = rendition_name(image.name, width)
-                if not default_storage.exists(name):
+                copy = rendition_name(name, width)
+                if not default_storage.exists(copy):
                     resized = original.convert(mode).resize(
                         (width, height), Image.Resampling.LANCZOS
                     )
                     buffer = io.BytesIO()
                     resized.save(buffer, "WEBP", quality=WEBP_QUALITY)
-                    default_storage.save(name, ContentFile(buffer.getvalue()))
-                renditions.append(Rendition(default_storage.url(name), width, height))
+                    default_storage.save(copy, ContentFile(buffer.getvalue()))
+                renditions.append(Rendition(default_storage.url(copy), width, height))
             return renditions
     except (OSError, UnidentifiedImageError, ValueError):
-        logger.warning("Could not make renditions of %s", image.name, exc_info=True)
+        logger.warning("Could not make renditions of %s", name, exc_info=True)
         return []

@@ -27,7 +27,10 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 from django.conf import settings
 from django.db import models
+from django.utils.html import format_html
 from modeltranslation.fields import TranslationFieldDescriptor
+
+from portal.publishing.renditions import renditions_of
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
@@ -226,15 +229,99 @@ def readable_text(html: str) -> str:
     return "".join(parser.parts).strip()
 
 
+# An image in rich text is at most as wide as the text column (48rem, 768 CSS pixels): its
+# renditions for phones, and for screens of one and two device pixels per CSS pixel.
+IMAGE_WIDTHS = [480, 960, 1536]
+IMAGE_SIZES = "(min-width: 48rem) 48rem, 100vw"
+
+
+class ImageSizes(HTMLParser):
+    """Rewrites sanitised HTML so that each image offers its renditions (srcset) and says its
+    size: a phone is not sent a 5,000-pixel original, and the text does not jump as images
+    load. Everything else is written out as it came."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.media = "/" + settings.MEDIA_URL.strip("/") + "/"
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        path = unquote(found.get("src") or "")
+        if tag != "img" or not path.startswith(self.media):
+            self.out.append(self.get_starttag_text())
+            return
+        sources = renditions_of(path.removeprefix(self.media), IMAGE_WIDTHS)
+        if not sources:  # not an image Pillow reads: as it is
+            self.out.append(self.get_starttag_text())
+            return
+        largest = sources[-1]
+        # The size the editor gave, or the image's own (the largest rendition's proportions).
+        given = found.get("width") and found.get("height")
+        self.out.append(
+            format_html(
+                '<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"'
+                ' loading="lazy" decoding="async">',
+                found["src"],
+                ", ".join(f"{source.url} {source.width}w" for source in sources),
+                IMAGE_SIZES,
+                found.get("alt") or "",
+                found["width"] if given else largest.width,
+                found["height"] if given else largest.height,
+            )
+        )
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.out)
+
+
+def with_image_sizes(html: str) -> str:
+    """Sanitised `html` with its images' renditions, made now if they are not yet: once, when
+    the text is saved, rather than when a page is shown."""
+    if "<img" not in html:
+        return html
+    parser = ImageSizes()
+    parser.feed(html)
+    return parser.result()
+
+
+def resize_images(model: type[models.Model], fields: list[str]) -> None:
+    """Give the images in the rich text `fields` of every row their renditions, without a save
+    (for a migration: no new version, history or audit entry)."""
+    with_images = models.Q()
+    for name in fields:
+        with_images |= models.Q(**{f"{name}__contains": "<img"})
+    for row in list(model._default_manager.filter(with_images).only("pk", *fields)):
+        sized = {name: with_image_sizes(getattr(row, name) or "") for name in fields}
+        model._default_manager.filter(pk=row.pk).update(**sized)
+
+
 class RichTextField(models.TextField):
-    """A TextField of editor HTML, sanitised whenever the model is saved.
+    """A TextField of editor HTML, sanitised whenever the model is saved, its images given
+    their renditions (with_image_sizes).
 
     modeltranslation copies the field's class for every language, so each translation is
     sanitised too.
     """
 
     def pre_save(self, model_instance, add):
-        value = sanitize_html(getattr(model_instance, self.attname) or "")
+        value = with_image_sizes(sanitize_html(getattr(model_instance, self.attname) or ""))
         # modeltranslation's original field (`body` beside `body_en`, `body_zh_hans`) reads
         # the current language's text, falling back to the other language's, and writes the
         # current language's field: set back, it copied one language's text into the other's

@@ -1,12 +1,16 @@
 """Rich text is sanitised on save: structure stays, nothing executable survives."""
 
+import importlib
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from django.utils import translation
+from PIL import Image
 
+from news.models import Release
 from portal.publishing.richtext import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -304,3 +308,73 @@ def test_saving_in_one_language_leaves_the_other_languages_empty_text_empty(
         page = client.get(release.get_absolute_url()).content.decode()
     other = "en" if language == "zh-hans" else "zh-hans"
     assert f'<div class="rich-text" lang="{other}"><p>Only in one language.</p></div>' in page
+
+
+def stored_image(media_root, name: str, size: tuple[int, int]) -> None:
+    path = media_root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (11, 79, 138)).save(path, "JPEG")
+
+
+@pytest.mark.django_db
+def test_an_image_in_a_release_body_is_sent_in_sizes_made_when_it_is_saved(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    stored_image(tmp_path, "images/2026/port.jpg", (5000, 3000))
+    release = ReleaseFactory(
+        body_en='<p><img src="/media/images/2026/port.jpg" alt="The port"></p>'
+    )
+
+    made = sorted(Image.open(path).size for path in (tmp_path / "renditions").rglob("*.webp"))
+    assert made == [(480, 288), (960, 576), (1536, 922)]
+    page = client.get(release.get_absolute_url()).content.decode()
+    [image] = re.findall(r"<img [^>]*>", page.split('class="rich-text"')[1])
+    assert 'alt="The port"' in image
+    assert 'width="1536" height="922"' in image
+    assert "/media/renditions/images/2026/port-480w.webp 480w" in image
+    assert "/media/renditions/images/2026/port-1536w.webp 1536w" in image
+    assert 'sizes="(min-width: 48rem) 48rem, 100vw"' in image
+
+    # Saved again, the body is the same: its sizes are made again from the image, not kept.
+    body = Release.objects.get(pk=release.pk).body_en
+    release.save()
+    release.refresh_from_db()
+    assert release.body_en == body
+
+
+@pytest.mark.django_db
+def test_an_image_in_rich_text_keeps_the_size_its_editor_gave(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stored_image(tmp_path, "images/small.jpg", (600, 400))
+    release = ReleaseFactory(
+        body_en='<p><img src="/media/images/small.jpg" alt="A" width="300" height="200"></p>'
+    )
+    release.refresh_from_db()
+    assert 'width="300" height="200"' in release.body_en
+    assert "small-480w.webp 480w" in release.body_en
+    assert "small-600w.webp 600w" in release.body_en  # never wider than the original
+
+
+@pytest.mark.django_db
+def test_an_image_pillow_cannot_read_is_kept_as_it_was(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    release = ReleaseFactory(body_en='<p><img src="/media/images/gone.jpg" alt="Gone"></p>')
+    release.refresh_from_db()
+    assert release.body_en == '<p><img src="/media/images/gone.jpg" alt="Gone"></p>'
+
+
+@pytest.mark.django_db
+def test_the_migration_sizes_the_images_of_texts_saved_before(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stored_image(tmp_path, "images/port.jpg", (1000, 500))
+    release = ReleaseFactory()
+    before = '<p><img src="/media/images/port.jpg" alt="The port"></p>'
+    Release.objects.filter(pk=release.pk).update(body_en=before)
+
+    migration = importlib.import_module("news.migrations.0013_rich_text_image_sizes")
+    migration.add_sizes(apps, None)
+
+    release.refresh_from_db()
+    assert "port-480w.webp 480w, /media/renditions/images/port-960w.webp 960w" in release.body_en
+    assert 'width="1000" height="500"' in release.body_en
