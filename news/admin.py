@@ -167,6 +167,7 @@ class ReleaseAdmin(PublishableAdmin):
                         "name": str(suggestion.record),
                         "kind": suggestion.kind,
                         "found": suggestion.found,
+                        "public": suggestion.public,
                     }
                     for suggestion in suggestions
                 ],

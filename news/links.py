@@ -43,6 +43,8 @@ class Suggestion:
     field: str  # the release's link field: zones, enterprises, institutions or platforms
     record: models.Model
     found: str  # the name as the body has it
+    # Whether visitors see the record: the release's page shows a link to it only then.
+    public: bool = True
 
     @property
     def kind(self) -> str:
@@ -83,7 +85,8 @@ def suggest_links(
     Works on what the release's form holds, saved or not. `fields` limits the search to some
     link fields (those whose records the user may see). Runs one query per link field (two for
     zones, with their other names) and reads every unlinked record's names: fine for the
-    thousands of records the portal holds.
+    thousands of records the portal holds; and one per link field with suggestions, for which
+    of them visitors see.
     """
     linked = linked or {}
     text = " ".join(text_of(body) for body in bodies)
@@ -108,12 +111,19 @@ def suggest_links(
             for s, e, _field, other, _found in matches
         )
 
+    public = set()
+    for field, model in LINK_FIELDS:
+        found_ids = [record.pk for _s, _e, of, record, _f in matches if of == field]
+        if found_ids:
+            seen = model._default_manager.published().filter(pk__in=found_ids)
+            public |= {(field, pk) for pk in seen.values_list("pk", flat=True)}
+
     suggestions: dict[tuple[str, int], tuple[int, Suggestion]] = {}
     for start, end, field, record, found in sorted(matches, key=lambda m: m[0]):
         key = (field, record.pk)
         if key in suggestions or inside_another(start, end, record):
             continue
-        suggestions[key] = (start, Suggestion(field, record, found))
+        suggestions[key] = (start, Suggestion(field, record, found, public=key in public))
     return [suggestion for _start, suggestion in sorted(suggestions.values(), key=lambda s: s[0])]
 
 

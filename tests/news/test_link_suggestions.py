@@ -42,6 +42,17 @@ def test_an_editor_gets_the_records_an_unsaved_body_names(editor_client, univers
     assert 'data-link-field="institutions"' in response.json()["html"]
 
 
+def test_a_record_visitors_do_not_see_yet_is_suggested_as_such(editor_client, universities):
+    answer = editor_client.post(URL, {"body_en": BODY}).json()
+    assert [(s["name"], s["public"]) for s in answer["suggestions"]] == [
+        ("Tianjin University", True),
+        ("Dalian University of Technology", False),
+    ]
+    items = answer["html"].split("<li>")[1:]
+    marker = "not public yet: the release links it once visitors see it"
+    assert marker not in items[0] and marker in items[1]
+
+
 def test_records_already_linked_in_the_form_are_not_suggested(editor_client, universities):
     response = editor_client.post(
         URL, {"body_en": BODY, "institutions": [universities["tianjin"].pk]}
