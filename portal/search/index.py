@@ -223,7 +223,9 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
     """Rewrite the entries of the given kinds (all by default); returns how many were written."""
     kinds = list(kinds or registry.kinds())
     everything = set(kinds) == set(registry.kinds())
-    with writing_in_bulk():
+    # One transaction: searches read the old entries until the new ones are all written, and a
+    # rebuild that fails part way (or is stopped) leaves the old ones rather than none.
+    with writing_in_bulk(), transaction.atomic():
         if everything and connection.vendor == "postgresql":
             # Deleting every row would leave a dead copy of each in the tables and their indexes
             # until a vacuum comes by, and searches would read past them. TRUNCATE empties them

@@ -4,10 +4,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from portal.publishing.models import Status, published_q
+from portal.search import index
 from portal.search.backends import base
 from portal.search.models import SearchEntry
 from portal.search.queries import search, suggest
@@ -236,3 +237,24 @@ def test_rebuild_in_small_batches_indexes_every_record():
     SearchEntry.objects.all().delete()
     call_command("rebuild_search_index", "--no-progress", "--batch-size", "3", stdout=io.StringIO())
     assert len(titles("quartzite")) == 7
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "many"])
+def test_a_batch_size_below_one_is_refused_and_the_index_left_as_it_was(size):
+    EnterpriseFactory(name_en="Quartzite Works")
+    with pytest.raises(CommandError, match="a whole number of at least 1"):
+        call_command("rebuild_search_index", "--no-progress", "--batch-size", size)
+    assert titles("quartzite") == ["Quartzite Works"]
+
+
+def test_a_rebuild_that_fails_part_way_leaves_the_old_entries(monkeypatch):
+    EnterpriseFactory(name_en="Quartzite Works")
+    ZoneFactory(name_en="Quartzite Zone")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(index, "entry_for", fail)
+    with pytest.raises(RuntimeError):
+        call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    assert sorted(titles("quartzite")) == ["Quartzite Works", "Quartzite Zone"]

@@ -1,3 +1,4 @@
+import argparse
 import sys
 
 from django.core.management.base import BaseCommand
@@ -6,11 +7,23 @@ from tqdm import tqdm
 from portal.search import index, registry
 
 
+def batch_size(value: str) -> int:
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not “{value}”")
+    return size
+
+
 class Command(BaseCommand):
     help = "Rebuild the search index from the published content, in batches."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--batch-size", type=batch_size, default=2000, help="Records read at a time."
+        )
         parser.add_argument(
             "--kind",
             action="append",
