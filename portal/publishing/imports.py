@@ -466,6 +466,20 @@ def null_characters(instance: models.Model) -> dict[str, list[ValidationError]]:
     return errors
 
 
+def unreadable(error: Exception) -> str:
+    """Why a file could not be read, and how to save it right."""
+    if isinstance(error, UnicodeDecodeError):
+        return gettext(
+            "This file is not in UTF-8, as a CSV file here must be. In Excel, save it as "
+            "“CSV UTF-8 (Comma delimited)”, or upload the workbook and choose xlsx."
+        )
+    return gettext(
+        "This file could not be read as the format chosen. Check that the format "
+        "matches the file, that its first row holds the column headings and that no "
+        "row has more cells than the headings."
+    )
+
+
 def scan_upload(upload, file_format) -> tuple[list, int]:
     """The headings of an uploaded CSV or XLSX and the number of rows under them with a cell
     filled in (an import leaves the others out), read without loading the cells into a dataset
@@ -636,18 +650,7 @@ class ImportAdminMixin:
     def add_data_read_fail_error_to_form(self, form, error: Exception) -> None:
         # import-export names the exception ("'UnicodeDecodeError' encountered…"); say instead
         # what is wrong with the file and how to save it right.
-        if isinstance(error, UnicodeDecodeError):
-            message = gettext(
-                "This file is not in UTF-8, as a CSV file here must be. In Excel, save it as "
-                "“CSV UTF-8 (Comma delimited)”, or upload the workbook and choose xlsx."
-            )
-        else:
-            message = gettext(
-                "This file could not be read as the format chosen. Check that the format "
-                "matches the file, that its first row holds the column headings and that no "
-                "row has more cells than the headings."
-            )
-        form.add_error("import_file", message)
+        form.add_error("import_file", unreadable(error))
 
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
         """The confirmation of a dry run: refused with a message when the upload it confirms

@@ -749,3 +749,40 @@ def test_a_figure_row_changes_the_zones_figure_beside_its_parks(publisher_client
     assert not response.context["cell_errors"]
     assert "could not be written" not in response.content.decode()
     assert "confirm_form" in response.context
+
+
+def test_the_command_refuses_a_user_who_may_not_import(published_enterprise, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("visitor", password="x")
+    path = write_csv(tmp_path / "e.csv", [changed_row(published_enterprise)])
+
+    with pytest.raises(CommandError, match="'visitor' may not import enterprises"):
+        call_command("import_enterprises", path, "--user", "visitor")
+    assert not PendingChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("gbk.csv", "slug,name_en\nco,沈阳公司\n".encode("gbk"), "This file is not in UTF-8"),
+        ("utf16.csv", "slug,name_en\nco,Co\n".encode("utf-16"), "This file is not in UTF-8"),
+        ("bytes.csv", bytes(range(256)), "This file is not in UTF-8"),
+        ("ragged.csv", b"slug,name_en\nallychem,Allychem Co., Ltd.\n", "could not be read"),
+        ("broken.xlsx", b"PK\x03\x04 not a workbook", "could not be read"),
+        ("empty.csv", b"", "no rows under its headings"),
+        ("headings.csv", b"slug,name_en\n", "no rows under its headings"),
+    ],
+)
+def test_the_command_names_a_file_it_cannot_read_in_words(puwan, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_enterprises", path)
+    assert not Enterprise.objects.exists()
+
+
+def test_the_command_names_a_folder_as_no_file(tmp_path):
+    (tmp_path / "x.csv").mkdir()
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_enterprises", tmp_path / "x.csv")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portal.publishing.imports import summary
+from portal.publishing.imports import summary, unreadable
 from zones.resources import EnterpriseResource
 
 
@@ -51,6 +51,10 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=user, is_active=True).first()
             if importer is None:
                 raise CommandError(f"No active user named {user!r}.")
+            # As the admin's import page (IMPORT_EXPORT_IMPORT_PERMISSION_CODE): staff who may
+            # add enterprises.
+            if not (importer.is_staff and importer.has_perm("zones.add_enterprise")):
+                raise CommandError(f"{user!r} may not import enterprises.")
         if refused := EnterpriseResource().refused_headings(dataset.headers or []):
             raise CommandError("Nothing was imported. " + refused)
         with tqdm(total=len(dataset), unit="row", disable=options["verbosity"] == 0) as progress:
@@ -76,14 +80,21 @@ class Command(BaseCommand):
 
 
 def read(file: Path) -> tablib.Dataset:
-    if not file.exists():
+    if not file.is_file():
         raise CommandError(f"No such file: {file}")
     suffix = file.suffix.lower()
-    if suffix == ".csv":
-        return tablib.Dataset().load(file.read_text(encoding="utf-8-sig"), format="csv")
-    if suffix == ".xlsx":
-        return tablib.Dataset().load(file.read_bytes(), format="xlsx")
-    raise CommandError("The file must be a .csv or an .xlsx file.")
+    if suffix not in (".csv", ".xlsx"):
+        raise CommandError("The file must be a .csv or an .xlsx file.")
+    try:
+        if suffix == ".csv":
+            dataset = tablib.Dataset().load(file.read_text(encoding="utf-8-sig"), format="csv")
+        else:
+            dataset = tablib.Dataset().load(file.read_bytes(), format="xlsx")
+    except Exception as error:  # whatever the file holds, it is named in words, not a traceback
+        raise CommandError(f"Nothing was imported. {unreadable(error)}") from error
+    if not dataset.headers or not len(dataset):
+        raise CommandError("Nothing was imported: the file has no rows under its headings.")
+    return dataset
 
 
 def errors(result) -> list[str]:
