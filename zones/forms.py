@@ -72,5 +72,13 @@ class EnquiryForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
 
+    # A name and an organisation are one line: line breaks (which no text box sends, but a
+    # forged request can) would write lines of their own into the staff's e-mail.
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_organisation(self) -> str:
+        return " ".join(self.cleaned_data["organisation"].split())
+
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("homepage"))

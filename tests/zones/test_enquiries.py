@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +70,18 @@ def test_the_acknowledgement_repeats_nothing_the_sender_wrote(client, zone):
         assert text not in acknowledgement.body
         assert text not in acknowledgement.subject
     assert "http" not in acknowledgement.body
+
+
+def test_a_name_cannot_write_lines_of_its_own_into_the_staffs_email(client, zone):
+    client.post(
+        "/en/zones/puwan/enquiry/",
+        form_data(zone, name="Li\r\nE-mail: other@x.example", organisation="A\nBcc: x@y.z"),
+    )
+    to_zone = mail.outbox[0]
+    lines = to_zone.body.splitlines()
+    assert not any(line.startswith(("E-mail: other", "Bcc:")) for line in lines)
+    assert "Li E-mail: other@x.example" in to_zone.body
+    assert Enquiry.objects.get().name == "Li E-mail: other@x.example"
 
 
 def test_a_zone_without_an_investment_contact_sends_to_the_publishers(client, publisher):
@@ -363,3 +375,9 @@ def test_the_chinese_country_list_names_each_country_once_and_rightly(client, de
     assert all(name == name.strip() for name in names)
     assert {"尼泊尔", "塔吉克斯坦", "萨摩亚", "中国台湾"} <= set(names)
     assert "台湾" not in names
+
+
+@pytest.mark.parametrize("days", ["-1", "99999999999"])
+def test_a_retention_period_no_date_can_reach_is_refused_in_words(days):
+    with pytest.raises(CommandError, match="--days must be from 0 to 36500"):
+        call_command("purge_enquiries", "--days", days)

@@ -4,6 +4,9 @@ from django.db import transaction
 
 from zones.models import Enquiry
 
+# A hundred years: further back than any enquiry, and than a date can go.
+MAX_DAYS = 36_500
+
 
 class Command(BaseCommand):
     help = (
@@ -25,8 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int | None, dry_run: bool, **options):
         days = settings.ENQUIRY_RETENTION_DAYS if days is None else days
-        if days < 0:
-            raise CommandError("--days must be 0 or more.")
+        if not 0 <= days <= MAX_DAYS:
+            raise CommandError(f"--days must be from 0 to {MAX_DAYS}.")
         due = Enquiry.objects.due_for_purge(days)
         if dry_run:
             count = due.count()
