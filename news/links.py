@@ -21,7 +21,7 @@ from modeltranslation.utils import build_localized_fieldname
 from news.models import Release
 from portal.search import registry
 from portal.search.registry import SearchIndex
-from portal.search.text import plain_text
+from portal.search.text import plain_text, simplified_forms
 from zones.models import Enterprise, Institution, Platform, Zone
 
 # The release's link fields and what they point to.
@@ -90,7 +90,11 @@ def suggest_links(
     """
     linked = linked or {}
     text = " ".join(text_of(body) for body in bodies)
-    lowered = text.lower()
+    # Traditional characters read as simplified, as the site search reads them: one character
+    # for one, so a match's place in the one is its place in the other.
+    forms = simplified_forms()
+    folded = text.translate(forms)
+    lowered = folded.lower()
     matches = []  # (start, end, field, record, found)
     for field, model in LINK_FIELDS:
         if fields is not None and field not in fields:
@@ -100,10 +104,12 @@ def suggest_links(
         records = declared.with_names(records.only("pk", *declared.name_fields))
         for record in records:
             for name in names(record, declared):
+                name = name.translate(forms)
                 if name.lower() not in lowered:
                     continue
-                for match in pattern(name).finditer(text):
-                    matches.append((match.start(), match.end(), field, record, match.group()))
+                for match in pattern(name).finditer(folded):
+                    written = text[match.start() : match.end()]
+                    matches.append((match.start(), match.end(), field, record, written))
 
     def inside_another(start: int, end: int, record) -> bool:
         return any(
@@ -119,7 +125,9 @@ def suggest_links(
             public |= {(field, pk) for pk in seen.values_list("pk", flat=True)}
 
     suggestions: dict[tuple[str, int], tuple[int, Suggestion]] = {}
-    for start, end, field, record, found in sorted(matches, key=lambda m: m[0]):
+    # In the order the bodies name them; at one place, the longest name the body writes first
+    # ("Liaobin Marine Equipment Co., Ltd.", not the same name without "Ltd.").
+    for start, end, field, record, found in sorted(matches, key=lambda m: (m[0], m[0] - m[1])):
         key = (field, record.pk)
         if key in suggestions or inside_another(start, end, record):
             continue

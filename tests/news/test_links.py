@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from news import demo
+from news import demo, links
 from news.links import suggest_links_for
 from tests.factories import EnterpriseFactory, InstitutionFactory, ReleaseFactory, ZoneFactory
 
@@ -59,3 +59,20 @@ def test_the_release_form_offers_one_click_links(editor_client, unlinked_release
     assert "Named in the body but not linked yet" in page
     assert 'data-link-field="institutions"' in page
     assert "portal/link_suggestions.js" in page
+
+
+def test_a_suggestion_says_the_name_as_the_body_writes_it_whole(db, monkeypatch):
+    EnterpriseFactory(name_en="Liaobin Marine Equipment Co., Ltd.", slug="liaobin-marine")
+    release = ReleaseFactory(body_en="<p>Liaobin Marine Equipment Co., Ltd. delivered.</p>")
+    every_form = links.names
+    # The name's forms, its shortest first: a set gives them in no fixed order.
+    monkeypatch.setattr(links, "names", lambda *args: sorted(every_form(*args), key=len))
+    [suggestion] = suggest_links_for(release)
+    assert suggestion.found == "Liaobin Marine Equipment Co., Ltd."
+
+
+def test_a_name_written_in_traditional_characters_is_found(db):
+    InstitutionFactory(name_en="", name_zh_hans="营口理工学院", slug="yingkou-institute")
+    release = ReleaseFactory(body_en="", body_zh_hans="<p>與營口理工學院簽約。</p>")
+    [suggestion] = suggest_links_for(release)
+    assert (suggestion.record.slug, suggestion.found) == ("yingkou-institute", "營口理工學院")
