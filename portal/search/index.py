@@ -117,6 +117,17 @@ def remove(kind: str, object_id: int) -> None:
     replace(kind, object_id, None)
 
 
+# Words pruned at a time: each is a parameter of one statement.
+PRUNED_AT_ONCE = 1000
+
+
+def prune_terms(words: Iterable[str]) -> None:
+    """Remove those of `words` that no entry holds any more from the spelling vocabulary."""
+    words = sorted(words)
+    for start in range(0, len(words), PRUNED_AT_ONCE):
+        backend().prune_terms(words[start : start + PRUNED_AT_ONCE])
+
+
 def replace(kind: str, object_id: int, entry: SearchEntry | None) -> None:
     """Put `entry` (None: nothing) in the place of a record's entry; prune the words that only
     the old entry held from the vocabulary."""
@@ -131,7 +142,7 @@ def replace(kind: str, object_id: int, entry: SearchEntry | None) -> None:
             new_words = vocabulary([entry])
             add_terms(new_words)
         if old is not None:
-            backend().prune_terms(sorted(words_of(*old[1:]) - new_words))
+            prune_terms(words_of(*old[1:]) - new_words)
         was = old[0] if old is not None else None
         now = entry.published_at if entry is not None else None
         if was != now:

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from news.models import Release
-from portal.search.models import SearchEntry
+from portal.search.models import SearchEntry, SearchTerm
 from portal.search.queries import search
 from zones.models import Enterprise, EnterpriseQualification
 
@@ -33,9 +33,12 @@ def test_generated_records_are_marked_synthetic_and_indexed(demo):
 
 def test_remove_deletes_only_the_synthetic_rows(demo):
     real = set(Enterprise.objects.values_list("pk", flat=True))
+    vocabulary = set(SearchTerm.objects.values_list("term", flat=True))
     generate("--enterprises", "30", "--releases", "5")
+    assert set(SearchTerm.objects.values_list("term", flat=True)) > vocabulary
     generate("--remove")
     assert set(Enterprise.objects.values_list("pk", flat=True)) == real
+    assert set(SearchTerm.objects.values_list("term", flat=True)) == vocabulary
     assert Release.objects.count() == 1
     assert SearchEntry.objects.filter(kind="enterprise").count() == len(real)
     assert search("allychem")[0:1][0].title == "Allychem Co., Ltd."

@@ -235,10 +235,16 @@ class Command(BaseCommand):
                 bar.update(len(records))
 
     def remove(self) -> None:
+        words = set()
         for model in (Enterprise, Release):
             synthetic = model.objects.filter(is_synthetic=True)
-            index.entries_of(synthetic).delete()
+            entries = index.entries_of(synthetic)
+            for columns in entries.values_list("names", "aliases", "body").iterator():
+                words |= index.words_of(*columns)
+            entries.delete()
             deleted, _ = synthetic.delete()
             self.stdout.write(
                 f"Removed synthetic {model._meta.verbose_name_plural}: {deleted} rows."
             )
+        # And the words only they held, from the spelling vocabulary.
+        index.prune_terms(words)
