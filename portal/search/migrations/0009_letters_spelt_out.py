@@ -36,8 +36,12 @@ def spell_out(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # After the content apps' migrations: the records are read through their models as they
+    # are now, which must match their tables.
     dependencies = [
         ("search", "0008_simplified_characters"),
+        ("news", "0013_rich_text_image_sizes"),
+        ("zones", "0013_rich_text_image_sizes"),
     ]
 
     operations = [
