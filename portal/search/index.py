@@ -235,20 +235,13 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
     kinds = list(kinds or registry.kinds())
     everything = set(kinds) == set(registry.kinds())
     # One transaction: searches read the old entries until the new ones are all written, and a
-    # rebuild that fails part way (or is stopped) leaves the old ones rather than none.
+    # rebuild that fails part way (or is stopped) leaves the old ones rather than none. So the
+    # entries are deleted, not truncated: on PostgreSQL, TRUNCATE would keep every search
+    # waiting until the end.
     with writing_in_bulk(), transaction.atomic():
-        if everything and connection.vendor == "postgresql":
-            # Deleting every row would leave a dead copy of each in the tables and their indexes
-            # until a vacuum comes by, and searches would read past them. TRUNCATE empties them
-            # outright; the triggers made by portal/migrations empty the full-text tables with it.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"TRUNCATE {SearchEntry._meta.db_table}, {SearchTerm._meta.db_table}"
-                )
-        else:
-            SearchEntry.objects.filter(kind__in=kinds).delete()
-            if everything:
-                SearchTerm.objects.all().delete()
+        SearchEntry.objects.filter(kind__in=kinds).delete()
+        if everything:
+            SearchTerm.objects.all().delete()
         written = sum(
             add(registry.get(kind).model._default_manager.all(), batch_size, progress)
             for kind in kinds
@@ -260,6 +253,11 @@ def rebuild(kinds: Iterable[str] | None = None, batch_size: int = 2000, progress
                 PostgreSQLBackend.names_table,
                 SearchTerm._meta.db_table,
             ]
+            if not connection.in_atomic_block:  # a VACUUM runs outside any transaction
+                # The deleted rows' dead copies, which searches would read past until autovacuum
+                # came by.
+                for table in [SearchEntry._meta.db_table, *tables]:
+                    cursor.execute(f"VACUUM {table}")
             # A GIN index takes new entries into a pending list (up to 4 MB) that every search
             # reads in full until a vacuum merges it into the index proper. Every entry has
             # just been written: merge them now.
