@@ -146,3 +146,27 @@ def test_the_figure_form_refuses_a_figure_its_release_already_has(publisher_clie
     assert response.status_code == 200
     assert "This release already has a figure of" in response.content.decode()
     assert Indicator.objects.count() == 1
+
+
+def test_deleting_a_live_releases_figures_from_the_list_says_where_it_is_done(editor_client):
+    live = IndicatorFactory(release=ReleaseFactory(title_en="June figures"))
+    draft = IndicatorFactory(release=ReleaseFactory(status=Status.DRAFT, published_at=None))
+    changelist = reverse("admin:news_indicator_changelist")
+
+    response = editor_client.post(
+        changelist,
+        {"action": "delete_selected", "post": "yes", "_selected_action": [live.pk, draft.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [
+        "Nothing was deleted. “June figures” is live: make this change in its own form, where "
+        "it is kept as a pending draft for a Publisher to review."
+    ]
+    assert Indicator.objects.count() == 2
+
+    confirm = editor_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [draft.pk]}
+    )
+    assert confirm.status_code == 200 and "Delete multiple objects" in confirm.content.decode()

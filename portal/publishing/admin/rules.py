@@ -4,7 +4,9 @@ where an Editor's change becomes its pending draft.
 """
 
 from django import forms
-from django.db.models import Model
+from django.contrib import messages
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
@@ -27,6 +29,13 @@ class EditorialRulesMixin:
             return allowed
         return allowed and editorial.may_change_part(request.user, obj)
 
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if editorial.role_of(self.model) == editorial.PART and "delete_selected" in actions:
+            _action, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_parts_selected, name, description)
+        return actions
+
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, **kwargs
     ) -> type[forms.ModelForm]:
@@ -45,6 +54,24 @@ class EditorialRulesMixin:
                 return cleaned_data
 
         return PartForm
+
+
+def delete_parts_selected(modeladmin, request: HttpRequest, queryset: QuerySet):
+    """Django's "Delete selected", which says where the parts of a live record are deleted (in
+    the record's own form) rather than answering 403."""
+    live = {}
+    for part in queryset:
+        for record in editorial.records_of(part):
+            if not editorial.may_change_part_of(request.user, record):
+                live[(type(record), record.pk)] = record
+    if not live:
+        return delete_selected(modeladmin, request, queryset)
+    for record in live.values():
+        message = gettext("Nothing was deleted. %(reason)s")
+        modeladmin.message_user(
+            request, message % {"reason": live_record_message(record)}, messages.ERROR
+        )
+    return None
 
 
 def live_record_message(record) -> str:
