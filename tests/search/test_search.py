@@ -175,19 +175,6 @@ def test_a_letter_such_as_eszett_is_spelt_out_not_a_word_break(db, q):
     assert titles("grossmann") == ["Großmann Straße Logistics"]
 
 
-def test_the_migration_spells_out_the_letters_of_earlier_entries(db):
-    enterprise = EnterpriseFactory(name_en="Ørsted Straße Wind")
-    SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").update(
-        names="rsted stra e wind", name_keys="\nrsted stra e wind\n"
-    )
-    assert titles("strasse") == []
-
-    migration = importlib.import_module("portal.search.migrations.0009_letters_spelt_out")
-    migration.spell_out(apps, None)
-
-    assert titles("strasse") == titles("orsted") == ["Ørsted Straße Wind"]
-
-
 def test_a_query_of_spaces_alone_is_the_empty_search_page(client, db):
     empty = client.get("/en/search/", {"q": ""})
     for spaces in ("  ", "\u3000"):
