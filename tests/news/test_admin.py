@@ -85,22 +85,31 @@ def test_the_release_forms_event_column_is_named_in_the_admins_language(publishe
     ]
 
 
+def post_a_second_figure(client, figure, **cells):
+    """The release's form of `figure`, sent with a second figure of its zone, metric and year."""
+    url = reverse("admin:news_release_change", args=[figure.release.pk])
+    return client.post(
+        url,
+        change_form_data(client.get(url))
+        | {
+            "indicators-TOTAL_FORMS": "2",
+            "indicators-1-zone": figure.zone_id,
+            "indicators-1-metric": figure.metric_id,
+            "indicators-1-year": str(figure.year),
+            "indicators-1-qualifier": "exact",
+            "indicators-1-value": "5",
+            "indicators-1-unit": figure.unit,
+        }
+        | {f"indicators-1-{name}": value for name, value in cells.items()},
+    )
+
+
 def test_a_release_form_refuses_a_figure_it_already_has(editor_client):
     figure = IndicatorFactory(
         release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
     )
-    url = reverse("admin:news_release_change", args=[figure.release.pk])
-    data = change_form_data(editor_client.get(url)) | {
-        "indicators-TOTAL_FORMS": "2",
-        "indicators-1-zone": figure.zone_id,
-        "indicators-1-metric": figure.metric_id,
-        "indicators-1-year": "2023",
-        "indicators-1-qualifier": "exact",
-        "indicators-1-value": "5",
-        "indicators-1-unit": figure.unit,
-    }
 
-    response = editor_client.post(url, data)
+    response = post_a_second_figure(editor_client, figure)
 
     assert response.status_code == 200
     assert "This release already has a figure of" in response.content.decode()
@@ -112,19 +121,8 @@ def test_a_park_and_its_zone_may_each_have_the_figure(editor_client):
         release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
     )
     park = ParkFactory(zone=figure.zone)
-    url = reverse("admin:news_release_change", args=[figure.release.pk])
-    data = change_form_data(editor_client.get(url)) | {
-        "indicators-TOTAL_FORMS": "2",
-        "indicators-1-zone": figure.zone_id,
-        "indicators-1-park": park.pk,
-        "indicators-1-metric": figure.metric_id,
-        "indicators-1-year": "2023",
-        "indicators-1-qualifier": "exact",
-        "indicators-1-value": "5",
-        "indicators-1-unit": figure.unit,
-    }
 
-    assert editor_client.post(url, data).status_code == 302
+    assert post_a_second_figure(editor_client, figure, park=park.pk).status_code == 302
     assert figure.release.indicators.count() == 2
 
 
