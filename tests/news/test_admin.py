@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from reversion.models import Version
 
 from news.models import Indicator, Release
 from portal.publishing.models import Status
@@ -168,3 +169,27 @@ def test_deleting_a_live_releases_figures_from_the_list_says_where_it_is_done(ed
         changelist, {"action": "delete_selected", "_selected_action": [draft.pk]}
     )
     assert confirm.status_code == 200 and "Delete multiple objects" in confirm.content.decode()
+
+
+def test_recovering_a_live_releases_deleted_figure_says_where_it_is_done(
+    editor_client, publisher_client
+):
+    figure = IndicatorFactory(release=ReleaseFactory(title_en="June figures"))
+    publisher_client.post(reverse("admin:news_indicator_delete", args=[figure.pk]), {"post": "yes"})
+    deleted = Version.objects.get_deleted(Indicator).get()
+    recover = reverse("admin:news_indicator_recover", args=[deleted.pk])
+
+    response = editor_client.get(recover, follow=True)
+
+    assert response.redirect_chain == [(reverse("admin:news_indicator_recoverlist"), 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "Nothing was recovered. “June figures” is live: make this change in its own form, "
+        "where it is kept as a pending draft for a Publisher to review."
+    ]
+    assert editor_client.post(recover, {}).status_code == 302
+    assert not Indicator.objects.exists()
+
+    # The release's Publisher recovers it where it was.
+    form = publisher_client.get(recover)
+    assert publisher_client.post(recover, change_form_data(form)).status_code == 302
+    assert Indicator.objects.get().release.title_en == "June figures"

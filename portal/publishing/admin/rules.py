@@ -6,9 +6,13 @@ where an Editor's change becomes its pending draft.
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from portal.publishing import editorial
 
@@ -35,6 +39,33 @@ class EditorialRulesMixin:
             _action, name, description = actions["delete_selected"]
             actions["delete_selected"] = (delete_parts_selected, name, description)
         return actions
+
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """A deleted part of a live record comes back through the record's form too: said on
+        the list of deleted parts, before a form is filled in only to be refused."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        version = Version.objects.filter(pk=version_id, content_type=content_type).first()
+        if editorial.role_of(self.model) == editorial.PART and version is not None:
+            try:
+                part = version._object_version.object
+            except RevertError:  # refused by the recovery itself, in its own words
+                return super().recover_view(request, version_id, extra_context)
+            live = [
+                record
+                for record in editorial.records_of(part)
+                if not editorial.may_change_part_of(request.user, record)
+            ]
+            if live:
+                message = gettext("Nothing was recovered. %(reason)s")
+                reason = live_record_message(live[0])
+                self.message_user(request, message % {"reason": reason}, messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist")
+                )
+        return super().recover_view(request, version_id, extra_context)
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, **kwargs
