@@ -58,6 +58,9 @@ def build_calendar(request: HttpRequest, events: QuerySet[Event], name: str, pag
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    # A name is one line in a calendar: a zone's name imported from a spreadsheet cell typed
+    # with Alt+Enter holds a line break.
+    name = " ".join(name.split())
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TIME_ZONE)

@@ -58,9 +58,13 @@ def staff_message(request: HttpRequest, enquiry: Enquiry, to: list[str]) -> Emai
         "message": enquiry.message,
         "link": link,
     }
+    subject = _("Enquiry %(reference)s about %(zones)s") % {
+        "reference": enquiry.reference,
+        "zones": zones,
+    }
     return EmailMessage(
-        _("Enquiry %(reference)s about %(zones)s")
-        % {"reference": enquiry.reference, "zones": zones},
+        # One line: a zone's name imported from a spreadsheet cell may hold a line break.
+        " ".join(subject.split()),
         body,
         settings.DEFAULT_FROM_EMAIL,
         to,

@@ -62,6 +62,16 @@ def test_a_zones_calendar_holds_its_public_events_as_all_day_events(client, zone
     assert event.decoded("DTSTAMP") == trip.updated_at.replace(microsecond=0)
 
 
+def test_a_zone_name_with_a_line_break_names_the_calendar_on_one_line(client, zone, trip):
+    # A name imported from a spreadsheet cell typed with Alt+Enter.
+    zone.name_en = "Shenyang\nETDZ"
+    zone.save()
+
+    parsed = calendar(client, "/en/zones/shenyang-etdz/events.ics")
+
+    assert str(parsed["X-WR-CALNAME"]) == "Events in Shenyang ETDZ"
+
+
 def test_the_calendar_names_asia_shanghai_with_its_time_zone_definition(client, trip):
     parsed = calendar(client, "/en/events/calendar.ics")
     assert parsed["X-WR-TIMEZONE"] == "Asia/Shanghai"

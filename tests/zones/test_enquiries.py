@@ -84,6 +84,18 @@ def test_a_name_cannot_write_lines_of_its_own_into_the_staffs_email(client, zone
     assert Enquiry.objects.get().name == "Li E-mail: other@x.example"
 
 
+def test_a_zone_name_with_a_line_break_is_one_line_in_the_subject(client, zone):
+    # A name imported from a spreadsheet cell typed with Alt+Enter.
+    zone.name_en = "Dalian Puwan\r\nEconomic Zone"
+    zone.save()
+
+    response = client.post("/en/zones/puwan/enquiry/", form_data(zone))
+
+    assert response.status_code == 302
+    to_zone, _acknowledgement = mail.outbox
+    assert to_zone.subject.endswith("about Dalian Puwan Economic Zone")
+
+
 def test_a_zone_without_an_investment_contact_sends_to_the_publishers(client, publisher):
     publisher.email = "publisher@portal.example"
     publisher.save()
