@@ -5,23 +5,26 @@ held to them.
 """
 
 import reversion
+from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models import F, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import F, Model, ProtectedError, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from portal.publishing import history, notes
 from portal.publishing.models import AuditEntry, Publishable
 from portal.publishing.times import local_time
+from portal.publishing.translations import listed
 
 
 class HistoryAdmin(VersionAdmin):
@@ -131,7 +134,23 @@ class HistoryAdmin(VersionAdmin):
         version_id: str,
         extra_context: dict | None = None,
     ) -> HttpResponse:
-        revision_of_its_own(self.own_version(version_id, object_id))
+        version = self.own_version(version_id, object_id)
+        revision_of_its_own(version)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if blocking := restore_blocked_by(version):
+            message = gettext(
+                "This version cannot be restored: restoring it would delete a part of the "
+                "record that other records refer to (%(records)s). Change them first."
+            )
+            self.message_user(request, message % {"records": blocking}, messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history",
+                    args=[object_id],
+                )
+            )
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
@@ -237,6 +256,21 @@ def note_restored(model: type[Model], object_id, saved_on: str) -> None:
         Revision.objects.filter(pk=latest.revision_id).update(
             comment=notes.note(notes.RESTORED, time=saved_on)
         )
+
+
+def restore_blocked_by(version: Version) -> str:
+    """The records, named, that keep `version` from being restored: restoring deletes the
+    rows added since (a park), and a protected reference to one of them (a release's figure of
+    the park) refuses that. Tried and rolled back, as the restore form itself is shown."""
+    try:
+        with transaction.atomic(using=version.db):
+            version.revision.revert(delete=True)
+            transaction.set_rollback(True)
+    except ProtectedError as error:
+        return listed(sorted({str(record) for record in error.protected_objects}))
+    except RevertError:  # the restore refuses it in its own words
+        pass
+    return ""
 
 
 def revision_of_its_own(version: Version) -> None:
