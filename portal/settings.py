@@ -222,8 +222,10 @@ TEMPLATES = [
 # portal/renderers.py writes in Python (Django's template includes a template per option).
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 
+# The database `make run` serves the demo from when DATABASE_URL is not set.
+DEMO_DATABASE = BASE_DIR / "db.sqlite3"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{DEMO_DATABASE}"),
 }
 # Connections are kept between requests (a new PostgreSQL connection costs more than most
 # queries), and checked before a request reuses one that may have been dropped.

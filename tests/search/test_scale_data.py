@@ -4,10 +4,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
 
 from news.models import Release
 from portal.search.models import SearchEntry, SearchTerm
 from portal.search.queries import search
+from tests.factories import ReleaseFactory
 from zones.models import Enterprise, EnterpriseQualification
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +55,21 @@ def test_generated_qualifications_are_some_valid_and_some_expired(demo):
     # Ended as save() would end them, from the year granted and the qualification's term.
     for holding in held.select_related("qualification")[:20]:
         assert holding.valid_until == holding.end_of_term()
+
+
+def test_the_demos_database_is_refused(demo, settings):
+    settings.DEMO_DATABASE = connection.settings_dict["NAME"]
+
+    with pytest.raises(CommandError, match="This is the demo's database"):
+        generate("--enterprises", "3")
+
+    assert not Enterprise.objects.filter(is_synthetic=True).exists()
+
+
+def test_a_database_with_editors_releases_is_refused(demo):
+    ReleaseFactory(title_en="An editor's release")
+
+    with pytest.raises(CommandError, match="releases editors entered"):
+        generate("--enterprises", "3")
+
+    assert not Enterprise.objects.filter(is_synthetic=True).exists()

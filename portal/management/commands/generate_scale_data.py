@@ -8,7 +8,9 @@ composed from lists (a city, a made-up brand, an industry), so none is a real co
 import datetime
 import random
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -93,6 +95,7 @@ class Command(BaseCommand):
             with index.writing_in_bulk():
                 self.remove()
             return
+        self.refuse_real_content()
         zones = list(Zone.objects.order_by("pk"))
         if not zones:
             raise CommandError("No zones to put enterprises in: run `manage.py load_demo` first.")
@@ -116,6 +119,23 @@ class Command(BaseCommand):
                 f"enterprises, {Release.objects.filter(is_synthetic=True).count()} releases."
             )
         )
+
+    def refuse_real_content(self) -> None:
+        """Synthetic rows are published: they go into a database of their own, never into the
+        demo's (which holds the seed's facts alone) nor into one that holds editors' work."""
+        if Path(connection.settings_dict["NAME"]) == Path(settings.DEMO_DATABASE):
+            raise CommandError(
+                "This is the demo's database, which holds the release's facts alone. Generate "
+                "synthetic data into a database of its own: set DATABASE_URL (for example "
+                "sqlite:///explore.sqlite3), then run migrate, load_demo --once and this command "
+                "there (README, “Enough data to explore the directory”)."
+            )
+        if Release.objects.filter(is_synthetic=False).count() > 1:
+            raise CommandError(
+                "This database holds releases editors entered besides the demo's: synthetic "
+                "data, which is published, would be mixed into them. Point DATABASE_URL at a "
+                "database of its own."
+            )
 
     def bar(self, total: int, what: str):
         return tqdm(total=total, unit=f" {what}", disable=not self.progress, file=sys.stderr)
