@@ -387,6 +387,29 @@ class Query:
         return found
 
 
+@functools.cache
+def longest_place_name() -> int:
+    return max(map(len, PLACE_NAMES))
+
+
+def joined_places(words: list[str]) -> list[str]:
+    """Chinese characters written apart joined where together they name a place: "大 连" is
+    大连, which also finds a record named in English only (see `spelled`)."""
+    joined = []
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + longest_place_name()), start + 1, -1):
+            run = words[start:end]
+            if all(map(is_cjk, run)) and "".join(run) in PLACE_NAMES:
+                joined.append("".join(run))
+                start = end
+                break
+        else:
+            joined.append(words[start])
+            start += 1
+    return joined
+
+
 def joined_syllables(words: list[str]) -> dict[str, list[str] | None]:
     """Words with each run of two or more pinyin syllables written apart joined into one:
     "shen yang" (or "Shěn Yáng") means "shenyang", a name, not "shen" and "yang" anywhere in a
@@ -413,7 +436,7 @@ def parse(raw: str) -> Query:
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     # A word given twice matches what it matches once, and would cost the database twice
     # (`a a a a a a a a`: a second at 100,000 enterprises).
-    found = joined_syllables(tokens(raw[:MAX_QUERY_CHARS]))
+    found = joined_syllables(joined_places(tokens(raw[:MAX_QUERY_CHARS])))
     terms = []
     for token, written_apart in list(found.items())[:MAX_QUERY_TOKENS]:
         if is_cjk(token):

@@ -211,6 +211,9 @@ def test_a_city_in_chinese_finds_a_record_named_in_english_only(db):
     assert titles("大连") == ["Dalian Sanhuan Composite Material Co., Ltd."]
     assert titles("大連") == ["Dalian Sanhuan Composite Material Co., Ltd."]
     assert first("大连").matched_on == "name"
+    # Its characters written apart, as a pinyin name can be ("shen yang").
+    assert titles("大 连") == ["Dalian Sanhuan Composite Material Co., Ltd."]
+    assert titles("大 连 sanhuan") == ["Dalian Sanhuan Composite Material Co., Ltd."]
 
 
 def test_other_chinese_words_do_not_find_their_homophones_in_english(db):
