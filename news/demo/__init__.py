@@ -78,6 +78,10 @@ METRICS = {
     "technology-contracts-signed": ("Technology contracts signed", "签订技术合同"),
     "rd-investment": ("Research and development investment", "研发投入"),
     "trade-exchange-activities": ("Economic and trade exchange activities held", "经贸交流活动"),
+    "provincial-alliance-members": (
+        "Enterprises in provincial-level industry-university-research alliances",
+        "",
+    ),
 }
 
 ZONES = [
@@ -333,9 +337,10 @@ def load() -> Release:
             "kind": Release.Kind.PRESS_RELEASE,
             "title_en": release_title(),
             "summary_en": (
-                "At the fifth press conference of the series “Promoting High-Quality Development "
-                "of Enterprises”, four development zones presented how they promote the "
-                "high-quality development of their enterprises."
+                "The fifth press conference of the series “Promoting High-Quality Development of "
+                "Enterprises” gave an overview of the measures taken to promote the high-quality "
+                "development of enterprises in the Shenyang and Panjin Liaobin development "
+                "zones; the release also reports on the Dalian Puwan and Chaoyang Jianping zones."
             ),
             "body_en": release_body(),
             "issuing_body_en": INFORMATION_OFFICE,
@@ -360,6 +365,9 @@ def load() -> Release:
         (liaobin, "rd-investment", None, exact, "110000000", Indicator.Unit.CNY),
         # "Over 100 economic and trade exchange activities".
         (shenyang, "trade-exchange-activities", None, more_than, "100", Indicator.Unit.COUNT),
+        # "Four companies, including Allychem … have been recognized as members of
+        # provincial-level industry-university-research alliances".
+        (puwan, "provincial-alliance-members", None, exact, "4", Indicator.Unit.COUNT),
     ]  # fmt: skip
     for zone, metric, year, qualifier, value, unit in figures:
         _upsert(

@@ -21,7 +21,7 @@ def test_loading_twice_creates_no_duplicates(demo):
     assert counts() == before
     assert before == {
         "Zone": 4, "Park": 4, "Enterprise": 2, "Institution": 3, "Cooperation": 1,
-        "Platform": 2, "Release": 1, "Indicator": 7, "Event": 2,
+        "Platform": 2, "Release": 1, "Indicator": 8, "Event": 2,
     }  # fmt: skip
 
 
@@ -50,6 +50,8 @@ def test_every_figure_names_the_release_as_its_source(demo):
         ("technology-contracts-signed", Decimal("5")),
         ("rd-investment", Decimal("110000000")),
     }
+    members = Indicator.objects.get(metric__slug="provincial-alliance-members")
+    assert (members.zone, members.year, members.value) == (puwan, None, Decimal("4"))
 
 
 def test_the_release_links_what_it_names(demo):

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 RELEASE_URL = "/en/news/shenyang-etdz-internationalized-industrial-ecosystem/"
 
 
-def test_dalian_puwan_profile_shows_the_four_2023_growth_figures_linked_to_the_release(
-    client, demo
-):
+def test_dalian_puwan_profile_shows_its_figures_linked_to_the_release(client, demo):
     response = client.get("/en/zones/dalian-puwan/")
     indicators = list(response.context["indicators"])
     growth = {(i.metric.slug, i.year, str(i.value.normalize())) for i in indicators}
@@ -27,12 +25,13 @@ def test_dalian_puwan_profile_shows_the_four_2023_growth_figures_linked_to_the_r
         ("gazelle-enterprises-growth", 2023, "116.7"),
         ("young-eagle-enterprises-growth", 2023, "27.3"),
         ("technology-based-smes-growth", 2023, "35"),
+        ("provincial-alliance-members", None, "4"),
     }
     for text in ("+23.7%", "+116.7%", "+27.3%", "+35%"):
         assert text in response.text
     # The release is named once, below the table; each row points to it by number.
     assert response.text.count(f'href="{RELEASE_URL}" class="source-link"') == 1
-    assert response.text.count('href="#source-1" class="source-ref"') == 4
+    assert response.text.count('href="#source-1" class="source-ref"') == 5
 
 
 def test_the_profile_links_to_the_directory_filtered_to_the_zone(client, demo):
