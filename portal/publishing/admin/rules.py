@@ -62,9 +62,8 @@ class EditorialRulesMixin:
                 reason = live_record_message(live[0])
                 self.message_user(request, message % {"reason": reason}, messages.ERROR)
                 opts = self.model._meta
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist")
-                )
+                name = f"{opts.app_label}_{opts.model_name}_recoverlist"
+                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{name}"))
         return super().recover_view(request, version_id, extra_context)
 
     def get_form(
