@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import AXE
+
 pytestmark = pytest.mark.browser
 
 STRICT_CSP = (
@@ -37,3 +39,14 @@ def test_the_docs_page_lists_every_operation_from_this_host_under_a_strict_csp(p
     host = urlsplit(site).netloc
     assert {urlsplit(url).netloc for url in requested if url.startswith("http")} == {host}
     assert [text for text in refused if "script" in text] == []
+
+
+def test_the_docs_page_reads_at_aa_contrast(page, site):
+    page.goto(f"{site}/api/v1/docs/")
+    expect(page.locator(".opblock-summary-method").first).to_be_visible()
+    page.evaluate(AXE.read_text())
+
+    result = page.evaluate("axe.run(document, {runOnly: ['color-contrast']})")
+
+    failing = [node["target"] for violation in result["violations"] for node in violation["nodes"]]
+    assert failing == []
