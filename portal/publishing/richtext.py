@@ -16,10 +16,14 @@ without a text alternative (a screen reader would read out a file name, or nothi
   image and is kept too. An image with no `alt` at all is kept, with `alt=""`, only in a
   `<figure>` whose caption says what it shows; anywhere else nobody described it, and it is
   dropped.
+- A `<figure>` left with no image (the editor's Enter at the end of a caption starts one with a
+  caption alone) is not a figure: its caption's text is kept as a paragraph, and an empty one
+  goes.
 """
 
 import inspect
 import posixpath
+import re
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
@@ -112,7 +116,7 @@ class WholeImages(HTMLParser):
         super().__init__(convert_charrefs=False)
         # One list of pieces per open <figure>, the outermost being the document: an image's
         # fate in a figure is known only at the figure's end, once its caption has been read.
-        self.stack: list[dict] = [{"out": [], "caption": False, "undescribed": []}]
+        self.stack: list[dict] = [new_figure()]
         self.in_caption = 0
 
     def emit(self, text: str) -> None:
@@ -123,7 +127,7 @@ class WholeImages(HTMLParser):
             self.image(dict(attrs))
             return
         if tag == "figure":
-            self.stack.append({"out": [], "caption": False, "undescribed": []})
+            self.stack.append(new_figure())
         elif tag == "figcaption":
             self.in_caption += 1
         self.emit(self.get_starttag_text())
@@ -135,6 +139,7 @@ class WholeImages(HTMLParser):
         if not attrs.get("src"):
             self.emit(escape((attrs.get("alt") or "").strip(), quote=False))
         elif attrs.get("alt") is not None:
+            self.stack[-1]["images"] += 1
             self.emit(self.get_starttag_text())
         elif len(self.stack) > 1:
             # Kept only if the figure turns out to have a caption.
@@ -148,10 +153,16 @@ class WholeImages(HTMLParser):
             self.in_caption = max(0, self.in_caption - 1)
         elif tag == "figure" and len(self.stack) > 1:
             figure = self.stack.pop()
-            if not figure["caption"]:
+            if figure["caption"]:
+                figure["images"] += len(figure["undescribed"])
+            else:
                 for index in figure["undescribed"]:
                     figure["out"][index] = ""
-            self.emit("".join(figure["out"]))
+            if figure["images"]:
+                self.stack[-1]["images"] += 1  # a figure in a figure keeps the outer one
+                self.emit("".join(figure["out"]))
+            else:
+                self.emit(without_figure("".join(figure["out"][1:-1])))
 
     def handle_data(self, data):
         if self.in_caption and data.strip():
@@ -172,8 +183,27 @@ class WholeImages(HTMLParser):
         return "".join(self.stack[0]["out"])
 
 
+def new_figure() -> dict:
+    return {"out": [], "caption": False, "undescribed": [], "images": 0}
+
+
+BLOCK_TAG_RE = re.compile(r"<(?:p|ul|ol|h[2-6]|blockquote|table|pre|dl|figure|hr)\b")
+FIGCAPTION_RE = re.compile(r"</?figcaption\b[^>]*>")
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def without_figure(inner: str) -> str:
+    """The inside of a figure without an image: its caption as a paragraph (or as the blocks
+    it holds), nothing when there is no text."""
+    if not TAG_RE.sub("", inner).strip():
+        return ""
+    if BLOCK_TAG_RE.search(inner):
+        return FIGCAPTION_RE.sub("", inner)
+    return FIGCAPTION_RE.sub(lambda tag: "</p>" if tag[0].startswith("</") else "<p>", inner)
+
+
 def whole_images(html: str) -> str:
-    if "<img" not in html:
+    if "<img" not in html and "<figure" not in html:
         return html
     parser = WholeImages()
     parser.feed(html)

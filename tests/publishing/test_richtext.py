@@ -282,9 +282,33 @@ def test_an_undescribed_image_in_a_captioned_figure_is_kept_as_described_by_the_
 
 def test_an_undescribed_image_without_a_caption_is_dropped():
     assert sanitize_html('<p>A<img src="/media/images/2026/chart.png">B</p>') == "<p>AB</p>"
-    assert sanitize_html(
-        '<figure><img src="/media/images/2026/chart.png"><figcaption> </figcaption></figure>'
-    ) == ("<figure><figcaption> </figcaption></figure>")
+    assert (
+        sanitize_html(
+            '<figure><img src="/media/images/2026/chart.png"><figcaption> </figcaption></figure>'
+        )
+        == ""
+    )
+
+
+def test_a_figure_left_without_an_image_keeps_its_caption_as_a_paragraph():
+    # Enter at the end of a caption starts a figure with a caption alone; a lost image leaves
+    # an empty figure.
+    figure = (
+        '<figure><img src="/media/images/2026/dusk.jpg" alt="The zone at dusk">'
+        "<figcaption>The zone <em>at dusk</em></figcaption></figure>"
+    )
+    html = (
+        "<p>Before.</p><figure><figcaption>A new paragraph</figcaption></figure>"
+        f"<figure></figure>{figure}"
+    )
+
+    clean = sanitize_html(html)
+
+    assert clean == f"<p>Before.</p><p>A new paragraph</p>{figure}"
+    assert sanitize_html(clean) == clean
+    assert sanitize_html("<figure><figcaption><p>One</p><p>Two</p></figcaption></figure>") == (
+        "<p>One</p><p>Two</p>"
+    )
 
 
 @pytest.mark.django_db
