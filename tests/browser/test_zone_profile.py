@@ -13,7 +13,7 @@ RELEASE = "/news/shenyang-etdz-internationalized-industrial-ecosystem/"
 def test_an_investor_follows_a_figure_to_its_release_and_switches_language(page, site):
     page.goto(f"{site}/en/zones/dalian-puwan/")
     figures = page.locator("table.figures tbody tr")
-    expect(figures).to_have_count(4)
+    expect(figures).to_have_count(5)
     expect(page.locator("table.figures")).to_contain_text("+116.7%")
 
     page.locator(".source-link").first.click()
