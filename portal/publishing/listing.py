@@ -45,19 +45,23 @@ def without_empty(params: QueryDict) -> str:
 def unread_page(number: str | None) -> str:
     """`number` when it is given and is not a whole number from 1, to be named on the page as
     not understood (the first page is shown); empty otherwise."""
-    if not number or (number.isascii() and number.isdigit() and int(number) >= 1):
+    if not number or page_number(number) >= 1:
         return ""
     return number
+
+
+def page_number(number: str | None) -> int:
+    """`number` read as a page number: written in ASCII digits alone, or 0. `int()` would also
+    take "２", "+2", " 2" and "2_0", which the page names as not understood."""
+    if number and number.isascii() and number.isdigit():
+        return int(number)
+    return 0
 
 
 def forgiving_page(paginator: Paginator, number: str | None) -> Page:
     """The page asked for; the first when `number` is not a whole number of at least 1, the
     last when it is past the end (Django's `get_page` gives the last for 0 and below too)."""
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
-    return paginator.get_page(max(wanted, 1))
+    return paginator.get_page(max(page_number(number), 1))
 
 
 class ForgivingPaginationMixin:

@@ -114,7 +114,7 @@ def test_an_unknown_value_is_dropped_and_the_known_ones_of_the_same_filter_kept(
     assert "“no-such-zone” is not known." in response.text
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5"])
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5", "２", "+2", " 2", "2_0"])
 @pytest.mark.parametrize(
     "url, query",
     [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})],
