@@ -36,6 +36,7 @@ def docs(request: HttpRequest):
     return render(request, "api/docs.html")
 
 
+@csrf_exempt  # a POST to an unknown address is told that it is unknown, as a GET is
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse(
         problem(404, "There is no such address in the API."),

@@ -361,6 +361,8 @@ class KnownParametersMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action not in {"list", "retrieve"}:
+            return  # a method the address does not take: 405 follows, whatever the parameters
         known = self.known_parameters()
         unknown = sorted(set(request.query_params) - known)
         if unknown:

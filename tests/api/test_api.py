@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from news.models import Indicator
@@ -261,6 +262,17 @@ def test_errors_are_problem_details(client, db):
     problem(client.delete(f"{API}/zones/x/"), 405)
     problem(client.get(f"{API}/zones/", HTTP_ACCEPT="text/html"), 406)
     assert "JSON only" in problem(client.get(f"{API}/zones/", {"format": "xml"}), 406)["detail"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_method_the_api_does_not_take_is_told_so_whatever_the_address_or_parameters(method, db):
+    client = Client(enforce_csrf_checks=True)  # as a client outside the test meets it
+    send = getattr(client, method)
+
+    problem(send(f"{API}/no-such-thing/"), 404)
+    for query in ("?q=steel", "?page_size=10", "?cursor=x"):
+        detail = problem(send(f"{API}/enterprises/{query}"), 405)["detail"]
+        assert "Not a parameter" not in detail
 
 
 @pytest.mark.parametrize(
