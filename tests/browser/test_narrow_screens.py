@@ -59,3 +59,21 @@ def test_four_zones_compared_on_a_phone_keep_columns_wide_enough_to_read(phone, 
     phone.locator(".table-scroll").first.screenshot(
         path=SCREENSHOTS / f"compare-four-390-{language}.png"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_compared_rows_keep_their_label_in_view_while_the_zones_scroll(phone, site, language):
+    zones = "shenyang-etdz,dalian-puwan,chaoyang-jianping"
+    phone.goto(f"{site}/{language}/zones/compare/?zones={zones}")
+
+    phone.locator(".table-scroll").first.evaluate("box => { box.scrollLeft = box.scrollWidth }")
+
+    label = phone.locator("table.compare tbody th[scope=row]").first
+    box = label.bounding_box()
+    assert box["x"] >= 0
+    # In front of the zones' values, not under them.
+    middle = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.scope",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert middle == "row"
