@@ -131,7 +131,7 @@ class EventAtomFeed(PublicAtomFeed):
         return Event.objects.published()
 
     def items(self, obj) -> QuerySet[Event]:
-        return self.events(obj).select_related("zone").order_by("-published_at")[:ENTRIES]
+        return self.events(obj).select_related("zone").order_by("-published_at", "-pk")[:ENTRIES]
 
     def item_title(self, item: Event) -> str:
         return item.title

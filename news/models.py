@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -75,7 +75,11 @@ class Release(Publishable):
         blank=True,
     )
     series_number = models.PositiveSmallIntegerField(
-        _("number in the series"), null=True, blank=True, validators=[MinValueValidator(1)]
+        _("number in the series"),
+        null=True,
+        blank=True,
+        # PostgreSQL's smallint; SQLite would take any number.
+        validators=[MinValueValidator(1), MaxValueValidator(32767)],
     )
     location = models.CharField(_("location"), max_length=300, blank=True)
     cover_image = models.ImageField(
@@ -416,7 +420,9 @@ class Event(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["-start_date", "title"]
+        # Dated events newest first, then those held regularly (no date), on every database:
+        # SQLite and PostgreSQL put NULL at opposite ends.
+        ordering = [F("start_date").desc(nulls_last=True), "title"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="news_event_public_idx"),
         ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -692,7 +692,9 @@ class Cooperation(models.Model):
     class Meta:
         verbose_name = _("cooperation")
         verbose_name_plural = _("cooperation")
-        ordering = ["-signed_on", "title"]
+        # Dated agreements newest first, then undated ones, on every database (SQLite and
+        # PostgreSQL put NULL at opposite ends).
+        ordering = [F("signed_on").desc(nulls_last=True), "title"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value_cny__isnull=True) | Q(value_cny__gte=0),

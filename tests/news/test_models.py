@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from news.models import Event, Indicator
 from tests.factories import (
+    CooperationFactory,
     EventFactory,
     IndicatorFactory,
     ParkFactory,
     ReleaseFactory,
+    SeriesFactory,
     ZoneFactory,
 )
 
@@ -70,3 +72,27 @@ def test_a_figure_for_a_park_of_another_zone_is_refused():
     with pytest.raises(ValidationError) as error:
         indicator.clean()
     assert error.value.message_dict == {"park": ["This park belongs to another zone."]}
+
+
+def test_a_number_in_the_series_past_what_postgresql_stores_is_refused_on_every_database():
+    release = ReleaseFactory(series=SeriesFactory(), series_number=32767)
+    release.full_clean()
+
+    release.series_number = 40000
+    with pytest.raises(ValidationError) as refused:
+        release.full_clean()
+    assert "series_number" in refused.value.message_dict
+
+
+def test_events_and_cooperations_without_a_date_come_after_the_dated_ones(client):
+    zone = ZoneFactory(slug="panjin")
+    EventFactory(zone=zone, title_en="Held regularly", slug="regular")
+    EventFactory(zone=zone, title_en="Dated", slug="dated", start_date=datetime.date(2024, 5, 10))
+    CooperationFactory(zone=zone, title_en="Undated agreement")
+    CooperationFactory(zone=zone, title_en="Dated agreement", signed_on=datetime.date(2024, 3, 1))
+
+    events = client.get("/en/events/").text
+    profile = client.get("/en/zones/panjin/").text
+
+    assert events.index("/en/events/dated/") < events.index("/en/events/regular/")
+    assert profile.index("Dated agreement") < profile.index("Undated agreement")
