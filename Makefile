@@ -12,6 +12,7 @@ run: install .env messages
 	$(MANAGE) load_demo --once
 	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
+	mkdir -p media  # MEDIA_ROOT: uploads need a folder to go to (and /readyz says so)
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 # What production serves, on this machine and the same database as `make run`: gunicorn with
