@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import CharField, Func
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, pgettext
 
 
@@ -70,3 +72,29 @@ def keep_multilingual_queryset_classes() -> None:
 
         multilingual_queryset_factory.cache_info = make_class.cache_info
         manager.multilingual_queryset_factory = multilingual_queryset_factory
+
+
+class NullIfEmpty(Func):
+    """NULLIF(text, ''), with the empty text written in the SQL rather than passed as a
+    parameter. PostgreSQL gets the parameters apart from the statement (settings.py): a SELECT
+    DISTINCT sorted by this repeats it in its select list with parameters of their own, and
+    PostgreSQL could not tell that the two are the same expression."""
+
+    template = "NULLIF(%(expressions)s, '')"
+    output_field = CharField()
+
+
+def translated(field_name: str, prefix: str = "") -> Coalesce:
+    """A translated field in the current language, else in the other one, else the slug
+    (`prefix`: of the record across a relation, as "qualification__").
+
+    Sorting on `name_zh_hans` alone would put every record without a Chinese name first.
+    """
+    language = (get_language() or "en").replace("-", "_")
+    other = "en" if language != "en" else "zh_hans"
+    return Coalesce(
+        NullIfEmpty(f"{prefix}{field_name}_{language}"),
+        NullIfEmpty(f"{prefix}{field_name}_{other}"),
+        f"{prefix}slug",
+        output_field=CharField(),
+    )

@@ -85,3 +85,26 @@ def test_an_export_address_with_an_unknown_filter_says_so(publisher_client):
 
     assert response.redirect_chain[-1][0] == reverse("admin:zones_enterprise_changelist")
     assert "holds a filter the list does not have" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({}, ["Allychem Co., Ltd.", "鞍山恒泰", "大连三环"]),
+        ({"o": "-1"}, ["大连三环", "鞍山恒泰", "Allychem Co., Ltd."]),
+        ({"o": "4"}, ["鞍山恒泰", "Allychem Co., Ltd.", "大连三环"]),
+        ({"o": "-4"}, ["Allychem Co., Ltd.", "鞍山恒泰", "大连三环"]),
+    ],
+)
+def test_the_chinese_admin_lists_by_pinyin_and_empty_values_last_on_every_database(
+    publisher_client, query, expected
+):
+    EnterpriseFactory(name_en="Allychem Co., Ltd.", name_zh_hans="", founded_year=2001)
+    EnterpriseFactory(name_en="Dalian Sanhuan", name_zh_hans="大连三环", founded_year=None)
+    EnterpriseFactory(name_en="Anshan Hengtai", name_zh_hans="鞍山恒泰", founded_year=1999)
+
+    response = publisher_client.get(
+        reverse("admin:zones_enterprise_changelist"), query, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert [str(obj) for obj in response.context["cl"].result_list] == expected
