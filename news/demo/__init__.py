@@ -34,6 +34,7 @@ from zones.models import (
 )
 
 RELEASE_TEXT = Path(__file__).with_name("june-20-release.txt")
+RELEASE_SLUG = "shenyang-etdz-internationalized-industrial-ecosystem"
 PUBLISHED_AT = datetime.datetime(2024, 6, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
 PUBLISHED = {"status": Status.PUBLISHED, "published_at": PUBLISHED_AT}
 INFORMATION_OFFICE = "Information Office of Liaoning Provincial People’s Government"
@@ -332,7 +333,7 @@ def load() -> Release:
     )
     release = _upsert(
         Release,
-        {"slug": "shenyang-etdz-internationalized-industrial-ecosystem"},
+        {"slug": RELEASE_SLUG},
         {
             "kind": Release.Kind.PRESS_RELEASE,
             "title_en": release_title(),

@@ -16,9 +16,9 @@ without a text alternative (a screen reader would read out a file name, or nothi
   image and is kept too. An image with no `alt` at all is kept, with `alt=""`, only in a
   `<figure>` whose caption says what it shows; anywhere else nobody described it, and it is
   dropped.
-- A `<figure>` left with no image (the editor's Enter at the end of a caption starts one with a
-  caption alone) is not a figure: its caption's text is kept as a paragraph, and an empty one
-  goes.
+- A `<figure>` that holds nothing but a caption (the editor's Enter at the end of a caption
+  starts one) is not a figure: its caption's text is kept as a paragraph, and an empty figure
+  goes. A figure of a table, a quotation or code stays one.
 """
 
 import inspect
@@ -130,6 +130,8 @@ class WholeImages(HTMLParser):
             self.stack.append(new_figure())
         elif tag == "figcaption":
             self.in_caption += 1
+        elif not self.in_caption:
+            self.stack[-1]["content"] = True
         self.emit(self.get_starttag_text())
 
     def handle_startendtag(self, tag, attrs):
@@ -137,9 +139,9 @@ class WholeImages(HTMLParser):
 
     def image(self, attrs: dict) -> None:
         if not attrs.get("src"):
-            self.emit(escape((attrs.get("alt") or "").strip(), quote=False))
+            self.handle_data(escape((attrs.get("alt") or "").strip(), quote=False))
         elif attrs.get("alt") is not None:
-            self.stack[-1]["images"] += 1
+            self.stack[-1]["content"] = True
             self.emit(self.get_starttag_text())
         elif len(self.stack) > 1:
             # Kept only if the figure turns out to have a caption.
@@ -154,19 +156,21 @@ class WholeImages(HTMLParser):
         elif tag == "figure" and len(self.stack) > 1:
             figure = self.stack.pop()
             if figure["caption"]:
-                figure["images"] += len(figure["undescribed"])
+                figure["content"] |= bool(figure["undescribed"])
             else:
                 for index in figure["undescribed"]:
                     figure["out"][index] = ""
-            if figure["images"]:
-                self.stack[-1]["images"] += 1  # a figure in a figure keeps the outer one
-                self.emit("".join(figure["out"]))
+            if figure["content"]:
+                kept = "".join(figure["out"])
             else:
-                self.emit(without_figure("".join(figure["out"][1:-1])))
+                kept = without_figure("".join(figure["out"][1:-1]))
+            if kept and not self.in_caption:
+                self.stack[-1]["content"] = True
+            self.emit(kept)
 
     def handle_data(self, data):
-        if self.in_caption and data.strip():
-            self.stack[-1]["caption"] = True
+        if data.strip():
+            self.stack[-1]["caption" if self.in_caption else "content"] = True
         self.emit(data)
 
     def handle_entityref(self, name):
@@ -184,7 +188,8 @@ class WholeImages(HTMLParser):
 
 
 def new_figure() -> dict:
-    return {"out": [], "caption": False, "undescribed": [], "images": 0}
+    # content: what the figure shows besides its caption (an image, a table, a quotation…).
+    return {"out": [], "caption": False, "undescribed": [], "content": False}
 
 
 BLOCK_TAG_RE = re.compile(r"<(?:p|ul|ol|h[2-6]|blockquote|table|pre|dl|figure|hr)\b")
@@ -193,8 +198,8 @@ TAG_RE = re.compile(r"<[^>]*>")
 
 
 def without_figure(inner: str) -> str:
-    """The inside of a figure without an image: its caption as a paragraph (or as the blocks
-    it holds), nothing when there is no text."""
+    """The inside of a figure that holds nothing but its caption: the caption as a paragraph
+    (or as the blocks it holds), nothing when there is no text."""
     if not TAG_RE.sub("", inner).strip():
         return ""
     if BLOCK_TAG_RE.search(inner):

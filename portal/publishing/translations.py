@@ -1,4 +1,4 @@
-"""Which language a translated field of a record is read in.
+"""Which language a translated field of a record is read in, and the order of records by one.
 
 modeltranslation falls back to another language where a translation is empty, so a Chinese page,
 feed or calendar may show an English title; a screen reader, a feed reader and a calendar
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Func
+from django.db.models import CharField, F, Func
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, pgettext
 
@@ -98,3 +98,13 @@ def translated(field_name: str, prefix: str = "") -> Coalesce:
         f"{prefix}slug",
         output_field=CharField(),
     )
+
+
+def by_name(prefix: str = "") -> F | Coalesce:
+    """What a list of named records (zones/collation.py's `PinyinSorted`) is ordered by in the
+    current language: in Chinese the pinyin of the name (its `sort_key_zh`), not the code
+    points a database sorts Chinese by; else the translated name. `prefix` orders by a related
+    record's name."""
+    if (get_language() or "en") == "zh-hans":
+        return F(f"{prefix}sort_key_zh")
+    return translated("name", prefix)

@@ -30,8 +30,18 @@ def test_a_zones_figures_download_as_csv_with_period_and_source(client, demo):
         assert row["Zone"] == "Dalian Puwan Economic Zone"
         assert row["Source URL"] == f"http://testserver{demo.get_absolute_url()}"
         assert row["Source date"] == "2024-06-20"
-        # A growth of 2023, or a total (four members of alliances) as of the release's date.
-        assert (row["Year"], row["As of"]) in {("2023", ""), ("", "2024-06-20")}
+    periods = {row["Metric"]: (row["Year"], row["As of"]) for row in rows}
+    assert periods == {
+        "Growth in high-tech enterprises": ("2023", ""),
+        "Growth in gazelle enterprises": ("2023", ""),
+        "Growth in young eagle enterprises": ("2023", ""),
+        "Growth in technology-oriented SMEs": ("2023", ""),
+        # A total without a year: as of the release's date.
+        "Enterprises in provincial-level industry-university-research alliances": (
+            "",
+            "2024-06-20",
+        ),
+    }
 
 
 def test_a_total_without_a_year_downloads_with_the_date_it_is_as_of(client, demo):

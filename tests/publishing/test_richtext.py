@@ -311,6 +311,21 @@ def test_a_figure_left_without_an_image_keeps_its_caption_as_a_paragraph():
     )
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<blockquote><p>Quoted words.</p></blockquote>",
+        "<table><tbody><tr><td>5</td></tr></tbody></table>",
+        "<pre>code</pre>",
+        "Chart of output",  # an image from elsewhere, replaced by its text alternative
+    ],
+)
+def test_a_figure_of_something_else_than_an_image_stays_a_figure(shown):
+    html = f"<figure>{shown}<figcaption>The caption</figcaption></figure>"
+
+    assert sanitize_html(html) == html
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "written", "empty"),
@@ -402,3 +417,14 @@ def test_the_migration_sizes_the_images_of_texts_saved_before(settings, tmp_path
     release.refresh_from_db()
     assert "port-480w.webp 480w, /media/renditions/images/port-960w.webp 960w" in release.body_en
     assert 'width="1000" height="500"' in release.body_en
+
+
+def test_a_figure_whose_image_is_refused_keeps_its_text_alternative_as_a_figure():
+    html = (
+        '<figure><img src="https://elsewhere.example/chart.png" alt="Chart of output">'
+        "<figcaption>Output 2023</figcaption></figure>"
+    )
+
+    assert sanitize_html(html) == (
+        "<figure>Chart of output<figcaption>Output 2023</figcaption></figure>"
+    )

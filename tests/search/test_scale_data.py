@@ -66,7 +66,10 @@ def test_the_demos_database_is_refused(demo, settings):
     assert not Enterprise.objects.filter(is_synthetic=True).exists()
 
 
-def test_a_database_with_editors_releases_is_refused(demo):
+@pytest.mark.parametrize("with_demo", [True, False])
+def test_a_database_with_editors_releases_is_refused(request, with_demo, db):
+    if with_demo:
+        request.getfixturevalue("demo")
     ReleaseFactory(title_en="An editor's release")
 
     with pytest.raises(CommandError, match="releases editors entered"):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
-from tests.factories import EnterpriseFactory, SectorFactory, ZoneFactory
+from tests.factories import EnterpriseFactory, ParkFactory, SectorFactory, ZoneFactory
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +108,16 @@ def test_the_chinese_admin_lists_by_pinyin_and_empty_values_last_on_every_databa
     )
 
     assert [str(obj) for obj in response.context["cl"].result_list] == expected
+
+
+def test_the_admin_sorts_a_relation_column_by_the_related_records_order(publisher_client):
+    zone = ZoneFactory()
+    second = ParkFactory(zone=zone, name_en="Second park", position=2)
+    first = ParkFactory(zone=zone, name_en="First park", position=1)
+    EnterpriseFactory(name_en="In the second", zone=zone, park=second)
+    EnterpriseFactory(name_en="In the first", zone=zone, park=first)
+
+    response = publisher_client.get(reverse("admin:zones_enterprise_changelist"), {"o": "3"})
+
+    names = [str(obj) for obj in response.context["cl"].result_list]
+    assert names == ["In the first", "In the second"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from pypinyin import lazy_pinyin
 from tqdm import tqdm
 
+from news import demo
 from news.models import Release
 from portal.publishing.models import Status
 from portal.search import index
@@ -123,14 +124,17 @@ class Command(BaseCommand):
     def refuse_real_content(self) -> None:
         """Synthetic rows are published: they go into a database of their own, never into the
         demo's (which holds the seed's facts alone) nor into one that holds editors' work."""
-        if Path(connection.settings_dict["NAME"]) == Path(settings.DEMO_DATABASE):
+        if (
+            Path(connection.settings_dict["NAME"]).resolve()
+            == Path(settings.DEMO_DATABASE).resolve()
+        ):
             raise CommandError(
                 "This is the demo's database, which holds the release's facts alone. Generate "
                 "synthetic data into a database of its own: set DATABASE_URL (for example "
                 "sqlite:///explore.sqlite3), then run migrate, load_demo --once and this command "
                 "there (README, “Enough data to explore the directory”)."
             )
-        if Release.objects.filter(is_synthetic=False).count() > 1:
+        if Release.objects.filter(is_synthetic=False).exclude(slug=demo.RELEASE_SLUG).exists():
             raise CommandError(
                 "This database holds releases editors entered besides the demo's: synthetic "
                 "data, which is published, would be mixed into them. Point DATABASE_URL at a "

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F, Model, ProtectedError, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Revision, Version
+from reversion.utils import mute_signals
 
 from portal.publishing import history, notes
 from portal.publishing.models import AuditEntry, Publishable
@@ -261,9 +263,11 @@ def note_restored(model: type[Model], object_id, saved_on: str) -> None:
 def restore_blocked_by(version: Version) -> str:
     """The records, named, that keep `version` from being restored: restoring deletes the
     rows added since (a park), and a protected reference to one of them (a release's figure of
-    the park) refuses that. Tried and rolled back, as the restore form itself is shown."""
+    the park) refuses that. Tried and rolled back, with the signals muted as when the restore
+    form itself is shown: the page cache and the search index hear of nothing."""
+    signals = (pre_save, post_save, pre_delete, post_delete, m2m_changed)
     try:
-        with transaction.atomic(using=version.db):
+        with mute_signals(*signals), transaction.atomic(using=version.db):
             version.revision.revert(delete=True)
             transaction.set_rollback(True)
     except ProtectedError as error:

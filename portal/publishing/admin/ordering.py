@@ -5,10 +5,9 @@ Chinese pages in pinyin order where the model keeps it (`sort_key_zh`)."""
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Expression, F, Model
-from django.utils.translation import get_language
 from modeltranslation.translator import NotRegistered, translator
 
-from portal.publishing.translations import translated
+from portal.publishing.translations import by_name, translated
 
 
 class SameOrderChangeList(ChangeList):
@@ -33,15 +32,19 @@ def ordered(model: type[Model], item: str) -> str | Expression:
 
 def sort_expression(model: type[Model], name: str) -> Expression | None:
     fields = {field.name for field in model._meta.get_fields()}
-    if name == "name" and "sort_key_zh" in fields and get_language() == "zh-hans":
-        return F("sort_key_zh")
+    if name == "name" and "sort_key_zh" in fields:
+        return by_name()
     if name in translated_fields(model) and "slug" in fields:
         return translated(name)
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return F(name) if getattr(field, "null", False) else None
+    # A relation sorts by its model's own ordering (a park by its zone and position), which
+    # Django builds; where the relation is empty still differs between the databases.
+    if field.is_relation or not field.null:
+        return None
+    return F(name)
 
 
 def translated_fields(model: type[Model]) -> set[str]:

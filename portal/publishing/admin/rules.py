@@ -6,13 +6,12 @@ where an Editor's change becomes its pending draft.
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from reversion.errors import RevertError
-from reversion.models import Version
 
 from portal.publishing import editorial
 
@@ -45,9 +44,10 @@ class EditorialRulesMixin:
     ) -> HttpResponse:
         """A deleted part of a live record comes back through the record's form too: said on
         the list of deleted parts, before a form is filled in only to be refused."""
-        content_type = ContentType.objects.get_for_model(self.model)
-        version = Version.objects.filter(pk=version_id, content_type=content_type).first()
-        if editorial.role_of(self.model) == editorial.PART and version is not None:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if editorial.role_of(self.model) == editorial.PART:
+            version = self.own_version(version_id)
             try:
                 part = version._object_version.object
             except RevertError:  # refused by the recovery itself, in its own words
