@@ -9,7 +9,12 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 
-from portal.publishing.admin import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
+from portal.publishing.admin import (
+    PUBLISHING_FIELDSET,
+    ContentAdmin,
+    PublishableAdmin,
+    SameOrderAdminMixin,
+)
 from portal.publishing.imports import ImportAdminMixin
 from portal.publishing.spreadsheets import formula_safe
 from zones.models import (
@@ -247,7 +252,7 @@ def waiting(enquiry: Enquiry) -> str:
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(SameOrderAdminMixin, admin.ModelAdmin):
     """Enquiries from the public site: Publishers see all, zone staff those about their zones
     (`Enquiry.objects.visible_to`)."""
 

@@ -84,9 +84,10 @@ class NullIfEmpty(Func):
     output_field = CharField()
 
 
-def translated(field_name: str, prefix: str = "") -> Coalesce:
+def translated(field_name: str, prefix: str = "", then_slug: bool = True) -> Coalesce:
     """A translated field in the current language, else in the other one, else the slug
-    (`prefix`: of the record across a relation, as "qualification__").
+    (`prefix`: of the record across a relation, as "qualification__"; `then_slug=False`: NULL
+    where both languages are empty).
 
     Sorting on `name_zh_hans` alone would put every record without a Chinese name first.
     """
@@ -95,7 +96,7 @@ def translated(field_name: str, prefix: str = "") -> Coalesce:
     return Coalesce(
         NullIfEmpty(f"{prefix}{field_name}_{language}"),
         NullIfEmpty(f"{prefix}{field_name}_{other}"),
-        f"{prefix}slug",
+        *([f"{prefix}slug"] if then_slug else []),
         output_field=CharField(),
     )
 

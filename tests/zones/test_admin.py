@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from portal.publishing.models import PendingChange
 from tests.adminforms import change_form_data
-from tests.factories import EnterpriseFactory, ParkFactory, SectorFactory, ZoneFactory
+from tests.factories import (
+    CooperationFactory,
+    EnterpriseFactory,
+    ParkFactory,
+    SectorFactory,
+    ZoneFactory,
+)
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +127,44 @@ def test_the_admin_sorts_a_relation_column_by_the_related_records_order(publishe
 
     names = [str(obj) for obj in response.context["cl"].result_list]
     assert names == ["In the first", "In the second"]
+
+
+def test_a_list_sorted_by_a_zone_lists_the_zones_by_name_and_records_without_one_last(
+    publisher_client,
+):
+    yingkou, anshan = ZoneFactory(name_en="Yingkou zone"), ZoneFactory(name_en="Anshan zone")
+    CooperationFactory(title_en="In no zone", zone=None)
+    CooperationFactory(title_en="In Yingkou", zone=yingkou)
+    CooperationFactory(title_en="In Anshan", zone=anshan)
+    changelist = reverse("admin:zones_cooperation_changelist")
+
+    for order in ("3", "-3"):
+        response = publisher_client.get(changelist, {"o": order})
+        titles = [str(obj) for obj in response.context["cl"].result_list]
+        assert titles[-1] == "In no zone"
+    assert titles[:2] == ["In Yingkou", "In Anshan"]
+
+
+def test_the_chinese_admin_sorts_a_title_without_chinese_by_its_english(publisher_client):
+    for title_en, title_zh in [("Zeta", None), ("Alpha", ""), ("Dalian", "大连合作")]:
+        CooperationFactory(title_en=title_en, title_zh_hans=title_zh, signed_on=None)
+
+    response = publisher_client.get(
+        reverse("admin:zones_cooperation_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert [str(obj) for obj in response.context["cl"].result_list] == [
+        "Alpha",
+        "Zeta",
+        "大连合作",
+    ]
+
+
+def test_an_empty_short_name_sorts_last(publisher_client):
+    ZoneFactory(name_en="Alpha zone", short_name_en="", short_name_zh_hans="")
+    ZoneFactory(name_en="Shenyang zone", short_name_en="Shenyang ETDZ")
+
+    for order in ("2", "-2"):
+        response = publisher_client.get(reverse("admin:zones_zone_changelist"), {"o": order})
+        names = [str(obj) for obj in response.context["cl"].result_list]
+        assert names == ["Shenyang zone", "Alpha zone"]

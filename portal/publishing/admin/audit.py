@@ -6,11 +6,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.publishing import notes
+from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SameOrderAdminMixin, admin.ModelAdmin):
     """Read-only: entries are written by the actions they record."""
 
     list_display = ("created_at", "user", "action", "content_type", "record_name", "shown_detail")

@@ -10,14 +10,16 @@ from modeltranslation.admin import TranslationAdmin
 
 from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.locking import StoredStateForm
-from portal.publishing.admin.ordering import SameOrderChangeList
+from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.admin.rules import EditorialRulesMixin
 from portal.publishing.admin.uploads import UploadsAdminMixin
 from portal.publishing.admin.workflow import WorkflowAdmin
 from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
 
 
-class ContentAdmin(UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, TranslationAdmin):
+class ContentAdmin(
+    SameOrderAdminMixin, UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, TranslationAdmin
+):
     """What every content model's admin shares: both languages, facet counts, save on top,
     history with restore and recovery, checked uploads, the rich-text editor, lists in the same
     order on every database."""
@@ -33,9 +35,6 @@ class ContentAdmin(UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, Transla
         # A website typed without a scheme is taken as https://, as Django 6 will do.
         models.URLField: {"assume_scheme": "https"},
     }
-
-    def get_changelist(self, request: HttpRequest, **kwargs) -> type[SameOrderChangeList]:
-        return SameOrderChangeList
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)

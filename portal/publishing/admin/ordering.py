@@ -1,50 +1,64 @@
-"""The admin's lists in one order on SQLite and PostgreSQL, which put NULL at opposite ends, and
-by name as visitors see the names: a record without a Chinese name by its English one, and on
-Chinese pages in pinyin order where the model keeps it (`sort_key_zh`)."""
+"""The admin's lists in one order on SQLite and PostgreSQL, which put NULL at opposite ends:
+empty values last, whichever the direction; a record without a Chinese name or title by its
+English one; names in pinyin order on Chinese pages where the model keeps it (`sort_key_zh`).
+Other Chinese text sorts by its characters' code points, as the database does."""
 
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Expression, F, Model
+from django.db.models import BooleanField, CharField, Expression, ExpressionWrapper, F, Model, Q
 from modeltranslation.translator import NotRegistered, translator
 
-from portal.publishing.translations import by_name, translated
+from portal.publishing.translations import NullIfEmpty, by_name, translated
 
 
 class SameOrderChangeList(ChangeList):
     def get_ordering(self, request, queryset) -> list:
-        return [
-            ordered(self.model, item) if isinstance(item, str) else item
-            for item in super().get_ordering(request, queryset)
-        ]
+        ordering = []
+        for item in super().get_ordering(request, queryset):
+            ordering.extend(ordered(self.model, item) if isinstance(item, str) else [item])
+        return ordering
 
 
-def ordered(model: type[Model], item: str) -> str | Expression:
-    """A list's `ordering` entry ("name", "-founded_year") with empty values last, whichever
-    the direction and the database."""
+class SameOrderAdminMixin:
+    def get_changelist(self, request, **kwargs) -> type[SameOrderChangeList]:
+        return SameOrderChangeList
+
+
+def ordered(model: type[Model], item: str) -> list[str | Expression]:
+    """A list's `ordering` entry ("name", "-founded_year", "zone") as `order_by()` arguments
+    that put empty values last."""
     name = item.removeprefix("-")
-    expression = sort_expression(model, name)
+    field = model_field(model, name)
+    if field is not None and field.is_relation:
+        # Sorted by the related model's own ordering (a park by its zone and position), which
+        # Django builds from the name; the empty ones after the rest.
+        empty = ExpressionWrapper(Q(**{f"{name}__isnull": True}), output_field=BooleanField())
+        return [empty.asc(), item] if field.null else [item]
+    expression = sort_expression(model, name, field)
     if expression is None:
-        return item
+        return [item]
     if item.startswith("-"):
-        return expression.desc(nulls_last=True)
-    return expression.asc(nulls_last=True)
+        return [expression.desc(nulls_last=True)]
+    return [expression.asc(nulls_last=True)]
 
 
-def sort_expression(model: type[Model], name: str) -> Expression | None:
-    fields = {field.name for field in model._meta.get_fields()}
-    if name == "name" and "sort_key_zh" in fields:
+def sort_expression(model: type[Model], name: str, field) -> Expression | None:
+    if name == "name" and model_field(model, "sort_key_zh") is not None:
         return by_name()
-    if name in translated_fields(model) and "slug" in fields:
-        return translated(name)
+    if name in translated_fields(model):
+        return translated(name, then_slug=False)
+    if field is None:
+        return None
+    if isinstance(field, CharField) and field.blank:
+        return NullIfEmpty(name)  # an empty text is stored as "", not NULL
+    return F(name) if field.null else None
+
+
+def model_field(model: type[Model], name: str):
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    # A relation sorts by its model's own ordering (a park by its zone and position), which
-    # Django builds; where the relation is empty still differs between the databases.
-    if field.is_relation or not field.null:
-        return None
-    return F(name)
 
 
 def translated_fields(model: type[Model]) -> set[str]:
