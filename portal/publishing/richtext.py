@@ -110,7 +110,8 @@ def media_images_only(tag: str, attribute: str, value: str) -> str | None:
 
 class WholeImages(HTMLParser):
     """Rewrites nh3's output (well-formed, attributes quoted) so that every image is whole: an
-    address and a text alternative, or not there at all (see the module docstring)."""
+    address and a text alternative, or not there at all; and every figure shows something
+    besides its caption (see the module docstring)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
