@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
+from portal.publishing.listing import whole_number
 from portal.publishing.negotiation import PROBLEM_CONTENT_TYPE
 from portal.publishing.urls import STAND_IN
 
@@ -145,7 +146,8 @@ class KeysetPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        size = whole_number(raw)
+        if size < 1:
             raise exceptions.ValidationError(
                 {
                     self.page_size_query_param: [
@@ -154,7 +156,7 @@ class KeysetPagination(CursorPagination):
                     ]
                 }
             )
-        return min(int(raw), self.max_page_size)
+        return min(size, self.max_page_size)
 
     def not_a_cursor(self) -> exceptions.ValidationError:
         return exceptions.ValidationError(

@@ -1,5 +1,6 @@
 """What every public list page shares: a FilterSet over GET parameters and forgiving pagination."""
 
+import sys
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -45,23 +46,24 @@ def without_empty(params: QueryDict) -> str:
 def unread_page(number: str | None) -> str:
     """`number` when it is given and is not a whole number from 1, to be named on the page as
     not understood (the first page is shown); empty otherwise."""
-    if not number or page_number(number) >= 1:
+    if not number or whole_number(number) >= 1:
         return ""
     return number
 
 
-def page_number(number: str | None) -> int:
-    """`number` read as a page number: written in ASCII digits alone, or 0. `int()` would also
-    take "２", "+2", " 2" and "2_0", which the page names as not understood."""
-    if number and number.isascii() and number.isdigit():
-        return int(number)
+def whole_number(text: str | None) -> int:
+    """`text` read as a whole number (a page, a page size): written in ASCII digits alone, or
+    0. `int()` would also take "２", "+2", " 2" and "2_0", which a page names as not understood;
+    and it refuses more than 4,300 digits, a number past the end of any list."""
+    if text and text.isascii() and text.isdigit():
+        return int(text) if len(text) <= 18 else sys.maxsize
     return 0
 
 
 def forgiving_page(paginator: Paginator, number: str | None) -> Page:
     """The page asked for; the first when `number` is not a whole number of at least 1, the
     last when it is past the end (Django's `get_page` gives the last for 0 and below too)."""
-    return paginator.get_page(max(page_number(number), 1))
+    return paginator.get_page(max(whole_number(number), 1))
 
 
 class ForgivingPaginationMixin:

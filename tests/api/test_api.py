@@ -149,9 +149,11 @@ def test_a_page_size_that_is_not_a_whole_number_from_1_answers_400_naming_it(cli
     assert set(body["errors"]) == {"page_size"}
 
 
-def test_a_page_size_above_the_largest_gives_the_largest(client, db):
-    EnterpriseFactory.create_batch(3)
-    response = client.get(f"{API}/enterprises/", {"page_size": "100000"})
+@pytest.mark.parametrize("size", ["100000", "9" * 5000])
+@pytest.mark.parametrize("q", ["", "enterprise"])
+def test_a_page_size_above_the_largest_gives_the_largest(client, db, size, q):
+    EnterpriseFactory.create_batch(3, name_en="An enterprise")
+    response = client.get(f"{API}/enterprises/", {"page_size": size, "q": q})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3
 

@@ -135,6 +135,23 @@ def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, ur
     assert "is not a page number" not in second.text
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999", "9" * 5000])
+@pytest.mark.parametrize(
+    "url, query",
+    [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})],
+)
+def test_a_page_number_past_the_end_however_long_shows_the_last_page(client, url, query, number):
+    for n in range(25):
+        EnterpriseFactory(name_en=f"Enterprise {n}")
+        ReleaseFactory(title_en=f"Enterprise news {n}")
+
+    response = client.get(url, {**query, "page": number})
+
+    assert response.status_code == 200
+    page = response.context["page_obj"]
+    assert page.number == page.paginator.num_pages > 1
+
+
 @pytest.mark.parametrize("selected", ["abc", "1.5", "%00", "99999999999999999999", ""])
 @pytest.mark.parametrize(
     "changelist", ["admin:news_release_changelist", "admin:auth_user_changelist"]
