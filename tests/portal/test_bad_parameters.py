@@ -114,16 +114,20 @@ def test_an_unknown_value_is_dropped_and_the_known_ones_of_the_same_filter_kept(
     assert "“no-such-zone” is not known." in response.text
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5", "２", "+2", " 2", "2_0"])
-@pytest.mark.parametrize(
-    "url, query",
-    [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})],
-)
-def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, url, query, number):
+LISTS = [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})]
+
+
+@pytest.fixture
+def pages_of_enterprises_and_news(db):
     for n in range(25):
         EnterpriseFactory(name_en=f"Enterprise {n}")
         ReleaseFactory(title_en=f"Enterprise news {n}")
 
+
+@pytest.mark.usefixtures("pages_of_enterprises_and_news")
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5", "２", "+2", " 2", "2_0"])
+@pytest.mark.parametrize("url, query", LISTS)
+def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, url, query, number):
     response = client.get(url, {**query, "page": number})
 
     assert response.status_code == 200
@@ -135,16 +139,10 @@ def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, ur
     assert "is not a page number" not in second.text
 
 
+@pytest.mark.usefixtures("pages_of_enterprises_and_news")
 @pytest.mark.parametrize("number", ["99999999999999999999", "9" * 5000])
-@pytest.mark.parametrize(
-    "url, query",
-    [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})],
-)
+@pytest.mark.parametrize("url, query", LISTS)
 def test_a_page_number_past_the_end_however_long_shows_the_last_page(client, url, query, number):
-    for n in range(25):
-        EnterpriseFactory(name_en=f"Enterprise {n}")
-        ReleaseFactory(title_en=f"Enterprise news {n}")
-
     response = client.get(url, {**query, "page": number})
 
     assert response.status_code == 200
