@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
 
 from portal.publishing.structured_data import ld_json_script
 
@@ -69,9 +70,7 @@ def figure(indicator) -> str:
     do; Django's Chinese number format would not group them at all. A Chinese page writes an
     amount of yuan in 亿 or 万 where that takes no rounding (1.1亿, not 110,000,000).
     """
-    value: Decimal = indicator.value.normalize()
-    if value == value.to_integral():
-        value = value.quantize(Decimal(1))
+    value = whole_if_whole(indicator.value.normalize())
     if indicator.unit == "percent_change":
         sign = "+" if value > 0 else ""
         written = f"{sign}{value}%"
@@ -82,6 +81,22 @@ def figure(indicator) -> str:
     else:
         written = intcomma(value, use_l10n=False)
     return indicator.stated(written)
+
+
+@register.filter
+def yuan(amount: Decimal) -> str:
+    """An amount of yuan written for a reader: 110,000,000 yuan, or 1,234.50 yuan with its fen; a
+    Chinese page writes 1.1亿元 where that takes no rounding, as `figure` does."""
+    value = whole_if_whole(amount)
+    written = intcomma(value, use_l10n=False)
+    if translation.get_language() == "zh-hans":
+        written = chinese_amount(value.normalize()) or written
+    return _("%(amount)s yuan") % {"amount": written}
+
+
+def whole_if_whole(value: Decimal) -> Decimal:
+    """A whole number without decimals (110000000.00 as 110000000); any other as it is."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
 
 
 # 亿 (10⁸) and 万 (10⁴), as Chinese writes large amounts; to at most this many decimals.

@@ -2,10 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from tests.factories import (
+    CooperationFactory,
     EnterpriseFactory,
     EnterpriseQualificationFactory,
+    InstitutionFactory,
     QualificationFactory,
     ZoneFactory,
 )
@@ -132,3 +135,42 @@ def test_every_profile_lists_the_releases_that_mention_it_with_their_dates(clien
     section = section.split("</section>", 1)[0]
     assert f'href="{RELEASE_URL}"' in section
     assert '<time datetime="2024-06-20' in section
+
+
+def shown_text(response) -> str:
+    """The page's text as read, one space between words."""
+    return " ".join(strip_tags(response.text).split())
+
+
+@pytest.mark.parametrize(
+    "language, value, written",
+    [
+        ("en", "110000000.00", "110,000,000 yuan"),
+        ("zh-hans", "110000000.00", "1.1亿元"),
+        ("en", "1234.50", "1,234.50 yuan"),
+        ("zh-hans", "123456.78", "123,456.78元"),
+    ],
+)
+def test_a_cooperation_shows_its_date_and_value_wherever_it_is_listed(
+    client, language, value, written
+):
+    zone = ZoneFactory(slug="the-zone")
+    enterprise = EnterpriseFactory(slug="the-enterprise", zone=zone)
+    institution = InstitutionFactory(slug="the-institution")
+    cooperation = CooperationFactory(
+        zone=zone, title_en="Pilot line", signed_on="2024-06-20", value_cny=value
+    )
+    cooperation.enterprises.add(enterprise)
+    cooperation.institutions.add(institution)
+    date = "June 20, 2024" if language == "en" else "2024年6月20日"
+    for path in ("zones/the-zone/", "enterprises/the-enterprise/", "institutions/the-institution/"):
+        text = shown_text(client.get(f"/{language}/{path}"))
+        assert "Pilot line" in text, path
+        assert f"{date} · {written}" in text, path
+
+
+def test_a_cooperation_without_a_date_or_value_shows_neither(client):
+    zone = ZoneFactory(slug="the-zone")
+    CooperationFactory(zone=zone, title_en="Pilot line")
+    text = shown_text(client.get("/en/zones/the-zone/"))
+    assert "Pilot line technology contract At a glance" in text
