@@ -696,7 +696,9 @@ def zone_compare_json(request: HttpRequest) -> HttpResponse:
         ],
         "url": absolute(compare_url(comparison.zones)),
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = 'attachment; filename="zones-compared.json"'
+    return response
 
 
 def enquiry_page(

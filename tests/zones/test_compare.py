@@ -259,6 +259,8 @@ def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo
     response = client.get("/en/zones/compare/export.json?zones=dalian-puwan,shenyang-etdz")
 
     assert response.status_code == 200
+    # Saved as a file, as the CSV is, rather than shown in the browser.
+    assert response["Content-Disposition"] == 'attachment; filename="zones-compared.json"'
     data = json.loads(response.content)
     sources = {
         value["source"]
