@@ -147,6 +147,18 @@ class WholeNumberWidget(widgets.IntegerWidget):
         return number
 
 
+class NullableTextWidget(widgets.CharWidget):
+    """Text that may be NULL (a name's Chinese translation): an empty cell is NULL, as the
+    admin's form saves it, so that a file exported and imported again changes nothing."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or None
+
+
+# The widgets import-export gives a text field (CharWidget; a TextField gets the base Widget).
+TEXT_WIDGETS = (widgets.CharWidget, widgets.Widget)
+
+
 class ContentResource(resources.ModelResource):
     """Rows are validated like the admin form validates them, and rows repeating a unique
     value of an earlier row of the same file are errors, not silent overwrites."""
@@ -163,7 +175,11 @@ class ContentResource(resources.ModelResource):
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         widget = super().widget_from_django_field(f, default)
-        return WholeNumberWidget if widget is widgets.IntegerWidget else widget
+        if widget is widgets.IntegerWidget:
+            return WholeNumberWidget
+        if f.null and isinstance(f, models.CharField | models.TextField) and widget in TEXT_WIDGETS:
+            return NullableTextWidget
+        return widget
 
     def export(self, *args, **kwargs):
         # Exports hold text, never formulas (portal/publishing/spreadsheets.py).
@@ -173,6 +189,10 @@ class ContentResource(resources.ModelResource):
     example: dict[str, str] = {}
 
     def import_data(self, dataset, *args, **kwargs):
+        # A file exported here and imported again says what it said: the apostrophe that kept a
+        # name such as "+86 Trading" from being read as a formula is not part of the name.
+        for number, row in enumerate(dataset):
+            dataset[number] = [spreadsheets.as_typed(cell) for cell in row]
         result = super().import_data(dataset, *args, **kwargs)
         result.cell_errors = self.cell_errors(result, dataset)
         result.staged = self.staged

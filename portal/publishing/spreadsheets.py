@@ -9,7 +9,9 @@ leading spaces or control characters, and some read the full-width forms (＝ �
 Chinese input method types. Every such text gets a leading apostrophe, the quote spreadsheets
 themselves use for "this is text", so it shows as typed and never runs; so does text that
 starts with a tab, a carriage return or a line feed. A plain number ("-3.5", "+86") is data,
-not a formula, and is left alone.
+not a formula, and is left alone. The public XLSX download marks such a cell as text instead,
+which shows no apostrophe; a file exported here and imported again loses the apostrophe that
+the export added (`as_typed`).
 
 django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not used: in 4.4 it
 removes one leading `=` only (so `==1+1` still runs, and `+`, `-`, `@` pass) and turns every
@@ -30,6 +32,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_SIGNS = "=+-@＝＋－＠"
@@ -43,14 +46,29 @@ Key = TypeVar("Key", bound=Hashable)
 
 def formula_safe(value):
     """`value` as a spreadsheet will show it and never run it; anything but text is kept."""
-    if not isinstance(value, str) or not value:
-        return value
-    if PLAIN_NUMBER.fullmatch(value):
-        return value
-    first = value.lstrip(LEADING_BLANKS)[:1]
-    if value[0] in "\t\r\n" or (first and first in FORMULA_SIGNS):
+    if isinstance(value, str) and needs_quote(value):
         return "'" + value
     return value
+
+
+def as_typed(value):
+    """`value` without the apostrophe `formula_safe` put before it, if it has one: what was
+    typed, for a file exported here and imported again. Any other apostrophe (`'90s Fashion`)
+    is part of the text and stays."""
+    if isinstance(value, str) and value.startswith("'") and needs_quote(value[1:]):
+        return value[1:]
+    return value
+
+
+def needs_quote(text: str) -> bool:
+    """True when a spreadsheet could read `text` as a formula. So is text that starts with the
+    quote itself before such text (`'=1+1` as typed), so that `as_typed` gives it back whole."""
+    if not text or PLAIN_NUMBER.fullmatch(text):
+        return False
+    first = text.lstrip(LEADING_BLANKS)[:1]
+    if text[0] in "\t\r\n" or (first and first in FORMULA_SIGNS):
+        return True
+    return text[0] == "'" and needs_quote(text[1:])
 
 
 def formula_safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
@@ -142,12 +160,7 @@ def xlsx_download(
     sheet = workbook.create_sheet(title=str(title)[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append(
-            [
-                formula_safe(ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)) if isinstance(v, str) else v
-                for v in row
-            ]
-        )
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -156,6 +169,19 @@ def xlsx_download(
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def text_cell(sheet, text: str):
+    """`text` for an XLSX sheet: as it is, or where a spreadsheet could read it as a formula, a
+    cell of text marked with the quote prefix, the spreadsheet's own "this is text", so that it
+    shows as typed (without the apostrophe a CSV file needs) and stays text when edited."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    if not needs_quote(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl took it for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def json_download(filename: str, items: Iterable) -> StreamingHttpResponse:

@@ -8,8 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from portal.publishing.spreadsheets import formula_safe
+from portal.publishing.spreadsheets import as_typed, formula_safe
 from tests.factories import EnterpriseFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,20 @@ def test_the_directory_csv_quotes_every_formula(visitor, dangerous):
     assert sorted(names) == sorted(f"'{name}" for name in FORMULAS)
 
 
+def test_the_directory_xlsx_shows_every_formula_as_typed_and_as_text(visitor, dangerous):
+    response = visitor.get(reverse("zones:enterprise_export_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2)]
+    # As typed, but for the control characters a workbook cannot hold, and the carriage return
+    # that XML reads as a line feed.
+    typed = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", name).replace("\r", "\n") for name in FORMULAS]
+    assert sorted(cell.value for cell in names) == sorted(typed)
+    # Text, marked so that the spreadsheet keeps it text when the cell is edited (all but the
+    # one whose vertical tab, replaced, no longer starts a formula).
+    assert {cell.data_type for cell in names} == {"s"}
+    assert [cell.value for cell in names if not cell.quotePrefix] == ["\ufffd=1+1"]
+
+
 def test_ordinary_text_in_the_directory_csv_is_left_alone(visitor):
     EnterpriseFactory(name_en="Allychem Co., Ltd.", website="https://allychem.example/")
     row = csv_rows(visitor.get(reverse("zones:enterprise_export")).getvalue())[1]
@@ -106,6 +121,16 @@ def test_ordinary_text_in_the_directory_csv_is_left_alone(visitor):
 @pytest.mark.parametrize("text", ["   ", "-3.5", "+86", "1e6", "Growth of -3.5%", "a=b"])
 def test_blanks_plain_numbers_and_inner_signs_are_left_alone(text):
     assert formula_safe(text) == text
+
+
+@pytest.mark.parametrize("text", FORMULAS + ["'=1+1", "'90s Fashion", "'", "Allychem"])
+def test_an_imported_cell_reads_as_the_text_that_was_exported(text):
+    assert as_typed(formula_safe(text)) == text
+
+
+@pytest.mark.parametrize("text", ["'90s Fashion", "'Quoted' Ltd.", "'", "'-3.5"])
+def test_an_apostrophe_that_is_part_of_the_text_stays(text):
+    assert as_typed(text) == text
 
 
 @pytest.mark.django_db

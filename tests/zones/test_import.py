@@ -16,6 +16,7 @@ from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import draft_action
 from tests.factories import EnterpriseFactory, ZoneFactory
 from zones.models import Enterprise, Zone
+from zones.resources import EnterpriseResource
 from zones.validators import credit_code_check_character
 
 pytestmark = pytest.mark.django_db
@@ -786,3 +787,24 @@ def test_the_command_names_a_folder_as_no_file(tmp_path):
     (tmp_path / "x.csv").mkdir()
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_enterprises", tmp_path / "x.csv")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_exported_file_imported_again_changes_nothing(puwan, tmp_path, capsys, file_format):
+    # Names a spreadsheet would read as formulas: the export writes them as text.
+    for n, name in enumerate(["+86 Trading Co., Ltd.", "=Sum Ltd.", "@Home Co.", "-2+3 Co."]):
+        EnterpriseFactory(name_en=name, summary_en=f"-{n} and more", zone=puwan)
+    dataset = EnterpriseResource().export()
+    path = tmp_path / f"enterprises.{file_format}"
+    exported = dataset.export(file_format)
+    path.write_bytes(exported.encode() if isinstance(exported, str) else exported)
+
+    call_command("import_enterprises", path)
+
+    assert "0 new, 0 changed, 4 unchanged" in capsys.readouterr().out
+    assert sorted(Enterprise.objects.values_list("name_en", flat=True)) == [
+        "+86 Trading Co., Ltd.",
+        "-2+3 Co.",
+        "=Sum Ltd.",
+        "@Home Co.",
+    ]
