@@ -225,8 +225,9 @@ class PageCacheMiddleware:
             varies = Varies(tuple(sorted(headers)))
             cache.set(key, (varies, valid_until), timeout)
             key = varies.key(key, request)
-        if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(changed_at(key, response["ETag"], now))
+        # Also in place of a view's own: a feed or a sitemap dates itself by its newest item,
+        # which an item taken off leaves as it was (or moves back) while the document changed.
+        response["Last-Modified"] = http_date(changed_at(key, response["ETag"], now))
         cache.set(key, (response, valid_until), timeout)
 
 

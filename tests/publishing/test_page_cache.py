@@ -263,3 +263,25 @@ def test_a_page_that_changes_back_is_modified_again_for_a_client_that_kept_the_c
     assert release.title in again.content.decode()
     assert again["ETag"] == first["ETag"]
     assert parse_http_date(again["Last-Modified"]) > parse_http_date(without["Last-Modified"])
+
+
+@pytest.mark.parametrize("address", [reverse("news:release_atom"), "/sitemap-news.xml"])
+def test_a_feed_or_sitemap_that_lost_an_item_is_modified_for_a_client_that_kept_it(
+    publisher_client, visitor, time_machine, address
+):
+    """A feed and a sitemap date themselves by their newest item; an item taken off leaves
+    that date as it was, or moves it back, while the document changed."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    ReleaseFactory(published_at=now - datetime.timedelta(days=2))
+    newest = ReleaseFactory(published_at=now - datetime.timedelta(days=1))
+    first = visitor.get(address)
+    assert newest.get_absolute_url() in first.content.decode()
+    time_machine.move_to(now + datetime.timedelta(minutes=1), tick=False)
+    run_action(publisher_client, "unpublish", newest)
+
+    again = visitor.get(address, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert again.status_code == 200
+    assert newest.get_absolute_url() not in again.content.decode()
+    assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])
