@@ -314,6 +314,9 @@ ATTACHMENT_ACCEL_REDIRECT = env.str("ATTACHMENT_ACCEL_REDIRECT", default="")
 # EMAIL_URL names a server, e.g. smtp+tls://user:password@mail.example.org:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Seconds to wait on the mail server before giving up: mail is sent while a visitor waits (an
+# enquiry), and a server that takes connections but never answers would hold every worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Days a closed investor enquiry keeps the sender's personal data (`manage.py purge_enquiries`).
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=365)
 

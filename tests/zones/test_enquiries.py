@@ -4,10 +4,13 @@ tracked in the admin and purged after the retention period."""
 import datetime
 import io
 import re
+import socket
+import time
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.mail import get_connection
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -393,3 +396,28 @@ def test_the_chinese_country_list_names_each_country_once_and_rightly(client, de
 def test_a_retention_period_no_date_can_reach_is_refused_in_words(days):
     with pytest.raises(CommandError, match="--days must be from 0 to 36500"):
         call_command("purge_enquiries", "--days", days)
+
+
+def test_a_mail_server_that_never_answers_holds_the_enquiry_no_longer_than_the_timeout(
+    client, zone, settings
+):
+    """A server that takes the connection and says nothing: the visitor waits for
+    EMAIL_TIMEOUT, not until the server lets go, and the enquiry is kept."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    try:
+        started = time.monotonic()
+        response = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
+        waited = time.monotonic() - started
+    finally:
+        silent.close()
+
+    assert waited < 5
+    assert Enquiry.objects.get().reference in response.text
+    assert "We could not send you an acknowledgement just now" in response.text
+
+
+def test_mail_to_a_server_gives_up_after_ten_seconds_unless_told_otherwise():
+    assert get_connection("django.core.mail.backends.smtp.EmailBackend").timeout == 10
