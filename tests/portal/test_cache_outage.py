@@ -1,9 +1,13 @@
 """A Redis that cannot be reached: the portal serves without it, and says so where asked."""
 
 import logging
+import socket
+import time
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from portal import cache as shared_cache
 
@@ -20,12 +24,24 @@ UNREACHABLE = {
 }
 
 
+def forget_outages():
+    shared_cache.ResilientRedisCache.warned_at = 0.0
+    shared_cache.ResilientRedisCache.down_until = 0.0
+    shared_cache.ResilientRedisCache.was_down = False
+
+
+@pytest.fixture(autouse=True)
+def no_outage_before_or_after():
+    forget_outages()
+    yield
+    forget_outages()
+
+
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = UNREACHABLE
     settings.PAGE_CACHE_SECONDS = 300
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    shared_cache.ResilientRedisCache.warned_at = 0.0
 
 
 def test_pages_health_and_sign_in_are_served_while_redis_is_down(
@@ -54,3 +70,49 @@ def test_the_cache_answers_as_an_empty_one(redis_down):
     assert cache.get_many(["key"]) == {}
     with pytest.raises(ValueError):
         cache.incr("key")
+
+
+def test_a_redis_that_hangs_costs_one_timeout_and_is_then_left_alone_for_a_while(monkeypatch):
+    """A Redis that takes connections and never answers (stopped, or overloaded): the first
+    call waits its second, the next ones do not wait at all."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    hanging = shared_cache.ResilientRedisCache(
+        f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+        {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+    )
+    try:
+        started = time.monotonic()
+        assert [hanging.get("key", "default") for _ in range(5)] == ["default"] * 5
+        waited = time.monotonic() - started
+    finally:
+        silent.close()
+    assert 1 <= waited < 2.5
+
+
+def test_when_redis_answers_again_the_pages_stored_before_the_outage_are_retired(monkeypatch):
+    """A change made during the outage could not retire them."""
+    stored = {}
+    outage = True
+
+    def get(self, key, default=None, version=None):
+        if outage:
+            raise RedisConnectionError("down")
+        return stored.get(key, default)
+
+    def set(self, key, value, timeout=None, version=None):
+        stored[key] = value
+
+    monkeypatch.setattr(RedisCache, "get", get)
+    monkeypatch.setattr(RedisCache, "set", set)
+    shared = shared_cache.ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    monkeypatch.setattr("portal.publishing.pagecache.cache", shared)
+    stored["pagecache:version"] = "before"
+
+    assert shared.get("pagecache:version") is None
+    outage = False
+    assert shared.get("pagecache:version") is None  # left alone for a while
+    shared_cache.ResilientRedisCache.down_until = 0.0  # the while has passed
+
+    shared.get("anything")
+
+    assert stored["pagecache:version"] not in {"before", None}
