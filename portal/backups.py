@@ -508,5 +508,18 @@ def replace_media(source: Path, root: Path) -> int:
     files = 0
     if source.is_dir():
         shutil.copytree(source, root, dirs_exist_ok=True)
+        owned_like(root)
         files = sum(1 for path in root.rglob("*") if path.is_file())
     return files
+
+
+def owned_like(root: Path) -> None:
+    """Give everything in `root` the folder's own owner and group. A restore run as root
+    (with sudo) would otherwise leave folders the app's user cannot write uploads into, while
+    /readyz, which writes at the top of the folder, still passes. Only root can do this, and
+    only root needs to."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    owner = root.stat()
+    for path in root.rglob("*"):
+        os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)

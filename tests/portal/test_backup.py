@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import io
 import json
+import os
 import re
 import tarfile
 import time
@@ -24,6 +25,7 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from news.models import Release
+from portal.backups import replace_media
 from portal.search.queries import search
 from tests.factories import ReleaseFactory, ZoneFactory
 from zones.models import Zone
@@ -33,6 +35,8 @@ from zones.models import Zone
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RESTORED = "restored"
+# The user and group with no rights, as an app's user stands for here.
+NOBODY = 65534
 PUBLISHED_AT = datetime.datetime(2024, 6, 20, 9, 30, 15, 123456, tzinfo=datetime.UTC)
 
 
@@ -367,3 +371,18 @@ def test_a_backup_never_writes_over_an_archive(site, media, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", "--output", str(archive), "--no-media", stdout=io.StringIO())
     assert archive.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root restores for another user")
+def test_media_restored_by_root_belongs_to_the_media_folders_owner(tmp_path):
+    archived = tmp_path / "archived"
+    (archived / "releases" / "covers" / "2026").mkdir(parents=True)
+    (archived / "releases" / "covers" / "2026" / "cover.png").write_bytes(b"\x89PNG")
+    media = tmp_path / "media"
+    media.mkdir()
+    os.chown(media, NOBODY, NOBODY)
+
+    replace_media(archived, media)
+
+    owners = {(path.stat().st_uid, path.stat().st_gid) for path in media.rglob("*")}
+    assert owners == {(NOBODY, NOBODY)}
