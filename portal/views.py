@@ -34,6 +34,7 @@ from portal.search.queries import suggest
 from portal.search.text import MAX_QUERY_CHARS
 from zones.directory.orderings import by_name
 from zones.models import Zone
+from zones.topics import named_by
 
 
 def home(request):
@@ -101,6 +102,7 @@ def search(request):
         "query": query,
         "did_you_mean": did_you_mean,
         "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
+        "topics": named_by(raw),
         "structured_data": graph(
             {
                 "@type": "SearchResultsPage",
