@@ -7,18 +7,16 @@ to that sector or qualification, with how many each shows.
 
 Only what the lists would show is offered: a sector or qualification that no public zone or
 enterprise has is never named, so a search cannot tell whether one is in use by a draft. The
-names and counts are worked out once per content version (the page cache's token, which every
-change replaces) and kept in the shared cache, so a search pays one cache read for them, and
-never longer than until the next scheduled publication or midnight, when a qualification may
-lapse.
+counts are read when a query names one, never kept, so they are those of the lists at that
+moment. The names are kept in a shared cache under the content version (which every change
+replaces, portal/publishing/pagecache.py); with a cache of one process's own, which another
+process's change cannot reach, they are read on every search, two small queries.
 """
 
-import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.publishing import pagecache
@@ -27,6 +25,8 @@ from zones.models import Enterprise, EnterpriseQualification, Qualification, Sec
 
 # Longer than any name of either kind (a sector's or a qualification's is at most 200).
 MAX_NAME_CHARS = 200
+# How long the names are kept under one content version, which a change replaces anyway.
+NAMES_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,12 @@ class Topic:
     """A sector or a qualification, and how many public zones and enterprises have it."""
 
     kind: str  # "sector" or "qualification", the lists' parameter
+    pk: int
     slug: str
     name_en: str
     name_zh_hans: str
-    zones: int
-    enterprises: int
+    zones: int = 0
+    enterprises: int = 0
 
     @property
     def label(self):
@@ -60,82 +61,48 @@ def key_of(name: str) -> str:
 
 
 def named_by(query: str) -> list[Topic]:
-    """The sectors and qualifications whose English or Chinese name is the query."""
-    if not query or len(query) > MAX_NAME_CHARS:
+    """The sectors and qualifications whose English or Chinese name is the query, each with
+    the public zones and enterprises that have it; one that none has is left out."""
+    key = key_of(query) if len(query) <= MAX_NAME_CHARS else ""
+    if not key:
         return []
-    return in_use().get(key_of(query), [])
+    topics = [counted(topic) for topic in names().get(key, [])]
+    return [topic for topic in topics if topic.zones or topic.enterprises]
 
 
-def in_use() -> dict[str, list[Topic]]:
-    """Every sector and qualification a public zone or enterprise has, by the keys of its names."""
-    version = pagecache.content_version()
-    today = timezone.localdate()
-    key = f"topics:{version}:{today.isoformat()}"
-    topics = cache.get(key)
-    if topics is None:
-        topics = by_name(sectors() + qualifications(today))
-        cache.set(key, topics, seconds_valid(version))
-    return topics
-
-
-def seconds_valid(version: str) -> int:
-    """Until the next scheduled publication, or midnight, whichever comes first."""
-    now = timezone.localtime()
-    midnight = datetime.datetime.combine(
-        now.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=now.tzinfo
-    )
-    return max(1, min(pagecache.seconds_to_next_publication(version), (midnight - now).seconds))
-
-
-def by_name(topics: list[Topic]) -> dict[str, list[Topic]]:
-    named: dict[str, list[Topic]] = {}
-    for topic in topics:
-        for key in {key_of(topic.name_en), key_of(topic.name_zh_hans)} - {""}:
-            named.setdefault(key, []).append(topic)
+def names() -> dict[str, list[Topic]]:
+    """Every sector and qualification by the keys of its names, uncounted."""
+    if not settings.PAGE_CACHE_SECONDS:  # no shared cache (see the module's docstring)
+        return by_name()
+    key = f"topics:{pagecache.content_version()}"
+    named = cache.get(key)
+    if named is None:
+        named = by_name()
+        cache.set(key, named, NAMES_SECONDS)
     return named
 
 
-def sectors() -> list[Topic]:
-    zones = counts(
-        Zone.sectors.through.objects.filter(zone__in=Zone.objects.published()),
-        "sector_id",
-        "zone_id",
-    )
-    enterprises = counts(
-        Enterprise.sectors.through.objects.filter(enterprise__in=Enterprise.objects.published()),
-        "sector_id",
-        "enterprise_id",
-    )
-    return [
-        Topic("sector", slug, name_en, name_zh_hans or "", zones.get(pk, 0), enterprises.get(pk, 0))
-        for pk, slug, name_en, name_zh_hans in Sector.objects.filter(
-            pk__in=zones.keys() | enterprises.keys()
-        ).values_list("pk", "slug", "name_en", "name_zh_hans")
-    ]
+def by_name() -> dict[str, list[Topic]]:
+    named: dict[str, list[Topic]] = {}
+    for kind, model in (("sector", Sector), ("qualification", Qualification)):
+        rows = model.objects.values_list("pk", "slug", "name_en", "name_zh_hans")
+        for pk, slug, name_en, name_zh_hans in rows:
+            topic = Topic(kind, pk, slug, name_en, name_zh_hans or "")
+            for key in {key_of(name_en), key_of(name_zh_hans or "")} - {""}:
+                named.setdefault(key, []).append(topic)
+    return named
 
 
-def qualifications(today: datetime.date) -> list[Topic]:
-    """As the directory filters by them: held by a public enterprise and valid today."""
-    enterprises = counts(
-        EnterpriseQualification.objects.valid(on=today).filter(
-            enterprise__in=Enterprise.objects.published()
-        ),
-        "qualification_id",
-        "enterprise_id",
-    )
-    return [
-        Topic("qualification", slug, name_en, name_zh_hans or "", 0, enterprises[pk])
-        for pk, slug, name_en, name_zh_hans in Qualification.objects.filter(
-            pk__in=enterprises.keys()
-        ).values_list("pk", "slug", "name_en", "name_zh_hans")
-    ]
-
-
-def counts(links, group: str, counted: str) -> dict[int, int]:
-    """How many different `counted` each `group` has among the rows of `links`."""
-    return dict(
-        links.order_by()
-        .values(group)
-        .annotate(count=Count(counted, distinct=True))
-        .values_list(group, "count")
-    )
+def counted(topic: Topic) -> Topic:
+    """The topic with its public zones and enterprises counted: for a qualification, the
+    enterprises holding it today, as the directory filters by it."""
+    if topic.kind == "sector":
+        zones = Zone.objects.published().filter(sectors=topic.pk).count()
+        enterprises = Enterprise.objects.published().filter(sectors=topic.pk).count()
+    else:
+        zones = 0
+        held = EnterpriseQualification.objects.valid().filter(qualification=topic.pk)
+        enterprises = (
+            Enterprise.objects.published().filter(pk__in=held.values("enterprise_id")).count()
+        )
+    return replace(topic, zones=zones, enterprises=enterprises)

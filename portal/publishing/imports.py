@@ -228,12 +228,11 @@ class ContentResource(resources.ModelResource):
             return
         if record is instance:
             record = type(instance)._base_manager.get(pk=instance.pk)
-            columns = [
-                field.attribute for field in self.get_import_fields() if field.column_name in row
-            ]
+            columns = self.changed_attributes(instance, record, row)
 
             def change(current):
-                # The row's columns, over the draft as it stands (its other edits are kept).
+                # What the row changes of the live record, over the draft as it stands: its
+                # other edits are kept, also those of columns the file repeats as they are live.
                 for attribute in columns:
                     setattr(current, attribute, getattr(instance, attribute))
                 current.save()
@@ -375,7 +374,34 @@ class ContentResource(resources.ModelResource):
         if is_blank(row.values()):  # no record: left out, and not counted as unchanged
             self.blank_rows += 1
             return True
+        if (
+            self._meta.skip_unchanged
+            and not import_validation_errors
+            and original is not None
+            and original.pk is not None
+            and not self.changed_attributes(instance, original, row)
+        ):
+            return True
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def changed_attributes(self, instance, original, row) -> list[str]:
+        """The attributes of the row's columns whose values differ from the record's, as a
+        reader tells them apart (`same_value`). A relation is compared by its id, which the
+        record has without a query."""
+        changed = []
+        for field in self.get_import_fields():
+            if field.column_name not in row:
+                continue
+            attribute = field.attribute
+            try:
+                model_field = instance._meta.get_field(attribute)
+            except FieldDoesNotExist:
+                model_field = None
+            if model_field is not None and model_field.many_to_one:
+                attribute = model_field.attname
+            if not same_value(getattr(instance, attribute), getattr(original, attribute)):
+                changed.append(field.attribute)
+        return changed
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -527,6 +553,15 @@ def scan_upload(upload, file_format) -> tuple[list, int]:
         first, filled = None, 0
     upload.seek(0)
     return list(first or ()), filled
+
+
+def same_value(value, other) -> bool:
+    """Whether two values of a field are the same to a reader: an empty text and none are, and
+    so are line breaks written \\r\\n (as a browser sends a text area's, and the admin keeps
+    them) and \\n (as a spreadsheet or a CSV reader gives them back)."""
+    if all(v is None or isinstance(v, str) for v in (value, other)):
+        return (value or "").replace("\r\n", "\n") == (other or "").replace("\r\n", "\n")
+    return value == other
 
 
 def is_blank(cells) -> bool:

@@ -15,6 +15,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
+from zones.models import Enterprise, Zone
 from zones.topics import named_by
 
 pytestmark = pytest.mark.django_db
@@ -107,9 +108,21 @@ def test_a_qualification_offers_the_enterprises_holding_it_today(client):
     assert links(client, "瞪羚企业") == ["/en/enterprises/?qualification=gazelle"]
 
 
-def test_once_worked_out_they_are_read_without_a_query(
-    client, new_energy, django_assert_num_queries
+def test_a_change_no_signal_announced_shows_at_once(client, new_energy):
+    """As a change made by another process shows, whose cache this one cannot see."""
+    assert offered(client, "新能源") == "Sector: New energy · 1 zone · 2 enterprises"
+    Enterprise.objects.update(status=Status.DRAFT)
+    assert offered(client, "新能源") == "Sector: New energy · 1 zone"
+    Zone.objects.update(status=Status.DRAFT)
+    assert offered(client, "新能源") == ""
+
+
+def test_with_a_shared_cache_a_query_naming_nothing_reads_no_names(
+    client, new_energy, settings, django_assert_num_queries
 ):
-    client.get("/en/search/", {"q": "新能源"})
+    settings.PAGE_CACHE_SECONDS = 300
+    assert [topic.slug for topic in named_by("新能源")] == ["new-energy"]
     with django_assert_num_queries(0):
-        assert [topic.slug for topic in named_by("新能源")] == ["new-energy"]
+        assert named_by("shenyang") == []
+    SectorFactory(name_en="Shipbuilding", slug="shipbuilding").zones.add(ZoneFactory())
+    assert [topic.slug for topic in named_by("shipbuilding")] == ["shipbuilding"]
