@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from portal.publishing import notes
+from portal.publishing import drafts, notes
 from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import draft_action
 from tests.factories import EnterpriseFactory, ZoneFactory
@@ -808,3 +808,79 @@ def test_an_exported_file_imported_again_changes_nothing(puwan, tmp_path, capsys
         "=Sum Ltd.",
         "@Home Co.",
     ]
+
+
+def exported_csv(**filters) -> bytes:
+    """The enterprises as the admin's export writes them, as CSV."""
+    dataset = EnterpriseResource().export(queryset=Enterprise.objects.filter(**filters))
+    return dataset.export("csv").encode()
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def post_file(client, content: bytes, name: str = "enterprises.csv", file_format: str = "0"):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": file_format, "resource": "0"},
+    )
+
+
+def test_an_editors_import_adds_to_their_pending_draft_and_keeps_its_other_edits(
+    editor, editor_client, published_enterprise
+):
+    Enterprise.objects.filter(pk=published_enterprise.pk).update(summary_en="Live summary")
+
+    def summary(current):
+        current.summary_en = "Drafted in the form"
+        current.save()
+
+    drafts.stage(published_enterprise, editor, summary)
+    content = exported_csv(pk=published_enterprise.pk).decode()
+    edited = content.replace("Allychem Co., Ltd.", "Allychem Renamed Co., Ltd.")
+
+    preview = post_file(editor_client, edited.encode())
+    confirm_import(editor_client, preview, "admin:zones_enterprise_process_import")
+
+    snapshot = PendingChange.objects.for_record(published_enterprise).snapshot
+    assert "Allychem Renamed Co., Ltd." in snapshot
+    assert "Drafted in the form" in snapshot
+
+
+@pytest.mark.parametrize("stored", ["", "One\r\nTwo"])
+def test_an_empty_text_or_line_breaks_as_the_form_keeps_them_come_back_unchanged(
+    editor_client, published_enterprise, stored
+):
+    """The admin's form keeps an empty text as "" or none, and a text area's line breaks as a
+    browser sends them, \\r\\n; a file gives back none, and \\n (as a spreadsheet saves a
+    line break within a cell)."""
+    Enterprise.objects.filter(pk=published_enterprise.pk).update(
+        name_zh_hans=stored, summary_en=stored
+    )
+    content = exported_csv(pk=published_enterprise.pk).replace(b"One\r\nTwo", b"One\nTwo")
+
+    preview = post_file(editor_client, content)
+    confirm_import(editor_client, preview, "admin:zones_enterprise_process_import")
+
+    assert "0 new, 0 changed, 1 unchanged" in preview.content.decode() or not (
+        PendingChange.objects.exists()
+    )
+    assert not PendingChange.objects.exists()
+    assert Enterprise.objects.get().summary_en == stored
+
+
+def test_the_admin_csv_export_starts_with_a_bom_for_excel(editor_client, published_enterprise):
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "export_items": [published_enterprise.pk],
+            **{f"enterpriseresource_{name}": "on" for name in ("slug", "name_en", "zone")},
+        },
+    )
+    assert response.content.startswith("\ufeff".encode())
+    assert csv_rows(response.content)[1][:2] == ["allychem", "Allychem Co., Ltd."]
