@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import IO
 
 import openpyxl
 import reversion
@@ -564,6 +565,50 @@ def same_value(value, other) -> bool:
     return value == other
 
 
+# Cells named in a message, at most; the rest are counted.
+CELLS_NAMED = 5
+
+
+def uncalculated_formulas(workbook: IO[bytes]) -> str:
+    """Why an XLSX file is refused, or "": it has formulas whose values it does not hold.
+
+    A spreadsheet saves each formula's value beside it, which is what an import reads; a file
+    written by a program (openpyxl, pandas) often holds the formula alone, and its cells would
+    be read as empty, blanking the fields they stand for without a word.
+    """
+    workbook.seek(0)
+    try:
+        formulas = openpyxl.load_workbook(workbook, read_only=True)
+        cells = [
+            cell.coordinate
+            for row in formulas.active.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+        formulas.close()
+        if cells:
+            workbook.seek(0)
+            values = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+            sheet = values.active
+            cells = [coordinate for coordinate in cells if sheet[coordinate].value is None]
+            values.close()
+    except Exception:  # unreadable: the import itself says so
+        cells = []
+    workbook.seek(0)
+    if not cells:
+        return ""
+    named = ", ".join(cells[:CELLS_NAMED]) + (" …" if len(cells) > CELLS_NAMED else "")
+    return ngettext(
+        "Cell %(cells)s holds a formula without its value, which would be read as an empty "
+        "cell. Open the file in Excel, WPS or LibreOffice and save it again, or replace the "
+        "formula by its value.",
+        "%(count)s cells (%(cells)s) hold formulas without their values, which would be read "
+        "as empty cells. Open the file in Excel, WPS or LibreOffice and save it again, or "
+        "replace the formulas by their values.",
+        len(cells),
+    ) % {"cells": named, "count": len(cells)}
+
+
 def is_blank(cells) -> bool:
     """Whether no cell of a row is filled in (a spreadsheet's cleared row, a CSV's ",,")."""
     return all(cell is None or not str(cell).strip() for cell in cells)
@@ -605,6 +650,8 @@ class SizedImportForm(ImportForm):
         resource = self.resources[int(cleaned_data.get("resource") or 0)]()
         headings, rows = scan_upload(upload, file_format)
         if refused := resource.refused_headings(headings):
+            raise ValidationError({"import_file": refused})
+        if file_format.is_binary() and (refused := uncalculated_formulas(upload)):
             raise ValidationError({"import_file": refused})
         limit = settings.IMPORT_MAX_ROWS
         if rows <= limit:

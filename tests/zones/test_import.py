@@ -2,8 +2,10 @@
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import tablib
 from django.contrib.messages import get_messages
@@ -884,3 +886,53 @@ def test_the_admin_csv_export_starts_with_a_bom_for_excel(editor_client, publish
     )
     assert response.content.startswith("\ufeff".encode())
     assert csv_rows(response.content)[1][:2] == ["allychem", "Allychem Co., Ltd."]
+
+
+def workbook_with_formulas() -> bytes:
+    """A workbook as a program writes it: formulas without their values."""
+    book = openpyxl.Workbook()
+    book.active.append(["slug", "name_en", "name_zh_hans", "zone", "summary_en"])
+    book.active.append(["allychem", "Allychem Co., Ltd.", '="测试"&"企业"', "dalian-puwan", "=C2"])
+    content = io.BytesIO()
+    book.save(content)
+    return content.getvalue()
+
+
+def test_an_xlsx_with_formulas_but_not_their_values_is_refused_in_words(
+    publisher_client, published_enterprise
+):
+    before = Enterprise.objects.values().get()
+    preview = post_file(publisher_client, workbook_with_formulas(), "e.xlsx", file_format="1")
+    assert preview.context["form"].errors["import_file"] == [
+        "2 cells (C2, E2) hold formulas without their values, which would be read as empty "
+        "cells. Open the file in Excel, WPS or LibreOffice and save it again, or replace the "
+        "formulas by their values."
+    ]
+    assert Enterprise.objects.values().get() == before
+
+
+def test_the_command_refuses_formulas_without_their_values_too(published_enterprise, tmp_path):
+    path = tmp_path / "e.xlsx"
+    path.write_bytes(workbook_with_formulas())
+    with pytest.raises(CommandError, match="2 cells .C2, E2. hold formulas"):
+        call_command("import_enterprises", path)
+
+
+def test_formulas_saved_with_their_values_are_read_as_the_values(puwan, tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.append(["slug", "name_en", "zone"])
+    book.active.append(["sum-co", "=A2", "dalian-puwan"])
+    path = tmp_path / "e.xlsx"
+    book.save(path)
+    # As a spreadsheet saves it: the formula, and its value beside it.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        b'<c r="B2"><f>A2</f><v /></c>', b'<c r="B2" t="str"><f>A2</f><v>Sum Co.</v></c>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    call_command("import_enterprises", path)
+    assert Enterprise.objects.get().name_en == "Sum Co."

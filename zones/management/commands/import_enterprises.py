@@ -1,3 +1,4 @@
+import io
 from pathlib import Path
 
 import tablib
@@ -5,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portal.publishing.imports import summary, unreadable
+from portal.publishing.imports import summary, uncalculated_formulas, unreadable
 from zones.resources import EnterpriseResource
 
 
@@ -85,6 +86,8 @@ def read(file: Path) -> tablib.Dataset:
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise CommandError("The file must be a .csv or an .xlsx file.")
+    if suffix == ".xlsx" and (refused := uncalculated_formulas(io.BytesIO(file.read_bytes()))):
+        raise CommandError(f"Nothing was imported. {refused}")
     try:
         if suffix == ".csv":
             dataset = tablib.Dataset().load(file.read_text(encoding="utf-8-sig"), format="csv")
