@@ -432,17 +432,31 @@ def joined_syllables(words: list[str]) -> dict[str, list[str] | None]:
     return joined
 
 
+def pinyin_being_typed(word: str, after_pinyin: bool) -> list[str] | None:
+    """The last word of a query as pinyin whose last syllable is still being typed: `jingk` in
+    `shenyang jingk`, or `dalianpuw`; None for any other word. Only after another word of pinyin,
+    or from two whole syllables on, where an English word seldom reads so (`tech` would be te
+    and the start of chan, chen…)."""
+    pieces = split_pinyin(word)
+    if pieces is None or pieces[-1] in syllables():
+        return None
+    return pieces if after_pinyin or len(pieces) > 2 else None
+
+
 def parse(raw: str) -> Query:
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     # A word given twice matches what it matches once, and would cost the database twice
     # (`a a a a a a a a`: a second at 100,000 enterprises).
-    found = joined_syllables(joined_places(tokens(raw[:MAX_QUERY_CHARS])))
+    found = list(joined_syllables(joined_places(tokens(raw[:MAX_QUERY_CHARS]))).items())
+    found = found[:MAX_QUERY_TOKENS]
     terms = []
-    for token, written_apart in list(found.items())[:MAX_QUERY_TOKENS]:
+    for number, (token, written_apart) in enumerate(found, start=1):
         if is_cjk(token):
             terms.append(Term(token, cjk=True, spelled=spelled(token)))
         else:
             pinyin = written_apart or split_pinyin(token, allow_partial_end=False)
+            if pinyin is None and number == len(found):
+                pinyin = pinyin_being_typed(token, after_pinyin=any(t.pinyin for t in terms))
             # One short syllable ("co", "an") would match too much pinyin to be worth it.
             if pinyin and len(pinyin) == 1 and (len(token) < 4 or token not in syllables()):
                 pinyin = None

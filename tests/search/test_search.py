@@ -606,6 +606,24 @@ def test_suggestions_follow_pinyin_as_it_is_typed(db):
     assert [result.title for result in groups["enterprise"]] == ["恒泰装备制造有限公司"]
 
 
+@pytest.mark.parametrize("typed", ["dalian puwan", "dalianpuwan", "shenyang jingkaiqu"])
+def test_suggestions_follow_pinyin_as_it_is_typed_letter_by_letter(demo, typed):
+    """Each letter typed, from the second syllable on: the start of the next syllable (`jingk`,
+    `dalianpuw`) kept the list from going empty at every other keystroke."""
+    start = len(typed.split()[0]) + 2 if " " in typed else len("dalianp")
+    for end in range(start, len(typed) + 1):
+        found = {result.url for _, _, results in suggest(typed[:end]) for result in results}
+        assert any("/zones/" in url for url in found), typed[:end]
+
+
+def test_the_start_of_a_syllable_is_not_read_as_pinyin_in_an_english_word():
+    assert [term.pinyin for term in text.parse("tech shenyang").terms] == [
+        None,
+        ["shen", "yang"],
+    ]
+    assert text.parse("tech").terms[0].pinyin is None
+
+
 def test_search_page_runs_the_same_number_of_queries_for_2_or_30_results(client, db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
