@@ -7,10 +7,11 @@ to that sector or qualification, with how many each shows.
 
 Only what the lists would show is offered: a sector or qualification that no public zone or
 enterprise has is never named, so a search cannot tell whether one is in use by a draft. The
-counts are read when a query names one, never kept, so they are those of the lists at that
-moment. The names are kept in a shared cache under the content version (which every change
-replaces, portal/publishing/pagecache.py); with a cache of one process's own, which another
-process's change cannot reach, they are read on every search, two small queries.
+counts are read when a query names one (the enterprises' from the directory's index), so they
+are those of the lists at that moment. The names are kept in a shared cache under the content
+version (which every change replaces, portal/publishing/pagecache.py); with a cache of one
+process's own, which another process's change cannot reach, they are read on every search,
+two small queries.
 """
 
 from dataclasses import dataclass, replace
@@ -21,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.publishing import pagecache
 from portal.search.text import tokens
-from zones.models import Enterprise, EnterpriseQualification, Qualification, Sector, Zone
+from zones import directory
+from zones.models import Qualification, Sector, Zone
 
 # Longer than any name of either kind (a sector's or a qualification's is at most 200).
 MAX_NAME_CHARS = 200
@@ -94,15 +96,14 @@ def by_name() -> dict[str, list[Topic]]:
 
 
 def counted(topic: Topic) -> Topic:
-    """The topic with its public zones and enterprises counted: for a qualification, the
-    enterprises holding it today, as the directory filters by it."""
+    """The topic with its public zones and enterprises counted. The enterprises are counted by
+    the directory's index, as the directory it links to counts them (a qualification's are those
+    holding it today): in SQL, a broad sector took most of a second at 100,000 enterprises."""
+    index = directory.current()
     if topic.kind == "sector":
         zones = Zone.objects.published().filter(sectors=topic.pk).count()
-        enterprises = Enterprise.objects.published().filter(sectors=topic.pk).count()
+        enterprises = index.values["sector"].get(topic.pk, 0).bit_count()
     else:
         zones = 0
-        held = EnterpriseQualification.objects.valid().filter(qualification=topic.pk)
-        enterprises = (
-            Enterprise.objects.published().filter(pk__in=held.values("enterprise_id")).count()
-        )
+        enterprises = index.values["qualification"].get(topic.pk, 0).bit_count()
     return replace(topic, zones=zones, enterprises=enterprises)
