@@ -574,24 +574,25 @@ def uncalculated_formulas(workbook: IO[bytes]) -> str:
 
     A spreadsheet saves each formula's value beside it, which is what an import reads; a file
     written by a program (openpyxl, pandas) often holds the formula alone, and its cells would
-    be read as empty, blanking the fields they stand for without a word.
+    be read as empty, blanking the fields they stand for without a word. Such a cell reads as
+    a number with no value; a formula whose value is empty text is saved as text.
     """
-    workbook.seek(0)
+    cells = []
     try:
+        workbook.seek(0)
         formulas = openpyxl.load_workbook(workbook, read_only=True)
-        cells = [
-            cell.coordinate
-            for row in formulas.active.iter_rows()
-            for cell in row
-            if cell.data_type == "f"
-        ]
+        workbook.seek(0)
+        values = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+        # In step, row by row: a read-only sheet reads itself from the top for each cell asked
+        # for by its name.
+        for formula_row, value_row in zip(
+            formulas.active.iter_rows(), values.active.iter_rows(), strict=False
+        ):
+            for formula, value in zip(formula_row, value_row, strict=False):
+                if formula.data_type == "f" and value.value is None and value.data_type == "n":
+                    cells.append(formula.coordinate)
         formulas.close()
-        if cells:
-            workbook.seek(0)
-            values = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
-            sheet = values.active
-            cells = [coordinate for coordinate in cells if sheet[coordinate].value is None]
-            values.close()
+        values.close()
     except Exception:  # unreadable: the import itself says so
         cells = []
     workbook.seek(0)

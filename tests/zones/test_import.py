@@ -936,3 +936,27 @@ def test_formulas_saved_with_their_values_are_read_as_the_values(puwan, tmp_path
             archive.writestr(name, content)
     call_command("import_enterprises", path)
     assert Enterprise.objects.get().name_en == "Sum Co."
+
+
+def test_a_formula_whose_value_is_empty_text_is_read_as_an_empty_cell(puwan, tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.append(["slug", "name_en", "zone", "summary_en"])
+    book.active.append(["sum-co", "Sum Co.", "dalian-puwan", '=IF(A2="x","y","")'])
+    path = tmp_path / "e.xlsx"
+    book.save(path)
+    # As a spreadsheet saves a formula that gives "": its value, empty text, beside it.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    written = b'<c r="D2"><f>IF(A2="x","y","")</f><v /></c>'
+    assert written in parts[sheet]
+    parts[sheet] = parts[sheet].replace(
+        written, b'<c r="D2" t="str"><f>IF(A2="x","y","")</f><v></v></c>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+    call_command("import_enterprises", path)
+
+    assert Enterprise.objects.get().summary_en in ("", None)
