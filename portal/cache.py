@@ -5,8 +5,9 @@ cache as down. Every failure would otherwise be a 500 on every page, /healthz in
 
 After a failure, Redis is left alone for RETRY_AFTER_SECONDS: a Redis that hangs, rather than
 refusing connections, would otherwise cost every cache call its socket timeout, a second each
-and several per page. When it answers again, the pages stored before the outage are retired:
-a change made meanwhile could not retire them.
+and several per page. Deletes are always tried: a session signed out meanwhile must not come
+back from the cache when it answers again. When it does, the pages stored before the outage are
+retired: a change made meanwhile could not retire them.
 """
 
 import logging
@@ -32,10 +33,10 @@ class ResilientRedisCache(RedisCache):
     down_until = 0.0
     was_down = False
 
-    def attempt(self, call, fallback):
-        """`call()`, or `fallback` while Redis is down or if it fails now."""
+    def attempt(self, call, fallback, always: bool = False):
+        """`call()`, or `fallback` while Redis is down (unless `always`) or if it fails now."""
         cls = ResilientRedisCache
-        if time.monotonic() < cls.down_until:
+        if not always and time.monotonic() < cls.down_until:
             return fallback
         try:
             result = call()
@@ -91,10 +92,10 @@ class ResilientRedisCache(RedisCache):
         return value
 
     def delete(self, key, version=None):
-        return self.attempt(partial(super().delete, key, version), False)
+        return self.attempt(partial(super().delete, key, version), False, always=True)
 
     def delete_many(self, keys, version=None):
-        self.attempt(partial(super().delete_many, keys, version), None)
+        self.attempt(partial(super().delete_many, keys, version), None, always=True)
 
     def clear(self):
-        return self.attempt(super().clear, False)
+        return self.attempt(super().clear, False, always=True)

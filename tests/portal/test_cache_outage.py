@@ -3,6 +3,7 @@
 import logging
 import socket
 import time
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -116,3 +117,39 @@ def test_when_redis_answers_again_the_pages_stored_before_the_outage_are_retired
     shared.get("anything")
 
     assert stored["pagecache:version"] not in {"before", None}
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
+def test_a_session_signed_out_while_redis_was_left_alone_does_not_come_back(
+    settings, client, editor
+):
+    """After one slow call the cache is left alone for a while; a sign-out meanwhile must
+    still take the session out of it, or the old cookie would sign in again afterwards."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        },
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(editor)
+    signed_in = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/admin/").status_code == 200
+
+    cache.failed(RedisConnectionError("one slow call"))
+    client.post("/admin/logout/")
+    shared_cache.ResilientRedisCache.down_until = 0.0  # the while has passed
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in
+
+    assert client.get("/admin/").status_code == 302
+    cache.clear()
