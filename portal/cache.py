@@ -44,8 +44,11 @@ class ResilientRedisCache(RedisCache):
             self.failed(error)
             return fallback
         if cls.was_down:
+            # The first answer after an outage may be what the outage left stale (the content
+            # version a change could not replace): taken as a miss, once the pages are retired.
             cls.was_down = False
             self.recovered()
+            return fallback
         return result
 
     def failed(self, error: RedisError) -> None:
