@@ -11,6 +11,7 @@ The resources themselves live with their models (zones/resources.py, news/resour
 import csv
 import io
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -680,6 +681,11 @@ class SizedImportForm(ImportForm):
         raise ValidationError({"import_file": f"{too_many} {advice}"})
 
 
+# The session key of the uploads its user's dry runs kept, the newest last.
+KEPT_UPLOADS = "kept_import_uploads"
+KEPT_UPLOADS_PER_SESSION = 20
+
+
 class ImportAdminMixin:
     """Import with a dry run first and then all rows or none; every import is audited.
 
@@ -704,6 +710,17 @@ class ImportAdminMixin:
             "command": self.import_command,
             "kind": self.model._meta.verbose_name_plural,
         }
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        # The upload a dry run kept is remembered in the session of whoever sent it, so that a
+        # confirmation takes that upload and no other file of the folder uploads are kept in.
+        initial = super().get_confirm_form_initial(request, import_form)
+        if name := initial.get("import_file_name"):
+            kept = request.session.get(KEPT_UPLOADS, [])
+            # As the confirmation form reads it back: the name in the folder.
+            name = os.path.basename(name)
+            request.session[KEPT_UPLOADS] = [*kept, name][-KEPT_UPLOADS_PER_SESSION:]
+        return initial
 
     def get_urls(self):
         opts = self.model._meta
@@ -774,7 +791,9 @@ class ImportAdminMixin:
 
     def upload_is_kept(self, request: HttpRequest, data: dict) -> bool:
         """Whether the confirmation names a resource and a format of this import, and an upload
-        still kept that is in that format (as the dry run read it)."""
+        still kept, from this session's dry run, that is in that format (as the dry run read it)."""
+        if data["import_file_name"] not in request.session.get(KEPT_UPLOADS, []):
+            return False
         number, resource = data["format"], data.get("resource") or "0"
         formats = self.get_import_formats()
         if not number.isdigit() or int(number) >= len(formats):

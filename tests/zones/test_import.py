@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import tempfile
 import zipfile
 from decimal import Decimal
 
@@ -10,12 +12,14 @@ import pytest
 import tablib
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
 from portal.publishing import drafts, notes
 from portal.publishing.models import AuditEntry, PendingChange, Status
 from tests.adminforms import draft_action
+from tests.conftest import staff_member
 from tests.factories import EnterpriseFactory, ZoneFactory
 from zones.models import Enterprise, Zone
 from zones.resources import EnterpriseResource
@@ -232,6 +236,50 @@ def test_a_confirmation_sent_again_or_edited_imports_nothing_more_and_says_so(
         response.content.decode()
     )
     assert Enterprise.objects.count() == imported
+
+
+def test_an_upload_is_confirmed_only_by_whoever_uploaded_it(editor, editor_client, puwan):
+    preview = admin_import(editor_client, rows(2))
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    other_editor = staff_member(type(editor), "second-editor", "Editors")
+    other_client = Client()
+    other_client.force_login(other_editor)
+
+    response = other_client.post(
+        reverse("admin:zones_enterprise_process_import"), data, follow=True
+    )
+
+    assert "This import was confirmed already, or its upload is no longer kept." in (
+        response.content.decode()
+    )
+    assert not Enterprise.objects.exists()
+    assert (
+        editor_client.post(reverse("admin:zones_enterprise_process_import"), data).status_code
+        == 302
+    )
+    assert Enterprise.objects.count() == 2
+
+
+def test_a_confirmation_cannot_name_a_file_it_did_not_upload(editor_client, puwan):
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as kept:
+        writer = csv.DictWriter(kept, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows(1))
+    name = os.path.basename(kept.name)
+
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_process_import"),
+        {"import_file_name": name, "original_file_name": "x.csv", "format": "0", "resource": "0"},
+        follow=True,
+    )
+
+    assert "This import was confirmed already, or its upload is no longer kept." in (
+        response.content.decode()
+    )
+    assert not Enterprise.objects.exists()
+    assert os.path.exists(kept.name)
+    os.remove(kept.name)
 
 
 @pytest.mark.parametrize("file_format, marker", [("0", b"Chosen Ltd."), ("1", b"PK")])
