@@ -148,6 +148,16 @@ def _follow_live(record: models.Model, draft: DeserializedObject, base: dict | N
             draft.m2m_data[name] = list(getattr(record, name).values_list("pk", flat=True))
 
 
+def _follow_live_rows(rows: list[DeserializedObject], base_parts: dict, live: dict) -> None:
+    """`_follow_live` for each row of a part that the draft changed and that is still live
+    (`live`: the stored rows by (model, pk)): a field of the row that only a Publisher changed
+    since the draft's last save keeps the Publisher's value."""
+    for row in rows:
+        key = (type(row.object), row.object.pk)
+        if key in base_parts and key in live:
+            _follow_live(live[key], row, base_parts[key])
+
+
 def _row_unchanged(row: DeserializedObject, base_parts: dict) -> bool:
     """Whether the draft holds a row of a part as the live record had it at the draft's last
     save (`base_parts`, see `part_values`)."""
@@ -203,14 +213,17 @@ def apply(record: models.Model, pending: PendingChange, lenient: bool = False) -
     base_parts = part_values(pending.live_snapshot) if pending.live_snapshot else None
     for model, key in parts_of(type(record)):
         mine = [row for row in part_rows if type(row.object) is model]
-        stored = set(model._base_manager.filter(**{key: record.pk}).values_list("pk", flat=True))
+        live = {(model, row.pk): row for row in model._base_manager.filter(**{key: record.pk})}
+        stored = {pk for _, pk in live}
         drafted = {row.object.pk for row in mine}
         if base_parts is None:
             removed = stored - drafted
         else:
             # A row the draft left as it was at its last save follows the live record: it
-            # stays as it is now, or gone if a Publisher removed it since.
+            # stays as it is now, or gone if a Publisher removed it since; so does a field of
+            # a row the draft changed that the draft left as it was.
             mine = [row for row in mine if not _row_unchanged(row, base_parts)]
+            _follow_live_rows(mine, base_parts, live)
             # The draft removes only the rows it knew of: one added to the live record since
             # stays.
             known = {pk for kind, pk in base_parts if kind is model}
@@ -311,16 +324,21 @@ def diff(record: models.Model, pending: PendingChange) -> Diff:
     _follow_live(record, rows[0], base_values(record, pending))
     draft = {k: v for k, v in _values(rows[0]).items() if k not in WORKFLOW_FIELDS}
     fields = history.changes(model, history.current_values(record), draft)
-    live = {
-        (part_model, row.pk): (part_model, history.current_values(row), str(row))
+    live_rows = {
+        (part_model, row.pk): row
         for part_model, key in parts_of(model)
         for row in part_model._base_manager.filter(**{key: record.pk})
     }
+    live = {key: (key[0], history.current_values(row), str(row)) for key, row in live_rows.items()}
+    if pending.live_snapshot:
+        base_parts = part_values(pending.live_snapshot)
+        _follow_live_rows(
+            [row for row in rows[1:] if not _row_unchanged(row, base_parts)], base_parts, live_rows
+        )
     after = _snapshot_parts(rows[1:])
     if pending.live_snapshot:
         # As `apply` writes them: rows the draft left alone, and rows added since, as they
         # are live.
-        base_parts = part_values(pending.live_snapshot)
         for row in rows[1:]:
             key = (type(row.object), row.object.pk)
             if _row_unchanged(row, base_parts):

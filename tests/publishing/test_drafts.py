@@ -647,6 +647,26 @@ def test_a_publishers_change_to_a_figure_of_the_live_record_is_kept_when_the_dra
     assert list(live_release.indicators.values_list("value", flat=True)) == [9]
 
 
+def test_a_field_of_a_figure_only_a_publisher_changed_is_kept_beside_the_drafts_change_to_it(
+    editor_client, publisher_client, live_release
+):
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    value = next(k for k in data if k.endswith("-0-value"))
+    save_form(editor_client, live_release, **{value: "7"})
+    data = change_form_data(publisher_client.get(admin_url(live_release)))
+    note = value.replace("-value", "-note_en")
+    assert (
+        publisher_client.post(admin_url(live_release), data | {note: "Audited."}).status_code == 302
+    )
+
+    page = publisher_client.get(admin_url(live_release, "draft")).content.decode()
+    assert "Audited." not in page.split('class="part-changes"', 1)[-1]
+    draft_action(publisher_client, live_release, "publish")
+
+    figure = live_release.indicators.get()
+    assert (figure.value, figure.note_en) == (7, "Audited.")
+
+
 def test_a_figure_a_publisher_added_meanwhile_is_kept_and_one_the_draft_changed_wins(
     editor_client, publisher_client, live_release
 ):
