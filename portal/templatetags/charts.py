@@ -86,10 +86,20 @@ def _label(text: str, lines: list[str], y: float, language: str | None = None) -
     )
 
 
+def bar_name(indicator) -> tuple[str, str | None]:
+    """A bar's label: the figure's metric, and its park's name for a park's figure, so that it
+    is told apart from the zone's; with the language it is shown in, if not the page's."""
+    name, language = shown(indicator.metric, "name")
+    if indicator.park_id is None:
+        return name, language
+    park, park_language = shown(indicator.park, "name")
+    return f"{name} · {park}", language if park_language == language else None
+
+
 @register.simple_tag
 def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -> SafeString:
-    """The figures of one unit as horizontal bars, labelled with their metric, from a common
-    zero (declines to the left of it)."""
+    """The figures of one unit as horizontal bars, labelled with their metric (and park:
+    `bar_name`), from a common zero (declines to the left of it)."""
     if not indicators:
         return SafeString("")
     values = [float(indicator.value) for indicator in indicators]
@@ -104,7 +114,7 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
     bars = []
     y = BAR_GAP
     for indicator, value, text in zip(indicators, values, written, strict=True):
-        name, language = shown(indicator.metric, "name")
+        name, language = bar_name(indicator)
         lines = _lines(name)
         row = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
         middle = y + row / 2

@@ -100,6 +100,28 @@ def test_figures_are_drawn_as_charts_with_a_title_and_their_numbers(client, db):
     assert "style=" not in text
 
 
+def test_a_parks_figure_is_charted_under_its_parks_name_beside_the_zones(client, db):
+    zone = ZoneFactory()
+    park = ParkFactory(zone=zone, name_en="North Park")
+    metric = MetricFactory(name_en="Contracts")
+    for year, value in ((2022, "3"), (2023, "8")):
+        IndicatorFactory(zone=zone, metric=metric, year=year, value=Decimal(value))
+        IndicatorFactory(zone=zone, park=park, metric=metric, year=year, value=Decimal(value) * 2)
+
+    text = client.get(zone.get_absolute_url()).text
+
+    labels = re.findall(r'<text class="chart__label"[^>]*>(.*?)</text>', text, flags=re.S)
+    assert sorted(" ".join(re.sub(r"<[^>]+>", " ", label).split()) for label in labels[:2]) == [
+        "Contracts",
+        "Contracts · North Park",
+    ]
+    titles = re.findall(r'<title id="chart-line-\d-title">(.*?)</title>', text)
+    assert sorted(titles) == [
+        "Contracts by year, percent change",
+        "Contracts, North Park, by year, percent change",
+    ]
+
+
 def test_a_single_figure_draws_no_chart(client, db):
     zone = ZoneFactory()
     IndicatorFactory(zone=zone)
