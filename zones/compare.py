@@ -302,7 +302,6 @@ def compare(zones: list[Zone]) -> Comparison:
             "-release__published_at",
         )
     )
-    sources = footnote_sources(indicators)
     newest: dict[tuple, list] = {}
     for indicator in indicators:
         key = (indicator.metric.name, indicator.unit)
@@ -310,6 +309,8 @@ def compare(zones: list[Zone]) -> Comparison:
         position = column[indicator.zone_id]
         if cells[position] is None:
             cells[position] = indicator
+    # The sources are the releases of the figures shown, numbered in the table's order.
+    sources = footnote_sources(ind for found in newest.values() for ind in found if ind)
     figures = _("Figures")
     for found in newest.values():
         cells = [

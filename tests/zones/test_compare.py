@@ -254,6 +254,25 @@ def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
     ]
 
 
+def test_only_the_releases_of_the_figures_shown_are_sources(client, db):
+    metric = MetricFactory(name_en="GDP")
+    a = ZoneFactory(slug="a")
+    ZoneFactory(slug="b")
+    older = ReleaseFactory(title_en="Older report")
+    newer = ReleaseFactory(title_en="Newer report")
+    IndicatorFactory(zone=a, metric=metric, year=2022, value=Decimal("5"), release=older)
+    IndicatorFactory(zone=a, metric=metric, year=2023, value=Decimal("6"), release=newer)
+
+    page = client.get(URL, {"zones": "a,b"})
+    data = json.loads(client.get("/en/zones/compare/export.json?zones=a,b").content)
+
+    assert [source.title for source in page.context["comparison"].sources] == ["Newer report"]
+    assert "Older report" not in page.text
+    assert [source["title"] for source in data["sources"]] == ["Newer report"]
+    gdp = next(row for row in data["rows"] if row["label"] == "GDP, percent change")
+    assert gdp["values"][0]["source"] == 1
+
+
 def test_the_json_download_numbers_every_figure_of_a_shared_release(client, demo):
     # The demo release reports figures of both zones: one source, numbered once.
     response = client.get("/en/zones/compare/export.json?zones=dalian-puwan,shenyang-etdz")
