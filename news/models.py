@@ -51,7 +51,9 @@ class Series(models.Model):
         return self.name
 
 
-class Release(Publishable):
+class Release(Publishable, PinyinSorted):
+    sorted_by = "title"
+
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press_release", _("press release")
         NEWS = "news", _("news")
@@ -385,8 +387,10 @@ class EventQuerySet(PublishableQuerySet):
         )
 
 
-class Event(Publishable):
+class Event(Publishable, PinyinSorted):
     """An economic and trade exchange activity, one-off or recurring."""
+
+    sorted_by = "title"
 
     class Kind(models.TextChoices):
         TRADE_EXCHANGE = "trade_exchange", _("economic and trade exchange")

@@ -30,10 +30,13 @@ def pinyin_sort_key(name: str) -> str:
 
 
 class PinyinSorted(models.Model):
-    """A record listed by name: `sort_key_zh` is its Chinese order, refreshed on every save.
+    """A record listed by name (or by its `sorted_by` field, a release's title):
+    `sort_key_zh` is its Chinese order, refreshed on every save.
 
     Rows written without save() (bulk_create, update) must set it themselves.
     """
+
+    sorted_by = "name"
 
     sort_key_zh = models.CharField(
         _("Chinese sort key"),
@@ -55,5 +58,9 @@ class PinyinSorted(models.Model):
 
     def chinese_sort_key(self) -> str:
         """The name shown on a Chinese page: its Chinese, else its English, else the slug."""
-        name = getattr(self, "name_zh_hans", "") or getattr(self, "name_en", "") or self.slug
-        return pinyin_sort_key(name)
+        field = self.sorted_by
+        return pinyin_sort_key(
+            getattr(self, f"{field}_zh_hans", "")
+            or getattr(self, f"{field}_en", "")
+            or getattr(self, "slug", "")
+        )

@@ -356,7 +356,7 @@ class LeadingIndustry(models.Model):
         return str(self.sector)
 
 
-class Park(models.Model):
+class Park(PinyinSorted):
     """An area inside a zone with its own focus, as in "one zone, three parks"."""
 
     zone = models.ForeignKey(
@@ -646,8 +646,10 @@ class Institution(Publishable, PinyinSorted):
         return page_url("zones:institution_detail", self.slug)
 
 
-class Cooperation(models.Model):
+class Cooperation(PinyinSorted):
     """Work between institutions and a zone or enterprises, e.g. a technology contract."""
+
+    sorted_by = "title"
 
     class Kind(models.TextChoices):
         TECHNOLOGY_CONTRACT = "technology_contract", _("technology contract")

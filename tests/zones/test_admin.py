@@ -8,7 +8,9 @@ from tests.adminforms import change_form_data
 from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,
+    EventFactory,
     ParkFactory,
+    ReleaseFactory,
     SectorFactory,
     ZoneFactory,
 )
@@ -145,19 +147,53 @@ def test_a_list_sorted_by_a_zone_lists_the_zones_by_name_and_records_without_one
     assert titles[:2] == ["In Yingkou", "In Anshan"]
 
 
-def test_the_chinese_admin_sorts_a_title_without_chinese_by_its_english(publisher_client):
-    for title_en, title_zh in [("Zeta", None), ("Alpha", ""), ("Dalian", "大连合作")]:
+def test_the_chinese_admin_sorts_titles_in_pinyin_and_one_without_chinese_by_its_english(
+    publisher_client,
+):
+    for title_en, title_zh in [
+        ("Zeta", None),
+        ("Dalian", "大连合作"),
+        ("Alpha", ""),
+        ("Anshan", "鞍山合作"),
+    ]:
         CooperationFactory(title_en=title_en, title_zh_hans=title_zh, signed_on=None)
 
     response = publisher_client.get(
         reverse("admin:zones_cooperation_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
 
+    # By code point 大 (U+5927) comes before 鞍 (U+978D), and both after every Latin letter.
     assert [str(obj) for obj in response.context["cl"].result_list] == [
         "Alpha",
-        "Zeta",
+        "鞍山合作",
         "大连合作",
+        "Zeta",
     ]
+
+
+@pytest.mark.parametrize(
+    "factory, url_name, field, order",
+    [
+        (ReleaseFactory, "admin:news_release_changelist", "title", "1"),
+        (EventFactory, "admin:news_event_changelist", "title", "1"),
+        (ParkFactory, "admin:zones_park_changelist", "name", "1"),
+    ],
+)
+def test_the_chinese_admin_sorts_a_title_or_name_column_in_pinyin(
+    publisher_client, factory, url_name, field, order
+):
+    for english, chinese in [("Dalian", "大连"), ("Zeta", ""), ("Anshan", "鞍山")]:
+        factory(**{f"{field}_en": english, f"{field}_zh_hans": chinese})
+
+    shown = {}
+    for direction in (order, f"-{order}"):
+        response = publisher_client.get(
+            reverse(url_name), {"o": direction}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+        shown[direction] = [str(obj) for obj in response.context["cl"].result_list]
+
+    assert shown[order] == ["鞍山", "大连", "Zeta"]
+    assert shown[f"-{order}"] == ["Zeta", "大连", "鞍山"]
 
 
 def test_an_empty_short_name_sorts_last(publisher_client):

@@ -232,10 +232,13 @@ class Command(BaseCommand):
                     brand_en = "".join(lazy_pinyin(brand)).capitalize()
                     industry_zh, industry_en = self.random.choice(INDUSTRIES)
                     verb_en, verb_zh = self.random.choice(RELEASE_VERBS)
+                    title_zh = f"{city_zh}{brand}{industry_zh}{verb_zh}({number})"
                     records.append(
                         Release(
                             title_en=f"{city_en} {brand_en} {industry_en} {verb_en} ({number})",
-                            title_zh_hans=f"{city_zh}{brand}{industry_zh}{verb_zh}({number})",
+                            title_zh_hans=title_zh,
+                            # As save() would: bulk_create does not call it.
+                            sort_key_zh=pinyin_sort_key(title_zh),
                             slug=f"synthetic-release-{number}",
                             summary_en=f"Synthetic release for load testing, about {city_en}.",
                             summary_zh_hans=f"用于负载测试的合成新闻，关于{city_zh}。",

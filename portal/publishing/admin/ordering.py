@@ -1,7 +1,8 @@
 """The admin's lists in one order on SQLite and PostgreSQL, which put NULL at opposite ends:
 empty values last, whichever the direction; a record without a Chinese name or title by its
-English one; names in pinyin order on Chinese pages where the model keeps it (`sort_key_zh`).
-Other Chinese text sorts by its characters' code points, as the database does."""
+English one; names and titles in pinyin order on Chinese pages where the model keeps their key
+(`sort_key_zh`). Other Chinese text sorts by its characters' code points, as the database
+does."""
 
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
@@ -43,8 +44,8 @@ def ordered(model: type[Model], item: str) -> list[str | Expression]:
 
 
 def sort_expression(model: type[Model], name: str, field) -> Expression | None:
-    if name == "name" and model_field(model, "sort_key_zh") is not None:
-        return by_name()
+    if name == getattr(model, "sorted_by", None) and model_field(model, "sort_key_zh"):
+        return by_name(field=name)
     if name in translated_fields(model):
         return translated(name, then_slug=False)
     if field is None:
