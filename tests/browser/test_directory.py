@@ -97,6 +97,31 @@ def test_typing_a_name_narrows_the_directory_as_one_types(page, site):
     expect(page.locator("#f-q")).to_be_focused()
 
 
+def test_a_box_ticked_while_the_typed_name_is_still_loading_is_kept(page, site):
+    page.goto(f"{site}/en/enterprises/")
+    # The answer to the typed name alone comes late, as on a slow line.
+    page.route(
+        re.compile(r"/enterprises/\?q=co&"),
+        lambda route: page.wait_for_timeout(800) or route.continue_(),
+    )
+    page.locator("#f-q").fill("co")
+
+    # Leaving the box sends the name; the box is ticked before that answer comes.
+    page.locator("label[for=f-zone-dalian-puwan]").click()
+
+    expect(page).to_have_url(re.compile(r"q=co&zone=dalian-puwan"))
+    page.wait_for_timeout(1000)  # past the late answer
+    expect(page.locator("#f-zone-dalian-puwan")).to_be_checked()
+    expect(page.locator("#f-q")).to_have_value("co")
+    expect(page.locator(".result__title")).to_have_text(
+        [
+            "Allychem Co., Ltd.",
+            "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
+        ]
+    )
+    expect(page).to_have_url(re.compile(r"q=co&zone=dalian-puwan"))
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_ticking_a_filter_leaves_the_ticked_box_where_it_was(page, site, width):
     # A directory with every facet filled, as a real one is.
