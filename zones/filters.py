@@ -15,7 +15,6 @@ from django import forms
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -126,16 +125,24 @@ class QualificationFilter(SlugsFilter):
 
 # A slug that names no public record, in a filter's parameter.
 NOT_KNOWN = _("“%(value)s” is not known.")
+NOTHING_TO_SEARCH = _("“%(value)s” has no letter or digit to search for.")
 
 
 class EnterpriseFilterForm(forms.Form):
     """Checks every slug given to the directory in one query; an unknown one is named and dropped.
 
-    Dropping only the unknown values keeps the rest of a half-broken link working.
+    Dropping only the unknown values keeps the rest of a half-broken link working. So is a
+    name to search for without a word in it (`%`, `。`): it would keep every enterprise while
+    its chip said the list was filtered. The query is parsed once, as `search_query`.
     """
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        text = cleaned.get("q") or ""
+        self.search_query = search.prepare(text)
+        if text and self.search_query.is_empty:
+            self.add_error("q", forms.ValidationError(NOTHING_TO_SEARCH, params={"value": text}))
+            self.cleaned_data["q"] = ""
         wanted = {name: cleaned.get(name) or [] for name in SLUG_SOURCES}
         known = known_keys(wanted)
         for name, values in wanted.items():
@@ -249,10 +256,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = EnterpriseFilterForm
 
-    @cached_property
+    @property
     def search_query(self) -> Query:
-        """The query, parsed and spell-checked once although each facet count filters by it."""
-        return search.prepare(self.form.cleaned_data["q"])
+        """The query, parsed and spell-checked once (by the form) although each facet count
+        filters by it."""
+        self.form.is_valid()
+        return self.form.search_query
 
     def read_by_qualification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """`expired` changes what `qualification` keeps; alone, it keeps everything."""
