@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
@@ -47,10 +48,15 @@ def url_in_language(request: HttpRequest, language_code: str) -> str:
         full_path = request.get_full_path()
         translated = translate_url(full_path, language_code)
         # An address that resolves to no page (a 404) cannot be reversed in the other
-        # language: it takes the other language's prefix, so the switch still switches.
+        # language: it takes the other language's prefix, so the switch still switches. One
+        # without a language's prefix (shown in the browser's language) is given one.
+        if translated != full_path:
+            return translated
         current = f"/{translation.get_language()}/"
-        if translated == full_path and full_path.startswith(current):
+        if full_path.startswith(current):
             return f"/{language_code}/{full_path.removeprefix(current)}"
+        if not any(full_path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES):
+            return f"/{language_code}{full_path}"
         return translated
     with translation.override(language_code):
         try:

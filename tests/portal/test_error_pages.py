@@ -29,6 +29,20 @@ def test_a_missing_page_answers_404_in_the_visitors_language(client, language):
     assert_branded_page(client.get(f"/{language}/no-such-page/"), 404, language)
 
 
+@pytest.mark.parametrize(
+    ("browser", "link", "other"), [("zh-hans", "English", "en"), ("en", "中文", "zh-hans")]
+)
+def test_the_language_link_of_a_missing_page_without_a_language_switches_language(
+    client, browser, link, other
+):
+    response = client.get("/old-page.html?from=mail", headers={"accept-language": browser})
+
+    assert_branded_page(response, 404, browser)
+    assert f'<a href="/{other}/old-page.html?from=mail" hreflang=' in response.content.decode()
+    assert f">{link}</a>" in response.content.decode()
+    assert_branded_page(client.get(f"/{other}/old-page.html?from=mail"), 404, other)
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_forbidden_page_answers_403_in_the_visitors_language(client, language):
     assert_branded_page(client.get(f"/{language}/forbidden/"), 403, language)
