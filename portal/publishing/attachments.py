@@ -88,15 +88,31 @@ def collect_names(obj, names: set[str]) -> None:
             stack.extend(item for item in obj if not isinstance(item, IndirectObject))
 
 
+# An annotation's triggers that fire without a click: its page opening, closing, showing or
+# hiding, and the pointer passing over it. A click on a link stays the reader's choice.
+UNASKED_ANNOTATION_TRIGGERS = ("/PO", "/PC", "/PV", "/PI", "/E", "/X")
+
+
 def actions_on_opening(reader: PdfReader) -> list[DictionaryObject]:
-    """The actions run by themselves: the document's /OpenAction and /AA, and each page's /AA
-    (each of these may also chain further actions through /Next)."""
+    """The actions run by themselves: the document's /OpenAction and /AA, each page's /AA and
+    its annotations' unasked triggers (each of these may also chain further actions through
+    /Next)."""
     catalog = reader.trailer["/Root"].get_object()
     triggers = [catalog.get("/OpenAction")]
-    for holder in [catalog, *(page.get_object() for page in reader.pages)]:
+    pages = [page.get_object() for page in reader.pages]
+    for holder in [catalog, *pages]:
         additional = holder.get("/AA")
         if additional is not None:
             triggers.extend(additional.get_object().values())
+    for page in pages:
+        annotations = page.get("/Annots")
+        annotations = annotations.get_object() if annotations is not None else None
+        for annotation in annotations if isinstance(annotations, ArrayObject) else []:
+            annotation = annotation.get_object()
+            additional = annotation.get("/AA") if isinstance(annotation, DictionaryObject) else None
+            additional = additional.get_object() if additional is not None else None
+            if isinstance(additional, DictionaryObject):
+                triggers.extend(additional.get(key) for key in UNASKED_ANNOTATION_TRIGGERS)
     actions, seen = [], set()
     while triggers:
         action = triggers.pop()

@@ -48,7 +48,7 @@ def test_a_pdf_with_a_link_is_accepted():
 
 
 @pytest.mark.parametrize("kind", ["/URI", "/SubmitForm", "/GoToR", "/ImportData"])
-@pytest.mark.parametrize("trigger", ["document", "page"])
+@pytest.mark.parametrize("trigger", ["document", "page", "/PO", "/PV", "/E"])
 def test_an_action_that_leaves_the_document_by_itself_on_opening_is_refused(kind, trigger):
     writer = plain_pdf()
     action = DictionaryObject(
@@ -60,9 +60,29 @@ def test_an_action_that_leaves_the_document_by_itself_on_opening_is_refused(kind
     )
     if trigger == "document":
         writer._root_object[NameObject("/OpenAction")] = action
-    else:
+    elif trigger == "page":
         writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): action})
+    else:
+        # An annotation's action when its page opens or shows, or the pointer passes over it.
+        link = writer.add_annotation(0, Link(rect=(50, 50, 200, 80), url="https://www.ln.gov.cn/"))
+        link[NameObject("/AA")] = DictionaryObject({NameObject(trigger): action})
     assert refused(written(writer))
+
+
+def test_an_annotations_action_on_a_click_is_accepted():
+    writer = plain_pdf()
+    link = writer.add_annotation(0, Link(rect=(50, 50, 200, 80), url="https://www.ln.gov.cn/"))
+    link[NameObject("/AA")] = DictionaryObject(
+        {
+            NameObject("/U"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/URI"),
+                    NameObject("/URI"): TextStringObject("https://www.ln.gov.cn/"),
+                }
+            )
+        }
+    )
+    check_pdf(SimpleUploadedFile("release.pdf", written(writer)))
 
 
 def test_document_javascript_is_refused():
