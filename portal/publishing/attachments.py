@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 PDF_MAGIC = b"%PDF-"
@@ -156,6 +157,15 @@ def check_pdf(upload: UploadedFile) -> UploadedFile:
     upload.seek(0)
     try:
         found = active_content(data)
+    except FileNotDecryptedError as error:
+        raise ValidationError(
+            _(
+                "This PDF needs a password to open, which visitors would not have. Save it "
+                "again without a password to open it (a password that only restricts editing "
+                "is fine), and upload the new file."
+            ),
+            code="encrypted_pdf",
+        ) from error
     except Exception as error:  # pypdf on untrusted bytes: any failure means "not checked"
         raise ValidationError(
             _(

@@ -198,3 +198,32 @@ def test_javascript_packed_in_a_compressed_object_stream_is_refused():
 
 def test_a_pdf_that_cannot_be_read_is_refused():
     assert "could not be read" in refused(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_that_opens_without_a_password_but_restricts_editing_is_accepted(algorithm):
+    writer = plain_pdf()
+    writer.encrypt(user_password="", owner_password="the-owners-password", algorithm=algorithm)
+    content = written(writer)
+
+    assert check_pdf(SimpleUploadedFile("release.pdf", content)).read() == content
+
+
+def test_a_pdf_that_asks_for_a_password_to_open_is_refused_saying_so():
+    writer = plain_pdf()
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+
+    assert "needs a password to open" in refused(written(writer))
+
+
+def test_javascript_in_a_pdf_restricted_from_editing_is_still_found():
+    writer = plain_pdf()
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');"),
+        }
+    )
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+
+    assert "JavaScript" in refused(written(writer))
