@@ -5,7 +5,8 @@ Only JPEG, PNG and WebP are accepted, and only when the file name says the same 
 exactly those formats, so an SVG, an HTML page or a GIF is never parsed as an image. The pixel
 limit counts every frame and is checked from the header, before any pixel is decoded, which
 stops decompression bombs. Re-encoding writes pixels only: EXIF (with any GPS position),
-comments and any trailing payload are dropped.
+comments, the colour profile (once the colours are in sRGB) and any trailing payload are
+dropped.
 """
 
 import io
@@ -19,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (file name suffixes, the suffix and content type we store it under).
 FORMATS = {
@@ -29,6 +30,7 @@ FORMATS = {
 }
 SUFFIXES = {suffix for suffixes, _, _ in FORMATS.values() for suffix in suffixes}
 NOT_AN_IMAGE = _("This is not a JPEG, PNG or WebP image. Upload one of those.")
+SRGB = ImageCms.createProfile("sRGB")
 
 
 def check_image(upload: UploadedFile) -> SimpleUploadedFile:
@@ -98,19 +100,49 @@ def check_image(upload: UploadedFile) -> SimpleUploadedFile:
 
 
 def reencode(image: Image.Image) -> bytes:
-    """The first frame's pixels in the image's own format, without any metadata."""
+    """The first frame's pixels in the image's own format, without any metadata.
+
+    The EXIF orientation is applied before EXIF is dropped, so that a photo stays upright, and
+    the colours are moved into sRGB before the colour profile is dropped.
+    """
     out = io.BytesIO()
+    upright = in_srgb(ImageOps.exif_transpose(image))
     if image.format == "JPEG":
-        # Apply the EXIF orientation before EXIF is dropped, so the photo stays upright.
-        upright = ImageOps.exif_transpose(image)
         if upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGB")
         upright.save(out, "JPEG", quality=88, optimize=True)
     elif image.format == "PNG":
-        image.save(out, "PNG", optimize=True)
+        upright.save(out, "PNG", optimize=True)
     else:
-        image.save(out, "WEBP", quality=88)
+        upright.save(out, "WEBP", quality=88)
     return out.getvalue()
+
+
+def in_srgb(image: Image.Image) -> Image.Image:
+    """`image` in sRGB, the colours a browser gives an image without a colour profile, and
+    without its profile: a phone's photo in Display P3 keeps its colours. An image whose
+    profile cannot be applied keeps its pixels as they are."""
+    icc = image.info.pop("icc_profile", None)
+    if not icc:
+        return image
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+    source = image.convert(mode) if image.mode in ("P", "PA", "LA") else image
+    try:
+        converted = ImageCms.profileToProfile(
+            source, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB, outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    converted.info.pop("icc_profile", None)
+    return converted
+
+
+def eight_bit(image: Image.Image) -> Image.Image:
+    """A grey image of 16 bits a pixel (a scan, a chart) as 8 bits, scaled: converting it as it
+    is would clip every value above 255, and a mid grey would turn white."""
+    if not image.mode.startswith("I"):
+        return image
+    return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
 
 
 def require_text_alternative(record, title: str, image: str, alt: str) -> None:

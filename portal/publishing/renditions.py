@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from portal.publishing.images import eight_bit, in_srgb
+
 logger = logging.getLogger(__name__)
 
 RENDITIONS_FOLDER = "renditions"
@@ -57,7 +59,7 @@ def renditions_of(name: str, widths: list[int]) -> list[Rendition]:
 def make_renditions(name: str, widths: list[int]) -> list[Rendition]:
     try:
         with default_storage.open(name, "rb") as stored, Image.open(stored) as opened:
-            original = ImageOps.exif_transpose(opened)
+            original = in_srgb(eight_bit(ImageOps.exif_transpose(opened)))
             # WebP keeps transparency: a logo's clear background must not turn black.
             transparent = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
             mode = "RGBA" if transparent else "RGB"

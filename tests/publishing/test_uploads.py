@@ -8,13 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageCms
 from pypdf import PdfWriter
 
 from news.models import Attachment
 from portal.publishing.attachments import check_pdf
 from portal.publishing.images import check_image
 from portal.publishing.models import Status
+from portal.publishing.renditions import make_renditions
 from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
 
@@ -61,6 +62,57 @@ def test_exif_with_the_gps_position_is_dropped():
     reopened = Image.open(stored)
     assert not reopened.getexif()
     assert "exif" not in reopened.info
+
+
+def test_a_png_with_an_exif_orientation_is_stored_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turned a quarter clockwise to be seen upright
+    stored = check_image(upload("scan.png", image_bytes("PNG", size=(400, 200), exif=exif)))
+
+    reopened = Image.open(stored)
+    assert reopened.size == (200, 400)
+    assert not reopened.getexif().get(0x0112)
+
+
+def linear_rgb_profile() -> bytes:
+    """An RGB colour profile with the sRGB primaries and no gamma: its (60, 60, 60) is sRGB's
+    (133, 133, 133)."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    (count,) = struct.unpack(">I", profile[128:132])
+    for number in range(count):
+        tag, offset, _size = struct.unpack(">4sII", profile[132 + 12 * number : 144 + 12 * number])
+        if tag in (b"rTRC", b"gTRC", b"bTRC"):
+            # A parametric curve of the simplest kind, y = x ** 1.0.
+            profile[offset : offset + 16] = (
+                b"para" + bytes(6) + bytes(2) + struct.pack(">i", 1 << 16)
+            )
+    return bytes(profile)
+
+
+@pytest.mark.parametrize("fmt, name", [("JPEG", "photo.jpg"), ("PNG", "p.png"), ("WEBP", "w.webp")])
+def test_colours_in_a_profile_are_kept_in_srgb_when_the_profile_is_dropped(fmt, name):
+    original = Image.new("RGB", (8, 8), (60, 60, 60))
+    out = io.BytesIO()
+    original.save(out, fmt, icc_profile=linear_rgb_profile(), quality=100)
+
+    reopened = Image.open(check_image(upload(name, out.getvalue())))
+
+    assert "icc_profile" not in reopened.info
+    assert all(abs(channel - 133) <= 2 for channel in reopened.convert("RGB").getpixel((4, 4)))
+
+
+def test_a_sixteen_bit_grey_png_is_shown_grey_not_white(settings, tmp_path):
+    grey = Image.new("I;16", (300, 200), 0x8000)
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    stored = check_image(upload("chart.png", out.getvalue()))
+    (tmp_path / "chart.png").write_bytes(stored.read())
+
+    renditions = make_renditions("chart.png", [100])
+
+    assert [rendition.width for rendition in renditions] == [100]
+    copy = Image.open(tmp_path / "renditions" / "chart-100w.webp").convert("L")
+    assert abs(copy.getpixel((50, 30)) - 128) <= 2
 
 
 def refused(name: str, content: bytes) -> str:
