@@ -23,6 +23,7 @@ Archives hold everything, password hashes and sessions included: they are writte
 their owner only, and are to be kept like the database itself.
 """
 
+import contextlib
 import hashlib
 import io
 import json
@@ -106,6 +107,11 @@ def create(output: Path, *, using: str = "default", media: bool = True) -> dict:
             "file": dump.name,
             "migrations": applied_migrations(using),
         }
+        if not database["migrations"]:
+            raise BackupError(
+                f"Not backing up: the database ({connection.settings_dict['NAME']}) holds no "
+                "portal data, not even the record of its migrations. Check DATABASE_URL."
+            )
         if vendor == "sqlite":
             dump_sqlite(using, dump)
             database["version"] = sqlite3.sqlite_version
@@ -349,7 +355,40 @@ def unpack(archive: Path, staging: Path) -> dict:
             f"{archive} is damaged: the checksum of {shown} does not match its manifest. "
             "Nothing was restored."
         )
+    # Restoring an empty database would empty the site.
+    if not database["migrations"]:
+        raise BackupError(
+            f"{archive} holds an empty database, without the portal's tables. Nothing was restored."
+        )
     return manifest
+
+
+def check_sqlite_file(staging: Path, manifest: dict, archive: Path) -> None:
+    """Refuse an unpacked SQLite database that SQLite cannot read whole, or that has no
+    migrations table. (A PostgreSQL dump is read by pg_restore, which says what is wrong.)"""
+    if manifest["database"]["vendor"] != "sqlite":
+        return
+    dump = staging / manifest["database"]["file"]
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as database:
+            problems = [row[0] for row in database.execute("PRAGMA quick_check")]
+            migrations = database.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BackupError(
+            f"{archive}: its database cannot be read as an SQLite database ({error}). Nothing "
+            "was restored."
+        ) from None
+    if problems != ["ok"]:
+        raise BackupError(
+            f"{archive}: its database is damaged ({problems[0]}). Nothing was restored."
+        )
+    if migrations is None:
+        raise BackupError(
+            f"{archive}: its database is not the portal's (it has no record of migrations). "
+            "Nothing was restored."
+        )
 
 
 def check_migrations(manifest: dict) -> list[str]:
@@ -386,7 +425,8 @@ def verify(archive: Path, using: str = "default") -> tuple[dict, list[str]]:
     """
     with tempfile.TemporaryDirectory(prefix="portal-verify-") as staging:
         manifest = unpack(archive, Path(staging))
-    check_vendor(manifest, using)
+        check_vendor(manifest, using)
+        check_sqlite_file(Path(staging), manifest, archive)
     return manifest, check_migrations(manifest)
 
 
@@ -416,6 +456,7 @@ def restore(
         staging = Path(staging)
         manifest = unpack(archive, staging)
         check_vendor(manifest, using)
+        check_sqlite_file(staging, manifest, archive)
         missing = check_migrations(manifest)
         restore_media = media and manifest["media"]
 

@@ -329,6 +329,44 @@ def test_a_backup_from_a_newer_version_is_refused(
         restore(settings, archive, empty_media)
 
 
+def test_a_backup_of_a_database_without_the_portals_tables_is_refused(empty_database, tmp_path):
+    archive = tmp_path / "site.tar.gz"
+
+    with pytest.raises(CommandError, match="holds no portal data"):
+        call_command(
+            "backup", "--output", str(archive), "--database", RESTORED, stdout=io.StringIO()
+        )
+
+    assert not archive.exists()
+
+
+@pytest.mark.parametrize("database", ["empty", "not a database"])
+def test_an_archive_whose_database_is_empty_or_unreadable_is_refused_before_anything_changes(
+    site, media, empty_database, empty_media, settings, tmp_path, database
+):
+    if connections["default"].vendor != "sqlite" and database == "not a database":
+        pytest.skip("a PostgreSQL dump is read by pg_restore")
+    content = b"" if database == "empty" else b"SQLite format 2\0" + bytes(4096)
+
+    def replaced(name, data, manifest):
+        if name.startswith("database."):
+            manifest["database"]["sha256"] = hashlib.sha256(content).hexdigest()
+            if database == "empty":
+                manifest["database"]["migrations"] = []
+            return name, content
+        return name, data
+
+    archive = repack(back_up(tmp_path), replaced)
+
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        call_command("restore", str(archive), "--check", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        restore(settings, archive, empty_media, "--force")
+
+    assert not connections[RESTORED].introspection.table_names()
+    assert not empty_media.exists()
+
+
 def test_a_backup_without_media_leaves_the_media_folder_alone(
     site, media, empty_database, empty_media, settings, tmp_path
 ):
