@@ -1,5 +1,11 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+)
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +38,22 @@ class SearchConfig(AppConfig):
                 )
                 post_delete.connect(
                     index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.deleted"
+                )
+            if declared.topics:
+                topics = declared.topics_model
+                m2m_changed.connect(
+                    index.topics_changed,
+                    sender=declared.topics_through,
+                    dispatch_uid=f"{uid}.topics",
+                )
+                post_save.connect(
+                    index.topic_saved, sender=topics, dispatch_uid=f"{uid}.topics.saved"
+                )
+                pre_delete.connect(
+                    index.topic_before_delete, sender=topics, dispatch_uid=f"{uid}.topics.before"
+                )
+                post_delete.connect(
+                    index.topic_after_delete, sender=topics, dispatch_uid=f"{uid}.topics.after"
                 )
             if declared.public_alone:
                 # Deleting the other record leaves these without it, public on their own.

@@ -48,6 +48,7 @@ def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
         for field in declared.text:
             value = getattr(record, f"{field}_{language}")
             values.append(text.plain_text(value) if field in declared.rich_text else value)
+        values += declared.topics_of(record, language)
         texts[language] = " ".join(value for value in values if value)
     title = declared.title_of(record)
     return SearchEntry(
@@ -103,9 +104,9 @@ def update(record: Model) -> None:
     declared = registry.for_model(type(record))
     indexed = None
     if record.status == Status.PUBLISHED and record.published_at is not None:
-        if declared.other_names or declared.public_with:
-            # Read again: a zone's other names, or an enterprise's zone, may have changed since
-            # the record was loaded.
+        if declared.other_names or declared.public_with or declared.topics:
+            # Read again: a zone's other names or sectors, or an enterprise's zone, may have
+            # changed since the record was loaded.
             indexed = declared.index_queryset().filter(pk=record.pk).first()
         else:
             indexed = record
@@ -342,6 +343,57 @@ def public_alone_before_delete(sender, instance, **kwargs) -> None:
 def public_alone_after_delete(sender, instance, **kwargs) -> None:
     """Re-index the records noted by public_alone_before_delete, now without the record."""
     for declared, ids in getattr(instance, "_search_left_alone", ()):
+        for record in declared.model._default_manager.filter(pk__in=ids):
+            update(record)
+
+
+def topics_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A record's topics were changed (m2m_changed of the relation's rows): re-index the
+    records whose topics these are. From the topic's side (a sector's zones), a clear names
+    no records: they are noted before it."""
+    for declared in registry.indexes():
+        if declared.topics_through is not sender:
+            continue
+        if not reverse:
+            if action in ("post_add", "post_remove", "post_clear"):
+                update(instance)
+        elif action == "pre_clear":
+            instance._search_cleared_from = records_about(declared, instance)
+        elif action in ("post_add", "post_remove", "post_clear"):
+            ids = pk_set if action != "post_clear" else instance._search_cleared_from
+            for record in declared.model._default_manager.filter(pk__in=ids):
+                update(record)
+
+
+def records_about(declared: SearchIndex, topic: Model) -> list[int]:
+    return list(
+        declared.model._default_manager.filter(**{declared.topics: topic}).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def topic_saved(sender, instance, raw=False, **kwargs) -> None:
+    """A topic (a sector) was saved, perhaps renamed: re-index the records about it."""
+    if raw:
+        return
+    for declared in registry.indexes():
+        if declared.topics_model is sender:
+            for record in declared.model._default_manager.filter(**{declared.topics: instance}):
+                update(record)
+
+
+def topic_before_delete(sender, instance, **kwargs) -> None:
+    """A topic is about to be deleted, its rows of the relation with it: note its records."""
+    instance._search_topic_of = [
+        (declared, records_about(declared, instance))
+        for declared in registry.indexes()
+        if declared.topics_model is sender
+    ]
+
+
+def topic_after_delete(sender, instance, **kwargs) -> None:
+    for declared, ids in getattr(instance, "_search_topic_of", ()):
         for record in declared.model._default_manager.filter(pk__in=ids):
             update(record)
 

@@ -56,6 +56,10 @@ class SearchIndex:
     # Other names held by related rows, as "relation__field" (a zone's former names): a save or
     # delete of such a row re-indexes the record.
     other_names: str = ""
+    # A many-to-many relation to records whose names say what this one is about (a zone's
+    # sectors): their names, in each language, are searched with its text. A change of the
+    # relation, or a save or delete of such a record, re-indexes the records it names.
+    topics: str = ""
     # A relation to a record the model is public only with (an enterprise with its zone): the
     # entry exists only while both are published and takes the later publication time, and a
     # change of that record's entry carries over to these entries. Where the relation may be
@@ -91,11 +95,34 @@ class SearchIndex:
 
     def with_names(self, queryset: QuerySet) -> QuerySet:
         """The queryset with the other names prefetched (in the order they were added), for
-        `names_of` and `other_names_of`: one more query, however many records."""
+        `names_of` and `other_names_of`, and the topics, for `topics_of`: a query more for
+        each, however many records."""
+        if self.topics:
+            queryset = queryset.prefetch_related(self.topics)
         if not self.other_names:
             return queryset
         related = self.other_names_model._default_manager.order_by("pk")
         return queryset.prefetch_related(Prefetch(self.other_names_relation, queryset=related))
+
+    @property
+    def topics_model(self) -> type[Model] | None:
+        """The model of the topics (Sector for zones)."""
+        return self.model._meta.get_field(self.topics).related_model if self.topics else None
+
+    @property
+    def topics_through(self) -> type[Model] | None:
+        """The model of the relation's rows, which m2m_changed is sent for."""
+        if not self.topics:
+            return None
+        return self.model._meta.get_field(self.topics).remote_field.through
+
+    def topics_of(self, record: Model, language: str) -> list[str]:
+        """The names of the record's topics in `language` (as stored, "zh_hans"); prefetched
+        by `with_names`, or one query."""
+        if not self.topics:
+            return []
+        topics = getattr(record, self.topics).all()
+        return [getattr(topic, f"name_{language}") or "" for topic in topics]
 
     @property
     def public_alone(self) -> bool:

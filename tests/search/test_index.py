@@ -18,6 +18,7 @@ from tests.factories import (
     InstitutionFactory,
     PlatformFactory,
     ReleaseFactory,
+    SectorFactory,
     ZoneFactory,
 )
 
@@ -211,6 +212,28 @@ def test_a_deleted_zone_takes_its_aliases_out_of_the_index():
     zone.delete()
     assert titles("浑南") == []
     assert not SearchEntry.objects.filter(kind="zone").exists()
+
+
+def test_a_zone_is_found_by_its_sectors_names_as_they_change():
+    zone = ZoneFactory(name_en="Southern New Zone")
+    materials = SectorFactory(name_en="Advanced ceramics", name_zh_hans="先进陶瓷")
+    energy = SectorFactory(name_en="Tidal power", name_zh_hans="潮汐能")
+    ZoneFactory(name_en="Draft Zone", status=Status.DRAFT).sectors.add(materials)
+
+    zone.sectors.add(materials, energy)
+    assert titles("先进陶瓷") == titles("ceramics") == ["Southern New Zone"]
+    zone.sectors.remove(materials)
+    assert titles("先进陶瓷") == []
+    assert titles("潮汐能") == ["Southern New Zone"]
+    energy.name_zh_hans = "海洋能"
+    energy.save()
+    assert (titles("潮汐能"), titles("海洋能")) == ([], ["Southern New Zone"])
+    energy.zones.clear()
+    assert titles("海洋能") == []
+    energy.zones.add(zone)
+    assert titles("海洋能") == ["Southern New Zone"]
+    energy.delete()
+    assert titles("海洋能") == []
 
 
 def test_only_published_content_is_indexed():
