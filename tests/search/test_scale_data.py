@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 
 from news.models import Release
 from portal.search.models import SearchEntry, SearchTerm
@@ -55,6 +56,8 @@ def test_generated_qualifications_are_some_valid_and_some_expired(demo):
     # Ended as save() would end them, from the year granted and the qualification's term.
     for holding in held.select_related("qualification")[:20]:
         assert holding.valid_until == holding.end_of_term()
+    # Never granted before the enterprise was founded.
+    assert not held.filter(year_granted__lt=F("enterprise__founded_year")).exists()
 
 
 def test_the_demos_database_is_refused(demo, settings):

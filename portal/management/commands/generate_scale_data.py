@@ -201,9 +201,14 @@ class Command(BaseCommand):
                 for sector in self.random.sample(self.sectors, min(2, len(self.sectors))):
                     sector_rows.append(through(enterprise_id=enterprise.pk, sector_id=sector))
             if self.qualifications and self.random.random() < 0.4:
-                # Granted over the last eight years, so that many have expired, as in life.
+                # Granted over the last eight years, so that many have expired, as in life,
+                # and never before the enterprise was founded.
                 qualification, validity = self.random.choice(self.qualifications)
-                granted = timezone.localdate().year - self.random.randrange(0, 8)
+                this_year = timezone.localdate().year
+                granted = max(
+                    this_year - self.random.randrange(0, 8),
+                    min(enterprise.founded_year or this_year, this_year),
+                )
                 qualification_rows.append(
                     EnterpriseQualification(
                         enterprise_id=enterprise.pk,
