@@ -257,6 +257,7 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]
 # Country names (django-countries) that its Chinese catalogue gets wrong (a misspelling, a name
 # cut short, Samoa named as American Samoa), and the ISO 3166 names of Taiwan, Hong Kong and Macao
 # as Chinese official usage writes them; translated in locale/.

@@ -1,15 +1,17 @@
 """After a status change, the admin says what happened, not that something "was changed"."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from news.models import Release
 from portal.publishing.models import Status
@@ -229,3 +231,30 @@ def test_the_publish_action_warns_in_the_same_queries_however_many_it_published(
         "Not shown with them until they are published: zone “Zone 0”, zone “Zone 1”, "
         "zone “Zone 2”, zone “Zone 3”, zone “Zone 4” and more."
     ]
+
+
+def test_a_published_record_saved_unchanged_in_the_chinese_admin_logs_no_change(
+    publisher_client,
+):
+    published = timezone.localtime().replace(hour=9, minute=5, second=14, microsecond=584892)
+    release = ReleaseFactory(published_at=published)
+    publisher_client.cookies["django_language"] = "zh-hans"
+    url = reverse("admin:news_release_change", args=[release.pk])
+    page = publisher_client.get(url)
+    # The time as the page shows it, to the second, as it is kept.
+    [shown] = re.findall(r'name="published_at_1" value="([^"]*)"', page.text)
+    assert shown == "09:05:14"
+
+    data = change_form_data(page) | {"published_at_1": shown}
+    assert publisher_client.post(url, data).status_code == 302
+    release.refresh_from_db()
+    assert release.published_at == published
+    entry = LogEntry.objects.get(object_id=str(release.pk), action_flag=CHANGE)
+    with translation.override("zh-hans"):
+        assert entry.get_change_message() == "没有字段被修改。"
+
+    again = change_form_data(publisher_client.get(url))
+    assert publisher_client.post(url, again | {"published_at_1": "10:05:14"}).status_code == 302
+    changed = LogEntry.objects.filter(object_id=str(release.pk)).latest("pk")
+    with translation.override("zh-hans"):
+        assert changed.get_change_message() == "已修改发布时间。"
