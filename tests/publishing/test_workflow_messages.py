@@ -258,3 +258,35 @@ def test_a_published_record_saved_unchanged_in_the_chinese_admin_logs_no_change(
     changed = LogEntry.objects.filter(object_id=str(release.pk)).latest("pk")
     with translation.override("zh-hans"):
         assert changed.get_change_message() == "已修改发布时间。"
+
+
+@pytest.mark.parametrize(
+    "status, shown",
+    [
+        (Status.DRAFT, False),
+        (Status.REVIEW, False),
+        (Status.ARCHIVED, False),
+        (Status.PUBLISHED, True),
+    ],
+)
+def test_view_on_site_is_offered_only_for_a_record_visitors_see(editor_client, status, shown):
+    release = ReleaseFactory(status=status)
+
+    page = editor_client.get(change_url(release)).text
+
+    assert ('class="viewsitelink"' in page) is shown
+    if shown:
+        assert (
+            editor_client.get(reverse("news:release_detail", args=[release.slug])).status_code
+            == 200
+        )
+
+
+def test_view_on_site_is_not_offered_for_an_enterprise_in_a_zone_visitors_do_not_see(
+    editor_client,
+):
+    enterprise = EnterpriseFactory(zone=ZoneFactory(status=Status.DRAFT))
+
+    page = editor_client.get(reverse("admin:zones_enterprise_change", args=[enterprise.pk])).text
+
+    assert 'class="viewsitelink"' not in page

@@ -48,6 +48,13 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
             return (*fields, "status", "publication_time")
         return (*fields, "publication_time")
 
+    def get_view_on_site_url(self, obj: Model | None = None) -> str | None:
+        # A record visitors do not see (a draft, one in review, scheduled or archived, or one
+        # in a zone that is not public) has no page to view: its previews show it instead.
+        if obj is None or not type(obj)._default_manager.filter(pk=obj.pk).published().exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "published_at" and field is not None:
