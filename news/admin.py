@@ -24,6 +24,7 @@ from portal.publishing.admin import (
 )
 from portal.publishing.attachments import ValidatedPDFField
 from portal.publishing.imports import ImportAdminMixin
+from zones.admin import ParksByZoneMixin
 
 
 @admin.register(Series)
@@ -55,13 +56,13 @@ class MetricAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class IndicatorInline(TranslationTabularInline):
+class IndicatorInline(ParksByZoneMixin, TranslationTabularInline):
     """The figures a release reports: entered with the release they come from."""
 
     model = Indicator
     formset = FigureFormSet
     extra = 0
-    autocomplete_fields = ("zone", "park", "metric")
+    autocomplete_fields = ("zone", "metric")
     fields = ("zone", "park", "metric", "year", "qualifier", "value", "unit", "note")
     formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 

@@ -1,7 +1,11 @@
 import csv
+from itertools import groupby
+from operator import attrgetter
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -139,6 +143,32 @@ class EnterpriseQualificationInline(admin.TabularInline):
     autocomplete_fields = ("qualification",)
 
 
+class ParkChoices(ModelChoiceIterator):
+    """The parks as groups under their zone's name: park names repeat from zone to zone
+    ("Equipment manufacturing zone"), and a park of another zone is refused on saving."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        parks = self.queryset.select_related("zone")
+        for _zone, in_zone in groupby(parks, key=attrgetter("zone_id")):
+            in_zone = list(in_zone)
+            yield (str(in_zone[0].zone), [self.choice(park) for park in in_zone])
+
+
+class ParkField(forms.ModelChoiceField):
+    iterator = ParkChoices
+
+
+class ParksByZoneMixin:
+    """A form's park is chosen from the parks grouped by zone (`ParkChoices`)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "park":
+            kwargs.setdefault("form_class", ParkField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class MembershipInline(admin.TabularInline):
     model = PlatformMembership
     extra = 0
@@ -146,13 +176,15 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
+class EnterpriseAdmin(
+    ParksByZoneMixin, ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin
+):
     list_display = ("name", "zone", "park", "founded_year", "country", "status")
     list_filter = ("status", "zone", "sectors", "qualifications", "is_synthetic")
     list_select_related = ("zone", "park")
     search_fields = ("name_en", "name_zh_hans", "credit_code", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    autocomplete_fields = ("zone", "park", "sectors")
+    autocomplete_fields = ("zone", "sectors")
     inlines = (EnterpriseQualificationInline, MembershipInline)
     resource_classes = (EnterpriseResource,)
     import_command = "import_enterprises"

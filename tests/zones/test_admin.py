@@ -1,5 +1,7 @@
 """Editors enter the facts investors look for in the zone's own form."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -204,3 +206,22 @@ def test_an_empty_short_name_sorts_last(publisher_client):
         response = publisher_client.get(reverse("admin:zones_zone_changelist"), {"o": order})
         names = [str(obj) for obj in response.context["cl"].result_list]
         assert names == ["Shenyang zone", "Alpha zone"]
+
+
+def test_an_enterprises_park_is_chosen_from_the_parks_grouped_under_their_zones(
+    publisher_client,
+):
+    for zone_name in ("Yingkou zone", "Anshan zone"):
+        zone = ZoneFactory(name_en=zone_name)
+        ParkFactory(zone=zone, name_en="Equipment manufacturing zone")
+
+    page = publisher_client.get(reverse("admin:zones_enterprise_add")).text
+    select = page[page.index('name="park"') : page.index("</select>", page.index('name="park"'))]
+
+    groups = re.findall(
+        r'<optgroup label="([^"]*)">\s*<option value="\d+">([^<]*)</option>', select
+    )
+    assert groups == [
+        ("Anshan zone", "Equipment manufacturing zone"),
+        ("Yingkou zone", "Equipment manufacturing zone"),
+    ]
