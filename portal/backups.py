@@ -363,12 +363,19 @@ def unpack(archive: Path, staging: Path) -> dict:
     return manifest
 
 
-def check_sqlite_file(staging: Path, manifest: dict, archive: Path) -> None:
-    """Refuse an unpacked SQLite database that SQLite cannot read whole, or that has no
-    migrations table. (A PostgreSQL dump is read by pg_restore, which says what is wrong.)"""
-    if manifest["database"]["vendor"] != "sqlite":
-        return
+def check_database(staging: Path, manifest: dict, archive: Path, using: str) -> None:
+    """Refuse an unpacked database that cannot be read whole: SQLite's own check of the file,
+    or pg_restore reading the dump through (to nowhere)."""
     dump = staging / manifest["database"]["file"]
+    if manifest["database"]["vendor"] == "sqlite":
+        check_sqlite_file(dump, archive)
+    else:
+        postgresql_script(dump, Path(os.devnull), archive, using)
+
+
+def check_sqlite_file(dump: Path, archive: Path) -> None:
+    """Refuse an SQLite database that SQLite cannot read whole, or without a migrations
+    table."""
     try:
         with contextlib.closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as database:
             problems = [row[0] for row in database.execute("PRAGMA quick_check")]
@@ -426,7 +433,7 @@ def verify(archive: Path, using: str = "default") -> tuple[dict, list[str]]:
     with tempfile.TemporaryDirectory(prefix="portal-verify-") as staging:
         manifest = unpack(archive, Path(staging))
         check_vendor(manifest, using)
-        check_sqlite_file(Path(staging), manifest, archive)
+        check_database(Path(staging), manifest, archive, using)
     return manifest, check_migrations(manifest)
 
 
@@ -456,7 +463,6 @@ def restore(
         staging = Path(staging)
         manifest = unpack(archive, staging)
         check_vendor(manifest, using)
-        check_sqlite_file(staging, manifest, archive)
         missing = check_migrations(manifest)
         restore_media = media and manifest["media"]
 
@@ -476,9 +482,10 @@ def restore(
 
         dump = staging / manifest["database"]["file"]
         if connections[using].vendor == "sqlite":
+            check_sqlite_file(dump, archive)
             restore_sqlite(dump, using)
         else:
-            restore_postgresql(dump, using, force)
+            restore_postgresql(dump, using, force, archive)
 
         files = 0
         if restore_media:
@@ -508,34 +515,51 @@ def restore_sqlite(dump: Path, using: str) -> None:
         source.close()
 
 
-def restore_postgresql(dump: Path, using: str, force: bool) -> None:
-    """pg_restore into the database, in one transaction: all of it or nothing.
+def restore_postgresql(dump: Path, using: str, force: bool, archive: Path) -> None:
+    """Restore the dump into the database in one transaction: all of it or nothing.
 
-    Forced, the schema is dropped and made again first, so that nothing of what was there
-    (tables of later migrations, the search index's functions) stays beside the restored data.
-    Owners and grants are not restored: the restored objects belong to the user restoring.
+    pg_restore first writes the dump out as SQL, reading all of it, so a damaged dump is
+    refused before anything changes. psql then runs that in one transaction, after dropping
+    and making the schema again when forced, so that nothing of what was there (tables of
+    later migrations, the search index's functions) stays beside the restored data; a failure
+    anywhere leaves the database as it was, the drop included. Owners and grants are not
+    restored: the restored objects belong to the user restoring.
     """
-    check_client("pg_restore", using)
+    check_client("psql", using)
+    script = dump.with_suffix(".sql")
+    postgresql_script(dump, script, archive, using)
     connection = connections[using]
-    if force:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_schema()")
-            schema = connection.ops.quote_name(cursor.fetchone()[0])
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {schema}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = connection.ops.quote_name(cursor.fetchone()[0])
     connection.close()
+    replace = [f"--command=DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema};"]
     run_client(
         [
-            "pg_restore",
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
+            "psql",
+            "--no-psqlrc",
+            "--quiet",
             "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
             f"--dbname={connection.settings_dict['NAME']}",
-            str(dump),
+            *(replace if force else []),
+            f"--file={script}",
         ],
         using,
     )
+
+
+def postgresql_script(dump: Path, target: Path, archive: Path, using: str) -> None:
+    """Write the dump out as SQL to `target` with pg_restore, which reads all of it."""
+    check_client("pg_restore", using)
+    try:
+        run_client(
+            ["pg_restore", "--no-owner", "--no-privileges", f"--file={target}", str(dump)], using
+        )
+    except BackupError as error:
+        raise BackupError(
+            f"{archive}: its database cannot be read ({error}). Nothing was restored."
+        ) from None
 
 
 def replace_media(source: Path, root: Path) -> int:

@@ -344,9 +344,9 @@ def test_a_backup_of_a_database_without_the_portals_tables_is_refused(empty_data
 def test_an_archive_whose_database_is_empty_or_unreadable_is_refused_before_anything_changes(
     site, media, empty_database, empty_media, settings, tmp_path, database
 ):
-    if connections["default"].vendor != "sqlite" and database == "not a database":
-        pytest.skip("a PostgreSQL dump is read by pg_restore")
-    content = b"" if database == "empty" else b"SQLite format 2\0" + bytes(4096)
+    postgresql = connections["default"].vendor == "postgresql"
+    unreadable = (b"PGDMP" if postgresql else b"SQLite format 2\0") + bytes(4096)
+    content = b"" if database == "empty" else unreadable
 
     def replaced(name, data, manifest):
         if name.startswith("database."):
@@ -356,15 +356,18 @@ def test_an_archive_whose_database_is_empty_or_unreadable_is_refused_before_anyt
             return name, content
         return name, data
 
-    archive = repack(back_up(tmp_path), replaced)
+    whole = back_up(tmp_path)
+    restore(settings, whole, empty_media)
+    before = every_row(RESTORED)
+    archive = repack(whole, replaced)
 
     with pytest.raises(CommandError, match="Nothing was restored"):
         call_command("restore", str(archive), "--check", stdout=io.StringIO())
     with pytest.raises(CommandError, match="Nothing was restored"):
         restore(settings, archive, empty_media, "--force")
 
-    assert not connections[RESTORED].introspection.table_names()
-    assert not empty_media.exists()
+    # The site restored before is still there, whole.
+    assert every_row(RESTORED) == before
 
 
 def test_a_backup_without_media_leaves_the_media_folder_alone(
