@@ -43,13 +43,14 @@ def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
     names = declared.own_names(record)
     aliases = declared.other_names_of(record)
     texts = {}
+    topics = []
     for language in LANGUAGES:
         values = []
         for field in declared.text:
             value = getattr(record, f"{field}_{language}")
             values.append(text.plain_text(value) if field in declared.rich_text else value)
-        values += declared.topics_of(record, language)
         texts[language] = " ".join(value for value in values if value)
+        topics += declared.topics_of(record, language)
     title = declared.title_of(record)
     return SearchEntry(
         id=SearchEntry.id_for(declared.kind, record.pk),
@@ -66,7 +67,8 @@ def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
         names=text.index_text(*names),
         aliases=text.index_text(*aliases),
         pinyin=text.pinyin_text(*names, *aliases),
-        body=text.index_text(texts["en"], texts["zh_hans"]),
+        # The topics are searched with the text, not shown in its extract.
+        body=text.index_text(texts["en"], texts["zh_hans"], *topics),
     )
 
 

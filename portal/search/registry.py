@@ -95,10 +95,7 @@ class SearchIndex:
 
     def with_names(self, queryset: QuerySet) -> QuerySet:
         """The queryset with the other names prefetched (in the order they were added), for
-        `names_of` and `other_names_of`, and the topics, for `topics_of`: a query more for
-        each, however many records."""
-        if self.topics:
-            queryset = queryset.prefetch_related(self.topics)
+        `names_of` and `other_names_of`: one more query, however many records."""
         if not self.other_names:
             return queryset
         related = self.other_names_model._default_manager.order_by("pk")
@@ -118,7 +115,7 @@ class SearchIndex:
 
     def topics_of(self, record: Model, language: str) -> list[str]:
         """The names of the record's topics in `language` (as stored, "zh_hans"); prefetched
-        by `with_names`, or one query."""
+        by `index_queryset`, or one query."""
         if not self.topics:
             return []
         topics = getattr(record, self.topics).all()
@@ -130,10 +127,10 @@ class SearchIndex:
         return bool(self.public_with) and self.model._meta.get_field(self.public_with).null
 
     def index_queryset(self) -> QuerySet:
-        """The records that have an entry, their other names prefetched: published ones, on
-        time or scheduled (the query applies the visibility rule, so a scheduled record appears
-        at its time); with `public_with`, only those whose other record has one too (or that
-        have none, where that may be), its time as `public_with_published_at`."""
+        """The records that have an entry, their other names and topics prefetched: published
+        ones, on time or scheduled (the query applies the visibility rule, so a scheduled record
+        appears at its time); with `public_with`, only those whose other record has one too (or
+        that have none, where that may be), its time as `public_with_published_at`."""
         queryset = self.model._default_manager.filter(published_or_scheduled_q())
         if self.public_with:
             with_other = published_or_scheduled_q(f"{self.public_with}__")
@@ -142,6 +139,8 @@ class SearchIndex:
             queryset = queryset.filter(with_other).annotate(
                 public_with_published_at=F(f"{self.public_with}__published_at")
             )
+        if self.topics:
+            queryset = queryset.prefetch_related(self.topics)
         return self.with_names(queryset)
 
     def publication_time(self, record: Model):
