@@ -125,15 +125,16 @@ class QualificationFilter(SlugsFilter):
 
 # A slug that names no public record, in a filter's parameter.
 NOT_KNOWN = _("“%(value)s” is not known.")
-NOTHING_TO_SEARCH = _("“%(value)s” has no letter or digit to search for.")
+NOTHING_TO_SEARCH = _("“%(value)s” holds nothing the search can look for.")
 
 
 class EnterpriseFilterForm(forms.Form):
     """Checks every slug given to the directory in one query; an unknown one is named and dropped.
 
     Dropping only the unknown values keeps the rest of a half-broken link working. So is a
-    name to search for without a word in it (`%`, `。`): it would keep every enterprise while
-    its chip said the list was filtered. The query is parsed once, as `search_query`.
+    name to search for that holds nothing the search reads (`%`, `。`): it would keep every
+    enterprise while its chip said the list was filtered. The query is parsed once, as
+    `search_query`.
     """
 
     def clean(self) -> dict[str, Any]:

@@ -114,19 +114,19 @@ def test_an_unknown_value_is_dropped_and_the_known_ones_of_the_same_filter_kept(
     assert "“no-such-zone” is not known." in response.text
 
 
-@pytest.mark.parametrize("text", ["%", "_", "\\", "??", "。"])
+@pytest.mark.parametrize("text", ["%", "_", "\\", "??", "。", "한국"])
 def test_a_name_to_search_for_without_a_word_is_dropped_and_said_so(client, demo, text):
     response = client.get("/en/enterprises/", {"q": text, "zone": "dalian-puwan"})
 
     assert response.status_code == 200
     assert response.context["paginator"].count == 2
-    assert f"“{text}” has no letter or digit to search for." in response.text
+    assert f"“{text}” holds nothing the search can look for." in response.text
     assert [chip.name for chip in response.context["chips"]] == ["zone"]
     chinese = client.get("/zh-hans/enterprises/", {"q": text})
-    assert f"“{text}”中没有可搜索的文字或数字。" in chinese.text
+    assert f"“{text}”中没有可供搜索的内容。" in chinese.text
     api = client.get("/api/v1/enterprises/", {"q": text})
     assert api.status_code == 400
-    assert "has no letter or digit to search for" in api.text
+    assert "holds nothing the search can look for" in api.text
 
 
 LISTS = [("/en/enterprises/", {}), ("/en/news/", {}), ("/en/search/", {"q": "enterprise"})]

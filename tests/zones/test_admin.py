@@ -164,7 +164,8 @@ def test_the_chinese_admin_sorts_titles_in_pinyin_and_one_without_chinese_by_its
         reverse("admin:zones_cooperation_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
 
-    # By code point 大 (U+5927) comes before 鞍 (U+978D), and both after every Latin letter.
+    # Not by code point, which puts 大 (U+5927) before 鞍 (U+978D), and both after every Latin
+    # letter.
     assert [str(obj) for obj in response.context["cl"].result_list] == [
         "Alpha",
         "鞍山合作",
@@ -225,3 +226,13 @@ def test_an_enterprises_park_is_chosen_from_the_parks_grouped_under_their_zones(
         ("Anshan zone", "Equipment manufacturing zone"),
         ("Yingkou zone", "Equipment manufacturing zone"),
     ]
+
+
+@pytest.mark.parametrize("order, expected", [("1", ["Alpha", "Zeta"]), ("-1", ["Zeta", "Alpha"])])
+def test_the_english_admin_sorts_cooperation_by_title(publisher_client, order, expected):
+    for title in ("Zeta", "Alpha"):
+        CooperationFactory(title_en=title, signed_on=None)
+
+    response = publisher_client.get(reverse("admin:zones_cooperation_changelist"), {"o": order})
+
+    assert [str(obj) for obj in response.context["cl"].result_list] == expected
