@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -219,3 +220,13 @@ def test_a_figure_longer_than_the_database_keeps_exactly_is_a_form_error(
         assert response.status_code == 302
         release = Release.objects.get(slug="big-numbers")
         assert release.indicators.get().value == Decimal(value)
+
+
+def test_the_rich_text_editors_dialogs_are_in_chinese_in_the_chinese_admin(editor_client):
+    editor_client.cookies["django_language"] = "zh-hans"
+
+    catalog = editor_client.get(reverse("admin:jsi18n")).text
+
+    # The catalogue is JSON, its Chinese written as escapes.
+    assert f'"Insert Figure": {json.dumps("插入图片")}' in catalog
+    assert f'"Alternative Text": {json.dumps("替代文本")}' in catalog
