@@ -354,6 +354,11 @@ def test_a_cover_image_without_its_text_alternative_is_a_form_error(
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["cover_image_alt_en"]
     assert "A title being written" in response.content.decode()  # the input is kept
+    # A browser does not keep a chosen file: the page says to choose it again.
+    assert (
+        "Choose these files again before saving: a form sent back with errors does not keep "
+        "the files chosen in it. “cover.png”"
+    ) in response.content.decode()
     record.refresh_from_db()
     assert not record.cover_image
 
