@@ -24,7 +24,6 @@ from portal.publishing.admin import (
 )
 from portal.publishing.attachments import ValidatedPDFField
 from portal.publishing.imports import ImportAdminMixin
-from zones.admin import ParksByZoneMixin
 
 
 @admin.register(Series)
@@ -56,13 +55,13 @@ class MetricAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class IndicatorInline(ParksByZoneMixin, TranslationTabularInline):
+class IndicatorInline(TranslationTabularInline):
     """The figures a release reports: entered with the release they come from."""
 
     model = Indicator
     formset = FigureFormSet
     extra = 0
-    autocomplete_fields = ("zone", "metric")
+    autocomplete_fields = ("zone", "park", "metric")
     fields = ("zone", "park", "metric", "year", "qualifier", "value", "unit", "note")
     formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 

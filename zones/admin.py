@@ -21,6 +21,7 @@ from portal.publishing.admin import (
 )
 from portal.publishing.imports import ImportAdminMixin
 from portal.publishing.spreadsheets import formula_safe
+from portal.publishing.translations import by_name
 from zones.models import (
     Cooperation,
     Enquiry,
@@ -144,13 +145,16 @@ class EnterpriseQualificationInline(admin.TabularInline):
 
 
 class ParkChoices(ModelChoiceIterator):
-    """The parks as groups under their zone's name: park names repeat from zone to zone
-    ("Equipment manufacturing zone"), and a park of another zone is refused on saving."""
+    """The parks as groups under their zone's name, the zones in the page's language's order:
+    park names repeat from zone to zone ("Equipment manufacturing zone"), and a park of another
+    zone is refused on saving. For one select on a page: each select reads all parks."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        parks = self.queryset.select_related("zone")
+        parks = self.queryset.select_related("zone").order_by(
+            by_name("zone__"), "zone_id", "position", "pk"
+        )
         for _zone, in_zone in groupby(parks, key=attrgetter("zone_id")):
             in_zone = list(in_zone)
             yield (str(in_zone[0].zone), [self.choice(park) for park in in_zone])

@@ -228,6 +228,18 @@ def test_an_enterprises_park_is_chosen_from_the_parks_grouped_under_their_zones(
     ]
 
 
+def test_the_chinese_admin_groups_the_parks_under_zones_in_pinyin_order(publisher_client):
+    # English names in the other order, so that only the pinyin puts 鞍山 (an) before 大连 (da).
+    for english, chinese in (("Alpha zone", "大连开发区"), ("Zeta zone", "鞍山开发区")):
+        ParkFactory(zone=ZoneFactory(name_en=english, name_zh_hans=chinese), name_en="Port park")
+
+    page = publisher_client.get(
+        reverse("admin:zones_enterprise_add"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).text
+
+    assert re.findall(r'<optgroup label="([^"]*)">', page) == ["鞍山开发区", "大连开发区"]
+
+
 @pytest.mark.parametrize("order, expected", [("1", ["Alpha", "Zeta"]), ("-1", ["Zeta", "Alpha"])])
 def test_the_english_admin_sorts_cooperation_by_title(publisher_client, order, expected):
     for title in ("Zeta", "Alpha"):
