@@ -228,7 +228,8 @@ def run_client(arguments: list[str], using: str) -> None:
         arguments, env=postgresql_environment(using), capture_output=True, text=True
     )
     if result.returncode:
-        raise BackupError(f"{arguments[0]} failed:\n{result.stderr.strip()}")
+        said = result.stderr.strip() or f"it ended with status {result.returncode}, saying nothing"
+        raise BackupError(f"{arguments[0]} failed:\n{said}")
 
 
 def dump_postgresql(using: str, target: Path) -> str:
@@ -533,20 +534,29 @@ def restore_postgresql(dump: Path, using: str, force: bool, archive: Path) -> No
         cursor.execute("SELECT current_schema()")
         schema = connection.ops.quote_name(cursor.fetchone()[0])
     connection.close()
+    # Warnings only: the drop would list every table it takes, ahead of any error.
+    quiet = "--command=SET client_min_messages = warning;"
     replace = [f"--command=DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema};"]
-    run_client(
-        [
-            "psql",
-            "--no-psqlrc",
-            "--quiet",
-            "--single-transaction",
-            "--set=ON_ERROR_STOP=1",
-            f"--dbname={connection.settings_dict['NAME']}",
-            *(replace if force else []),
-            f"--file={script}",
-        ],
-        using,
-    )
+    try:
+        run_client(
+            [
+                "psql",
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={connection.settings_dict['NAME']}",
+                quiet,
+                *(replace if force else []),
+                f"--file={script}",
+            ],
+            using,
+        )
+    except BackupError as error:
+        raise BackupError(
+            f"{archive}: its database could not be restored, and the database was left as it "
+            f"was. Nothing was restored. {error}"
+        ) from None
 
 
 def postgresql_script(dump: Path, target: Path, archive: Path, using: str) -> None:

@@ -25,6 +25,7 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from news.models import Release
+from portal import backups
 from portal.backups import replace_media
 from portal.search.queries import search
 from tests.factories import ReleaseFactory, ZoneFactory
@@ -427,3 +428,26 @@ def test_media_restored_by_root_belongs_to_the_media_folders_owner(tmp_path):
 
     owners = {(path.stat().st_uid, path.stat().st_gid) for path in media.rglob("*")}
     assert owners == {(NOBODY, NOBODY)}
+
+
+def test_a_forced_restore_that_fails_part_way_leaves_the_database_as_it_was(
+    site, media, empty_database, empty_media, settings, tmp_path, monkeypatch
+):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite copies the file whole through its backup API")
+    whole = back_up(tmp_path)
+    restore(settings, whole, empty_media)
+    before = every_row(RESTORED)
+
+    def failing_part_way(dump, target, archive, using):
+        # As a dump whose data breaks off: some of it runs, then an error.
+        target.write_text("CREATE TABLE half_restored (id integer);\nSELECT 1 / 0;\n")
+
+    monkeypatch.setattr(backups, "postgresql_script", failing_part_way)
+
+    with pytest.raises(CommandError, match="Nothing was restored") as refused:
+        restore(settings, whole, empty_media, "--force")
+
+    assert "division by zero" in str(refused.value)
+    assert "drop cascades" not in str(refused.value)
+    assert every_row(RESTORED) == before
