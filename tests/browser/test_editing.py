@@ -121,3 +121,23 @@ def test_the_figures_of_a_release_fit_the_page_at_1280_pixels(publishing_page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_the_rich_text_toolbar_and_its_figure_dialog_are_in_chinese_in_the_chinese_admin(
+    editing_page,
+):
+    editing_page.context.add_cookies(
+        [{"name": "django_language", "value": "zh-hans", "url": editing_page.url}]
+    )
+    editing_page.goto("/admin/news/release/add/")
+    toolbar = editing_page.locator(".prose-menubar").first
+    toolbar.wait_for()
+
+    assert toolbar.locator(".prose-menubar__button[title='粗体']").count() == 1
+    assert toolbar.locator(".prose-menubar__button[aria-label='插入链接']").count() == 1
+    assert toolbar.locator(".prose-menubar__button[title='bold']").count() == 0
+
+    toolbar.locator(".prose-menubar__button[title='插入图片']").click()
+    dialog = editing_page.locator(".prose-editor-dialog[open]")
+    assert dialog.locator(".prose-editor-dialog-title").inner_text() == "插入图片"
+    assert "替代文本" in dialog.inner_text()

@@ -1,5 +1,6 @@
 """What every content model's admin shares, and the admin of records with a status."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Model
@@ -17,6 +18,15 @@ from portal.publishing.admin.workflow import WorkflowAdmin
 from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
 
 
+class RichTextEditorWidget(AdminProseEditorWidget):
+    """The admin's rich-text editor, the titles of its toolbar's buttons read through the
+    admin's translations (static/portal/editor_titles.js)."""
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(js=["portal/editor_titles.js"])
+
+
 class ContentAdmin(
     SameOrderAdminMixin, UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, TranslationAdmin
 ):
@@ -30,7 +40,7 @@ class ContentAdmin(
     save_on_top = True
     formfield_overrides = {
         RichTextField: {
-            "widget": AdminProseEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
+            "widget": RichTextEditorWidget(config=RICH_TEXT_EDITOR, preset="configurable")
         },
         # A website typed without a scheme is taken as https://, as Django 6 will do.
         models.URLField: {"assume_scheme": "https"},
