@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.core import checks
 from django.db import connections
@@ -16,6 +17,12 @@ class PortalConfig(AppConfig):
         checks.register(check_compiled_messages)
         # Once per migrate: post_migrate is sent for every app, this one among them.
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
+
+
+class SignInProtectionConfig(AxesConfig):
+    """django-axes, whose records the admin index would list under its bare label, "Axes"."""
+
+    verbose_name = _("Sign-in protection")
 
 
 def refresh_sqlite_statistics(sender, using: str, plan=None, **kwargs) -> None:

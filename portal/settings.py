@@ -151,7 +151,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_prose_editor",
     # Before portal.publishing, whose post_migrate gives Publishers axes' permissions.
-    "axes",
+    "portal.apps.SignInProtectionConfig",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

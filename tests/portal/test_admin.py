@@ -183,9 +183,9 @@ def test_the_chinese_admin_index_names_the_sign_in_records_and_its_columns_in_ch
     admin_client,
 ):
     page = admin_client.get(reverse("admin:index"), headers={"Accept-Language": "zh-hans"}).text
-    for chinese in ("访问尝试", "访问失败", "访问日志", "模型名称", "添加链接"):
+    for chinese in ("登录保护", "访问尝试", "访问失败", "访问日志", "模型名称", "添加链接"):
         assert chinese in page
-    for english in ("Access attempts", "Access failures", "Access logs", "Model name"):
+    for english in (">Axes<", "Access attempts", "Access failures", "Access logs", "Model name"):
         assert english not in page
 
 
