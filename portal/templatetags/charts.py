@@ -29,6 +29,8 @@ LINE_PAD = 24
 # The chart's font size (static/css/portal.css's .chart), in the chart's units: a chart is
 # drawn WIDTH wide and shown 330 to 400 pixels wide, so the text is 11 to 13 pixels high.
 FONT_SIZE = 13
+# The least room between two texts side by side.
+TEXT_GAP = 4
 # A bar's label is broken into at most this many lines, each LABEL_LINE apart.
 LABEL_LINES = 3
 LABEL_LINE = 15
@@ -152,6 +154,23 @@ def bar_chart(indicators: list, title: str, number: int, prefix: str = "bars") -
     )
 
 
+def _spaced(centres: list[float], widths: list[float]) -> list[bool]:
+    """Which of the texts of these `widths`, centred on these `centres` from left to right, to
+    write so that none runs into the next: the last, and from the first on each one that leaves
+    room after the one before it and before the last. The table beside the chart holds them all.
+    """
+    shown = [False] * len(centres)
+    shown[-1] = True
+    last_starts = centres[-1] - widths[-1] / 2
+    previous_ends = float("-inf")
+    for index, (centre, width) in enumerate(zip(centres[:-1], widths[:-1], strict=True)):
+        starts, ends = centre - width / 2, centre + width / 2
+        if starts >= previous_ends + TEXT_GAP and ends + TEXT_GAP <= last_starts:
+            shown[index] = True
+            previous_ends = ends
+    return shown
+
+
 @register.simple_tag
 def line_chart(indicators: list, title: str, number: int, prefix: str = "line") -> SafeString:
     """A figure's history: one point per period (oldest first), joined by a line."""
@@ -172,25 +191,43 @@ def line_chart(indicators: list, title: str, number: int, prefix: str = "line") 
         for index, value in enumerate(values)
     ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
-    marks = format_html_join(
-        "",
-        '<circle class="chart__point" cx="{}" cy="{}" r="3.5"></circle>'
-        '<text class="chart__value" x="{}" y="{}" text-anchor="middle">{}</text>'
-        '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        (
-            (
+    centres = [x for x, _y in coordinates]
+    years = [
+        pgettext("a calendar year", "%(year)s") % {"year": indicator.year}
+        for indicator in indicators
+    ]
+    # Values are bold: a tenth wider than _width says.
+    value_shown = _spaced(centres, [_width(text) * 1.1 for text in written])
+    year_shown = _spaced(centres, [_width(year) for year in years])
+    marks = []
+    for (x, y), text, year, value_fits, year_fits in zip(
+        coordinates, written, years, value_shown, year_shown, strict=True
+    ):
+        marks.append(
+            format_html(
+                '<circle class="chart__point" cx="{}" cy="{}" r="3.5"></circle>',
                 f"{x:.1f}",
                 f"{y:.1f}",
-                f"{x:.1f}",
-                f"{y - 8:.1f}",
-                text,
-                f"{x:.1f}",
-                LINE_HEIGHT - 4,
-                pgettext("a calendar year", "%(year)s") % {"year": indicator.year},
             )
-            for (x, y), indicator, text in zip(coordinates, indicators, written, strict=True)
-        ),
-    )
+        )
+        if value_fits:
+            marks.append(
+                format_html(
+                    '<text class="chart__value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    f"{x:.1f}",
+                    f"{y - 8:.1f}",
+                    text,
+                )
+            )
+        if year_fits:
+            marks.append(
+                format_html(
+                    '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    f"{x:.1f}",
+                    LINE_HEIGHT - 4,
+                    year,
+                )
+            )
     return format_html(
         '<svg class="chart chart--line" role="img" aria-labelledby="{id}-title" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg">'
@@ -201,5 +238,5 @@ def line_chart(indicators: list, title: str, number: int, prefix: str = "line") 
         h=LINE_HEIGHT,
         title=title,
         path=path,
-        marks=marks,
+        marks=SafeString("".join(marks)),
     )

@@ -1,10 +1,16 @@
 """On a phone (390 px wide), the figures read as cards and wide tables scroll in their own box:
 the page never scrolls sideways."""
 
+import itertools
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
+from news.models import Indicator
 from tests.browser.conftest import SCREENSHOTS
+from tests.factories import IndicatorFactory, MetricFactory, ReleaseFactory
+from zones.models import Zone
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +83,34 @@ def test_compared_rows_keep_their_label_in_view_while_the_zones_scroll(phone, si
         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
     )
     assert middle == "row"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_ten_year_history_keeps_each_year_and_value_on_one_line_on_a_phone(phone, site, language):
+    zone, metric, release = Zone.objects.get(slug="dalian-puwan"), MetricFactory(), ReleaseFactory()
+    for number, year in enumerate(range(2015, 2025)):
+        IndicatorFactory(
+            zone=zone,
+            metric=metric,
+            release=release,
+            year=year,
+            value=Decimal(110_000_000 + 5_000_000 * number),
+            unit=Indicator.Unit.CNY,
+        )
+    phone.goto(f"{site}/{language}/zones/dalian-puwan/")
+    table = phone.locator(".chart-table").first
+    expect(table).to_be_visible()
+    # Each cell is one line high: no year or number broken digit by digit.
+    heights = table.locator("td").evaluate_all("cells => cells.map(c => c.clientHeight)")
+    assert len(heights) == 20 and max(heights) < 1.5 * min(heights)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The chart writes the values that fit; none runs into the next.
+    values = phone.locator(".chart--line").first.locator(".chart__value")
+    edges = values.evaluate_all(
+        "texts => texts.map(t => [t.getBoundingClientRect().left, t.getBoundingClientRect().right])"
+    )
+    assert len(edges) >= 2
+    assert all(right <= left for (_, right), (left, _) in itertools.pairwise(edges))
+    phone.locator(".chart-figure", has=table).screenshot(
+        path=SCREENSHOTS / f"zone-history-390-{language}.png"
+    )

@@ -1,6 +1,7 @@
 """A bar chart's labels are whole: long names wrap onto more lines, and only a name too long
 for three lines is cut, its full text kept for a pointer."""
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -73,7 +74,7 @@ def test_the_values_column_is_wide_enough_for_a_qualified_value():
     assert value_x + 21 * 6.6 * 1.1 <= int(width.search(wide)[1])
 
 
-def point(year: int, value: str, qualifier: str) -> Indicator:
+def point(year: int, value: str, qualifier: str = Indicator.Qualifier.EXACT) -> Indicator:
     return Indicator(
         metric=Metric(name_en="R&D"),
         value=Decimal(value),
@@ -105,3 +106,43 @@ def test_a_name_shown_in_the_other_language_is_marked_with_it_as_in_the_table():
     assert svg.count('<text lang="en" class="chart__label untranslated"') == 2
     with translation.override("en"):
         assert 'lang="' not in bar_chart([bar("Exports")], "Figures", 1)
+
+
+def texts(svg: str, kind: str) -> list[tuple[float, str]]:
+    found = re.findall(rf'<text class="chart__{kind}" x="([^"]+)"[^>]*>(.*?)</text>', svg)
+    return [(float(x), text) for x, text in found]
+
+
+def assert_apart(written: list[tuple[float, str]], widen: float = 1.0) -> None:
+    for (x, text), (next_x, next_text) in itertools.pairwise(written):
+        assert x + _width(text) * widen / 2 <= next_x - _width(next_text) * widen / 2, (
+            text,
+            next_text,
+        )
+
+
+def test_a_long_history_writes_only_the_values_and_years_that_leave_room_for_each_other():
+    history = [
+        point(year, str(110_000_000 + 5_000_000 * n)) for n, year in enumerate(range(2015, 2025))
+    ]
+    svg = line_chart(history, "R&D by year", 1)
+    values, years = texts(svg, "value"), texts(svg, "label")
+    assert_apart(values, widen=1.1)
+    # The oldest and the newest are written, and a point stands for every year.
+    assert values[0][1] == "110,000,000" and values[-1][1] == "155,000,000"
+    assert 2 < len(values) < len(history) and svg.count("<circle") == len(history)
+    assert_apart(years)
+    assert years[0][1] == "2015" and years[-1][1] == "2024"
+
+    with translation.override("zh-hans"):
+        years = texts(line_chart(history, "研发投入", 1), "label")
+    assert_apart(years)
+    assert years[0][1] == "2015年" and years[-1][1] == "2024年"
+    assert 2 < len(years) < len(history)
+
+
+def test_a_short_history_writes_every_value_and_year():
+    history = [point(2022, "1200"), point(2023, "1500"), point(2024, "1800")]
+    svg = line_chart(history, "Enterprises by year", 1)
+    assert [text for _x, text in texts(svg, "value")] == ["1,200", "1,500", "1,800"]
+    assert [text for _x, text in texts(svg, "label")] == ["2022", "2023", "2024"]
