@@ -104,8 +104,8 @@ class Publishable(models.Model):
     # Optimistic locking: every save takes the next number, so a form that was opened at an
     # older number knows that someone else saved in between.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
-    # Of an archived record: whether visitors could see it until it was archived (its address
-    # then answers 410 Gone rather than 404).
+    # Of an archived record: whether visitors could see it until it was archived, at the slug
+    # it still has (its address then answers 410 Gone rather than 404).
     was_public = models.BooleanField(_("public when archived"), default=False, editable=False)
 
     objects = PublishableQuerySet.as_manager()
@@ -140,11 +140,12 @@ class Publishable(models.Model):
             super().save(*args, **kwargs)
 
     def public_until_now(self, using: str) -> bool:
-        """For a save that archives the record: whether visitors could see it until then. An
-        archived record keeps what it was when it was archived."""
+        """For a save that archives the record: whether visitors could see it until then, at
+        the address it keeps. An archived record keeps what it was when it was archived, until
+        its slug changes: visitors never saw it at the new address, which answers 404 then."""
         if self.pk is None:
             return False
-        stored = type(self)._default_manager.using(using).filter(pk=self.pk)
+        stored = type(self)._default_manager.using(using).filter(pk=self.pk, slug=self.slug)
         if stored.filter(status=Status.ARCHIVED).exists():
             return self.was_public
         return stored.published().exists()

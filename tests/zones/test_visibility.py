@@ -61,6 +61,30 @@ def test_an_archived_enterprise_answers_410_only_while_its_zone_is_public(client
     assert answers(client, enterprise) == [404, 404]
 
 
+@pytest.mark.parametrize("factory", [ZoneFactory, EnterpriseFactory, ReleaseFactory])
+def test_only_the_address_an_archived_record_was_public_at_answers_410(client, factory):
+    """A slug given to an archived record was never public: 410 there would confirm it."""
+    record = factory(slug="public-address")
+    archive(record)
+    record.slug = "never-public"
+    record.save()
+    assert client.get(record.get_absolute_url()).status_code == 404
+    # Nor when the slug changes in the save that archives it.
+    record = factory(slug="public-address-2")
+    record.slug, record.status = "never-public-2", Status.ARCHIVED
+    record.save()
+    assert client.get(record.get_absolute_url()).status_code == 404
+
+
+def test_a_renamed_archived_zone_answers_404_in_the_api_too(client):
+    zone = ZoneFactory(slug="public-address")
+    archive(zone)
+    assert client.get("/api/v1/zones/public-address/").status_code == 410
+    zone.slug = "never-public"
+    zone.save()
+    assert client.get("/api/v1/zones/never-public/").status_code == 404
+
+
 def test_an_enterprise_archived_while_its_zone_was_hidden_stays_404(client, draft_zone):
     """Visitors never saw it: its zone's publication later must not confirm it existed."""
     enterprise = EnterpriseFactory(zone=draft_zone)
