@@ -19,8 +19,10 @@ class ZoneIndex(SearchIndex):
     rich_text = ("description",)
     # A zone is found by its former and other names; an alias saved or deleted re-indexes it.
     other_names = "aliases__name"
-    # And by its sectors' names (新材料 finds the zones in new materials).
+    # And by its sectors' names (新材料 finds the zones in new materials), and its parks'.
     topics = "sectors"
+    parts = "parks"
+    part_text = ("name", "focus")
 
 
 @register

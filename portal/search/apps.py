@@ -21,8 +21,8 @@ class SearchConfig(AppConfig):
         # Each app says what it indexes in its search_indexes module (registry.py).
         autodiscover_modules("search_indexes")
         # The index follows every save and delete of what it indexes, and of the rows that hold
-        # a record's other names. That is all these handlers do; what goes into an entry is in
-        # the declarations, how it is written in index.py.
+        # a record's other names or its parts. That is all these handlers do; what goes into an
+        # entry is in the declarations, how it is written in index.py.
         for declared in registry.indexes():
             uid = f"search.{declared.kind}"
             post_save.connect(
@@ -31,14 +31,15 @@ class SearchConfig(AppConfig):
             post_delete.connect(
                 index.record_deleted, sender=declared.model, dispatch_uid=f"{uid}.deleted"
             )
-            if declared.other_names:
-                names = declared.other_names_model
-                post_save.connect(
-                    index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.saved"
-                )
-                post_delete.connect(
-                    index.other_name_changed, sender=names, dispatch_uid=f"{uid}.names.deleted"
-                )
+            for rows in (declared.other_names_model, declared.parts_model):
+                if rows is not None:
+                    row_uid = f"{uid}.rows.{rows._meta.label_lower}"
+                    post_save.connect(
+                        index.row_of_record_changed, sender=rows, dispatch_uid=f"{row_uid}.saved"
+                    )
+                    post_delete.connect(
+                        index.row_of_record_changed, sender=rows, dispatch_uid=f"{row_uid}.deleted"
+                    )
             if declared.topics:
                 topics = declared.topics_model
                 m2m_changed.connect(

@@ -50,7 +50,7 @@ def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
             value = getattr(record, f"{field}_{language}")
             values.append(text.plain_text(value) if field in declared.rich_text else value)
         texts[language] = " ".join(value for value in values if value)
-        topics += declared.topics_of(record, language)
+        topics += declared.topics_of(record, language) + declared.parts_text_of(record, language)
     title = declared.title_of(record)
     return SearchEntry(
         id=SearchEntry.id_for(declared.kind, record.pk),
@@ -67,7 +67,7 @@ def entry_for(declared: SearchIndex, record: Model) -> SearchEntry:
         names=text.index_text(*names),
         aliases=text.index_text(*aliases),
         pinyin=text.pinyin_text(*names, *aliases),
-        # The topics are searched with the text, not shown in its extract.
+        # The topics and parts are searched with the text, not shown in its extract.
         body=text.index_text(texts["en"], texts["zh_hans"], *topics),
     )
 
@@ -106,9 +106,9 @@ def update(record: Model) -> None:
     declared = registry.for_model(type(record))
     indexed = None
     if record.status == Status.PUBLISHED and record.published_at is not None:
-        if declared.other_names or declared.public_with or declared.topics:
-            # Read again: a zone's other names or sectors, or an enterprise's zone, may have
-            # changed since the record was loaded.
+        if declared.other_names or declared.public_with or declared.topics or declared.parts:
+            # Read again: a zone's other names, sectors or parks, or an enterprise's zone, may
+            # have changed since the record was loaded.
             indexed = declared.index_queryset().filter(pk=record.pk).first()
         else:
             indexed = record
@@ -400,13 +400,14 @@ def topic_after_delete(sender, instance, **kwargs) -> None:
             update(record)
 
 
-def other_name_changed(sender, instance, raw=False, **kwargs) -> None:
-    """A row holding other names (a zone's alias) was saved or deleted: re-index its record."""
+def row_of_record_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A row holding a record's other names (a zone's alias) or one of its parts (a park) was
+    saved or deleted: re-index the record."""
     if raw:
         return
     for declared in registry.indexes():
-        if declared.other_names_model is sender:
-            owner_id = declared.other_names_owner(instance)
+        owner_id = declared.owner_of(instance)
+        if owner_id is not None:
             record = declared.model._default_manager.filter(pk=owner_id).first()
             if record is not None:
                 update(record)

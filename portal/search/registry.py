@@ -60,6 +60,11 @@ class SearchIndex:
     # sectors): their names, in each language, are searched with its text. A change of the
     # relation, or a save or delete of such a record, re-indexes the records it names.
     topics: str = ""
+    # A reverse relation to the parts of a record (a zone's parks), and their fields whose text,
+    # in each language, is searched with the record's. A save or delete of a part re-indexes
+    # the record it belongs to.
+    parts: str = ""
+    part_text: tuple[str, ...] = ()
     # A relation to a record the model is public only with (an enterprise with its zone): the
     # entry exists only while both are published and takes the later publication time, and a
     # change of that record's entry carries over to these entries. Where the relation may be
@@ -88,10 +93,20 @@ class SearchIndex:
             return None
         return self.model._meta.get_field(self.other_names_relation).related_model
 
-    def other_names_owner(self, row: Model) -> int:
-        """The id of the record a row of other names belongs to."""
-        relation = self.model._meta.get_field(self.other_names_relation)
-        return getattr(row, relation.field.attname)
+    @property
+    def parts_model(self) -> type[Model] | None:
+        """The model of the parts (Park for zones)."""
+        return self.model._meta.get_field(self.parts).related_model if self.parts else None
+
+    def owner_of(self, row: Model) -> int | None:
+        """The id of the record a row of its other names or of its parts belongs to."""
+        for relation, model in (
+            (self.other_names_relation, self.other_names_model),
+            (self.parts, self.parts_model),
+        ):
+            if model is type(row):
+                return getattr(row, self.model._meta.get_field(relation).field.attname)
+        return None
 
     def with_names(self, queryset: QuerySet) -> QuerySet:
         """The queryset with the other names prefetched (in the order they were added), for
@@ -121,16 +136,28 @@ class SearchIndex:
         topics = getattr(record, self.topics).all()
         return [getattr(topic, f"name_{language}") or "" for topic in topics]
 
+    def parts_text_of(self, record: Model, language: str) -> list[str]:
+        """The text of the record's parts in `language`; prefetched by `index_queryset`, or
+        one query."""
+        if not self.parts:
+            return []
+        return [
+            getattr(part, f"{field}_{language}") or ""
+            for part in getattr(record, self.parts).all()
+            for field in self.part_text
+        ]
+
     @property
     def public_alone(self) -> bool:
         """True when a record without the `public_with` record is public on its own."""
         return bool(self.public_with) and self.model._meta.get_field(self.public_with).null
 
     def index_queryset(self) -> QuerySet:
-        """The records that have an entry, their other names and topics prefetched: published
-        ones, on time or scheduled (the query applies the visibility rule, so a scheduled record
-        appears at its time); with `public_with`, only those whose other record has one too (or
-        that have none, where that may be), its time as `public_with_published_at`."""
+        """The records that have an entry, their other names, topics and parts prefetched:
+        published ones, on time or scheduled (the query applies the visibility rule, so a
+        scheduled record appears at its time); with `public_with`, only those whose other record
+        has one too (or that have none, where that may be), its time as
+        `public_with_published_at`."""
         queryset = self.model._default_manager.filter(published_or_scheduled_q())
         if self.public_with:
             with_other = published_or_scheduled_q(f"{self.public_with}__")
@@ -139,9 +166,8 @@ class SearchIndex:
             queryset = queryset.filter(with_other).annotate(
                 public_with_published_at=F(f"{self.public_with}__published_at")
             )
-        if self.topics:
-            queryset = queryset.prefetch_related(self.topics)
-        return self.with_names(queryset)
+        related = [relation for relation in (self.topics, self.parts) if relation]
+        return self.with_names(queryset.prefetch_related(*related))
 
     def publication_time(self, record: Model):
         """When a record's entry becomes visible: with `public_with` (a record from

@@ -16,6 +16,7 @@ from tests.factories import (
     EnterpriseFactory,
     EventFactory,
     InstitutionFactory,
+    ParkFactory,
     PlatformFactory,
     ReleaseFactory,
     SectorFactory,
@@ -237,6 +238,27 @@ def test_a_zone_is_found_by_its_sectors_names_as_they_change():
     assert titles("海洋能") == ["Southern New Zone"]
     energy.delete()
     assert titles("海洋能") == []
+
+
+def test_a_zone_is_found_by_its_parks_names_and_focus_as_they_change():
+    zone = ZoneFactory(name_en="Southern New Zone")
+    park = ParkFactory(zone=zone, name_en="Valve Equipment Park", focus_en="Fluid control")
+    assert titles("valve") == titles("fluid control") == ["Southern New Zone"]
+    # Found by them, but not shown them as its text.
+    [result] = search("valve")[0:1]
+    assert "alve" not in result.snippet
+    park.name_en, park.name_zh_hans = "Pump Park", "水泵园"
+    park.save()
+    assert (titles("valve"), titles("pump"), titles("水泵园")) == (
+        [],
+        ["Southern New Zone"],
+        ["Southern New Zone"],
+    )
+    park.delete()
+    assert titles("pump") == titles("fluid control") == []
+    # A draft zone's parks find nothing.
+    ParkFactory(zone=ZoneFactory(name_en="Draft Zone", status=Status.DRAFT), name_en="Quiet Park")
+    assert titles("quiet") == []
 
 
 def test_only_published_content_is_indexed():
