@@ -90,7 +90,8 @@ class FigureFormSet(forms.BaseInlineFormSet):
         seen = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
+            # A row with errors of its own is named by them: its key is not whole.
+            if not data or form.errors or self._should_delete_form(form):
                 continue
             key = tuple(data.get(name) for name in FIGURE_KEY)
             if key in seen:

@@ -117,6 +117,33 @@ def test_a_release_form_refuses_a_figure_it_already_has(editor_client):
     assert figure.release.indicators.count() == 1
 
 
+@pytest.mark.parametrize("left_out", ["metric", "zone"])
+def test_two_new_figures_that_leave_out_the_same_field_are_each_told_it_is_required(
+    editor_client, left_out
+):
+    figure = IndicatorFactory(
+        release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
+    )
+    url = reverse("admin:news_release_change", args=[figure.release.pk])
+    row = {
+        "zone": figure.zone_id,
+        "metric": figure.metric_id,
+        "year": "2024",
+        "qualifier": "exact",
+        "value": "5",
+        "unit": figure.unit,
+    } | {left_out: ""}
+    data = change_form_data(editor_client.get(url)) | {"indicators-TOTAL_FORMS": "3"}
+    for number in (1, 2):
+        data |= {f"indicators-{number}-{name}": value for name, value in row.items()}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("This field is required.") == 2
+    assert figure.release.indicators.count() == 1
+
+
 def test_a_park_and_its_zone_may_each_have_the_figure(editor_client):
     figure = IndicatorFactory(
         release=ReleaseFactory(status=Status.DRAFT, published_at=None), year=2023
