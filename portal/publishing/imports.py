@@ -9,10 +9,12 @@ The resources themselves live with their models (zones/resources.py, news/resour
 """
 
 import csv
+import dataclasses
 import io
 import logging
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
@@ -352,10 +354,24 @@ class ContentResource(resources.ModelResource):
                 found.append(record)
         return found
 
-    def refused_headings(self, headers: list) -> str:
+    def refused_headings(self, headers: list, filled_columns: Iterable[int] = ()) -> str:
         """Why a file's headings are refused, or "": a heading that names no column (written
-        "Name_EN", or a CSV separated by semicolons) would have every row skipped, and a
-        column given twice would keep its last cell without a word."""
+        "Name_EN", or a CSV separated by semicolons) would have every row skipped, a column
+        given twice would keep its last cell without a word, and so would be dropped the
+        values of a column without a heading (of `filled_columns`, those with a value)."""
+        unnamed = sorted(
+            number + 1
+            for number in set(filled_columns)
+            if number >= len(headers) or headers[number] in (None, "")
+        )
+        if unnamed:
+            return ngettext(
+                "Column %(columns)s holds values but has no heading: give it the heading of "
+                "its column in the template, or leave it out.",
+                "Columns %(columns)s hold values but have no heading: give each the heading "
+                "of its column in the template, or leave them out.",
+                len(unnamed),
+            ) % {"columns": listed(str(number) for number in unnamed)}
         known = {field.column_name for field in self.get_import_fields()}
         given = [str(header) for header in headers if header not in (None, "")]
         if unknown := [header for header in given if header not in known]:
@@ -528,18 +544,34 @@ def unreadable(error: Exception) -> str:
     )
 
 
-def scan_upload(upload, file_format) -> tuple[list, int]:
-    """The headings of an uploaded CSV or XLSX and the number of rows under them with a cell
-    filled in (an import leaves the others out), read without loading the cells into a dataset
-    (a second for 100,000 rows); no headings and no rows when the file cannot be read, which
-    the import itself then reports."""
+@dataclass
+class Scan:
+    """What an uploaded file holds under its headings, read without loading it (`scan_upload`)."""
+
+    headings: list
+    rows: int = 0  # rows with a cell filled in (an import leaves the others out)
+    filled_columns: set[int] = dataclasses.field(default_factory=set)  # with a value, from 0
+
+    def add(self, row) -> None:
+        filled = [number for number, cell in enumerate(row) if is_filled(cell)]
+        if filled:
+            self.rows += 1
+            self.filled_columns.update(filled)
+
+
+def scan_upload(upload, file_format) -> Scan:
+    """The headings of an uploaded CSV or XLSX and what is under them, read without loading
+    the cells into a dataset (a second for 100,000 rows); no headings and no rows when the file
+    cannot be read, which the import itself then reports."""
     upload.seek(0)
+    scan = Scan(headings=[])
     try:
         if file_format.is_binary():
             book = openpyxl.load_workbook(upload, read_only=True)
             rows = book.active.iter_rows(values_only=True)
-            first = next(rows, None)
-            filled = sum(1 for row in rows if not is_blank(row))
+            scan.headings = list(next(rows, None) or ())
+            for row in rows:
+                scan.add(row)
             book.close()
         else:
             # Strictly: a file in another encoding (UTF-16, GBK) is reported by the import as
@@ -547,14 +579,15 @@ def scan_upload(upload, file_format) -> tuple[list, int]:
             text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
             try:
                 rows = csv.reader(text)
-                first = next(rows, None)
-                filled = sum(1 for row in rows if not is_blank(row))
+                scan.headings = list(next(rows, None) or ())
+                for row in rows:
+                    scan.add(row)
             finally:
                 text.detach()  # which leaves the upload open for the import
     except Exception:
-        first, filled = None, 0
+        scan = Scan(headings=[])
     upload.seek(0)
-    return list(first or ()), filled
+    return scan
 
 
 def same_value(value, other) -> bool:
@@ -613,7 +646,11 @@ def uncalculated_formulas(workbook: IO[bytes]) -> str:
 
 def is_blank(cells) -> bool:
     """Whether no cell of a row is filled in (a spreadsheet's cleared row, a CSV's ",,")."""
-    return all(cell is None or not str(cell).strip() for cell in cells)
+    return not any(is_filled(cell) for cell in cells)
+
+
+def is_filled(cell) -> bool:
+    return cell is not None and bool(str(cell).strip())
 
 
 class LabelledExportForm(SelectableFieldsExportForm):
@@ -650,13 +687,13 @@ class SizedImportForm(ImportForm):
             return cleaned_data
         file_format = self.formats[int(index)]()
         resource = self.resources[int(cleaned_data.get("resource") or 0)]()
-        headings, rows = scan_upload(upload, file_format)
-        if refused := resource.refused_headings(headings):
+        scan = scan_upload(upload, file_format)
+        if refused := resource.refused_headings(scan.headings, scan.filled_columns):
             raise ValidationError({"import_file": refused})
         if file_format.is_binary() and (refused := uncalculated_formulas(upload)):
             raise ValidationError({"import_file": refused})
         limit = settings.IMPORT_MAX_ROWS
-        if rows <= limit:
+        if scan.rows <= limit:
             return cleaned_data
         too_many = ngettext(
             "This file has %(rows)s rows; an import here takes at most %(limit)s row, so that "
@@ -664,7 +701,7 @@ class SizedImportForm(ImportForm):
             "This file has %(rows)s rows; an import here takes at most %(limit)s rows, so that "
             "the page answers within seconds.",
             limit,
-        ) % {"rows": rows, "limit": limit}
+        ) % {"rows": scan.rows, "limit": limit}
         if self.command:
             advice = gettext(
                 "Import it on the server with “python manage.py %(command)s FILE”, which has "

@@ -694,6 +694,59 @@ def test_the_command_refuses_a_file_with_unknown_columns(puwan, tmp_path):
     assert not Enterprise.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "columns"),
+    [
+        (["", "name_en", "zone"], ["fuzz-co", "Fuzz Co.", "dalian-puwan"], "Column 1 holds"),
+        (["slug", "name_en", "zone"], ["fuzz-co", "Fuzz Co.", "dalian-puwan", "x"], "Column 4"),
+        (["", "name_en", ""], ["fuzz-co", "Fuzz Co.", "dalian-puwan"], "Columns 1, 3 hold"),
+    ],
+)
+def test_a_column_with_values_but_no_heading_is_refused_rather_than_dropped(
+    editor_client, puwan, header, row, columns
+):
+    response = post_import(editor_client, "admin:zones_enterprise_import", header, [row])
+
+    assert f"{columns} " in response.text and "no heading" in response.text
+    assert response.context.get("result") is None
+    assert not Enterprise.objects.exists()
+
+
+def test_an_empty_column_without_a_heading_is_left_out(editor_client, puwan):
+    response = post_import(
+        editor_client,
+        "admin:zones_enterprise_import",
+        ["slug", "name_en", "zone", ""],
+        [["fuzz-co", "Fuzz Co.", "dalian-puwan", ""]],
+    )
+    assert "no heading" not in response.text
+    assert response.context["result"] is not None
+
+
+def test_an_xlsx_file_whose_column_lost_its_heading_is_refused(editor_client, puwan):
+    dataset = tablib.Dataset(["fuzz-co", "Fuzz Co.", "dalian-puwan"], headers=COLUMNS[:3])
+    book = openpyxl.load_workbook(io.BytesIO(dataset.export("xlsx")))
+    book.active["A1"] = None
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "enterprises.xlsx"
+    response = editor_client.post(
+        reverse("admin:zones_enterprise_import"),
+        {"import_file": upload, "format": "1", "resource": "0"},
+    )
+    assert "Column 1 holds values but has no heading" in response.text
+    assert not Enterprise.objects.exists()
+
+
+def test_the_command_refuses_a_column_with_values_but_no_heading(puwan, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(",name_en,zone\nx,X Co.,dalian-puwan\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing was imported. Column 1 holds values"):
+        call_command("import_enterprises", path)
+    assert not Enterprise.objects.exists()
+
+
 def test_an_import_reads_in_the_audit_log_in_the_readers_language(
     editor_client, publisher_client, published_enterprise, settings
 ):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portal.publishing.imports import summary, uncalculated_formulas, unreadable
+from portal.publishing.imports import is_filled, summary, uncalculated_formulas, unreadable
 from zones.resources import EnterpriseResource
 
 
@@ -56,7 +56,8 @@ class Command(BaseCommand):
             # add enterprises.
             if not (importer.is_staff and importer.has_perm("zones.add_enterprise")):
                 raise CommandError(f"{user!r} may not import enterprises.")
-        if refused := EnterpriseResource().refused_headings(dataset.headers or []):
+        filled = {number for row in dataset for number, cell in enumerate(row) if is_filled(cell)}
+        if refused := EnterpriseResource().refused_headings(dataset.headers or [], filled):
             raise CommandError("Nothing was imported. " + refused)
         with tqdm(total=len(dataset), unit="row", disable=options["verbosity"] == 0) as progress:
             # One transaction: a dry run, or any row with an error, rolls every row back.
