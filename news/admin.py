@@ -17,6 +17,7 @@ from news.models import Attachment, Event, Image, Indicator, Metric, Release, Se
 from news.resources import IndicatorResource
 from portal.publishing.admin import (
     PUBLISHING_FIELDSET,
+    ChosenByIdMixin,
     ContentAdmin,
     HistoryAdmin,
     PublishableAdmin,
@@ -55,7 +56,7 @@ class MetricAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class IndicatorInline(TranslationTabularInline):
+class IndicatorInline(ChosenByIdMixin, TranslationTabularInline):
     """The figures a release reports: entered with the release they come from."""
 
     model = Indicator
@@ -73,7 +74,7 @@ class AttachmentInline(admin.TabularInline):
     formfield_overrides = {models.FileField: {"form_class": ValidatedPDFField}}
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ChosenByIdMixin, admin.TabularInline):
     model = Event.releases.through
     extra = 0
     autocomplete_fields = ("event",)

@@ -12,6 +12,7 @@ from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 
 from portal.logs import request_id
+from portal.publishing.admin.ids import is_id
 
 access_log = logging.getLogger("portal.access")
 
@@ -133,15 +134,18 @@ class HttpMethodsMiddleware:
         return response
 
 
-class AdminSelectionMiddleware:
-    """A list action's selection must name records by their ids, or the form is a bad request.
+class AdminInputMiddleware:
+    """What the admin hands to the database unchecked must be well formed, or the request is a
+    bad request.
 
-    The admin filters by the selected values unchecked: a value that is not an id ("abc", "1.5",
-    a number past 64 bits), which only a crafted form sends, failed in the database as a 500.
-    Every model in the admin has whole-number ids.
+    - A list action's selection names records by their ids. The admin filters by the selected
+      values unchecked: a value that is not an id ("abc", "1.5", a number past 64 bits), which
+      only a crafted form sends, failed in the database as a 500. Every model in the admin has
+      whole-number ids.
+    - No address or parameter holds a NUL character. The lists' filters, the autocomplete's
+      term and the history page's id go to the database as they come, and PostgreSQL cannot
+      compare text with one (SQLite can: the two answered differently).
     """
-
-    SELECTED_ID = re.compile(r"[0-9]{1,18}")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -150,9 +154,15 @@ class AdminSelectionMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if request.method != "POST" or "admin" not in request.resolver_match.namespaces:
+        if "admin" not in request.resolver_match.namespaces:
             return None
-        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-        if not all(self.SELECTED_ID.fullmatch(value) for value in selected):
-            raise BadRequest("A list action's selection holds a value that is not an id.")
+        if "\0" in request.path or any(
+            "\0" in key or any("\0" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("The address holds a NUL character.")
+        if request.method == "POST":
+            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+            if not all(is_id(value) for value in selected):
+                raise BadRequest("A list action's selection holds a value that is not an id.")
         return None

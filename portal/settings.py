@@ -190,7 +190,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last but one: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
-    "portal.middleware.AdminSelectionMiddleware",
+    "portal.middleware.AdminInputMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

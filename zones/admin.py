@@ -2,7 +2,6 @@ import csv
 from itertools import groupby
 from operator import attrgetter
 
-from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
@@ -15,10 +14,12 @@ from modeltranslation.admin import (
 
 from portal.publishing.admin import (
     PUBLISHING_FIELDSET,
+    ChosenByIdMixin,
     ContentAdmin,
     PublishableAdmin,
     SameOrderAdminMixin,
 )
+from portal.publishing.admin.ids import IdChoiceField
 from portal.publishing.imports import ImportAdminMixin
 from portal.publishing.spreadsheets import formula_safe
 from portal.publishing.translations import by_name
@@ -54,14 +55,14 @@ class ZoneAliasInline(admin.TabularInline):
     extra = 0
 
 
-class LeadingIndustryInline(admin.TabularInline):
+class LeadingIndustryInline(ChosenByIdMixin, admin.TabularInline):
     model = LeadingIndustry
     extra = 0
     autocomplete_fields = ("sector",)
     verbose_name_plural = _("leading industries (in order)")
 
 
-class ParkInline(TranslationStackedInline):
+class ParkInline(ChosenByIdMixin, TranslationStackedInline):
     model = Park
     extra = 0
     autocomplete_fields = ("sectors",)
@@ -138,7 +139,7 @@ class QualificationAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class EnterpriseQualificationInline(admin.TabularInline):
+class EnterpriseQualificationInline(ChosenByIdMixin, admin.TabularInline):
     model = EnterpriseQualification
     extra = 0
     autocomplete_fields = ("qualification",)
@@ -160,7 +161,7 @@ class ParkChoices(ModelChoiceIterator):
             yield (str(in_zone[0].zone), [self.choice(park) for park in in_zone])
 
 
-class ParkField(forms.ModelChoiceField):
+class ParkField(IdChoiceField):
     iterator = ParkChoices
 
 
@@ -173,7 +174,7 @@ class ParksByZoneMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ChosenByIdMixin, admin.TabularInline):
     model = PlatformMembership
     extra = 0
     autocomplete_fields = ("platform",)
@@ -234,7 +235,7 @@ class CooperationAdmin(ContentAdmin):
     date_hierarchy = "signed_on"
 
 
-class PlatformMemberInline(admin.TabularInline):
+class PlatformMemberInline(ChosenByIdMixin, admin.TabularInline):
     model = PlatformMembership
     extra = 0
     autocomplete_fields = ("enterprise",)

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.adminforms import change_form_data
 from tests.factories import EnterpriseFactory, ReleaseFactory
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +179,69 @@ def test_a_list_action_on_a_selection_that_names_no_record_is_a_bad_request(
     )
     assert response.status_code == 400
     assert "could not be understood" in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_at__year=0",
+        "published_at__year=-1",
+        "published_at__year=99999999999999999999",
+        "published_at__year=1&published_at__year=2",
+        "pk__in=99999999999999999999",
+    ],
+)
+@pytest.mark.parametrize(
+    "changelist", ["admin:zones_zone_changelist", "admin:publishing_auditentry_changelist"]
+)
+def test_a_lookup_typed_into_a_list_address_that_no_query_takes_goes_back_to_the_list(
+    admin_client, query, changelist
+):
+    if changelist.endswith("auditentry_changelist"):
+        query = query.replace("published_at", "created_at")
+    response = admin_client.get(f"{reverse(changelist)}?{query}")
+    # The admin's own answer to a bad lookup: the whole list, with "?e=1".
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")
+        assert admin_client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/zones/zone/?status=%00",
+        "/admin/zones/enterprise/?q=a%00b",
+        "/admin/publishing/auditentry/?action__exact=%00",
+        "/admin/autocomplete/?app_label=zones&model_name=zone&field_name=sectors&term=%00",
+        "/admin/zones/zone/%00/history/",
+    ],
+)
+def test_an_admin_address_holding_a_nul_character_is_a_bad_request(admin_client, address):
+    assert admin_client.get(address).status_code == 400
+
+
+def test_an_autocomplete_box_given_a_value_that_is_no_id_says_it_is_not_valid(editor_client, demo):
+    assert editor_client.get("/admin/zones/zone/add/?sectors=1,x").status_code == 200
+    zone = Zone.objects.get(slug="shenyang-etdz")
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    for value in ("abc", "99999999999999999999"):
+        data = change_form_data(editor_client.get(url)) | {"sectors": [value]}
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert f"“{value}” is not a valid value." in response.text
+    # Nothing was saved.
+    assert Zone.objects.get(pk=zone.pk).version == zone.version
+
+
+@pytest.mark.parametrize("field", ["zone", "park"])
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999"])
+def test_a_record_chosen_by_a_value_that_is_no_id_is_not_a_valid_choice(
+    editor_client, field, value
+):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:zones_enterprise_change", args=[enterprise.pk])
+    data = change_form_data(editor_client.get(url)) | {field: value}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text

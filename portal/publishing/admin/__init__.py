@@ -5,12 +5,13 @@
 - `history`: every save recorded, restore and recover; `locking`: no overwritten work;
 - `preview`: the public page before saving; `rules`: parts of live records;
 - `uploads`: checked images; `audit`: the audit log; `ordering`: lists in one order on every
-  database.
+  database; `ids`: records chosen by whole-number ids only.
 """
 
 from portal.publishing.admin import audit  # noqa: F401 (registers the audit log)
 from portal.publishing.admin.content import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.ids import ChosenByIdMixin
 from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.admin.uploads import UploadsAdminMixin
 from portal.publishing.admin.workflow import WorkflowAdmin
@@ -19,6 +20,7 @@ __all__ = [
     "PUBLISHING_FIELDSET",
     "ContentAdmin",
     "HistoryAdmin",
+    "ChosenByIdMixin",
     "PublishableAdmin",
     "SameOrderAdminMixin",
     "UploadsAdminMixin",

@@ -10,6 +10,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TranslationAdmin
 
 from portal.publishing.admin.history import HistoryAdmin
+from portal.publishing.admin.ids import ChosenByIdMixin
 from portal.publishing.admin.locking import StoredStateForm
 from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.admin.rules import EditorialRulesMixin
@@ -28,7 +29,12 @@ class RichTextEditorWidget(AdminProseEditorWidget):
 
 
 class ContentAdmin(
-    SameOrderAdminMixin, UploadsAdminMixin, EditorialRulesMixin, HistoryAdmin, TranslationAdmin
+    ChosenByIdMixin,
+    SameOrderAdminMixin,
+    UploadsAdminMixin,
+    EditorialRulesMixin,
+    HistoryAdmin,
+    TranslationAdmin,
 ):
     """What every content model's admin shares: both languages, facet counts, save on top,
     history with restore and recovery, checked uploads, the rich-text editor, lists in the same

@@ -2,10 +2,11 @@
 empty values last, whichever the direction; a record without a Chinese name or title by its
 English one; names and titles in pinyin order on Chinese pages where the model keeps their key
 (`sort_key_zh`). Other Chinese text sorts by its characters' code points, as the database
-does."""
+does. And a lookup typed into a list's address that its SQL cannot take is a bad lookup."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db.models import BooleanField, CharField, Expression, ExpressionWrapper, F, Model, Q
 from modeltranslation.translator import NotRegistered, translator
 
@@ -13,6 +14,26 @@ from portal.publishing.translations import NullIfEmpty, by_name, translated
 
 
 class SameOrderChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        """A lookup typed into the address that no query can take (`?published_at__year=0`, a
+        year past what a date holds) fails as the list's filters read it or as its SQL is
+        written, which is done here once. It then goes back to the whole list with the admin's
+        "?e=1", as other bad lookups do, not a 500."""
+        try:
+            queryset = super().get_queryset(request, exclude_parameters)
+            written(queryset)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset
+
+    def get_results(self, request) -> None:
+        # SQLite refuses a number past 64 bits (`?pk__in=99999999999999999999`) only when the
+        # query runs; PostgreSQL finds no row.
+        try:
+            super().get_results(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
     def get_ordering(self, request, queryset) -> list:
         ordering = []
         for item in super().get_ordering(request, queryset):
@@ -23,6 +44,14 @@ class SameOrderChangeList(ChangeList):
 class SameOrderAdminMixin:
     def get_changelist(self, request, **kwargs) -> type[SameOrderChangeList]:
         return SameOrderChangeList
+
+
+def written(queryset) -> None:
+    """Write a queryset's SQL, which is where a lookup's value is turned into the database's."""
+    try:
+        queryset.query.get_compiler(queryset.db).as_sql()
+    except (EmptyResultSet, FullResultSet):
+        pass  # a lookup that matches nothing or everything, which the query does without SQL
 
 
 def ordered(model: type[Model], item: str) -> list[str | Expression]:
