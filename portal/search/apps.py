@@ -5,6 +5,7 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_delete,
+    pre_save,
 )
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,9 @@ class SearchConfig(AppConfig):
             for rows in (declared.other_names_model, declared.parts_model):
                 if rows is not None:
                     row_uid = f"{uid}.rows.{rows._meta.label_lower}"
+                    pre_save.connect(
+                        index.row_of_record_saving, sender=rows, dispatch_uid=f"{row_uid}.saving"
+                    )
                     post_save.connect(
                         index.row_of_record_changed, sender=rows, dispatch_uid=f"{row_uid}.saved"
                     )

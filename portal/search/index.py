@@ -400,14 +400,25 @@ def topic_after_delete(sender, instance, **kwargs) -> None:
             update(record)
 
 
+def row_of_record_saving(sender, instance, raw=False, **kwargs) -> None:
+    """A row holding a record's other names or one of its parts is about to be saved: note the
+    record it belongs to now, which loses it if the row moves to another (a park to another
+    zone)."""
+    if raw or instance.pk is None:
+        return
+    for declared in registry.indexes():
+        if column := declared.owner_field(sender):
+            stored = sender._default_manager.filter(pk=instance.pk)
+            instance._indexed_owner_id = stored.values_list(column, flat=True).first()
+
+
 def row_of_record_changed(sender, instance, raw=False, **kwargs) -> None:
     """A row holding a record's other names (a zone's alias) or one of its parts (a park) was
-    saved or deleted: re-index the record."""
+    saved or deleted: re-index its record, and the one it belonged to before, if another."""
     if raw:
         return
     for declared in registry.indexes():
-        owner_id = declared.owner_of(instance)
-        if owner_id is not None:
-            record = declared.model._default_manager.filter(pk=owner_id).first()
-            if record is not None:
+        if column := declared.owner_field(sender):
+            owners = {getattr(instance, column), getattr(instance, "_indexed_owner_id", None)}
+            for record in declared.model._default_manager.filter(pk__in=owners - {None}):
                 update(record)

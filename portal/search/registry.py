@@ -98,14 +98,15 @@ class SearchIndex:
         """The model of the parts (Park for zones)."""
         return self.model._meta.get_field(self.parts).related_model if self.parts else None
 
-    def owner_of(self, row: Model) -> int | None:
-        """The id of the record a row of its other names or of its parts belongs to."""
+    def owner_field(self, rows: type[Model]) -> str | None:
+        """The column naming the record that rows of this model (its other names or its parts)
+        belong to, as "zone_id"; None for another model."""
         for relation, model in (
             (self.other_names_relation, self.other_names_model),
             (self.parts, self.parts_model),
         ):
-            if model is type(row):
-                return getattr(row, self.model._meta.get_field(relation).field.attname)
+            if model is rows:
+                return self.model._meta.get_field(relation).field.attname
         return None
 
     def with_names(self, queryset: QuerySet) -> QuerySet:

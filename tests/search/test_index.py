@@ -254,6 +254,10 @@ def test_a_zone_is_found_by_its_parks_names_and_focus_as_they_change():
         ["Southern New Zone"],
         ["Southern New Zone"],
     )
+    # A park moved to another zone is found with that zone only.
+    park.zone = ZoneFactory(name_en="Northern New Zone")
+    park.save()
+    assert titles("pump") == ["Northern New Zone"]
     park.delete()
     assert titles("pump") == titles("fluid control") == []
     # A draft zone's parks find nothing.
