@@ -5,7 +5,7 @@ import re
 import pytest
 
 from portal.publishing.models import Status
-from tests.factories import SectorFactory, ZoneFactory
+from tests.factories import EnterpriseFactory, SectorFactory, ZoneFactory
 from zones.models import City, Zone
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +88,14 @@ def test_every_count_is_the_number_of_zones_its_choice_lists(client, zones, chos
             listed = client.get(ZONES, {**chosen, name: value}).content.decode()
             shown = len(re.findall(r'<li class="card">', listed))
             assert label.endswith(f"({shown})"), (name, value, label, shown)
+
+
+@pytest.mark.parametrize("sort", ["", "name", "enterprises"])
+def test_each_zone_shows_its_number_of_public_enterprises_however_sorted(client, sort):
+    big, small = ZoneFactory(name_en="Big Zone"), ZoneFactory(name_en="Small Zone")
+    EnterpriseFactory.create_batch(3, zone=big)
+    EnterpriseFactory(zone=small)
+    EnterpriseFactory(zone=small, status=Status.DRAFT)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(ZONES, {"sort": sort}).text))
+    assert re.search(r"Big Zone .*? 3 enterprises", text)
+    assert re.search(r"Small Zone .*? 1 enterprise\b", text)
