@@ -21,6 +21,7 @@ from portal.publishing.admin import (
     ContentAdmin,
     HistoryAdmin,
     PublishableAdmin,
+    SameOrderAdminMixin,
     UploadsAdminMixin,
 )
 from portal.publishing.attachments import ValidatedPDFField
@@ -35,7 +36,7 @@ class SeriesAdmin(ContentAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(UploadsAdminMixin, HistoryAdmin):
+class ImageAdmin(SameOrderAdminMixin, UploadsAdminMixin, HistoryAdmin):
     """The portal's media: images checked and re-encoded on upload, placed in rich text by the
     address shown here (the only images rich text keeps)."""
 

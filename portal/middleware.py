@@ -9,7 +9,13 @@ from collections.abc import Callable
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.core.signals import request_finished
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 
 from portal.logs import request_id
 from portal.publishing.admin.ids import is_id
@@ -142,9 +148,10 @@ class AdminInputMiddleware:
       values unchecked: a value that is not an id ("abc", "1.5", a number past 64 bits), which
       only a crafted form sends, failed in the database as a 500. Every model in the admin has
       whole-number ids.
-    - No address or parameter holds a NUL character. The lists' filters, the autocomplete's
-      term and the history page's id go to the database as they come, and PostgreSQL cannot
-      compare text with one (SQLite can: the two answered differently).
+    - No parameter holds a NUL character, and no address, which names no record then (404).
+      The lists' filters, the autocomplete's term and the history page's id go to the
+      database as they come, and PostgreSQL cannot compare text with one (SQLite can: the two
+      answered differently).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -156,11 +163,13 @@ class AdminInputMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if "admin" not in request.resolver_match.namespaces:
             return None
-        if "\0" in request.path or any(
+        if "\0" in request.path:
+            raise Http404("No record has an id with a NUL character.")
+        if any(
             "\0" in key or any("\0" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            raise BadRequest("The address holds a NUL character.")
+            raise BadRequest("A parameter holds a NUL character.")
         if request.method == "POST":
             selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
             if not all(is_id(value) for value in selected):

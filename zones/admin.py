@@ -271,7 +271,7 @@ class PlatformAdmin(PublishableAdmin):
 
 
 @admin.register(ZoneStaff)
-class ZoneStaffAdmin(admin.ModelAdmin):
+class ZoneStaffAdmin(ChosenByIdMixin, SameOrderAdminMixin, admin.ModelAdmin):
     list_display = ("user", "zone")
     list_filter = ("zone",)
     list_select_related = ("user", "zone")
@@ -289,7 +289,7 @@ def waiting(enquiry: Enquiry) -> str:
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(SameOrderAdminMixin, admin.ModelAdmin):
+class EnquiryAdmin(ChosenByIdMixin, SameOrderAdminMixin, admin.ModelAdmin):
     """Enquiries from the public site: Publishers see all, zone staff those about their zones
     (`Enquiry.objects.visible_to`)."""
 

@@ -214,11 +214,15 @@ def test_a_lookup_typed_into_a_list_address_that_no_query_takes_goes_back_to_the
         "/admin/zones/enterprise/?q=a%00b",
         "/admin/publishing/auditentry/?action__exact=%00",
         "/admin/autocomplete/?app_label=zones&model_name=zone&field_name=sectors&term=%00",
-        "/admin/zones/zone/%00/history/",
     ],
 )
-def test_an_admin_address_holding_a_nul_character_is_a_bad_request(admin_client, address):
+def test_an_admin_parameter_holding_a_nul_character_is_a_bad_request(admin_client, address):
     assert admin_client.get(address).status_code == 400
+
+
+@pytest.mark.parametrize("page", ["history/", "change/", "delete/"])
+def test_an_admin_address_whose_id_holds_a_nul_character_is_not_found(admin_client, page):
+    assert admin_client.get(f"/admin/zones/zone/%00/{page}").status_code in (302, 404)
 
 
 def test_an_autocomplete_box_given_a_value_that_is_no_id_says_it_is_not_valid(editor_client, demo):
@@ -245,3 +249,27 @@ def test_a_record_chosen_by_a_value_that_is_no_id_is_not_a_valid_choice(
     response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
+
+
+def project_admins() -> list:
+    from django.contrib import admin
+
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("zones", "news", "publishing")
+    ]
+
+
+@pytest.mark.parametrize("query", ["pk__in=99999999999999999999", "pk__in=abc"])
+def test_no_list_of_the_admin_fails_on_a_crafted_lookup(admin_client, query):
+    for model, _model_admin in project_admins():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert admin_client.get(f"{url}?{query}").status_code in (200, 302), model
+
+
+def test_no_add_form_of_the_admin_fails_on_a_crafted_choice_in_its_address(admin_client):
+    for model, model_admin in project_admins():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        for name in model_admin.autocomplete_fields:
+            assert admin_client.get(f"{url}?{name}=1,x").status_code in (200, 403), (model, name)
