@@ -18,9 +18,9 @@ from portal.publishing.admin.workflow import WorkflowAdmin
 
 __all__ = [
     "PUBLISHING_FIELDSET",
+    "ChosenByIdMixin",
     "ContentAdmin",
     "HistoryAdmin",
-    "ChosenByIdMixin",
     "PublishableAdmin",
     "SameOrderAdminMixin",
     "UploadsAdminMixin",
