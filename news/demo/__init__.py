@@ -196,8 +196,14 @@ def release_title() -> str:
     return RELEASE_TEXT.read_text(encoding="utf-8").split("\n", 1)[0].strip()
 
 
-def _upsert(model, lookup: dict, values: dict):
-    obj, _ = model.objects.update_or_create(**lookup, defaults=values)
+def _upsert(model, lookup: dict, values: dict, *, published: bool = False):
+    """Create the record, or give it back the release's values. A `published` record is
+    published when it is created; one that exists keeps the state a Publisher left it in
+    (unpublished or archived), since only a Publisher decides what visitors see."""
+    create_defaults = values | PUBLISHED if published else values
+    obj, _ = model.objects.update_or_create(
+        **lookup, defaults=values, create_defaults=create_defaults
+    )
     return obj
 
 
@@ -231,7 +237,7 @@ def load() -> Release:
     zones = {}
     for data in ZONES:
         values = {k: v for k, v in data.items() if k not in {"slug", "aliases", "sectors"}}
-        zone = _upsert(Zone, {"slug": data["slug"]}, values | PUBLISHED)
+        zone = _upsert(Zone, {"slug": data["slug"]}, values, published=True)
         for alias, kind in data.get("aliases", []):
             _upsert(ZoneAlias, {"zone": zone, "name": alias}, {"kind": kind})
         zone.sectors.set([sectors[slug] for slug in data.get("sectors", [])])
@@ -249,7 +255,7 @@ def load() -> Release:
         )
 
     institutions = [
-        _upsert(Institution, {"slug": data["slug"]}, {**data, **PUBLISHED}) for data in INSTITUTIONS
+        _upsert(Institution, {"slug": data["slug"]}, data, published=True) for data in INSTITUTIONS
     ]
     liaobin = zones["panjin-liaobin"]
     cooperation = _upsert(
@@ -275,7 +281,8 @@ def load() -> Release:
         _upsert(
             Enterprise,
             {"slug": "allychem"},
-            {"name_en": "Allychem Co., Ltd.", "zone": puwan, **PUBLISHED},
+            {"name_en": "Allychem Co., Ltd.", "zone": puwan},
+            published=True,
         ),
         _upsert(
             Enterprise,
@@ -283,8 +290,8 @@ def load() -> Release:
             {
                 "name_en": "Dalian Sanhuan Composite Material Technology Development Co., Ltd.",
                 "zone": puwan,
-                **PUBLISHED,
             },
+            published=True,
         ),
     ]  # fmt: skip
 
@@ -301,8 +308,8 @@ def load() -> Release:
             "partner_country": "DE",
             "summary_en": "Formed by the Shenyang Economic and Technological Development Zone as "
             "an international exchange platform for enterprises.",
-            **PUBLISHED,
         },
+        published=True,
     )
     committee.zones.set([shenyang])
     alliance = _upsert(
@@ -316,8 +323,8 @@ def load() -> Release:
             "Co., Ltd. and Dalian Sanhuan Composite Material Technology Development Co., Ltd., "
             "have been recognized as members of provincial-level industry-university-research "
             "alliances.",
-            **PUBLISHED,
         },
+        published=True,
     )
     alliance.zones.set([puwan])
     for enterprise in enterprises:
@@ -347,8 +354,8 @@ def load() -> Release:
             "issuing_body_en": INFORMATION_OFFICE,
             "series": series,
             "series_number": 5,
-            **PUBLISHED,
         },
+        published=True,
     )
     release.zones.set(zones.values())
     release.enterprises.set(enterprises)
@@ -397,8 +404,8 @@ def load() -> Release:
                 "description_en": "One of the more than 100 economic and trade exchange "
                 "activities the Shenyang Economic and Technological Development Zone holds on a "
                 "regular basis, promoting enterprises’ exploration of international markets.",
-                **PUBLISHED,
             },
+            published=True,
         )
         event.releases.set([release])
     return release

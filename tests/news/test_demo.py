@@ -90,3 +90,20 @@ def test_loading_the_demo_once_leaves_an_editors_change_alone(demo):
     demo.refresh_from_db()
     assert demo.title_en == "Changed by an editor"
     assert "not loaded again" in out.getvalue()
+
+
+def test_loading_again_leaves_what_a_publisher_withdrew_unpublished(demo, client):
+    """The demo's values come back; visibility stays a Publisher's decision."""
+    allychem = Enterprise.objects.get(slug="allychem")
+    Enterprise.objects.filter(pk=allychem.pk).update(status="draft", name_en="Renamed")
+    Zone.objects.filter(slug="panjin-liaobin").update(status="archived")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    allychem.refresh_from_db()
+    assert allychem.name_en == "Allychem Co., Ltd."
+    assert not allychem.is_published()
+    assert Zone.objects.get(slug="panjin-liaobin").status == "archived"
+    assert client.get(allychem.get_absolute_url()).status_code == 404
+    assert "Left unpublished, as a Publisher left them" in out.getvalue()
+    assert "“Allychem Co., Ltd.”" in out.getvalue()
+    assert Zone.objects.get(slug="dalian-puwan").is_published()

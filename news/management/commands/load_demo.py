@@ -28,3 +28,19 @@ class Command(BaseCommand):
                 f"and {release.indicators.count()} figures."
             )
         )
+        withdrawn = [record for record in demo_records(release) if not record.is_published()]
+        if withdrawn:
+            self.stdout.write(
+                "Left unpublished, as a Publisher left them: "
+                + "; ".join(f"{record._meta.verbose_name} “{record}”" for record in withdrawn)
+            )
+
+
+def demo_records(release: Release) -> list:
+    """The release and the records it names: every demo record visitors may see."""
+    named = (release.zones, release.enterprises, release.institutions, release.platforms)
+    return [
+        release,
+        *(record for records in named for record in records.all()),
+        *release.events.all(),
+    ]
