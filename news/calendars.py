@@ -85,7 +85,7 @@ def calendar_event(request: HttpRequest, event: Event) -> CalendarEvent:
     and across edits, so a program updates the entry it has rather than adding another."""
     url = request.build_absolute_uri(event.get_absolute_url())
     last_day = event.end_date or event.start_date
-    changed = event.updated_at.astimezone(datetime.UTC).replace(microsecond=0)
+    changed = event.changed_publicly_at.astimezone(datetime.UTC).replace(microsecond=0)
     entry = CalendarEvent()
     entry.add("uid", f"event-{event.slug}@{request.get_host()}")
     entry.add("dtstamp", changed)

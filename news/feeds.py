@@ -42,7 +42,7 @@ class LatestReleasesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Release) -> datetime:
-        return item.updated_at
+        return item.changed_publicly_at
 
 
 class ReleaseAtomFeed(PublicAtomFeed):
@@ -118,8 +118,9 @@ def event_summary(event: Event) -> str:
 class EventAtomFeed(PublicAtomFeed):
     """The public events, the most recently announced first."""
 
-    # When and where in the feed's language, then the description in its own (event_summary).
-    summary_field = None
+    # The summary is when and where, in the feed's language, then the description in its own
+    # (event_summary): it is in the description's language, or the feed's without one.
+    summary_field = "description"
 
     def title(self, obj) -> str:
         return _("Events · Liaoning development zones")

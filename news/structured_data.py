@@ -57,7 +57,7 @@ def release_data(release: Release, absolute: Absolute) -> dict:
             "description": release.summary,
             "url": absolute(release.get_absolute_url()),
             "datePublished": iso_datetime(release.published_at),
-            "dateModified": iso_datetime(release.updated_at),
+            "dateModified": iso_datetime(release.changed_publicly_at),
             "inLanguage": language_tag(content_language(release, "title")),
             "articleSection": release.get_kind_display(),
             "image": [absolute.file(release.cover_image)] if release.cover_image else [],

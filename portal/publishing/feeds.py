@@ -39,10 +39,9 @@ class PublicAtomFeed(Feed):
 
     feed_type = LocalisedAtom1Feed
     author_name = _("Liaoning development zones")
-    # The field whose language an entry is in, and the one its summary is (None: a summary put
-    # together from several fields, in the entry's language as far as it can be told).
+    # The field whose language an entry is in, and the one its summary is in.
     title_field = "title"
-    summary_field: str | None = "summary"
+    summary_field = "summary"
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -52,16 +51,13 @@ class PublicAtomFeed(Feed):
         return feed
 
     def item_extra_kwargs(self, item) -> dict:
-        language = content_language(item, self.title_field)
-        if self.summary_field is None:
-            return {"language": language, "summary_language": language}
         return {
-            "language": language,
+            "language": content_language(item, self.title_field),
             "summary_language": content_language(item, self.summary_field),
         }
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.changed_publicly_at
 
     def item_pubdate(self, item):
         return item.published_at

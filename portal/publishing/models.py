@@ -185,6 +185,15 @@ class Publishable(models.Model):
             and self.published_at > timezone.now()
         )
 
+    @property
+    def changed_publicly_at(self) -> datetime.datetime:
+        """When visitors last saw the record change: its last save, or its publication if that
+        came later (a record scheduled ahead is saved before it appears). For feeds, calendars
+        and sitemaps, whose readers take a later time for a newer record."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
 
 class AuditEntry(models.Model):
     """One editorial action. Written by the admin as it acts; never changed afterwards."""

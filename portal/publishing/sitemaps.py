@@ -16,10 +16,11 @@ class PublishedSitemap(Sitemap):
     x_default = True
 
     def items(self):
-        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
+        published = self.model.objects.published()
+        return published.only("slug", "updated_at", "published_at").order_by("pk")
 
     def lastmod(self, obj):
-        return obj.updated_at
+        return obj.changed_publicly_at
 
 
 class PagesSitemap(Sitemap):

@@ -114,6 +114,35 @@ def test_the_events_feeds_list_public_events_with_their_dates(client, zone):
     )
 
 
+def test_an_events_summary_is_in_its_descriptions_language_or_the_feeds(client, zone):
+    """The summary opens with when and where in the feed's language; an entry titled in English
+    does not make it English."""
+    EventFactory(title_en="Only in English", zone=zone, start_date=datetime.date(2024, 6, 20))
+    EventFactory(title_en="Described", zone=zone, description_en="A visit.")
+    found = entries(atom(client, "/zh-hans/events/feed.atom"))
+    assert found["Only in English"].get(XML_LANG) == "en"
+    summary = found["Only in English"].find(f"{ATOM}summary")
+    assert summary.text == "2024年6月20日 · 大连普湾经济区"
+    assert summary.get(XML_LANG) == "zh-hans"
+    assert found["Described"].find(f"{ATOM}summary").get(XML_LANG) is None  # English, as its entry
+
+
+def test_an_entry_scheduled_ahead_was_updated_when_it_appeared(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    appears = now + datetime.timedelta(minutes=5)
+    ReleaseFactory(title_en="Scheduled", published_at=appears)
+    EventFactory(title_en="Scheduled event", published_at=appears)
+    time_machine.move_to(appears + datetime.timedelta(minutes=1), tick=False)
+    for url, title in [
+        ("/en/news/feed.atom", "Scheduled"),
+        ("/en/events/feed.atom", "Scheduled event"),
+    ]:
+        entry = entries(atom(client, url))[title]
+        assert entry.findtext(f"{ATOM}updated") == entry.findtext(f"{ATOM}published")
+        assert entry.findtext(f"{ATOM}published") == appears.isoformat()
+
+
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.ARCHIVED])
 @pytest.mark.parametrize("feed", ["news.atom", "events.atom", "events.ics"])
 def test_the_feeds_of_a_zone_that_is_not_public_are_not_found(client, status, feed):
