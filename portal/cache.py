@@ -1,13 +1,12 @@
 """The shared cache (Redis), which an outage turns into a cache that keeps nothing rather than
-into errors: pages are rendered (the page cache misses), sessions are read from the database
-(`cached_db`), rate limits let requests through (RATELIMIT_FAIL_OPEN) and /readyz reports the
-cache as down. Every failure would otherwise be a 500 on every page, /healthz included.
+into errors: pages are rendered (the page cache misses), rate limits let requests through
+(RATELIMIT_FAIL_OPEN) and /readyz reports the cache as down. Every failure would otherwise be a
+500 on every page, /healthz included. Sessions are not in it (settings.SESSION_ENGINE).
 
 After a failure, Redis is left alone for RETRY_AFTER_SECONDS: a Redis that hangs, rather than
 refusing connections, would otherwise cost every cache call its socket timeout, a second each
-and several per page. Deletes are always tried: a session signed out meanwhile must not come
-back from the cache when it answers again. When it does, the pages stored before the outage are
-retired: a change made meanwhile could not retire them.
+and several per page. Deletes are always tried. When it answers again, the pages stored before
+the outage are retired: a change made meanwhile could not retire them.
 """
 
 import logging

@@ -578,14 +578,11 @@ PAGE_CACHE_SECONDS = env.int(
     "PAGE_CACHE_SECONDS",
     default=0 if CACHES["default"]["BACKEND"].endswith("LocMemCache") else 300,
 )
-# Sessions are read from the cache and written through to the database, so an app server that
-# did not sign the visitor in knows them at once. A cache in one process's memory cannot do
-# that (a session ended on one process would live on in another's copy): then the database only.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.db"
-    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    else "django.contrib.sessions.backends.cached_db"
-)
+# Sessions (the staff's only) live in the database alone, so a session ended anywhere is ended
+# everywhere at once. A copy in a cache would outlive a sign-out made while the cache could not
+# be reached, and sign the old cookie in again when it answers; and one in a process's memory
+# would live on in that process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # One line per event on standard output: JSON with LOG_FORMAT=json, for a log collector; else
 # readable. Every line of a request carries its id (portal.middleware), and the app writes one

@@ -148,7 +148,7 @@ def test_log_format_takes_only_console_or_json():
     assert "The LOG_FORMAT environment variable is “xml”" in result.stderr
 
 
-def test_a_redis_cache_url_means_djangos_own_backend_kept_going_and_cached_sessions():
+def test_a_redis_cache_url_means_djangos_own_backend_kept_going_and_sessions_in_the_database():
     result = manage(
         "shell",
         "-c",
@@ -158,7 +158,7 @@ def test_a_redis_cache_url_means_djangos_own_backend_kept_going_and_cached_sessi
     )
     assert result.stdout.split()[-2:] == [
         "portal.cache.ResilientRedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.db",
     ]
 
 
