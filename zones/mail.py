@@ -105,8 +105,12 @@ def send_enquiry(request: HttpRequest, enquiry: Enquiry) -> bool:
         )
     try:
         sent = get_connection().send_messages(messages)
-    except OSError:
-        logger.exception("Could not send the e-mail of enquiry %s", enquiry.reference)
+    except OSError as error:
+        # The error's kind only: its text can hold the addresses (a refused recipient is
+        # named), and the log keeps no personal data.
+        logger.error(
+            "Could not send the e-mail of enquiry %s: %s", enquiry.reference, type(error).__name__
+        )
         return False
     # The acknowledgement is the last message: all of them went out, or it did not.
     return sent == len(messages)

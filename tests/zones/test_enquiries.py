@@ -4,6 +4,7 @@ tracked in the admin and purged after the retention period."""
 import datetime
 import io
 import re
+import smtplib
 import socket
 import time
 
@@ -135,6 +136,21 @@ def test_a_mail_server_that_fails_keeps_the_enquiry_and_promises_no_acknowledgem
     monkeypatch.undo()
     delivered = client.post("/en/zones/puwan/enquiry/", form_data(zone), follow=True)
     assert "We have sent you an acknowledgement." in delivered.text
+
+
+def test_a_refused_address_is_not_written_to_the_log(client, zone, monkeypatch, caplog):
+    def refuse(self, messages):
+        refused = {"li.wei@example.com": (550, b"5.1.1 <li.wei@example.com>: no such mailbox")}
+        raise smtplib.SMTPRecipientsRefused(refused)
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    client.post("/en/zones/puwan/enquiry/", form_data(zone))
+
+    enquiry = Enquiry.objects.get()
+    logged = "\n".join(caplog.text.splitlines())
+    assert f"Could not send the e-mail of enquiry {enquiry.reference}" in logged
+    assert "SMTPRecipientsRefused" in logged
+    assert "li.wei" not in logged
 
 
 def test_a_filled_honeypot_gets_the_thank_you_page_and_nothing_is_stored_or_sent(client, zone):
