@@ -1,5 +1,5 @@
 """Images in releases saved before their renditions were made on save get them now
-(portal/publishing/richtext.py's with_image_sizes), as a save would."""
+(portal/publishing/richtext.py's for_display), as a save would."""
 
 from django.db import migrations
 

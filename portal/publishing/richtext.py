@@ -271,10 +271,17 @@ IMAGE_WIDTHS = [480, 960, 1536]
 IMAGE_SIZES = "(min-width: 48rem) 48rem, 100vw"
 
 
-class ImageSizes(HTMLParser):
-    """Rewrites sanitised HTML so that each image offers its renditions (srcset) and says its
-    size: a phone is not sent a 5,000-pixel original, and the text does not jump as images
-    load. Everything else is written out as it came."""
+# A table wider than the text column scrolls sideways in a box of its own, which a keyboard can
+# reach and scroll, rather than squeezing its cells until numbers break ("201/3").
+TABLE_BOX = '<div class="table-scroll" tabindex="0">'
+
+
+class ForDisplay(HTMLParser):
+    """Rewrites sanitised HTML for pages: each image offers its renditions (srcset) and says
+    its size, so that a phone is not sent a 5,000-pixel original and the text does not jump as
+    images load; each table is put in a box that scrolls (TABLE_BOX). Everything else is
+    written out as it came. Rewriting its own output gives the same: the boxes (the only
+    `div`s, which sanitising drops) are made anew."""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
@@ -282,6 +289,10 @@ class ImageSizes(HTMLParser):
         self.media = "/" + settings.MEDIA_URL.strip("/") + "/"
 
     def handle_starttag(self, tag, attrs):
+        if tag == "div":
+            return
+        if tag == "table":
+            self.out.append(TABLE_BOX)
         found = dict(attrs)
         path = unquote(found.get("src") or "")
         if tag != "img" or not path.startswith(self.media):
@@ -311,7 +322,11 @@ class ImageSizes(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
+        if tag == "div":
+            return
         self.out.append(f"</{tag}>")
+        if tag == "table":
+            self.out.append("</div>")
 
     def handle_data(self, data):
         self.out.append(data)
@@ -327,37 +342,44 @@ class ImageSizes(HTMLParser):
         return "".join(self.out)
 
 
-def with_image_sizes(html: str) -> str:
-    """Sanitised `html` with its images' renditions, made now if they are not yet: once, when
-    the text is saved, rather than when a page is shown."""
-    if "<img" not in html:
+def for_display(html: str) -> str:
+    """Sanitised `html` as pages show it (ForDisplay), its images' renditions made now if they
+    are not yet: once, when the text is saved, rather than when a page is shown."""
+    if "<img" not in html and "<table" not in html:
         return html
-    parser = ImageSizes()
+    parser = ForDisplay()
     parser.feed(html)
     return parser.result()
 
 
-def resize_images(model: type[models.Model], fields: list[str]) -> None:
-    """Give the images in the rich text `fields` of every row their renditions, without a save
-    (for a migration: no new version, history or audit entry)."""
-    with_images = models.Q()
+def redisplay(model: type[models.Model], fields: list[str], marks: tuple[str, ...]) -> None:
+    """Write the rich text `fields` of every row holding one of `marks` ("<img", "<table") as
+    `for_display` does now, without a save (for a migration: no new version, history or audit
+    entry)."""
+    holding = models.Q()
     for name in fields:
-        with_images |= models.Q(**{f"{name}__contains": "<img"})
-    for row in list(model._default_manager.filter(with_images).only("pk", *fields)):
-        sized = {name: with_image_sizes(getattr(row, name) or "") for name in fields}
-        model._default_manager.filter(pk=row.pk).update(**sized)
+        for mark in marks:
+            holding |= models.Q(**{f"{name}__contains": mark})
+    for row in list(model._default_manager.filter(holding).only("pk", *fields)):
+        shown = {name: for_display(getattr(row, name) or "") for name in fields}
+        model._default_manager.filter(pk=row.pk).update(**shown)
+
+
+def resize_images(model: type[models.Model], fields: list[str]) -> None:
+    """Give the images in the rich text `fields` of every row their renditions (a migration's)."""
+    redisplay(model, fields, ("<img",))
 
 
 class RichTextField(models.TextField):
-    """A TextField of editor HTML, sanitised whenever the model is saved, its images given
-    their renditions (with_image_sizes).
+    """A TextField of editor HTML, sanitised whenever the model is saved, and written as pages
+    show it (for_display).
 
     modeltranslation copies the field's class for every language, so each translation is
     sanitised too.
     """
 
     def pre_save(self, model_instance, add):
-        value = with_image_sizes(sanitize_html(getattr(model_instance, self.attname) or ""))
+        value = for_display(sanitize_html(getattr(model_instance, self.attname) or ""))
         # modeltranslation's original field (`body` beside `body_en`, `body_zh_hans`) reads
         # the current language's text, falling back to the other language's, and writes the
         # current language's field: set back, it copied one language's text into the other's

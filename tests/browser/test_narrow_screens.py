@@ -114,3 +114,28 @@ def test_a_ten_year_history_keeps_each_year_and_value_on_one_line_on_a_phone(pho
     phone.locator(".chart-figure", has=table).screenshot(
         path=SCREENSHOTS / f"zone-history-390-{language}.png"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_wide_table_in_a_release_keeps_its_numbers_whole_and_scrolls_in_its_box(
+    phone, site, language
+):
+    years = "".join(f"<th>{year}</th>" for year in range(2013, 2025))
+    values = "".join(f"<td>{1000 + year}.0</td>" for year in range(12))
+    table = f"<table><tbody><tr>{years}</tr><tr>{values}</tr></tbody></table>"
+    release = ReleaseFactory(
+        body_en=f"<p>Output by year:</p>{table}", body_zh_hans=f"<p>历年产值：</p>{table}"
+    )
+    phone.goto(f"{site}/{language}{release.get_absolute_url()[len('/en') :]}")
+    box = phone.locator(".rich-text .table-scroll")
+    expect(box).to_be_visible()
+    # Each cell one line high: no year or number broken digit by digit.
+    heights = box.locator("th, td").evaluate_all("cells => cells.map(c => c.clientHeight)")
+    assert len(heights) == 24 and max(heights) < 1.5 * min(heights)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The box scrolls, from the keyboard too.
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    expect(box).not_to_have_js_property("scrollLeft", 0)
+    box.screenshot(path=SCREENSHOTS / f"release-table-390-{language}.png")

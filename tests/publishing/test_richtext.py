@@ -15,6 +15,7 @@ from portal.publishing.richtext import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
+    for_display,
     sanitize_html,
 )
 from tests.factories import ReleaseFactory
@@ -428,3 +429,44 @@ def test_a_figure_whose_image_is_refused_keeps_its_text_alternative_as_a_figure(
     assert sanitize_html(html) == (
         "<figure>Chart of output<figcaption>Output 2023</figcaption></figure>"
     )
+
+
+TABLE = "<table><tbody><tr><th>Year</th><td>2013</td></tr></tbody></table>"
+
+
+def test_a_table_is_shown_in_a_box_that_scrolls_and_a_keyboard_reaches():
+    assert for_display(f"<p>Output</p>{TABLE}") == (
+        f'<p>Output</p><div class="table-scroll" tabindex="0">{TABLE}</div>'
+    )
+
+
+def test_a_table_boxed_again_or_saved_again_has_one_box():
+    nested = f"<table><tbody><tr><td>{TABLE}</td></tr></tbody></table>"
+    shown = for_display(
+        sanitize_html(f"<figure>{TABLE}<figcaption>Output</figcaption></figure>{nested}")
+    )
+    assert for_display(shown) == shown
+    assert for_display(sanitize_html(shown)) == shown
+    assert shown.count("<div") == shown.count("<table") == 3
+
+
+@pytest.mark.django_db
+def test_a_table_in_a_release_body_is_boxed_when_saved_and_so_shown(client):
+    release = ReleaseFactory(body_en=f"<p>Figures:</p>{TABLE}")
+    release.refresh_from_db()
+    assert release.body_en.count('<div class="table-scroll" tabindex="0">') == 1
+    page = client.get(release.get_absolute_url()).text
+    assert f'<div class="table-scroll" tabindex="0">{TABLE}</div>' in page
+
+
+@pytest.mark.django_db
+def test_the_migration_boxes_the_tables_of_texts_saved_before():
+    release = ReleaseFactory()
+    Release.objects.filter(pk=release.pk).update(body_en=TABLE, body_zh_hans=f"<p>表</p>{TABLE}")
+
+    migration = importlib.import_module("news.migrations.0016_rich_text_table_boxes")
+    migration.box_tables(apps, None)
+
+    release.refresh_from_db()
+    assert release.body_en == f'<div class="table-scroll" tabindex="0">{TABLE}</div>'
+    assert release.body_zh_hans == f'<p>表</p><div class="table-scroll" tabindex="0">{TABLE}</div>'
