@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    # The one `portal` in INSTALLED_APPS stands for, beside the sign-in protection's below.
+    default = True
     name = "portal"
     verbose_name = _("Portal")
 
