@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
 from django.db import connections
 from django.db.models.signals import post_migrate
@@ -17,6 +18,7 @@ class PortalConfig(AppConfig):
         from portal import security  # noqa: F401
 
         checks.register(check_compiled_messages)
+        checks.register(check_mail_server, checks.Tags.security, deploy=True)
         # Once per migrate: post_migrate is sent for every app, this one among them.
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
 
@@ -53,4 +55,19 @@ def check_compiled_messages(app_configs, **kwargs) -> list[checks.CheckMessage]:
             id="portal.W001",
         )
         for path in compilemessages.stale()
+    ]
+
+
+def check_mail_server(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Without EMAIL_URL, e-mail is printed to standard output: in production that is the log,
+    where an enquirer's address and message do not belong, and nobody receives them."""
+    if settings.DEBUG or settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
+        return []
+    return [
+        checks.Warning(
+            "E-mail is printed to standard output: enquiries' acknowledgements and the staff's "
+            "messages go to the log, with the enquirers' addresses, and reach nobody.",
+            hint="Set EMAIL_URL to the mail server, e.g. smtp+tls://user:password@host:587.",
+            id="portal.W002",
+        )
     ]

@@ -72,10 +72,19 @@ def test_the_deployment_checklist_passes_with_the_https_variables():
             "SECURE_HSTS_SECONDS": "31536000",
             "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
             "SECURE_HSTS_PRELOAD": "true",
+            "EMAIL_URL": "smtp+tls://portal:s3cret@mail.example.org:587",
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checklist_warns_of_e_mail_printed_to_the_log():
+    result = manage(
+        "check", "--deploy", env={"SECRET_KEY": A_STRONG_KEY, "EMAIL_URL": "consolemail://"}
+    )
+    assert "(portal.W002) E-mail is printed to standard output" in result.stderr
+    assert "Set EMAIL_URL to the mail server" in result.stderr
 
 
 def test_a_misspelt_boolean_stops_start_up_naming_the_variable():
@@ -226,6 +235,7 @@ def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
         ("DATABASE_URL", "garbage", "not a database address"),
         ("DATABASE_URL", "postgress://portal:s3cret@db/portal", "not a database address"),
         ("CACHE_URL", "redis//s3cret@cache", "not a cache address"),
+        ("CACHE_URL", "memcache://s3cret@cache:11211", "not a cache address"),
         ("EMAIL_URL", "smtps+tsl://portal:s3cret@mail", "not a mail server address"),
     ],
 )
