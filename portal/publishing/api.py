@@ -366,7 +366,9 @@ class KnownParametersMixin:
         if self.action not in {"list", "retrieve"}:
             return  # a method the address does not take: 405 follows, whatever the parameters
         known = self.known_parameters()
-        unknown = sorted(set(request.query_params) - known)
+        # `page` on a list whose pages go by cursor: the paginator refuses it, saying so.
+        passed_on = {"page"} if self.action == "list" else set()
+        unknown = sorted(set(request.query_params) - known - passed_on)
         if unknown:
             message = gettext("Not a parameter of this address, which takes: %(known)s.") % {
                 "known": ", ".join(sorted(known))
@@ -380,8 +382,8 @@ class KnownParametersMixin:
             known |= {
                 getattr(paginator, "cursor_query_param", None),
                 getattr(paginator, "page_size_query_param", None),
-                # Refused with its own message where pages go by cursor.
-                "page",
+                # Numbered pages of results ranked by relevance.
+                "page" if isinstance(paginator, KeysetOrSearchPagination) else None,
             } - {None}
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
@@ -428,6 +430,19 @@ ERROR_RESPONSES = {
     "405": "Only GET and HEAD are allowed.",
     "406": "The API answers JSON only.",
     "410": "The record has been archived.",
+    "429": "Too many requests from this client: try again after `Retry-After` seconds.",
+}
+NOT_MODIFIED = {
+    "description": (
+        "Not modified: the request's If-None-Match names the answer's ETag, which every 200 "
+        "carries. No body."
+    ),
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer"},
+    }
 }
 
 
@@ -454,8 +469,9 @@ def document_problems(result: dict, generator, request, public: bool) -> dict:
     content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            responses = operation["responses"]
+            responses.setdefault("304", NOT_MODIFIED)
             for code, description in ERROR_RESPONSES.items():
-                operation["responses"].setdefault(
-                    code, {"description": description, "content": content}
-                )
+                responses.setdefault(code, {"description": description, "content": content})
+            responses["429"].setdefault("headers", RETRY_AFTER)
     return result

@@ -327,6 +327,7 @@ def test_errors_are_in_the_language_the_answer_says(client, db, path, params, st
         ("enterprises/", {"sort": "name", "zone": "dalian-puwan"}, {"sort"}),
         ("figures/", {"foo": "bar"}, {"foo"}),
         ("zones/dalian-puwan/", {"cursor": "abc"}, {"cursor"}),
+        ("zones/dalian-puwan/", {"page": "1"}, {"page"}),
     ],
 )
 def test_a_parameter_an_address_does_not_take_answers_400_naming_it(
@@ -336,7 +337,13 @@ def test_a_parameter_an_address_does_not_take_answers_400_naming_it(
     body = problem(client.get(f"{API}/{path}", params), 400)
     assert set(body["errors"]) == unknown
     if "city" in unknown:
-        assert "cursor, format, page, page_size" in body["errors"]["city"][0]
+        # Not `page`: the zones' pages go by cursor.
+        assert "which takes: cursor, format, page_size." in body["errors"]["city"][0]
+
+
+def test_the_parameters_a_searchable_list_takes_include_its_numbered_pages(client, db):
+    body = problem(client.get(f"{API}/enterprises/", {"foo": "bar"}), 400)
+    assert "format, founded_max, founded_min, page, page_size, park" in body["errors"]["foo"][0]
 
 
 def test_a_client_that_asks_for_problem_details_gets_them_and_json(client, db):
@@ -352,6 +359,17 @@ def test_a_bad_filter_value_answers_400_naming_the_parameter(client, db):
     )
     assert set(body["errors"]) == {"zone", "founded_min"}
     assert "no-such-zone" in body["detail"]
+
+
+def test_the_schema_documents_not_modified_and_too_many_requests_on_every_operation(client, db):
+    paths = client.get(f"{API}/schema/").json()["paths"]
+    operations = [operation for path in paths.values() for operation in path.values()]
+    assert len(operations) == 13
+    for operation in operations:
+        assert "content" not in operation["responses"]["304"]
+        too_many = operation["responses"]["429"]
+        assert "Retry-After" in too_many["headers"]
+        assert "application/problem+json" in too_many["content"]
 
 
 def test_the_schema_and_the_docs_page_come_from_this_host(client, db):
