@@ -123,6 +123,29 @@ def test_the_figures_of_a_release_fit_the_page_at_1280_pixels(publishing_page):
     assert overflow <= 0
 
 
+def test_a_wide_table_in_the_body_leaves_the_editor_and_its_lines_within_their_row(
+    publishing_page,
+):
+    headings = "".join(f"<th>Heading {n}</th>" for n in range(1, 14))
+    values = "<td>1,234.5</td>" * 13
+    body = (
+        "<p>" + "A paragraph long enough to run the whole width of the editor. " * 8 + "</p>"
+        f"<table><tbody><tr>{headings}</tr><tr>{values}</tr></tbody></table>"
+    )
+    release = ReleaseFactory(status=Status.DRAFT, body_en=body)
+    publishing_page.goto(f"/admin/news/release/{release.pk}/change/")
+    editor = publishing_page.locator(".field-body_en .prose-editor")
+    paragraph = editor.locator(".ProseMirror[contenteditable=true] > p")
+    paragraph.wait_for()
+
+    row = publishing_page.locator(".form-row.field-body_en").bounding_box()
+    for shown in (editor.bounding_box(), paragraph.bounding_box()):
+        assert shown["x"] + shown["width"] <= row["x"] + row["width"]
+    # The rest of the table is scrolled to, in its own box.
+    table = editor.locator(".tableWrapper")
+    assert table.evaluate("table => table.scrollWidth > table.clientWidth")
+
+
 def test_the_rich_text_toolbar_and_its_figure_dialog_are_in_chinese_in_the_chinese_admin(
     editing_page,
 ):
