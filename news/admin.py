@@ -9,7 +9,6 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
-from modeltranslation.admin import TranslationTabularInline
 
 from news.forms import FigureForm, FigureFormSet, FigureValueField, LinkSuggestionsForm
 from news.links import LINK_FIELDS, suggest_links, suggest_links_for
@@ -22,6 +21,8 @@ from portal.publishing.admin import (
     HistoryAdmin,
     PublishableAdmin,
     SameOrderAdminMixin,
+    TabularInline,
+    TranslationTabularInline,
     UploadsAdminMixin,
 )
 from portal.publishing.attachments import ValidatedPDFField
@@ -68,14 +69,14 @@ class IndicatorInline(ChosenByIdMixin, TranslationTabularInline):
     formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(TabularInline):
     model = Attachment
     extra = 0
     fields = ("title", "file", "position")
     formfield_overrides = {models.FileField: {"form_class": ValidatedPDFField}}
 
 
-class EventInline(ChosenByIdMixin, admin.TabularInline):
+class EventInline(ChosenByIdMixin, TabularInline):
     model = Event.releases.through
     extra = 0
     autocomplete_fields = ("event",)

@@ -18,6 +18,7 @@ from portal.publishing.admin import (
     ContentAdmin,
     PublishableAdmin,
     SameOrderAdminMixin,
+    TabularInline,
 )
 from portal.publishing.admin.ids import IdChoiceField
 from portal.publishing.imports import ImportAdminMixin
@@ -50,12 +51,12 @@ class SectorAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class ZoneAliasInline(admin.TabularInline):
+class ZoneAliasInline(TabularInline):
     model = ZoneAlias
     extra = 0
 
 
-class LeadingIndustryInline(ChosenByIdMixin, admin.TabularInline):
+class LeadingIndustryInline(ChosenByIdMixin, TabularInline):
     model = LeadingIndustry
     extra = 0
     autocomplete_fields = ("sector",)
@@ -139,7 +140,7 @@ class QualificationAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class EnterpriseQualificationInline(ChosenByIdMixin, admin.TabularInline):
+class EnterpriseQualificationInline(ChosenByIdMixin, TabularInline):
     model = EnterpriseQualification
     extra = 0
     autocomplete_fields = ("qualification",)
@@ -174,7 +175,7 @@ class ParksByZoneMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MembershipInline(ChosenByIdMixin, admin.TabularInline):
+class MembershipInline(ChosenByIdMixin, TabularInline):
     model = PlatformMembership
     extra = 0
     autocomplete_fields = ("platform",)
@@ -235,7 +236,7 @@ class CooperationAdmin(ContentAdmin):
     date_hierarchy = "signed_on"
 
 
-class PlatformMemberInline(ChosenByIdMixin, admin.TabularInline):
+class PlatformMemberInline(ChosenByIdMixin, TabularInline):
     model = PlatformMembership
     extra = 0
     autocomplete_fields = ("enterprise",)

@@ -86,6 +86,23 @@ def test_the_release_forms_event_column_is_named_in_the_admins_language(publishe
     ]
 
 
+def test_each_input_of_a_figure_is_named_after_its_column_in_the_admins_language(
+    publisher_client,
+):
+    figure = IndicatorFactory(release__status=Status.DRAFT)
+    url = reverse("admin:news_release_change", args=[figure.release.pk])
+
+    page = publisher_client.get(url, headers={"accept-language": "zh-hans"})
+
+    formset = page.context["inline_admin_formsets"][0].formset
+    names = {name: str(formset.forms[0][name]) for name in ("year", "unit", "DELETE")}
+    assert 'aria-label="年份"' in names["year"]
+    assert 'aria-label="单位"' in names["unit"]
+    assert 'aria-label="删除"' in names["DELETE"]
+    # A row added in the browser is a copy of the empty form, named alike.
+    assert 'aria-label="单位"' in str(formset.empty_form["unit"])
+
+
 def post_a_second_figure(client, figure, **cells):
     """The release's form of `figure`, sent with a second figure of its zone, metric and year."""
     url = reverse("admin:news_release_change", args=[figure.release.pk])

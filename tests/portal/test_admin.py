@@ -12,6 +12,7 @@ from django.utils.translation.trans_real import DjangoTranslation
 
 from news.models import Release
 from portal.publishing import editorial
+from portal.publishing.admin.inlines import NamedInputsMixin
 from tests.adminforms import add_form_data
 from tests.factories import (
     EnterpriseFactory,
@@ -246,3 +247,14 @@ def test_every_string_the_rich_text_editor_translates_has_its_chinese():
 
     assert len(wanted) > 40
     assert missing == []
+
+
+def test_every_tabular_inline_of_the_admin_names_its_inputs():
+    inlines = {
+        inline
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+        if issubclass(inline, admin.TabularInline)
+    }
+    assert len(inlines) > 5
+    assert [inline for inline in inlines if not issubclass(inline, NamedInputsMixin)] == []

@@ -5,13 +5,15 @@
 - `history`: every save recorded, restore and recover; `locking`: no overwritten work;
 - `preview`: the public page before saving; `rules`: parts of live records;
 - `uploads`: checked images; `audit`: the audit log; `ordering`: lists in one order on every
-  database; `ids`: records chosen by whole-number ids only.
+  database; `ids`: records chosen by whole-number ids only; `inlines`: tabular inlines whose
+  inputs are named.
 """
 
 from portal.publishing.admin import audit  # noqa: F401 (registers the audit log)
 from portal.publishing.admin.content import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.ids import ChosenByIdMixin
+from portal.publishing.admin.inlines import TabularInline, TranslationTabularInline
 from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.admin.uploads import UploadsAdminMixin
 from portal.publishing.admin.workflow import WorkflowAdmin
@@ -23,6 +25,8 @@ __all__ = [
     "HistoryAdmin",
     "PublishableAdmin",
     "SameOrderAdminMixin",
+    "TabularInline",
+    "TranslationTabularInline",
     "UploadsAdminMixin",
     "WorkflowAdmin",
 ]

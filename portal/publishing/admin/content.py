@@ -21,11 +21,14 @@ from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
 
 class RichTextEditorWidget(AdminProseEditorWidget):
     """The admin's rich-text editor, the titles of its toolbar's buttons read through the
-    admin's translations (static/portal/editor_titles.js)."""
+    admin's translations (static/portal/editor_titles.js), its box named by the field's label
+    (static/portal/editor_labels.js)."""
 
     @property
     def media(self) -> forms.Media:
-        return super().media + forms.Media(js=["portal/editor_titles.js"])
+        return super().media + forms.Media(
+            js=["portal/editor_titles.js", "portal/editor_labels.js"]
+        )
 
 
 class ContentAdmin(
