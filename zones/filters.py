@@ -158,6 +158,15 @@ class EnterpriseFilterForm(forms.Form):
                     ),
                 )
                 self.cleaned_data[name] = [value for value in values if value not in unknown]
+        # So is a value of a repeated parameter with fixed choices (city, country) that is none
+        # of them: the field names it, and would drop the whole list with it.
+        for name, field in self.fields.items():
+            if name in self.errors and isinstance(field, forms.MultipleChoiceField):
+                if not isinstance(field, SlugListField):
+                    values = self.data.getlist(self.add_prefix(name))
+                    self.cleaned_data[name] = [
+                        value for value in values if field.valid_value(value)
+                    ]
         return self.cleaned_data
 
 

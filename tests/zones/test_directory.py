@@ -256,3 +256,18 @@ def test_the_csv_export_streams_reading_a_chunk_of_enterprises_per_three_queries
     with django_assert_num_queries(3 + 3 * 3):
         rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1 + 25
+
+
+@pytest.mark.parametrize(
+    ("parameter", "values"),
+    [("country", ["XX", "DE"]), ("city", ["nope", "dalian"]), ("city", ["dalian", "Dalian"])],
+)
+def test_a_value_no_choice_has_is_named_and_dropped_and_the_others_kept(
+    client, db, parameter, values
+):
+    EnterpriseFactory(slug="match", zone=ZoneFactory(city="dalian"), country="DE")
+    EnterpriseFactory(slug="other", zone=ZoneFactory(city="shenyang"), country="US")
+    response = client.get(DIRECTORY, {parameter: values})
+    assert slugs(response) == {"match"}
+    bad = next(value for value in values if value not in {"DE", "dalian"})
+    assert f"{bad} is not one of the available choices" in response.text
