@@ -101,12 +101,12 @@ def translated(field_name: str, prefix: str = "", then_slug: bool = True) -> Coa
     )
 
 
-def by_name(prefix: str = "", field: str = "name", then_slug: bool = True) -> F | Coalesce:
+def by_name(prefix: str = "") -> F:
     """What a list of named records (zones/collation.py's `PinyinSorted`) is ordered by in the
-    current language: in Chinese the pinyin of the name (its `sort_key_zh`), not the code
-    points a database sorts Chinese by; else the translated name. `prefix` orders by a related
-    record's name; `field` names the field sorted by, if not the name (a release's title), and
-    `then_slug` whether a record without it in either language sorts by its slug."""
+    current language: its sort key there, made on save (in Chinese the pinyin of the name, not
+    the code points a database sorts Chinese by; in English the name without case or accents,
+    which databases' collations sort each their own way). `prefix` orders by a related
+    record's name."""
     if (get_language() or "en") == "zh-hans":
         return F(f"{prefix}sort_key_zh")
-    return translated(field, prefix, then_slug=then_slug)
+    return F(f"{prefix}sort_key_en")

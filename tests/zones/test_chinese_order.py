@@ -1,4 +1,5 @@
-"""Chinese pages list names in pinyin order, not in the code-point order a database uses."""
+"""Chinese pages list names in pinyin order, not in the code-point order a database uses; English
+pages list them alphabetically whatever their case and accents, not as a collation orders them."""
 
 import importlib
 import re
@@ -59,6 +60,40 @@ def test_the_english_zone_list_stays_in_alphabetical_order(client):
         ZoneFactory(name_en=f"{name} Zone", name_zh_hans="")
     html = client.get("/en/zones/").content.decode()
     assert in_page_order(html, ["Beta Zone", "Alpha Zone"]) == ["Alpha Zone", "Beta Zone"]
+
+
+def test_the_english_directory_files_names_without_case_or_accents(client):
+    zone = ZoneFactory()
+    names = ["Zeta Co.", "Ölmann Dalian Co.", "iSoftStone (Dalian) Co.", "ABB Engineering Co."]
+    for name in names:
+        EnterpriseFactory(zone=zone, name_en=name, name_zh_hans="")
+    EnterpriseFactory(zone=zone, name_en="", name_zh_hans="大连公司")  # shown in Chinese
+    expected = [
+        "ABB Engineering Co.",
+        "大连公司",  # da4 lian2 …, among the D's
+        "iSoftStone (Dalian) Co.",
+        "Ölmann Dalian Co.",
+        "Zeta Co.",
+    ]
+    for query in ("", "?sort=name"):
+        html = client.get(f"/en/enterprises/{query}").content.decode()
+        assert in_page_order(html, expected) == expected
+    # On a Chinese page, among the pinyin: Ö with the o's.
+    html = client.get("/zh-hans/enterprises/").content.decode()
+    assert in_page_order(html, ["大连公司", "Ölmann Dalian Co.", "Zeta Co."]) == [
+        "大连公司",
+        "Ölmann Dalian Co.",
+        "Zeta Co.",
+    ]
+
+
+def test_the_migration_fills_both_keys_of_existing_rows():
+    zone = ZoneFactory(name_en="Ölmann Zone", name_zh_hans="")
+    Zone.objects.filter(pk=zone.pk).update(sort_key_zh="", sort_key_en="")
+    migration = importlib.import_module("zones.migrations.0017_english_sort_keys")
+    migration.fill_sort_keys(apps, None)
+    zone.refresh_from_db()
+    assert (zone.sort_key_en, zone.sort_key_zh) == ("olmann zone", "olmann zone")
 
 
 def test_the_chinese_directory_lists_enterprises_in_pinyin_order(client):

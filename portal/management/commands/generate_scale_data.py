@@ -166,12 +166,14 @@ class Command(BaseCommand):
                     topic_en, topic_zh = self.random.choice(TOPICS)
                     brand_en = "".join(lazy_pinyin(brand)).capitalize()
                     name_zh = f"{city_zh}{brand}{industry_zh}有限公司{number}"
+                    name_en = f"{city_en} {brand_en} {industry_en} Co., Ltd. {number}"
                     records.append(
                         Enterprise(
-                            name_en=f"{city_en} {brand_en} {industry_en} Co., Ltd. {number}",
+                            name_en=name_en,
                             name_zh_hans=name_zh,
                             # As save() would: bulk_create does not call it.
                             sort_key_zh=pinyin_sort_key(name_zh),
+                            sort_key_en=pinyin_sort_key(name_en),
                             slug=f"synthetic-enterprise-{number}",
                             zone=zone,
                             founded_year=self.random.randrange(1990, 2025),
@@ -238,12 +240,14 @@ class Command(BaseCommand):
                     industry_zh, industry_en = self.random.choice(INDUSTRIES)
                     verb_en, verb_zh = self.random.choice(RELEASE_VERBS)
                     title_zh = f"{city_zh}{brand}{industry_zh}{verb_zh}({number})"
+                    title_en = f"{city_en} {brand_en} {industry_en} {verb_en} ({number})"
                     records.append(
                         Release(
-                            title_en=f"{city_en} {brand_en} {industry_en} {verb_en} ({number})",
+                            title_en=title_en,
                             title_zh_hans=title_zh,
                             # As save() would: bulk_create does not call it.
                             sort_key_zh=pinyin_sort_key(title_zh),
+                            sort_key_en=pinyin_sort_key(title_en),
                             slug=f"synthetic-release-{number}",
                             summary_en=f"Synthetic release for load testing, about {city_en}.",
                             summary_zh_hans=f"用于负载测试的合成新闻，关于{city_zh}。",

@@ -74,7 +74,7 @@ def ordered(model: type[Model], item: str) -> list[str | Expression]:
 
 def sort_expression(model: type[Model], name: str, field) -> Expression | None:
     if name == getattr(model, "sorted_by", None) and model_field(model, "sort_key_zh"):
-        return by_name(field=name, then_slug=False)
+        return by_name()
     if name in translated_fields(model):
         return translated(name, then_slug=False)
     if field is None:
