@@ -1,5 +1,5 @@
 from axes.apps import AppConfig as AxesConfig
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.db import connections
@@ -19,8 +19,7 @@ class PortalConfig(AppConfig):
 
         checks.register(check_compiled_messages)
         checks.register(check_mail_server, checks.Tags.security, deploy=True)
-        # Once per migrate: post_migrate is sent for every app, this one among them.
-        post_migrate.connect(refresh_sqlite_statistics, sender=self)
+        post_migrate.connect(refresh_sqlite_statistics)
 
 
 class SignInProtectionConfig(AxesConfig):
@@ -35,7 +34,12 @@ def refresh_sqlite_statistics(sender, using: str, plan=None, **kwargs) -> None:
     SQLite's schema editor remakes a table for most changes to it, and the copy has none: the
     planner then guessed, and the directory at 100,000 enterprises served half as many pages
     until someone ran ANALYZE. PostgreSQL's autovacuum gathers them by itself.
+
+    post_migrate is sent once for each app with models (this one has none): the statistics are
+    gathered once, for the last of them.
     """
+    if sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
     connection = connections[using]
     if plan and connection.vendor == "sqlite":
         with connection.cursor() as cursor:

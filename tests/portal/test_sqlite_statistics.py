@@ -1,11 +1,9 @@
 """A migrate that changed tables on SQLite gathers the query planner's statistics again."""
 
 import pytest
-from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
-from django.db.models.signals import post_migrate
 
-from portal.apps import refresh_sqlite_statistics
 from tests.factories import ZoneFactory
 
 pytestmark = [
@@ -31,16 +29,8 @@ def test_a_migrate_that_ran_migrations_gathers_the_statistics_again():
     ZoneFactory()
     lose_statistics_of("zones_zone")
 
-    # As `migrate` signals the end of its run, for each app.
-    post_migrate.send(
-        sender=apps.get_app_config("portal"),
-        app_config=apps.get_app_config("portal"),
-        verbosity=0,
-        interactive=False,
-        using="default",
-        apps=apps,
-        plan=[(object(), False)],
-    )
+    # As `migrate` signals the end of its run, for each app with models.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default", plan=[(object(), False)])
 
     assert statistics_of("zones_zone")
 
@@ -49,6 +39,6 @@ def test_a_migrate_with_nothing_to_run_leaves_them_alone():
     ZoneFactory()
     lose_statistics_of("zones_zone")
 
-    refresh_sqlite_statistics(None, using="default", plan=[])
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default", plan=[])
 
     assert statistics_of("zones_zone") == []
