@@ -390,6 +390,48 @@ def test_a_name_that_starts_with_the_query_ranks_above_one_that_contains_it(db):
     assert titles("tianjin")[0] == "Tianjin University"
 
 
+@pytest.fixture
+def named_and_pinyin_matches(db):
+    """Enterprises named with a brand, and shorter names that match the brand's pinyin only
+    across their words (和佳新能源: he-jia-xin-neng-yuan) or by a longer last syllable."""
+    EnterpriseFactory(name_en="Dalian Hejia New Energy Co., Ltd.", name_zh_hans="大连和佳新能源")
+    EnterpriseFactory(
+        name_en="Shenyang Jiaxin Equipment Manufacturing Co., Ltd.",
+        name_zh_hans="沈阳嘉信装备制造有限公司",
+    )
+    EnterpriseFactory(name_en="Dalian Tianheng Co., Ltd.", name_zh_hans="大连天恒")
+    EnterpriseFactory(
+        name_en="Panjin Tianhe Fine Chemicals Co., Ltd.", name_zh_hans="盘锦天和精细化工有限公司"
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "named"),
+    [
+        ("jiaxin", "Shenyang Jiaxin Equipment Manufacturing Co., Ltd."),
+        ("tianhe", "Panjin Tianhe Fine Chemicals Co., Ltd."),
+    ],
+)
+def test_a_name_holding_the_words_ranks_above_one_matching_their_pinyin_only(
+    named_and_pinyin_matches, q, named
+):
+    found = titles(q, "enterprise")
+    assert len(found) == 2
+    assert found[0] == named
+
+
+@pytest.mark.parametrize(
+    ("q", "named"),
+    [
+        ("jiaxin", "Shenyang Jiaxin Equipment Manufacturing Co., Ltd."),
+        ("tianhe", "Panjin Tianhe Fine Chemicals Co., Ltd."),
+    ],
+)
+def test_suggestions_put_a_name_holding_the_words_first(named_and_pinyin_matches, q, named):
+    groups = {kind: results for kind, _, results in suggest(q)}
+    assert groups["enterprise"][0].title == named
+
+
 def test_newer_releases_rank_above_older_ones_at_equal_relevance(db):
     now = timezone.now()
     for days, slug in ((30, "older"), (1, "newer"), (10, "middle")):

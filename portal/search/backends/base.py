@@ -6,8 +6,8 @@ records of a kind match, which vocabulary words look like a misspelt word) from 
 parsed query, and order results the same way:
 
 1. what the query finds as typed, before what its spelling corrections find;
-2. a name that is the query, then a name that starts with it, then any other name match, then a
-   match in the text only;
+2. a name that is the query, then a name that starts with it, then one that holds its words as
+   whole words, then any other name match, then a match in the text only;
 3. among name matches, the shorter names first (the closer match);
 4. the newer publication first.
 
@@ -81,17 +81,31 @@ def hidden_entry_ids() -> list[int]:
 
 def name_ranker(query: Query) -> Callable[[str, bool], int]:
     """The ranking's step 2 for entries matching the query, given an entry's name keys and
-    whether its names match: 3 for a name that is the query, 2 for one that starts with it, 1
-    for another name match, 0 for a match in the text only. The keys are worked out once."""
+    whether its names match: 4 for a name that is the query, 3 for one that starts with it, 2
+    for one that holds the query's words as whole words, 1 for another name match, 0 for a
+    match in the text only. The keys are worked out once.
+
+    Level 2 puts "Panjin Tianhe" above "Dalian Tianheng" for `tianhe`, and "Dalian Jiaxin" above
+    "Dalian Hejia New Energy" (和佳新能源, he-jia-xin-neng-yuan) for `jiaxin`: both others match
+    only through pinyin, by a syllable the query starts or across the name's words. Words are
+    read from a name's key lines (name_keys): a Latin name's words, and a Chinese name's runs as
+    written. The pinyin of a Chinese name is one word with no boundaries to tell 嘉信 from 和佳
+    新, so it holds the query's words only when it is the query, level 4 already.
+    """
     keys = [query.key()] + ([query.key(corrected=True)] if query.corrected else [])
     whole = [key + "\n" for key in keys]
+    # The query's words between spaces, to find among a name's, its lines joined by spaces.
+    words = [" " + key[1:] + " " for key in keys]
 
     def rank(name_keys: str, in_name: bool) -> int:
         if any(key in name_keys for key in whole):
-            return 3
+            return 4
         if any(key in name_keys for key in keys):
-            return 2
-        return 1 if in_name else 0
+            return 3
+        if not in_name:
+            return 0
+        spaced = name_keys.replace("\n", " ")
+        return 2 if any(each in spaced for each in words) else 1
 
     return rank
 
@@ -485,10 +499,10 @@ def rank_key_for(query: Query) -> Callable[[Hit, str, float], tuple]:
         # Among names that match, the kind's code comes before how well the name matches: a
         # zone, then an institution, whose name holds the query ranks above the enterprises
         # named after the same place. A name that is the query still comes first.
-        code = hit.entry_id // KIND_SPAN if 0 < rank < 3 else 0
+        code = hit.entry_id // KIND_SPAN if 0 < rank < 4 else 0
         return (
             not hit.exact,
-            rank < 3,
+            rank < 4,
             -code,
             -rank,
             len(name_keys) if rank else 0,
