@@ -432,6 +432,27 @@ def test_suggestions_put_a_name_holding_the_words_first(named_and_pinyin_matches
     assert groups["enterprise"][0].title == named
 
 
+@pytest.mark.parametrize("probe_factor", [1, 20])
+@pytest.mark.parametrize(
+    ("q", "named", "newer"),
+    [
+        ("panjin new energy", "Panjin New Energy Co., Ltd.", "Panjin Hejia New Energy Co. {n}"),
+        ("jiaxin", "Jiaxin Co., Ltd.", "Hejia New Energy {n}"),
+    ],
+)
+def test_suggestions_keep_an_older_name_holding_the_query_among_many_newer_matches(
+    db, monkeypatch, probe_factor, q, named, newer
+):
+    # PostgreSQL reads the newest names first, then every match when they hold too few.
+    tune_backends(monkeypatch, SUGGESTION_CANDIDATES=3, PROBE_FACTOR=probe_factor)
+    EnterpriseFactory(name_en=named)
+    for n in range(6):
+        EnterpriseFactory(name_en=newer.format(n=n), name_zh_hans=f"和佳新能源{n}")
+    groups = {kind: results for kind, _, results in suggest(q)}
+    assert groups["enterprise"][0].title == named
+    assert titles(q, "enterprise")[0] == named
+
+
 def test_newer_releases_rank_above_older_ones_at_equal_relevance(db):
     now = timezone.now()
     for days, slug in ((30, "older"), (1, "newer"), (10, "middle")):

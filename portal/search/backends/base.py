@@ -27,7 +27,7 @@ from django.utils import timezone
 from portal.publishing.models import Status
 from portal.search import registry
 from portal.search.models import KIND_SPAN, SearchEntry, SearchTerm
-from portal.search.text import Query, Term
+from portal.search.text import Query, Term, pairs
 
 # Results are fully ranked within this many best candidates, the first ten pages of twenty;
 # pages beyond them (rarely visited) keep the cheaper order: as typed, name match, kind, newest
@@ -108,6 +108,28 @@ def name_ranker(query: Query) -> Callable[[str, bool], int]:
         return 2 if any(each in spaced for each in words) else 1
 
     return rank
+
+
+def words_of(query: Query, corrected: bool) -> list[str]:
+    """The query's words as the index stores them in a name that holds them one after the other
+    (text.index_text): a Chinese word as its pairs, and its last character when another word
+    follows it, which the name's run ends before; each Latin word whole (with `corrected`, as
+    its first correction). Each is a way the word matches, so the names holding them are some
+    of those that match."""
+    tokens = []
+    last = len(query.terms) - 1
+    for position, term in enumerate(query.terms):
+        if term.cjk:
+            tokens += pairs(term.text)
+            if len(term.text) > 1 and position < last:
+                tokens.append(term.text[-1])
+        elif corrected and term.corrections:
+            tokens.append(term.corrections[0])
+        elif term.matches_as_word:
+            tokens.append(term.text)
+        else:  # syllables written apart, which match only so ("xi an")
+            tokens += term.pinyin
+    return tokens
 
 
 class Backend(abc.ABC):
@@ -405,34 +427,53 @@ class Backend(abc.ABC):
             return [Hit(row[0], bool(row[1]), bool(row[2])) for row in cursor.fetchall()]
 
     def suggestions(self, query: Query) -> dict[str, list[int]]:
-        """Per kind, some entries whose names match, to pick suggestions from: the newest; one
+        """Per kind, some entries whose names match, to pick suggestions from: the newest, and
+        the newest of those whose names hold the query's words (words_expression); one
         statement.
 
-        Cheap: FTS5 walks its index in id order and stops at the first rows.
+        The second part keeps an older name that is the query, or holds it, among the
+        candidates when newer names match only through pinyin or a word the query starts:
+        `panjin new energy` matches every "Panjin … New Energy Co." as well. Cheap: FTS5 walks
+        its index in id order and stops at the first rows.
         """
-        match, match_params = self.match_sql(self.expression(query, names_only=True))
         visible, visible_params = self.visible_sql()
         parts, params = [], []
-        for kind in registry.kinds():
-            parts.append(f"""
-                SELECT * FROM (
-                    SELECT %s, {self.id} FROM {self.table}
-                    WHERE {match} AND {visible} AND {self.of_kind_sql(kind)}
-                    ORDER BY {self.id} DESC LIMIT %s
-                ) AS newest
-            """)
-            params += [
-                kind,
-                *match_params,
-                *visible_params,
-                SUGGESTION_CANDIDATES,
-            ]
+        for expr in (self.expression(query, names_only=True), self.words_expression(query)):
+            match, match_params = self.match_sql(expr)
+            for kind in registry.kinds():
+                parts.append(f"""
+                    SELECT * FROM (
+                        SELECT %s, {self.id} FROM {self.table}
+                        WHERE {match} AND {visible} AND {self.of_kind_sql(kind)}
+                        ORDER BY {self.id} DESC LIMIT %s
+                    ) AS newest
+                """)
+                params += [
+                    kind,
+                    *match_params,
+                    *visible_params,
+                    SUGGESTION_CANDIDATES,
+                ]
         found: dict[str, list[int]] = {kind: [] for kind in registry.kinds()}
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for kind, entry_id in cursor.fetchall():
-                found[kind].append(entry_id)
+                if entry_id not in found[kind]:
+                    found[kind].append(entry_id)
         return found
+
+    def words_expression(self, query: Query) -> str:
+        """Names holding the query's words, as typed or as corrected, in its order and each in
+        full: those that name_ranker ranks above other name matches, when the query's last word
+        is typed in full."""
+        phrases = [self.names_phrase(words_of(query, corrected=False))]
+        if query.corrected:
+            phrases.append(self.names_phrase(words_of(query, corrected=True)))
+        return self.any_of(phrases)
+
+    @abc.abstractmethod
+    def names_phrase(self, tokens: list[str]) -> str:
+        """An expression matching names that hold the index's tokens in this order."""
 
     def record_ids_sql(
         self, query: Query, kind: str, names_only: bool, fuzzy: bool

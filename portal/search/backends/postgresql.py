@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 
 from django.db import connection, transaction
 from psycopg import sql
@@ -376,12 +377,15 @@ class PostgreSQLBackend(Backend):
 
     def suggestions(self, query):
         """As Backend.suggestions, in one statement for every kind: for each, the newest
-        PROBE_FACTOR * SUGGESTION_CANDIDATES names are read in id order (see newest_in). A kind
-        whose newest names hold too few matches, and that has more names than were read, is
-        read again from the index, in a second statement."""
-        expr = self.expression(query, names_only=True)
+        PROBE_FACTOR * SUGGESTION_CANDIDATES names are read in id order (see newest_in), for
+        both parts. A part that finds too few there, in a kind that has more names than were
+        read, is read again from the index, in a second statement."""
+        exprs = [self.expression(query, names_only=True), self.words_expression(query)]
         visible, visible_params = self.visible_sql()
         read = PROBE_FACTOR * SUGGESTION_CANDIDATES
+        # The newest ids of those read that match a part (hit or named), as an array.
+        first = SUGGESTION_CANDIDATES
+        newest = f"(ARRAY_AGG(id ORDER BY id DESC) FILTER (WHERE {{}}))[1:{first:d}]"
         parts, params = [], []
         # The query is a parameter here, and the limits are written in: the plan (the
         # newest names, by id) is the same for any word, so the connection prepares the
@@ -392,46 +396,50 @@ class PostgreSQLBackend(Backend):
         # 'simple' configuration keeps as they are.
         for kind in registry.kinds():
             parts.append(f"""
-                SELECT %s, COUNT(*),
-                    (ARRAY_AGG(id ORDER BY id DESC) FILTER (WHERE hit))[1:{SUGGESTION_CANDIDATES:d}]
+                SELECT %s, COUNT(*), {newest.format("hit")}, {newest.format("named")}
                 FROM (
-                    SELECT id, names @@ %s::tsquery AS hit
+                    SELECT id, names @@ %s::tsquery AS hit, names @@ %s::tsquery AS named
                     FROM {self.names_table}
                     WHERE {visible} AND {self.of_kind_sql(kind)}
                     ORDER BY id DESC LIMIT {read:d}
                 ) AS newest
             """)
-            params += [kind, expr, *visible_params]
-        found, unread = {}, []
+            params += [kind, *exprs, *visible_params]
+        found: dict[str, list[list[int]]] = {}
+        unread: list[tuple[str, int]] = []
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            for kind, rows, ids in cursor.fetchall():
-                found[kind] = ids or []
-                if len(found[kind]) < SUGGESTION_CANDIDATES and rows == read:
-                    unread.append(kind)
+            for kind, rows, *ids in cursor.fetchall():
+                found[kind] = [each or [] for each in ids]
+                unread += [
+                    (kind, part)
+                    for part, each in enumerate(found[kind])
+                    if len(each) < SUGGESTION_CANDIDATES and rows == read
+                ]
             if unread:
                 parts, params = [], []
-                for kind in unread:
+                for kind, part in unread:
                     # Every match, then the newest (see newest_in).
                     parts.append(f"""(
                         WITH matches AS MATERIALIZED (
                             SELECT id FROM {self.names_table}
-                            WHERE names @@ {self.tsquery(expr)} AND {visible}
+                            WHERE names @@ {self.tsquery(exprs[part])} AND {visible}
                                 AND {self.of_kind_sql(kind)}
                         )
-                        SELECT %s, id FROM matches ORDER BY id DESC LIMIT %s
+                        SELECT %s, %s, id FROM matches ORDER BY id DESC LIMIT %s
                     )""")
                     params += [
                         *visible_params,
                         kind,
+                        part,
                         SUGGESTION_CANDIDATES,
                     ]
                 cursor.execute(" UNION ALL ".join(parts), params)
-                for kind in unread:
-                    found[kind] = []
-                for kind, entry_id in cursor.fetchall():
-                    found[kind].append(entry_id)
-        return found
+                for kind, part in unread:
+                    found[kind][part] = []
+                for kind, part, entry_id in cursor.fetchall():
+                    found[kind][part].append(entry_id)
+        return {kind: list(dict.fromkeys(chain(*lists))) for kind, lists in found.items()}
 
     def lexeme(self, token: str, prefix: bool) -> str:
         return f"'{token}'" + (":*" if prefix else "")
@@ -456,6 +464,9 @@ class PostgreSQLBackend(Backend):
             elif term.pinyin:
                 options.append(self.phrase(term.pinyin, True))
         return self.any_of(options)
+
+    def names_phrase(self, tokens):
+        return self.phrase(tokens, False)
 
     def all_of(self, parts):
         return "(" + " & ".join(parts) + ")"

@@ -72,6 +72,9 @@ class SQLiteBackend(Backend):
             expr = "{names aliases pinyin} : " + expr
         return expr
 
+    def names_phrase(self, tokens):
+        return "{names aliases pinyin} : " + self.quote(tokens)
+
     def all_of(self, parts):
         return "(" + " AND ".join(parts) + ")"
 
