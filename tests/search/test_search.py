@@ -293,6 +293,24 @@ def test_a_word_spelt_right_is_kept_when_another_is_corrected(demo, q, meant, fo
     assert "Datian Pumps Co., Ltd." not in [result.title for result in results[0:20]]
 
 
+def test_a_word_spelt_right_beside_a_chinese_word_is_not_corrected(client, db):
+    ReleaseFactory(
+        title_en="Port agreement signed",
+        summary_en="The ports of two cities work together.",
+        body_en="<p>Dalian and Shenyang sign a port agreement.</p>",
+        body_zh_hans="<p>大连与沈阳签署港口协议。</p>",
+    )
+    EnterpriseFactory(name_en="Dalian Shengyong Valves Co., Ltd.", name_zh_hans="大连盛永阀门")
+    EnterpriseFactory(name_en="Dalian Shengan Pumps Co., Ltd.", name_zh_hans="大连盛安水泵")
+
+    content = client.get(reverse("search"), {"q": "大连 shenyang"}).content.decode()
+
+    assert "Port agreement signed" in content
+    assert "Shengyong" not in content
+    assert "Shengan" not in content
+    assert "corrected spelling" not in content
+
+
 @pytest.mark.parametrize("q", ["shen yang", "Shěn Yáng", "SHEN YANG"])
 def test_pinyin_written_apart_finds_what_it_finds_written_together(db, q):
     EnterpriseFactory(name_en="Shenyang Tiexi Business Day in Germany")
