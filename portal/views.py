@@ -81,7 +81,9 @@ def website_data(absolute: Absolute) -> dict:
 def search(request):
     """The search page: results of every kind, a count per kind, one kind at a time if asked."""
     # A query of spaces alone (full-width ones included) is no query: the empty search page.
-    raw = request.GET.get("q", "").strip()
+    # NULs are dropped, as the directory's search drops them (zones/filters.py), rather than
+    # echoed into the title and the search box.
+    raw = request.GET.get("q", "").replace("\x00", "").strip()
     kind = request.GET.get("type", "")
     results = search_index(raw, kind)
     page = forgiving_page(Paginator(results, 20), request.GET.get("page"))
@@ -119,7 +121,7 @@ def search(request):
 @rate_limited("suggest")
 def search_suggestions(request):
     """Suggestions for search as you type, as JSON: the best name matches per kind."""
-    raw = request.GET.get("q", "")
+    raw = request.GET.get("q", "").replace("\x00", "")
     groups = suggest(raw)
     count = sum(len(items) for _, _, items in groups)
     data = {

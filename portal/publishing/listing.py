@@ -45,7 +45,8 @@ def without_empty(params: QueryDict) -> str:
 
 def unread_page(number: str | None) -> str:
     """`number` when it is given and is not a whole number from 1, to be named on the page as
-    not understood (the first page is shown); empty otherwise."""
+    not understood (the first page is shown), without its NULs; empty otherwise."""
+    number = (number or "").replace("\x00", "")
     if not number or whole_number(number) >= 1:
         return ""
     return number
@@ -54,7 +55,9 @@ def unread_page(number: str | None) -> str:
 def whole_number(text: str | None) -> int:
     """`text` read as a whole number (a page, a page size): written in ASCII digits alone, or
     0. `int()` would also take "２", "+2", " 2" and "2_0", which a page names as not understood;
-    and it refuses more than 4,300 digits, a number past the end of any list."""
+    and it refuses more than 4,300 digits, a number past the end of any list. NULs are
+    dropped, as from a search (zones/filters.py)."""
+    text = (text or "").replace("\x00", "")
     if text and text.isascii() and text.isdigit():
         return int(text) if len(text) <= 18 else sys.maxsize
     return 0

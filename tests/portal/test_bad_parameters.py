@@ -280,3 +280,19 @@ def test_no_add_form_of_the_admin_fails_on_a_crafted_choice_in_its_address(admin
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
         for name in model_admin.autocomplete_fields:
             assert admin_client.get(f"{url}?{name}=1,x").status_code in (200, 403), (model, name)
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "q=ab&page=%00", "q=ab&page=2%00"])
+@pytest.mark.parametrize("page", ["search", "zones:enterprise_list"])
+def test_a_nul_character_in_a_search_is_dropped_not_shown(client, page, query):
+    EnterpriseFactory(name_en="Abacus Tools")
+    content = client.get(f"{reverse(page)}?{query}").content.decode()
+    assert "\x00" not in content
+    assert 'value="ab"' in content
+
+
+def test_a_page_number_with_a_nul_character_is_read_without_it(client):
+    for n in range(25):
+        ReleaseFactory(title_en=f"Harbour report {n}")
+    response = client.get(reverse("search") + "?q=harbour&page=2%00")
+    assert response.context["page_obj"].number == 2
