@@ -93,13 +93,15 @@ def prepare(
         limit = text.allowed_distance(word)
         scored = []
         spelt[index] = [word]
-        for position, candidate in enumerate(engine.similar_terms(word)):
+        for candidate in engine.similar_terms(word):
             if candidate.startswith(word):
                 spelt[index].append(candidate)
                 continue
             distance = text.edit_distance(word, candidate, limit)
             if distance <= limit:
-                scored.append((distance, position, candidate))
+                # Ties are broken alike on both databases, which list their candidates in
+                # orders of their own: by trigram similarity worked out here, then the word.
+                scored.append((distance, -text.similarity(word, candidate), candidate))
         if scored:
             candidates[index] = [candidate for _, _, candidate in sorted(scored)]
     asked = {word for words in (*candidates.values(), *spelt.values()) for word in words}

@@ -289,6 +289,18 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
+def trigrams(word: str) -> set[str]:
+    """A word's trigrams as pg_trgm counts them: padded with two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity of two words: the trigrams they share, of all they hold."""
+    first, second = trigrams(a), trigrams(b)
+    return len(first & second) / len(first | second)
+
+
 def allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 

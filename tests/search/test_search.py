@@ -335,6 +335,13 @@ def test_syllables_written_apart_are_read_as_written(db, q, name):
     assert titles(q) == [name]
 
 
+@pytest.mark.parametrize("names", [("Hengjin", "Hengxin"), ("Hengxin", "Hengjin")])
+def test_of_two_words_as_close_to_a_misspelling_either_is_offered_the_same(db, names):
+    for name in names:
+        EnterpriseFactory(name_en=f"{name} Tools Co., Ltd.")
+    assert search("hengnin").did_you_mean() == "hengjin"
+
+
 def test_a_correct_spelling_offers_no_correction(demo):
     assert search("Tianjin University").did_you_mean() == ""
 
