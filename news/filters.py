@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from news.models import Event, Indicator, Metric, Release, Series
+from portal.publishing.listing import FilterForm
 from zones.filters import ANY, NOT_KNOWN, YearFilter, published_zones
 
 
@@ -33,6 +34,7 @@ class ReleaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Release
+        form = FilterForm
         fields: list[str] = []
 
 
@@ -72,6 +74,7 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
+        form = FilterForm
         fields: list[str] = []
 
     def filter_when(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
@@ -109,4 +112,5 @@ class FigureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Indicator
+        form = FilterForm
         fields: list[str] = []

@@ -20,6 +20,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal.publishing.listing import FilterForm
 from portal.search import queries as search
 from portal.search.text import Query
 from zones.directory.orderings import ENTERPRISE_ORDERINGS, by_name
@@ -128,7 +129,7 @@ NOT_KNOWN = _("“%(value)s” is not known.")
 NOTHING_TO_SEARCH = _("“%(value)s” holds nothing the search can look for.")
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(FilterForm):
     """Checks every slug given to the directory in one query; an unknown one is named and dropped.
 
     Dropping only the unknown values keeps the rest of a half-broken link working. So is a
@@ -328,6 +329,7 @@ class ZoneFilter(django_filters.FilterSet):
 
     class Meta:
         model = Zone
+        form = FilterForm
         fields: list[str] = []
 
     # The filters offered with counts, and the column each counts by.

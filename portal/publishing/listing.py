@@ -3,10 +3,37 @@
 import sys
 from dataclasses import dataclass
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
+
+GIVEN_MORE_THAN_ONCE = _("given more than once (%(values)s): choose one.")
+
+
+class FilterForm(forms.Form):
+    """The form of a list's FilterSet (its Meta.form): a filter that takes one value, given
+    several (`year=2024&year=2025`), is named and ignored like a value it does not understand,
+    rather than read as the last of them without a word."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField) or name in self.errors:
+                continue
+            values = [
+                value.replace("\x00", "") for value in self.data.getlist(self.add_prefix(name))
+            ]
+            if len(values) > 1:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        GIVEN_MORE_THAN_ONCE, params={"values": ", ".join(values)}, code="repeated"
+                    ),
+                )
+        return cleaned
 
 
 @dataclass

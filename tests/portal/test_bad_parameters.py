@@ -296,3 +296,35 @@ def test_a_page_number_with_a_nul_character_is_read_without_it(client):
         ReleaseFactory(title_en=f"Harbour report {n}")
     response = client.get(reverse("search") + "?q=harbour&page=2%00")
     assert response.context["page_obj"].number == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "said"),
+    [
+        (
+            "/en/news/",
+            "year=2024&year=2025",
+            "Year: given more than once (2024, 2025): choose one.",
+        ),
+        (
+            "/en/zones/",
+            "city=dalian&city=shenyang",
+            "City: given more than once (dalian, shenyang)",
+        ),
+        ("/en/enterprises/", "founded_min=2010&founded_min=2015", "Founded in or after: given"),
+        ("/en/events/", "zone=shenyang-etdz&zone=dalian-puwan", "Zone: given more than once"),
+        (
+            "/zh-hans/news/",
+            "year=2024&year=2025",
+            "年份：给出了不止一次（2024, 2025）：请只选一个。",
+        ),
+    ],
+)
+def test_a_filter_taking_one_value_given_several_is_named_and_ignored(
+    client, demo, url, query, said
+):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 200
+    assert said in response.text
+    unfiltered = client.get(url)
+    assert response.context["paginator"].count == unfiltered.context["paginator"].count
