@@ -95,7 +95,11 @@ def test_each_input_of_a_figure_is_named_after_its_column_in_the_admins_language
     page = publisher_client.get(url, headers={"accept-language": "zh-hans"})
 
     formset = page.context["inline_admin_formsets"][0].formset
-    names = {name: str(formset.forms[0][name]) for name in ("year", "unit", "DELETE")}
+    names = {
+        name: str(formset.forms[0][name]) for name in ("zone", "metric", "year", "unit", "DELETE")
+    }
+    assert 'aria-label="开发区"' in names["zone"]
+    assert 'aria-label="指标"' in names["metric"]
     assert 'aria-label="年份"' in names["year"]
     assert 'aria-label="单位"' in names["unit"]
     assert 'aria-label="删除"' in names["DELETE"]

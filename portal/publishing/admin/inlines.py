@@ -26,7 +26,11 @@ class NamedInputsFormSet:
         for name, field in form.fields.items():
             if not field.widget.is_hidden:
                 label = pretty_name(name) if field.label is None else field.label
-                field.widget.attrs.setdefault("aria-label", capfirst(label))
+                # The widget that is written out: a relation's is inside the admin's wrapper
+                # (the add and change links), whose attrs are its inner widget's as the
+                # formset's base field holds it, not this form's copy.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", capfirst(label))
 
 
 class NamedInputsMixin:
