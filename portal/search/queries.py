@@ -58,7 +58,7 @@ def prepare(
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
     more), other than those it starts, which it already finds, unless it finds a visible entry
-    as typed beside another word of the query (a word spelt right, Chinese words included), and
+    as typed beside a word that finds nothing or a Chinese word (a word spelt right), and
     only to words that an entry visible now holds: the vocabulary also keeps words of
     scheduled records and of records removed in bulk, which no answer may confirm. The search
     ranks what the words find as typed above what their corrections find.
@@ -108,11 +108,13 @@ def prepare(
     public = engine.public_terms(sorted(asked))
     found_as_typed = {index for index in correctable if any(w in public for w in spelt[index])}
     for index, found in candidates.items():
-        # Beside another word, a word that finds a visible entry as typed is spelt right: in
-        # "Dalian Universty", "dalian" is a place, not a misspelt "datian", and only
-        # "universty" is corrected; in "大连 shenyang", which no name holds, "shenyang" is
-        # not read as "shengyong". Alone, it may be a misspelling some text holds.
-        if index in found_as_typed and len(query.terms) > 1:
+        # Beside a word that finds nothing, or a Chinese word, a word that finds a visible entry
+        # as typed is spelt right: in "Dalian Universty", "dalian" is a place, not a misspelt
+        # "datian", and only "universty" is corrected; in "大连 shenyang", which no name
+        # holds, "shenyang" is not read as "shengyong". Alone, or beside words that all find
+        # something, it may be a misspelling some text holds ("universty" in a release).
+        beside_chinese = any(term.cjk for term in query.terms)
+        if index in found_as_typed and (len(found_as_typed) < len(correctable) or beside_chinese):
             continue
         query.terms[index].corrections = [word for word in found if word in public][:3]
     return query

@@ -293,6 +293,16 @@ def test_a_word_spelt_right_is_kept_when_another_is_corrected(demo, q, meant, fo
     assert "Datian Pumps Co., Ltd." not in [result.title for result in results[0:20]]
 
 
+def test_a_misspelling_some_text_holds_is_still_corrected_beside_another_word(db):
+    EnterpriseFactory(name_en="Dalian University of Technology")
+    ReleaseFactory(body_en="<p>A universty and a port.</p>")
+
+    results = search("dalian universty")
+
+    assert results.did_you_mean() == "dalian university"
+    assert "Dalian University of Technology" in [result.title for result in results[0:5]]
+
+
 def test_a_word_spelt_right_beside_a_chinese_word_is_not_corrected(client, db):
     ReleaseFactory(
         title_en="Port agreement signed",
