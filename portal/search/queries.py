@@ -98,10 +98,12 @@ def prepare(
                 spelt[index].append(candidate)
                 continue
             distance = text.edit_distance(word, candidate, limit)
-            if distance <= limit:
-                # Ties are broken alike on both databases, which list their candidates in
-                # orders of their own: by trigram similarity worked out here, then the word.
-                scored.append((distance, -text.similarity(word, candidate), candidate))
+            similarity = text.similarity(word, candidate)
+            # Only what both databases offer (PostgreSQL's trigram match stops at its
+            # threshold), ties broken alike, since each lists candidates in an order of its own:
+            # the closer by trigrams, then the word.
+            if distance <= limit and similarity >= text.SIMILARITY_THRESHOLD:
+                scored.append((distance, -similarity, candidate))
         if scored:
             candidates[index] = [candidate for _, _, candidate in sorted(scored)]
     asked = {word for words in (*candidates.values(), *spelt.values()) for word in words}

@@ -289,6 +289,10 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
+# pg_trgm's default similarity_threshold, below which PostgreSQL's `%` offers no candidate.
+SIMILARITY_THRESHOLD = 0.3
+
+
 def trigrams(word: str) -> set[str]:
     """A word's trigrams as pg_trgm counts them: padded with two spaces before, one after."""
     padded = f"  {word} "

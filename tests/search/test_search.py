@@ -352,6 +352,14 @@ def test_of_two_words_as_close_to_a_misspelling_either_is_offered_the_same(db, n
     assert search("hengnin").did_you_mean() == "hengjin"
 
 
+def test_a_word_too_unlike_a_misspelling_by_trigrams_is_offered_by_neither_database(db):
+    """Two edits from `abcdefgh`, but sharing few of its trigrams (0.2): PostgreSQL's trigram
+    match does not offer it, and SQLite's, which would, does not either."""
+    EnterpriseFactory(name_en="Abxdefxh Tools Co., Ltd.")
+    assert search("abcdefgh").did_you_mean() == ""
+    assert search("abxdefgh").did_you_mean() == "abxdefxh"
+
+
 def test_a_correct_spelling_offers_no_correction(demo):
     assert search("Tianjin University").did_you_mean() == ""
 
