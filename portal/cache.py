@@ -5,8 +5,8 @@ into errors: pages are rendered (the page cache misses), rate limits let request
 
 After a failure, Redis is left alone for RETRY_AFTER_SECONDS: a Redis that hangs, rather than
 refusing connections, would otherwise cost every cache call its socket timeout, a second each
-and several per page. Deletes are always tried. When it answers again, the pages stored before
-the outage are retired: a change made meanwhile could not retire them.
+and several per page. When it answers again, the pages stored before the outage are retired: a
+change made meanwhile could not retire them.
 """
 
 import logging
@@ -32,10 +32,10 @@ class ResilientRedisCache(RedisCache):
     down_until = 0.0
     was_down = False
 
-    def attempt(self, call, fallback, always: bool = False):
-        """`call()`, or `fallback` while Redis is down (unless `always`) or if it fails now."""
+    def attempt(self, call, fallback):
+        """`call()`, or `fallback` while Redis is down or if it fails now."""
         cls = ResilientRedisCache
-        if not always and time.monotonic() < cls.down_until:
+        if time.monotonic() < cls.down_until:
             return fallback
         try:
             result = call()
@@ -94,10 +94,10 @@ class ResilientRedisCache(RedisCache):
         return value
 
     def delete(self, key, version=None):
-        return self.attempt(partial(super().delete, key, version), False, always=True)
+        return self.attempt(partial(super().delete, key, version), False)
 
     def delete_many(self, keys, version=None):
-        self.attempt(partial(super().delete_many, keys, version), None, always=True)
+        self.attempt(partial(super().delete_many, keys, version), None)
 
     def clear(self):
-        return self.attempt(super().clear, False, always=True)
+        return self.attempt(super().clear, False)

@@ -85,14 +85,16 @@ class Env(environ.Env):
     CACHES_TAKEN = ("LocMemCache", "RedisCache", "DummyCache")
 
     def cache_url(self, var: str = "CACHE_URL", default=environ.Env.NOTSET, backend=None) -> dict:
+        example = "give one such as redis://127.0.0.1:6379/1 (or locmemcache:// for one process)."
         try:
             config = super().cache_url(var, default, backend)
-        except (ImproperlyConfigured, KeyError, ValueError):
-            config = {}
-        if not config.get("BACKEND", "").endswith(self.CACHES_TAKEN):
+        except (ImproperlyConfigured, KeyError, ValueError) as error:
             raise ImproperlyConfigured(
-                f"The {var} environment variable is not a cache address: give one such as "
-                "redis://127.0.0.1:6379/1 (or locmemcache:// for one process)."
+                f"The {var} environment variable is not a cache address: {example}"
+            ) from error
+        if not config["BACKEND"].endswith(self.CACHES_TAKEN):
+            raise ImproperlyConfigured(
+                f"The {var} environment variable is a cache the portal does not run on: {example}"
             )
         return config
 

@@ -235,7 +235,8 @@ def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
         ("DATABASE_URL", "garbage", "not a database address"),
         ("DATABASE_URL", "postgress://portal:s3cret@db/portal", "not a database address"),
         ("CACHE_URL", "redis//s3cret@cache", "not a cache address"),
-        ("CACHE_URL", "memcache://s3cret@cache:11211", "not a cache address"),
+        ("CACHE_URL", "memcache://s3cret@cache:11211", "a cache the portal does not run on"),
+        ("CACHE_URL", "filecache:///tmp/s3cret", "a cache the portal does not run on"),
         ("EMAIL_URL", "smtps+tsl://portal:s3cret@mail", "not a mail server address"),
     ],
 )

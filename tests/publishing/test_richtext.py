@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 from PIL import Image
 
@@ -465,7 +467,10 @@ def test_the_migration_boxes_the_tables_of_texts_saved_before():
     Release.objects.filter(pk=release.pk).update(body_en=TABLE, body_zh_hans=f"<p>表</p>{TABLE}")
 
     migration = importlib.import_module("news.migrations.0016_rich_text_table_boxes")
-    migration.box_tables(apps, None)
+    as_of = MigrationExecutor(connection).loader.project_state(
+        ("news", "0016_rich_text_table_boxes")
+    )
+    migration.box_tables(as_of.apps, None)
 
     release.refresh_from_db()
     assert release.body_en == f'<div class="table-scroll" tabindex="0">{TABLE}</div>'

@@ -1,8 +1,10 @@
 """The admin's lists in one order on SQLite and PostgreSQL, which put NULL at opposite ends:
-empty values last, whichever the direction; a record without a Chinese name or title by its
-English one; names and titles in pinyin order on Chinese pages where the model keeps their key
-(`sort_key_zh`). Other Chinese text sorts by its characters' code points, as the database
-does. And a lookup typed into a list's address that its SQL cannot take is a bad lookup."""
+empty values last, whichever the direction; a record without a name or title in the page's
+language by its other one. Names and titles sort by the keys the model keeps (`sort_key_zh`,
+`sort_key_en`): in pinyin order on Chinese pages, without case or accents on English ones, and
+a record with neither by its slug. Other Chinese text sorts by its characters' code points, as
+the database does. And a lookup typed into a list's address that its SQL cannot take is a bad
+lookup."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
