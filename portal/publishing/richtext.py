@@ -24,14 +24,16 @@ without a text alternative (a screen reader would read out a file name, or nothi
 import inspect
 import posixpath
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from modeltranslation.fields import TranslationFieldDescriptor
 
 from portal.publishing.renditions import renditions_of
@@ -272,27 +274,35 @@ IMAGE_SIZES = "(min-width: 48rem) 48rem, 100vw"
 
 
 # A table wider than the text column scrolls sideways in a box of its own, which a keyboard can
-# reach and scroll, rather than squeezing its cells until numbers break ("201/3").
-TABLE_BOX = '<div class="table-scroll" tabindex="0">'
+# reach and scroll, rather than squeezing its cells until numbers break ("201/3"); the box is a
+# region named by the table's caption, or as a table, for those who reach it by keyboard.
+TABLE_BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="{}">'
 
 
 class ForDisplay(HTMLParser):
     """Rewrites sanitised HTML for pages: each image offers its renditions (srcset) and says
     its size, so that a phone is not sent a 5,000-pixel original and the text does not jump as
-    images load; each table is put in a box that scrolls (TABLE_BOX). Everything else is
-    written out as it came. Rewriting its own output gives the same: the boxes (the only
-    `div`s, which sanitising drops) are made anew."""
+    images load; each table is put in a box that scrolls (TABLE_BOX), named in `language`.
+    Everything else is written out as it came. Rewriting its own output gives the same: the
+    boxes (the only `div`s, which sanitising drops) are made anew."""
 
-    def __init__(self):
+    def __init__(self, language: str):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.media = "/" + settings.MEDIA_URL.strip("/") + "/"
+        self.language = language
+        # For each table being read: where its box opens in `out`, and its caption's text.
+        self.tables: list[tuple[int, list[str]]] = []
+        self.caption: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         if tag == "div":
             return
         if tag == "table":
-            self.out.append(TABLE_BOX)
+            self.tables.append((len(self.out), []))
+            self.out.append("")  # the box, named once the table's caption is read
+        elif tag == "caption" and self.tables:
+            self.caption = self.tables[-1][1]
         found = dict(attrs)
         path = unquote(found.get("src") or "")
         if tag != "img" or not path.startswith(self.media):
@@ -325,31 +335,51 @@ class ForDisplay(HTMLParser):
         if tag == "div":
             return
         self.out.append(f"</{tag}>")
-        if tag == "table":
+        if tag == "caption":
+            self.caption = None
+        elif tag == "table" and self.tables:
+            box, caption = self.tables.pop()
+            with translation.override(self.language):
+                name = " ".join(unescape("".join(caption)).split()) or gettext("Table")
+            self.out[box] = format_html(TABLE_BOX, name)
             self.out.append("</div>")
 
     def handle_data(self, data):
-        self.out.append(data)
+        self.text(data)
 
     def handle_entityref(self, name):
-        self.out.append(f"&{name};")
+        self.text(f"&{name};")
 
     def handle_charref(self, name):
-        self.out.append(f"&#{name};")
+        self.text(f"&#{name};")
+
+    def text(self, written: str) -> None:
+        self.out.append(written)
+        if self.caption is not None:
+            self.caption.append(written)
 
     def result(self) -> str:
         self.close()
         return "".join(self.out)
 
 
-def for_display(html: str) -> str:
-    """Sanitised `html` as pages show it (ForDisplay), its images' renditions made now if they
-    are not yet: once, when the text is saved, rather than when a page is shown."""
+def for_display(html: str, language: str = settings.LANGUAGE_CODE) -> str:
+    """Sanitised `html`, in `language`, as pages show it (ForDisplay), its images' renditions
+    made now if they are not yet: once, when the text is saved, rather than when a page is
+    shown."""
     if "<img" not in html and "<table" not in html:
         return html
-    parser = ForDisplay()
+    parser = ForDisplay(language)
     parser.feed(html)
     return parser.result()
+
+
+def language_of(field_name: str) -> str:
+    """The language of a translated field by its name: `body_zh_hans` → `zh-hans`."""
+    for code, _name in settings.LANGUAGES:
+        if field_name.endswith("_" + code.replace("-", "_")):
+            return code
+    return settings.LANGUAGE_CODE
 
 
 def redisplay(model: type[models.Model], fields: list[str], marks: tuple[str, ...]) -> None:
@@ -361,7 +391,7 @@ def redisplay(model: type[models.Model], fields: list[str], marks: tuple[str, ..
         for mark in marks:
             holding |= models.Q(**{f"{name}__contains": mark})
     for row in list(model._default_manager.filter(holding).only("pk", *fields)):
-        shown = {name: for_display(getattr(row, name) or "") for name in fields}
+        shown = {name: for_display(getattr(row, name) or "", language_of(name)) for name in fields}
         model._default_manager.filter(pk=row.pk).update(**shown)
 
 
@@ -379,7 +409,9 @@ class RichTextField(models.TextField):
     """
 
     def pre_save(self, model_instance, add):
-        value = for_display(sanitize_html(getattr(model_instance, self.attname) or ""))
+        value = for_display(
+            sanitize_html(getattr(model_instance, self.attname) or ""), language_of(self.attname)
+        )
         # modeltranslation's original field (`body` beside `body_en`, `body_zh_hans`) reads
         # the current language's text, falling back to the other language's, and writes the
         # current language's field: set back, it copied one language's text into the other's

@@ -434,12 +434,22 @@ def test_a_figure_whose_image_is_refused_keeps_its_text_alternative_as_a_figure(
 
 
 TABLE = "<table><tbody><tr><th>Year</th><td>2013</td></tr></tbody></table>"
+BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="{}">'
 
 
 def test_a_table_is_shown_in_a_box_that_scrolls_and_a_keyboard_reaches():
     assert for_display(f"<p>Output</p>{TABLE}") == (
-        f'<p>Output</p><div class="table-scroll" tabindex="0">{TABLE}</div>'
+        f"<p>Output</p>{BOX.format('Table')}{TABLE}</div>"
     )
+    assert for_display(TABLE, "zh-hans") == f"{BOX.format('表格')}{TABLE}</div>"
+
+
+def test_a_table_with_a_caption_is_named_by_it():
+    captioned = (
+        "<table><caption>Output &amp; growth\n 2023</caption>"
+        "<tbody><tr><td>5</td></tr></tbody></table>"
+    )
+    assert for_display(captioned) == f"{BOX.format('Output &amp; growth 2023')}{captioned}</div>"
 
 
 def test_a_table_boxed_again_or_saved_again_has_one_box():
@@ -454,11 +464,14 @@ def test_a_table_boxed_again_or_saved_again_has_one_box():
 
 @pytest.mark.django_db
 def test_a_table_in_a_release_body_is_boxed_when_saved_and_so_shown(client):
-    release = ReleaseFactory(body_en=f"<p>Figures:</p>{TABLE}")
+    release = ReleaseFactory(
+        body_en=f"<p>Figures:</p>{TABLE}", body_zh_hans=f"<p>数据：</p>{TABLE}"
+    )
     release.refresh_from_db()
-    assert release.body_en.count('<div class="table-scroll" tabindex="0">') == 1
+    assert release.body_en.count(BOX.format("Table")) == 1
+    assert release.body_zh_hans.count(BOX.format("表格")) == 1
     page = client.get(release.get_absolute_url()).text
-    assert f'<div class="table-scroll" tabindex="0">{TABLE}</div>' in page
+    assert f"{BOX.format('Table')}{TABLE}</div>" in page
 
 
 @pytest.mark.django_db
@@ -473,5 +486,5 @@ def test_the_migration_boxes_the_tables_of_texts_saved_before():
     migration.box_tables(as_of.apps, None)
 
     release.refresh_from_db()
-    assert release.body_en == f'<div class="table-scroll" tabindex="0">{TABLE}</div>'
-    assert release.body_zh_hans == f'<p>表</p><div class="table-scroll" tabindex="0">{TABLE}</div>'
+    assert release.body_en == f"{BOX.format('Table')}{TABLE}</div>"
+    assert release.body_zh_hans == f"<p>表</p>{BOX.format('表格')}{TABLE}</div>"
