@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    # The one `portal` in INSTALLED_APPS stands for, beside the sign-in protection's below.
+    # What `portal` in INSTALLED_APPS stands for: this module also holds the sign-in
+    # protection's configuration, and with two Django would pick neither.
     default = True
     name = "portal"
     verbose_name = _("Portal")

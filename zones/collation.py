@@ -20,7 +20,8 @@ SORT_KEY_LENGTH = 255
 
 def pinyin_sort_key(name: str) -> str:
     """`大连普湾` → `da4 lian2 pu3 wan1`: syllables with their tone, so that `da` sorts before
-    `dai` and first tone before fourth, as in a dictionary; other text lower-cased as it is.
+    `dai` and first tone before fourth, as in a dictionary; other text in lower case without
+    accents (folded).
 
     pypinyin is imported on first use (portal.search.text.pypinyin): a process that never
     saves a name nor orders the Chinese directory's countries need not hold its dictionary.
