@@ -174,6 +174,21 @@ def test_the_rich_text_toolbar_and_its_figure_dialog_are_in_chinese_in_the_chine
     assert "替代文本" in dialog.inner_text()
 
 
+def test_the_block_style_menu_shows_its_caret_without_needing_a_font_for_it(editing_page):
+    editing_page.goto("/admin/news/release/add/")
+    menu = editing_page.locator(".prose-menubar__selected").first
+    menu.wait_for()
+
+    caret = menu.evaluate(
+        "menu => { const style = getComputedStyle(menu, '::after');"
+        " return [style.content, style.borderTopWidth, style.borderTopColor]; }"
+    )
+    # No glyph a font may lack; a drawn triangle in the text's colour.
+    assert "\u23f7" not in caret[0]
+    assert caret[1] == "5px"
+    assert caret[2] == menu.evaluate("menu => getComputedStyle(menu).color")
+
+
 # What axe finds when a form's input has no name a screen reader can announce.
 UNNAMED_INPUTS = ["label", "select-name", "label-title-only", "aria-input-field-name"]
 
