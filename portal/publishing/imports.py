@@ -8,6 +8,7 @@ the related records that do not exist, and the model's own validation of the res
 The resources themselves live with their models (zones/resources.py, news/resources.py).
 """
 
+import copy
 import csv
 import dataclasses
 import io
@@ -341,18 +342,30 @@ class ContentResource(resources.ModelResource):
                 errors[name] = [ValidationError(invalid_choice(field, value))]
         return errors
 
-    def existing_records(self, dataset: tablib.Dataset) -> list[models.Model]:
-        """The records the rows of `dataset` change; one query a row."""
+    def records_changed(self, dataset: tablib.Dataset) -> list[models.Model]:
+        """The existing records the rows of `dataset` change; a row repeating a record as it
+        is changes nothing. A query a row, and one a relation's cell."""
         loader = self._meta.instance_loader_class(self, dataset)
         found = []
         for row in dataset.dict:
+            row = {column: spreadsheets.as_typed(cell) for column, cell in row.items()}
             try:
                 record = self.get_instance(loader, row)
             except Exception:  # a row that names no record: the import reports it
                 continue
-            if record is not None:
+            if record is not None and self.changes(record, row):
                 found.append(record)
         return found
+
+    def changes(self, record: models.Model, row: dict) -> bool:
+        """Whether `row` changes `record`, read as the import reads it (on a copy)."""
+        changed = copy.copy(record)
+        try:
+            for field in self.get_import_fields():
+                self.import_field(field, changed, row)
+        except Exception:  # a cell that cannot be read: the import reports it
+            return True
+        return bool(self.changed_attributes(changed, record, row))
 
     def refused_headings(self, headers: list, filled_columns: Iterable[int] = ()) -> str:
         """Why a file's headings are refused, or "": a heading that names no column (written
@@ -889,7 +902,7 @@ class ImportAdminMixin:
         # record; a record the file changes is recorded first as it was, if nothing had yet.
         resource_class = self.choose_import_resource_class(form, request)
         resource = resource_class(**self.get_import_resource_kwargs(request, form=form, **kwargs))
-        for record in resource.existing_records(dataset):
+        for record in resource.records_changed(dataset):
             history.keep_first_state(record)
         with reversion.create_revision():
             reversion.set_user(request.user)

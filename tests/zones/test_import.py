@@ -615,6 +615,23 @@ def test_an_editors_figure_for_a_live_release_goes_into_the_releases_pending_dra
     assert [version.revision.comment for version in versions][-1] == notes.note(notes.FIRST_STATE)
 
 
+def test_a_row_repeating_a_record_as_it_is_leaves_its_history_as_it_was(
+    publisher_client, published_enterprise
+):
+    unchanged = EnterpriseFactory(
+        slug="hengtai", name_en="Hengtai Co., Ltd.", zone=published_enterprise.zone
+    )
+    as_it_is = changed_row(unchanged) | {
+        "name_en": unchanged.name_en,
+        "founded_year": str(unchanged.founded_year or ""),
+    }
+    preview = admin_import(publisher_client, [changed_row(published_enterprise), as_it_is])
+    confirm_import(publisher_client, preview, "admin:zones_enterprise_process_import")
+
+    assert Version.objects.get_for_object(published_enterprise).count() == 2
+    assert not Version.objects.get_for_object(unchanged).exists()
+
+
 def test_the_command_run_as_an_editor_keeps_changes_to_published_records_as_drafts(
     published_enterprise, editor, tmp_path
 ):
