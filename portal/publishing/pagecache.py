@@ -10,7 +10,9 @@ next request draws a new one, which is the same as a change: a miss, never a sta
 
 A page is kept at most PAGE_CACHE_SECONDS, and never past the next scheduled publication time,
 so a release scheduled for 09:00 is on the pages at 09:00. That time is looked up once per
-content version (one query per publishable model) and kept beside the token.
+content version (one query per publishable model) and kept beside the token. Nor past midnight
+in the portal's time zone: what is upcoming or past, and which qualifications still hold,
+change with the day.
 
 Only what is the same for every anonymous visitor is stored: GET requests without a session
 cookie (staff, previews and anyone signed in have one, and bypass the cache both ways) or a
@@ -131,6 +133,15 @@ def seconds_to_next_publication(version: str) -> int:
     return int((moment - now).total_seconds())
 
 
+def seconds_to_next_day() -> int:
+    """Seconds until midnight in the portal's time zone."""
+    now = timezone.localtime()
+    midnight = datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time.min, tzinfo=now.tzinfo
+    )
+    return int((midnight - now).total_seconds())
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,7 +174,7 @@ class PageCacheMiddleware:
             return conditional or cached
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
-            timeout = min(seconds, seconds_to_next_publication(version))
+            timeout = min(seconds, seconds_to_next_publication(version), seconds_to_next_day())
             if timeout > 0:
                 self.store(key, request, response, timeout)
                 # Answer this request the same way as the hits will.

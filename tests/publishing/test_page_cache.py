@@ -17,7 +17,7 @@ from django.utils.http import parse_http_date
 from portal.publishing import pagecache
 from portal.publishing.models import Status
 from portal.search.models import SearchEntry
-from tests.factories import ReleaseFactory, SectorFactory, ZoneFactory
+from tests.factories import EventFactory, ReleaseFactory, SectorFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,21 @@ def test_a_scheduled_release_appears_on_the_stored_page_at_its_time(visitor):
     assert from_cache(visitor.get(NEWS))
     with time_machine.travel(due + datetime.timedelta(seconds=1)):
         assert scheduled.title in visitor.get(NEWS).content.decode()
+
+
+def test_an_event_that_ended_yesterday_leaves_the_stored_upcoming_list_at_midnight(
+    visitor, time_machine
+):
+    last_day = datetime.date(2027, 3, 10)
+    event = EventFactory(title_en="Trade fair in March", start_date=last_day)
+    upcoming = reverse("news:event_list") + "?when=upcoming"
+    shanghai = timezone.get_current_timezone()
+    time_machine.move_to(datetime.datetime(2027, 3, 10, 23, 58, tzinfo=shanghai), tick=False)
+    assert event.title in visitor.get(upcoming).content.decode()
+    assert from_cache(visitor.get(upcoming))
+
+    time_machine.move_to(datetime.datetime(2027, 3, 11, 0, 1, tzinfo=shanghai), tick=False)
+    assert event.title not in visitor.get(upcoming).content.decode()
 
 
 def test_a_lost_version_token_is_a_miss_never_a_stale_page(visitor):
