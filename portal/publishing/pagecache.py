@@ -155,7 +155,7 @@ class PageCacheMiddleware:
             # A message waiting to be shown (after a form was sent) is for this visitor only.
             or MESSAGES_COOKIE in request.COOKIES
         ):
-            return self.get_response(request)
+            return checked_back(self.get_response(request))
         version = content_version()
         key = self.key(request, version)
         # Kept with the time it stops being valid, which is checked here too: a cache server's
@@ -185,7 +185,7 @@ class PageCacheMiddleware:
                     response=response,
                 )
                 return conditional or response
-        return response
+        return checked_back(response)
 
     @staticmethod
     def key(request, version: str) -> str:
@@ -240,6 +240,15 @@ class PageCacheMiddleware:
         # which an item taken off leaves as it was (or moves back) while the document changed.
         response["Last-Modified"] = http_date(changed_at(key, response["ETag"], now))
         cache.set(key, (response, valid_until), timeout)
+
+
+def checked_back(response):
+    """`response`, which browsers and proxies must check back on before using again if it has a
+    Last-Modified (a feed's, a sitemap's): without a Cache-Control they may keep it for a tenth
+    of its age unasked (RFC 9111, 4.2.2), and miss for days a release published since."""
+    if response.has_header("Last-Modified"):
+        response.setdefault("Cache-Control", "max-age=0, must-revalidate")
+    return response
 
 
 def changed_at(key: str, etag: str, now: datetime.datetime) -> float:

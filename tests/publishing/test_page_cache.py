@@ -208,6 +208,17 @@ def test_page_cache_seconds_zero_switches_it_off(settings, visitor):
     assert not from_cache(visitor.get(NEWS))
 
 
+@pytest.mark.parametrize("address", ["/en/news/feed.atom", "/sitemap-news.xml"])
+def test_a_dated_feed_or_sitemap_is_checked_back_on_also_when_pages_are_not_stored(
+    settings, visitor, address
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    ReleaseFactory()
+    response = visitor.get(address)
+    assert response.has_header("Last-Modified")
+    assert response["Cache-Control"] == "max-age=0, must-revalidate"
+
+
 def test_a_page_asked_for_under_another_host_is_stored_apart(settings, visitor):
     settings.ALLOWED_HOSTS = ["portal.example.org"]
     ReleaseFactory()
