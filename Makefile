@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# Where `make run` and `make serve` listen: `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run serve test install messages demo lint format check bench loadbench loadtest vendor clean
 
@@ -13,12 +15,12 @@ run: install .env messages
 	$(MANAGE) rebuild_search_index --no-progress
 	$(MANAGE) ensure_superuser
 	mkdir -p media  # MEDIA_ROOT: uploads need a folder to go to (and /readyz says so)
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # What production serves, on this machine and the same database as `make run`: gunicorn with
-# hashed, compressed static files from WhiteNoise, DEBUG off. Plain HTTP on 127.0.0.1:8000, as
+# hashed, compressed static files from WhiteNoise, DEBUG off. Plain HTTP on 127.0.0.1:$(PORT), as
 # there is no proxy here for TLS (nor for uploaded media, which nginx serves in production).
-SERVE_ENV = DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost GUNICORN_BIND=127.0.0.1:8000 \
+SERVE_ENV = DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost GUNICORN_BIND=127.0.0.1:$(PORT) \
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2}
 
 serve: install .env messages
@@ -35,8 +37,12 @@ test: install .env messages
 
 install: $(INSTALLED)
 
+# A venv left half made (Debian and Ubuntu need the python3-venv package for pip in it) would
+# stop every later run at pip: it is removed, and the message says what to install.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not make a virtual environment; on Debian or Ubuntu: apt install python3-venv" >&2; \
+		exit 1; }
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -82,12 +88,13 @@ vendor:
 
 # Search benchmark on synthetic scale data (see README, "Search"): on a separate SQLite file, and
 # also on DATABASE_URL when it is set (point it at a database of its own). Not part of `make test`.
+# Its requests are not logged one by one: the table of timings is what it prints.
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/var/bench/bench.sqlite3
 BENCH_ENTERPRISES ?= 100000
 BENCH_RELEASES ?= 20000
 BENCH_STEPS = $(MANAGE) migrate --noinput -v0 && $(MANAGE) load_demo && \
 	$(MANAGE) generate_scale_data --enterprises $(BENCH_ENTERPRISES) --releases $(BENCH_RELEASES) && \
-	$(MANAGE) search_benchmark --rebuild
+	LOG_LEVEL=WARNING $(MANAGE) search_benchmark --rebuild
 
 bench: install .env
 	mkdir -p var/bench

@@ -27,6 +27,6 @@ class Command(BaseCommand):
             self.style.WARNING(
                 "Created the superuser `admin` with the password below. It is shown only once:\n"
                 f"    {password}\n"
-                "Sign in at http://127.0.0.1:8000/admin/ and change it."
+                "Sign in at the portal's /admin/ and change it."
             )
         )
