@@ -113,7 +113,9 @@ class Env(environ.Env):
 
 
 env = Env()
-if env.bool("DJANGO_READ_DOT_ENV", default=True):
+# Only if there is one: django-environ logs that a missing file was not found, which production,
+# configured by its environment alone, would repeat at every start of every process.
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
