@@ -426,6 +426,39 @@ def joined_places(words: list[str]) -> list[str]:
     return joined
 
 
+# What follows a place's name where a text names its administrative division: 辽宁省, 沈阳市.
+PROVINCE = "辽宁"
+DIVISION_RE = re.compile(
+    "("
+    + "|".join(
+        place + ("省" if place == PROVINCE else "市")
+        for place in sorted(PLACE_NAMES, key=len, reverse=True)
+    )
+    + ")"
+)
+
+
+def without_divisions(words: list[str]) -> list[str]:
+    """Chinese runs cut where they name a place with its division, and the division taken off:
+    沈阳市 is 沈阳, which finds records that write 沈阳 (most) and 沈阳市 alike, and the English
+    name; 沈阳市铁西区 is 沈阳 and 铁西区, each to be found. 辽宁省 before other words is left
+    out: everything here is in Liaoning, and few records say so."""
+    cut = []
+    province = False
+    for word in words:
+        if not is_cjk(word):
+            cut.append(word)
+            continue
+        for number, piece in enumerate(DIVISION_RE.split(word)):
+            # split() puts each division it found at an odd place.
+            if number % 2 and piece[:-1] == PROVINCE:
+                province = True
+            else:
+                cut.append(piece[:-1] if number % 2 else piece)
+    cut = [word for word in cut if word]
+    return cut if cut or not province else [PROVINCE]
+
+
 def joined_syllables(words: list[str]) -> dict[str, list[str] | None]:
     """Words with each run of two or more pinyin syllables written apart joined into one:
     "shen yang" (or "Shěn Yáng") means "shenyang", a name, not "shen" and "yang" anywhere in a
@@ -463,7 +496,9 @@ def parse(raw: str) -> Query:
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     # A word given twice matches what it matches once, and would cost the database twice
     # (`a a a a a a a a`: a second at 100,000 enterprises).
-    found = list(joined_syllables(joined_places(tokens(raw[:MAX_QUERY_CHARS]))).items())
+    found = list(
+        joined_syllables(without_divisions(joined_places(tokens(raw[:MAX_QUERY_CHARS])))).items()
+    )
     found = found[:MAX_QUERY_TOKENS]
     terms = []
     for number, (token, written_apart) in enumerate(found, start=1):

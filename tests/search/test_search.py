@@ -116,6 +116,26 @@ def test_traditional_characters_find_the_zone_written_in_simplified_ones(zones, 
     assert [result.entry.slug for result in search(q, "zone")[0:10]][0] == slug
 
 
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("沈阳市", "shenyang-etdz"),
+        ("大连市", "dalian-puwan"),
+        ("辽宁省盘锦市", "panjin-liaobin"),
+        ("辽宁省 盘锦市", "panjin-liaobin"),
+    ],
+)
+def test_a_city_or_the_province_written_with_its_division_finds_the_zone(zones, q, slug):
+    assert [result.entry.slug for result in search(q, "zone")[0:10]][0] == slug
+
+
+def test_a_name_after_a_city_and_its_division_is_found_by_the_name_and_the_city(db):
+    EnterpriseFactory(name_en="", name_zh_hans="沈阳恒泰装备制造有限公司")
+    EnterpriseFactory(name_en="", name_zh_hans="大连恒泰装备制造有限公司")
+    assert titles("沈阳市恒泰") == ["沈阳恒泰装备制造有限公司"]
+    assert titles("辽宁省大连市恒泰装备") == ["大连恒泰装备制造有限公司"]
+
+
 @pytest.mark.parametrize("q", ["沈阳恒泰", "瀋陽恆泰", "shenyang hengtai"])
 def test_a_name_written_in_traditional_characters_is_found_in_either_script(db, q):
     EnterpriseFactory(name_en="", name_zh_hans="瀋陽恆泰裝備製造有限公司")
