@@ -23,9 +23,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
+from django.views.i18n import set_language as django_set_language
 
 from news.models import Event, Indicator, Release
 from portal.publishing.listing import forgiving_page, unread_page
+from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
 from portal.publishing.translations import shown_language
 from portal.ratelimits import rate_limited
@@ -148,6 +150,16 @@ def search_suggestions(request):
     }
     # Not cached: an unpublished record must drop out of the suggestions at once.
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch. A staff member's choice is remembered as well, so that the
+    e-mail the portal sends them comes in the language they work in (publishing/notify.py)."""
+    response = django_set_language(request)
+    # The cookie is set only for a language Django accepts.
+    if chosen := response.cookies.get(settings.LANGUAGE_COOKIE_NAME):
+        StaffLanguage.remember(request.user, chosen.value)
+    return response
 
 
 # Error pages. 400 and 500 render without the context processors, which could reach the

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         from portal.publishing import pagecache
+        from portal.publishing.models import remember_language_at_sign_in
         from portal.publishing.roles import sync_groups
         from portal.publishing.translations import keep_multilingual_queryset_classes
 
@@ -23,4 +25,8 @@ class PublishingConfig(AppConfig):
         # templates and static files): the pages stored before are retired.
         post_migrate.connect(
             pagecache.retire_after_migrate, sender=self, dispatch_uid="publishing.pagecache"
+        )
+        # Django's own hook for a sign-in (it records the last sign-in time through it too).
+        user_logged_in.connect(
+            remember_language_at_sign_in, dispatch_uid="publishing.remember_language"
         )

@@ -368,3 +368,57 @@ class PendingChange(models.Model):
     def record(self) -> models.Model | None:
         model = self.content_type.model_class()
         return model._base_manager.filter(pk=self.object_id).first()
+
+
+class StaffLanguageQuerySet(models.QuerySet):
+    def of(self, users) -> dict[int, str]:
+        """Each user's language by their id, for those who have one; one query for all."""
+        return dict(self.filter(user__in=users).values_list("user_id", "language"))
+
+
+class StaffLanguage(models.Model):
+    """The language a staff member works in, in the admin: so that the e-mail the portal sends
+    them is in their language, not in the language of whoever acted (notify.py).
+
+    The admin itself follows the language cookie; this remembers what it was when they chose a
+    language or signed in, the times it can change.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="staff_language",
+        on_delete=models.CASCADE,
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    objects = StaffLanguageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("admin language")
+        verbose_name_plural = _("admin languages")
+        # Nobody edits it by hand: it follows what each staff member chooses.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+    @classmethod
+    def remember(cls, user, language: str | None) -> None:
+        """Remember `language` (a code Django accepts, in any case) as `user`'s, if they are
+        staff; two queries."""
+        if not (user.is_authenticated and user.is_staff and language):
+            return
+        try:
+            # As settings.LANGUAGES spells it: a cookie may say "zh-Hans" or "zh-cn".
+            code = translation.get_supported_language_variant(language).lower()
+        except LookupError:
+            return
+        cls.objects.update_or_create(user=user, defaults={"language": code})
+
+
+def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
+    """On sign-in, the language the sign-in page was shown in (the cookie's or the browser's),
+    which the admin goes on in. A sign-in made without a request that went through
+    LocaleMiddleware (a test's force_login) tells of none, and nothing is remembered."""
+    StaffLanguage.remember(user, getattr(request, "LANGUAGE_CODE", None))
