@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.publishing.translations import listed
@@ -39,32 +40,46 @@ def recipients(enquiry: Enquiry) -> list[str]:
 
 
 def staff_message(request: HttpRequest, enquiry: Enquiry, to: list[str]) -> EmailMessage:
-    zones = listed(zone.name for zone in enquiry.zones.all())
-    sectors = listed(sector.name for sector in enquiry.sectors.all()) or "—"
+    """The notice to the zones' offices, in every language of the portal, its default first.
+
+    An office's address is nobody's account, so no language of its reader is known; in the
+    sender's language, the same office would get one enquiry in English and the next in
+    Chinese. The sender's own words are given once, as they wrote them.
+    """
+    zones = list(enquiry.zones.all())
+    sectors = list(enquiry.sectors.all())
     link = request.build_absolute_uri(reverse("admin:zones_enquiry_change", args=[enquiry.pk]))
-    body = _(
-        "A new enquiry %(reference)s about %(zones)s.\n\n"
-        "Name: %(name)s\nOrganisation: %(organisation)s\nE-mail: %(email)s\n"
-        "Country: %(country)s\nSectors of interest: %(sectors)s\n\n%(message)s\n\n"
-        "Answer the sender by e-mail, then mark the enquiry answered in the admin:\n%(link)s"
-    ) % {
-        "reference": enquiry.reference,
-        "zones": zones,
-        "name": enquiry.name,
-        "organisation": enquiry.organisation or "—",
-        "email": enquiry.email,
-        "country": enquiry.country.name if enquiry.country else "—",
-        "sectors": sectors,
-        "message": enquiry.message,
-        "link": link,
-    }
-    subject = _("Enquiry %(reference)s about %(zones)s") % {
-        "reference": enquiry.reference,
-        "zones": zones,
-    }
+    subjects, heads, closings = [], [], []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names = listed(zone.name for zone in zones)
+            subjects.append(
+                _("Enquiry %(reference)s about %(zones)s")
+                % {"reference": enquiry.reference, "zones": names}
+            )
+            heads.append(
+                _(
+                    "A new enquiry %(reference)s about %(zones)s.\n\n"
+                    "Name: %(name)s\nOrganisation: %(organisation)s\nE-mail: %(email)s\n"
+                    "Country: %(country)s\nSectors of interest: %(sectors)s"
+                )
+                % {
+                    "reference": enquiry.reference,
+                    "zones": names,
+                    "name": enquiry.name,
+                    "organisation": enquiry.organisation or "—",
+                    "email": enquiry.email,
+                    "country": enquiry.country.name if enquiry.country else "—",
+                    "sectors": listed(sector.name for sector in sectors) or "—",
+                }
+            )
+            closings.append(
+                _("Answer the sender by e-mail, then mark the enquiry answered in the admin:")
+            )
+    body = "\n\n".join([*heads, enquiry.message, "\n".join([*closings, link])])
     return EmailMessage(
         # One line: a zone's name imported from a spreadsheet cell may hold a line break.
-        " ".join(subject.split()),
+        " ".join(" / ".join(subjects).split()),
         body,
         settings.DEFAULT_FROM_EMAIL,
         to,

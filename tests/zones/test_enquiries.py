@@ -97,7 +97,35 @@ def test_a_zone_name_with_a_line_break_is_one_line_in_the_subject(client, zone):
 
     assert response.status_code == 302
     to_zone, _acknowledgement = mail.outbox
-    assert to_zone.subject.endswith("about Dalian Puwan Economic Zone")
+    assert "about Dalian Puwan Economic Zone / " in to_zone.subject
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_zones_office_reads_an_enquiry_in_both_languages_whichever_the_sender_used(
+    client, language
+):
+    zone = ZoneFactory(
+        slug="dalian-puwan",
+        name_en="Dalian Puwan Economic Zone",
+        name_zh_hans="大连普湾经济区",
+        investment_email="invest@puwan.example.cn",
+    )
+    client.post(f"/{language}/zones/dalian-puwan/enquiry/", form_data(zone))
+
+    reference = Enquiry.objects.get().reference
+    to_zone = mail.outbox[0]
+    assert to_zone.subject == (
+        f"Enquiry {reference} about Dalian Puwan Economic Zone / "
+        f"关于大连普湾经济区的咨询 {reference}"
+    )
+    assert to_zone.body.startswith(
+        f"A new enquiry {reference} about Dalian Puwan Economic Zone.\n\nName: Li Wei\n"
+    )
+    assert f"关于大连普湾经济区的新咨询 {reference}。\n\n姓名：Li Wei\n" in to_zone.body
+    assert "Country: Germany" in to_zone.body
+    assert "国家：德国" in to_zone.body
+    assert to_zone.body.count("Is land available") == 1
+    assert "mark the enquiry answered in the admin:\n请通过电子邮件答复咨询人" in to_zone.body
 
 
 def test_a_zone_without_an_investment_contact_sends_to_the_publishers(client, publisher):
