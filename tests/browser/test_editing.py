@@ -14,6 +14,7 @@ from tests.factories import (
     InstitutionFactory,
     ReleaseFactory,
     SectorFactory,
+    ZoneFactory,
 )
 from zones.models import LeadingIndustry, ZoneAlias
 
@@ -172,6 +173,34 @@ def test_the_rich_text_toolbar_and_its_figure_dialog_are_in_chinese_in_the_chine
     dialog = editing_page.locator(".prose-editor-dialog[open]")
     assert dialog.locator(".prose-editor-dialog-title").inner_text() == "插入图片"
     assert "替代文本" in dialog.inner_text()
+
+
+def test_the_rich_text_block_styles_and_table_dialog_are_in_chinese_in_the_chinese_admin(
+    editing_page,
+):
+    zone = ZoneFactory()
+    editing_page.context.add_cookies(
+        [{"name": "django_language", "value": "zh-hans", "url": editing_page.url}]
+    )
+    editing_page.goto(f"/admin/zones/zone/{zone.pk}/change/")
+    editor = editing_page.locator(".prose-editor:has(.ProseMirror)").first
+    editor.wait_for()
+
+    editor.locator(".prose-menubar__selected").click()
+    picker = editor.locator(".prose-menubar__picker")
+    choices = picker.locator(".prose-menubar__option:not(.hidden)").all_inner_texts()
+    assert choices == ["标题 2", "标题 3", "标题 4", "段落"]
+
+    editing_page.keyboard.press("Escape")
+    editor.locator(".prose-menubar__button[title='插入表格']").click()
+    dialog = editing_page.locator(".prose-editor-dialog[open]")
+    header_row = dialog.get_by_label("包含标题行")
+    assert header_row.locator("option").all_inner_texts() == ["是", "否"]
+
+    # The editor still understands the choice it was given in Chinese.
+    header_row.select_option(label="是")
+    dialog.locator("button[type=submit]").click()
+    assert editor.locator(".ProseMirror table th").count() == 3
 
 
 def test_the_block_style_menu_shows_its_caret_without_needing_a_font_for_it(editing_page):

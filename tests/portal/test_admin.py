@@ -242,6 +242,11 @@ def test_every_string_the_rich_text_editor_translates_has_its_chinese():
     wanted = set(re.findall(r'pX\("([^"]*)"\)', script))
     # And its toolbar's button titles, which static/portal/editor_titles.js translates.
     wanted |= set(re.findall(r'\.(?:material|text|svg)\((?:"[^"]*"|`[^`]*`),"([^"]*)"', script))
+    # And the choices of its block-style picker and of its dialogs' selects, which it reads too.
+    wanted |= set(re.findall(r'option:pG\("[^"]*",\{textContent:"([^"]*)"\}', script))
+    wanted |= {f"Heading {level}" for level in range(1, 7)}
+    for choices in re.findall(r"enum:\[([^\]]*)\]", script):
+        wanted |= set(re.findall(r'"([^"]*)"', choices))
     chinese = DjangoTranslation("zh-hans", domain="djangojs")
     missing = sorted(text for text in wanted if chinese.gettext(text) == text)
 

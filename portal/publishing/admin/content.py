@@ -20,8 +20,9 @@ from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
 
 
 class RichTextEditorWidget(AdminProseEditorWidget):
-    """The admin's rich-text editor, the titles of its toolbar's buttons read through the
-    admin's translations (static/portal/editor_titles.js), its box named by the field's label
+    """The admin's rich-text editor, the titles of its toolbar's buttons and the choices of its
+    block-style picker and dialogs read through the admin's translations
+    (static/portal/editor_titles.js), its box named by the field's label
     (static/portal/editor_labels.js)."""
 
     @property
