@@ -83,6 +83,24 @@ def test_reopening_the_live_record_continues_the_draft(editor_client, live_relea
     assert pending.number == 2
 
 
+def test_an_editors_saved_change_is_not_called_under_review_in_the_chinese_admin(
+    editor_client, live_release, settings
+):
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    url = admin_url(live_release)
+    data = change_form_data(editor_client.get(url)) | {"title_en": "A first draft title"}
+    saved = editor_client.post(url, data, follow=True)
+    page = editor_client.get(url).content.decode()
+    notice = page[page.index('<div class="pending-notice"') :]
+    notice = notice[: notice.index("</div>")]
+
+    # Nothing is submitted for review yet: neither the message nor the banner says so.
+    [message] = [str(message) for message in saved.context["messages"]]
+    assert message.startswith("已保存为“Four zones report growth”的待发布草稿。")
+    assert "有一份待发布草稿正在编写。" in notice
+    assert "审" not in message + notice
+
+
 def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
     editor_client, live_release, client, django_user_model
 ):
