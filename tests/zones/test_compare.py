@@ -222,6 +222,16 @@ def test_the_csv_download_has_values_periods_sources_and_never_a_formula(client,
     assert gdp[2:10] == ["5", "2022", source, "", "not reported", "", "", ""]
 
 
+def test_the_chinese_csv_download_heads_its_row_labels_as_items(client, db):
+    ZoneFactory(slug="a")
+    ZoneFactory(slug="b")
+
+    response = client.get("/zh-hans/zones/compare/export.csv?zones=a,b")
+
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[1] == "项目"
+
+
 def test_the_json_download_has_the_sources_with_absolute_urls(client, db):
     metric = MetricFactory(name_en="GDP")
     a = ZoneFactory(slug="a")

@@ -421,6 +421,20 @@ def test_the_import_page_lists_row_errors_in_a_table(editor_client, puwan):
     assert "<td>nineteen-ninety</td>" in page
 
 
+def test_the_chinese_import_page_heads_its_error_table_by_the_files_rows(
+    editor_client, puwan, settings
+):
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    row = bad_cells_row(puwan)
+    response = post_import(
+        editor_client, "admin:zones_enterprise_import", list(row), [list(row.values())]
+    )
+
+    page = response.content.decode()
+    table = page[page.index('<table class="import-errors">') :]
+    assert '<th scope="col">行</th>' in table[: table.index("</thead>")]
+
+
 def test_a_bad_number_in_a_figure_is_a_row_error_in_words(editor_client):
     from tests.factories import MetricFactory, ReleaseFactory
 
