@@ -7,11 +7,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from news.models import Event, Release, Series
-from portal.publishing.feeds import PublicAtomFeed
+from portal.publishing.feeds import PublicAtomFeed, shown_html
 from zones.models import Zone
 
 ENTRIES = 20
@@ -35,8 +37,9 @@ class LatestReleasesFeed(Feed):
     def item_title(self, item: Release) -> str:
         return item.title
 
-    def item_description(self, item: Release) -> str:
-        return item.summary
+    def item_description(self, item: Release) -> SafeString:
+        # HTML, as RSS readers take it: a summary not yet translated says its language.
+        return shown_html(item, "summary")
 
     def item_pubdate(self, item: Release) -> datetime | None:
         return item.published_at
@@ -101,8 +104,9 @@ class SeriesReleaseAtomFeed(ReleaseAtomFeed):
         return series.releases.published()[:ENTRIES]
 
 
-def event_summary(event: Event) -> str:
-    """When and where, then the description: what a reader needs before opening the page."""
+def event_summary(event: Event) -> SafeString:
+    """When and where, then the description: what a reader needs before opening the page. HTML
+    in the feed's language; a zone's name or a description not yet translated says its own."""
     parts = []
     if event.start_date:
         when = date_format(event.start_date, "DATE_FORMAT")
@@ -110,17 +114,21 @@ def event_summary(event: Event) -> str:
             when = f"{when} – {date_format(event.end_date, 'DATE_FORMAT')}"
         parts.append(when)
     if event.zone:
-        parts.append(event.zone.name)
-    heading = " · ".join(parts)
-    return "\n\n".join(text for text in (heading, event.description) if text)
+        parts.append(shown_html(event.zone, "name"))
+    paragraphs = []
+    if parts:
+        paragraphs.append(format_html_join(" · ", "{}", ((part,) for part in parts)))
+    if event.description:
+        paragraphs.append(shown_html(event, "description"))
+    return format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs))
 
 
 class EventAtomFeed(PublicAtomFeed):
     """The public events, the most recently announced first."""
 
-    # The summary is when and where, in the feed's language, then the description in its own
-    # (event_summary): it is in the description's language, or the feed's without one.
-    summary_field = "description"
+    # The summary mixes when and where, in the feed's language, with the description, in its
+    # own (event_summary).
+    summary_field = None
 
     def title(self, obj) -> str:
         return _("Events · Liaoning development zones")

@@ -110,21 +110,59 @@ def test_the_events_feeds_list_public_events_with_their_dates(client, zone):
     in_zone = entries(atom(client, "/en/zones/puwan/events.atom"))
     assert list(in_zone) == ["German Enterprises' Trip"]
     assert in_zone["German Enterprises' Trip"].findtext(f"{ATOM}summary") == (
-        "June 20, 2024 – June 22, 2024 · Dalian Puwan Economic Zone\n\nA visit."
+        "<p>June 20, 2024 – June 22, 2024 · Dalian Puwan Economic Zone</p><p>A visit.</p>"
     )
 
 
-def test_an_events_summary_is_in_its_descriptions_language_or_the_feeds(client, zone):
+def summary_html(entry: ET.Element) -> ET.Element:
+    """An entry's HTML summary, parsed: it must be well-formed."""
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    return ET.fromstring(f"<div>{summary.text}</div>")
+
+
+def test_an_events_summary_is_in_the_feeds_language_even_when_its_title_is_not(client, zone):
     """The summary opens with when and where in the feed's language; an entry titled in English
     does not make it English."""
     EventFactory(title_en="Only in English", zone=zone, start_date=datetime.date(2024, 6, 20))
-    EventFactory(title_en="Described", zone=zone, description_en="A visit.")
     found = entries(atom(client, "/zh-hans/events/feed.atom"))
     assert found["Only in English"].get(XML_LANG) == "en"
     summary = found["Only in English"].find(f"{ATOM}summary")
-    assert summary.text == "2024年6月20日 · 大连普湾经济区"
     assert summary.get(XML_LANG) == "zh-hans"
-    assert found["Described"].find(f"{ATOM}summary").get(XML_LANG) is None  # English, as its entry
+    assert summary_html(found["Only in English"]).findtext("p") == "2024年6月20日 · 大连普湾经济区"
+
+
+def test_an_events_untranslated_description_says_its_own_language_in_the_summary(client, zone):
+    EventFactory(
+        title_en="German Enterprises' Trip in Shenyang",
+        title_zh_hans="德国企业沈阳行",
+        zone=zone,
+        start_date=datetime.date(2024, 6, 20),
+        description_en="One of more than 100 activities.",
+    )
+    entry = entries(atom(client, "/zh-hans/events/feed.atom"))["德国企业沈阳行"]
+
+    assert entry.get(XML_LANG) == "zh-hans"
+    assert entry.find(f"{ATOM}summary").get(XML_LANG) is None  # Chinese, as its entry
+    when, about = summary_html(entry).findall("p")
+    assert (when.text, when.get("lang")) == ("2024年6月20日 · 大连普湾经济区", None)
+    [description] = about
+    assert (description.text, description.get("lang")) == ("One of more than 100 activities.", "en")
+
+
+def test_an_events_untranslated_zone_says_its_own_language_in_the_summary(client):
+    EventFactory(
+        title_zh_hans="投资推介会",
+        zone=ZoneFactory(name_en="Allychem Park", name_zh_hans=""),
+        start_date=datetime.date(2024, 6, 20),
+        description_zh_hans="推介会。",
+    )
+    entry = entries(atom(client, "/zh-hans/events/feed.atom"))["投资推介会"]
+
+    when, about = summary_html(entry).findall("p")
+    assert when.text == "2024年6月20日 · "
+    assert (when.find("span").text, when.find("span").get("lang")) == ("Allychem Park", "en")
+    assert (about.text, list(about)) == ("推介会。", [])
 
 
 def test_an_entry_scheduled_ahead_was_updated_when_it_appeared(client, time_machine):
@@ -169,6 +207,18 @@ def test_the_rss_feed_stays_where_it_was(client):
     response = client.get("/en/news/feed/")
     assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
     assert "<title>Puwan grows</title>" in response.content.decode()
+
+
+def test_an_untranslated_summary_in_the_rss_feed_says_its_own_language(client):
+    ReleaseFactory(title_en="Puwan grows", title_zh_hans="普湾增长", summary_en="Up 23.7% & more.")
+    ReleaseFactory(title_en="Both", title_zh_hans="两种语言", summary_en="x", summary_zh_hans="是")
+    response = client.get("/zh-hans/news/feed/")
+    channel = ET.fromstring(response.content).find("channel")
+    found = {i.findtext("title"): i.findtext("description") for i in channel.iter("item")}
+
+    assert channel.findtext("language") == "zh-hans"
+    assert found["普湾增长"] == '<span lang="en">Up 23.7% &amp; more.</span>'
+    assert found["两种语言"] == "是"
 
 
 def test_pages_name_their_feeds_in_the_head_and_link_them(client, zone):
