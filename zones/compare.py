@@ -20,13 +20,13 @@ from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from portal.publishing.sources import footnote_sources
-from portal.publishing.translations import listed, shown
+from portal.publishing.translations import listed, marked_untranslated, shown
 from zones import directory
 from zones.directory.orderings import by_name
 from zones.models import (
@@ -135,12 +135,7 @@ class Named(str):
         text = str.__str__(self)
         if not self.lang:
             return escape(text)
-        return format_html(
-            '<span lang="{}" class="untranslated" title="{}">{}</span>',
-            self.lang,
-            _("Not yet translated"),
-            text,
-        )
+        return marked_untranslated(text, self.lang)
 
 
 @dataclass

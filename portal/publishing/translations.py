@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import CharField, F, Func
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language, pgettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
 
 
 def listed(items: Iterable[Any]) -> str:
@@ -44,6 +46,18 @@ def shown_language(obj, field_name: str) -> str | None:
     """The language `obj.<field_name>` is shown in when it is not the current language, else
     None."""
     return shown(obj, field_name)[1]
+
+
+def marked_untranslated(value: Any, language: str) -> SafeString:
+    """`value`, shown in `language` for want of a translation, as HTML marked with its language
+    and a note saying so. The note is in the page's language: it sits on an element of the
+    page's, outside the one that declares the value's."""
+    return format_html(
+        '<span class="untranslated" title="{}"><span lang="{}">{}</span></span>',
+        gettext("Not yet translated"),
+        language,
+        value,
+    )
 
 
 def content_language(obj, field_name: str) -> str:

@@ -5,10 +5,9 @@ from functools import cache
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from portal.publishing.renditions import srcset
-from portal.publishing.translations import shown, shown_language
+from portal.publishing.translations import marked_untranslated, shown, shown_language
 
 register = template.Library()
 
@@ -29,16 +28,11 @@ def own(obj, field_name: str) -> str:
 
 @register.filter
 def tr(obj, field_name: str = "name"):
-    """`obj.<field_name>`, wrapped in a span marked with its language when it is a fallback."""
+    """`obj.<field_name>`, marked with its language when it is a fallback."""
     value, language = shown(obj, field_name)
     if not language:
         return value
-    return format_html(
-        '<span lang="{}" class="untranslated" title="{}">{}</span>',
-        language,
-        _("Not yet translated"),
-        value,
-    )
+    return marked_untranslated(value, language)
 
 
 @register.filter

@@ -405,9 +405,11 @@ def test_chinese_pages_write_a_zones_year_and_area_as_its_figures_are_written(cl
 
 def test_names_without_a_chinese_translation_are_marked_english_on_chinese_pages(client, demo):
     compared = client.get("/zh-hans/zones/compare/?zones=dalian-puwan,chaoyang-jianping").text
-    untranslated = '<span lang="en" class="untranslated" title="尚无中文译文">'
-    assert f"<li>{untranslated}New materials industry zone</span></li>" in compared
-    assert f'<th scope="row">{untranslated}Growth in gazelle enterprises</span>，' in compared
+    untranslated = '<span class="untranslated" title="尚无中文译文"><span lang="en">'
+    assert f"<li>{untranslated}New materials industry zone</span></span></li>" in compared
+    assert (
+        f'<th scope="row">{untranslated}Growth in gazelle enterprises</span></span>，' in compared
+    )
     data = client.get("/zh-hans/zones/compare/export.json?zones=dalian-puwan,chaoyang-jianping")
     parks = next(row for row in data.json()["rows"] if row["label"] == "园区")
     assert "New materials industry zone" in parks["values"][1]["value"]

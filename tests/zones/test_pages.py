@@ -59,8 +59,21 @@ def test_the_chinese_profile_has_the_chinese_name_and_interface(client, demo):
 
 def test_a_missing_translation_is_shown_in_english_and_marked_as_such(client, demo):
     response = client.get("/zh-hans/enterprises/allychem/")
-    assert '<span lang="en" class="untranslated"' in response.text
-    assert "Allychem Co., Ltd." in response.text
+    # The note is Chinese, on an element of the page's language; the name inside is English.
+    assert (
+        '<span class="untranslated" title="尚无中文译文">'
+        '<span lang="en">Allychem Co., Ltd.</span></span>'
+    ) in response.text
+    assert 'lang="en" class="untranslated"' not in response.text
+
+
+def test_the_note_on_a_missing_translation_is_in_the_english_pages_language(client, db):
+    ZoneFactory(slug="shenfu", name_en="", name_zh_hans="沈抚示范区")
+    response = client.get("/en/zones/")
+    assert (
+        '<span class="untranslated" title="Not yet translated">'
+        '<span lang="zh-hans">沈抚示范区</span></span>'
+    ) in response.text
 
 
 @pytest.mark.parametrize(
