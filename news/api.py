@@ -7,7 +7,7 @@ Every figure carries its source: the release that reported it, with its title, d
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -110,6 +110,13 @@ def public_figures() -> QuerySet[Indicator]:
     return Indicator.objects.published().select_related("zone", "park", "metric", "release")
 
 
+# A zone's or a release's figures as on the English zone profile: by metric, newest year first.
+# The English order whatever the request's Accept-Language: an answer never depends on it (its
+# names are in both languages), and `metric__name` would be the name in that language, which a
+# database sorts by code point in Chinese.
+BY_METRIC = (F("metric__sort_key_en"), *NEWEST_FIRST, "pk")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Figures",
@@ -149,8 +156,7 @@ class ZoneViewSet(zones_api.ZoneViewSet):
     def get_queryset(self) -> QuerySet[Zone]:
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            # As on the zone profile: by metric, newest year first.
-            figures = public_figures().order_by("metric__name", *NEWEST_FIRST, "pk")
+            figures = public_figures().order_by(*BY_METRIC)
             queryset = queryset.prefetch_related(
                 Prefetch("indicators", queryset=figures, to_attr="public_figures")
             )
@@ -263,9 +269,7 @@ class ReleaseViewSet(PublicViewSet):
                 Prefetch("events", queryset=Event.objects.published(), to_attr="public_events"),
                 Prefetch(
                     "indicators",
-                    queryset=public_figures().order_by(
-                        "zone__slug", "metric__name", *NEWEST_FIRST, "pk"
-                    ),
+                    queryset=public_figures().order_by("zone__slug", *BY_METRIC),
                     to_attr="public_figures",
                 ),
                 "attachments",

@@ -17,6 +17,7 @@ from tests.factories import (
     EventFactory,
     IndicatorFactory,
     InstitutionFactory,
+    MetricFactory,
     PlatformFactory,
     PlatformMembershipFactory,
     QualificationFactory,
@@ -77,6 +78,24 @@ def test_a_figure_value_is_a_decimal_string_as_entered(client, db):
     assert figures["116.7"]["period"] == {"year": 2023, "as_of": None}
     assert figures["0.1"]["period"]["year"] is None
     assert figures["0.1"]["period"]["as_of"] is not None
+
+
+def test_a_zones_figures_come_in_the_profiles_order_whatever_the_language_asked(client, db):
+    zone = ZoneFactory(slug="ordered")
+    # In Chinese the profile goes by pinyin, 阿 (a) before 大 (da); a database by code point,
+    # 大 (U+5927) before 阿 (U+963F).
+    for name_en, name_zh in (("Beta output", "大产值"), ("Alpha exports", "阿出口")):
+        metric = MetricFactory(name_en=name_en, name_zh_hans=name_zh)
+        IndicatorFactory(zone=zone, metric=metric)
+    profile = [
+        figure.metric.name_en
+        for figure in client.get("/zh-hans/zones/ordered/").context["indicators"]
+    ]
+    assert profile == ["Alpha exports", "Beta output"]
+    for language in ("en", "zh-CN"):
+        response = client.get(f"{API}/zones/ordered/", HTTP_ACCEPT_LANGUAGE=language)
+        names = [figure["metric"]["name"]["en"] for figure in response.json()["figures"]]
+        assert names == profile, language
 
 
 def test_bilingual_values_are_null_where_a_language_is_missing_never_the_other(client, db):
