@@ -1,4 +1,5 @@
 import csv
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -166,11 +167,22 @@ def zone_chips(params: QueryDict, filterset: ZoneFilter) -> list[Chip]:
 
 
 @dataclass
+class NewestFigures:
+    """A bar chart: the newest figures of metrics in one unit whose newest is of one period, so
+    that no chart sets a 2024 figure beside a 2023 one with nothing to tell them apart."""
+
+    unit: str  # the unit's label
+    year: int | None
+    as_of: datetime.date | None  # without a year, the day the totals are as of
+    figures: list
+
+
+@dataclass
 class FigureCharts:
     """A zone's figures arranged for its profile (figures in the order metric, newest first)."""
 
     areas: list  # the newest planned, built-up… area (figures in km²)
-    latest_by_unit: list[tuple[str, list]]  # (unit label, newest figure of each metric)
+    newest: list[NewestFigures]  # of each unit, the newest period first
     histories: list[list]  # a metric's figures over several years, oldest first, one a year
 
 
@@ -184,15 +196,35 @@ def figure_charts(indicators: list) -> FigureCharts:
         newest.setdefault(key, indicator)
         if indicator.year is not None:
             yearly.setdefault(key, {}).setdefault(indicator.year, indicator)
-    by_unit: dict[str, list] = {}
+    charts: dict[tuple, NewestFigures] = {}
     areas = []
     for indicator in newest.values():
         if indicator.unit == AREA_UNIT:
             areas.append(indicator)
-        by_unit.setdefault(indicator.get_unit_display(), []).append(indicator)
+        as_of = None
+        if indicator.year is None:
+            as_of = timezone.localdate(indicator.release.published_at)
+        chart = charts.setdefault(
+            (indicator.unit, indicator.year, as_of),
+            NewestFigures(indicator.get_unit_display(), indicator.year, as_of, []),
+        )
+        chart.figures.append(indicator)
+    units = list(dict.fromkeys(unit for unit, _year, _as_of in charts))
+
+    def place(key: tuple) -> tuple:
+        # The units in the order of the first figure of each; of a unit, the newest year first,
+        # then the totals, the newest day first.
+        unit, year, as_of = key
+        return (
+            units.index(unit),
+            year is None,
+            -(year or 0),
+            -(as_of or datetime.date.min).toordinal(),
+        )
+
     return FigureCharts(
         areas=areas,
-        latest_by_unit=[(unit, rows) for unit, rows in by_unit.items() if len(rows) > 1],
+        newest=[charts[key] for key in sorted(charts, key=place) if len(charts[key].figures) > 1],
         histories=[list(years.values())[::-1] for years in yearly.values() if len(years) > 1],
     )
 

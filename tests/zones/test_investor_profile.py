@@ -93,7 +93,7 @@ def test_figures_are_drawn_as_charts_with_a_title_and_their_numbers(client, db):
     text = client.get(zone.get_absolute_url()).text
 
     assert text.count('role="img"') == 2
-    assert '<title id="chart-bars-1-title">Newest figures, percent change</title>' in text
+    assert '<title id="chart-bars-1-title">Newest figures for 2023, percent change</title>' in text
     assert '<title id="chart-line-1-title">Exports by year, percent change</title>' in text
     assert 'class="chart__bar chart__bar--negative"' in text
     assert "<td>2021</td><td>2022</td><td>2023</td>" in text

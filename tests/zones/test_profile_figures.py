@@ -1,14 +1,17 @@
 """A figure stated again by a newer release: the newer statement is the zone's figure, on the
-profile, in its downloads and in the API."""
+profile, in its downloads and in the API. The profile's charts never set figures of different
+periods side by side without saying so."""
 
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from news.models import Indicator
 from tests.factories import IndicatorFactory, MetricFactory, ReleaseFactory, ZoneFactory
@@ -48,8 +51,8 @@ def test_the_profile_shows_the_newest_statement_of_a_figure(client, restated):
     charts = response.context["charts"]
     assert [area.value for area in charts.areas] == [Decimal("12.5")]
     assert "12.5 km²" in response.content.decode()
-    [(unit, newest)] = charts.latest_by_unit
-    assert [figure.value for figure in newest] == [Decimal("28"), Decimal("5")]
+    [newest] = charts.newest
+    assert [figure.value for figure in newest.figures] == [Decimal("28"), Decimal("5")]
     [history] = charts.histories
     assert [(figure.year, figure.value) for figure in history] == [
         (2022, Decimal("20")),
@@ -82,3 +85,57 @@ def test_the_downloads_and_the_api_list_the_newest_statement_first(client, resta
 
     figures = client.get(f"/api/v1/zones/{zone.slug}/").json()["figures"]
     assert [figure["value"] for figure in figures] == ["28", "27.3", "20", "5", "12.5", "10"]
+
+
+def bar_charts(html: str) -> dict[str, list[str]]:
+    """The profile's bar charts: each one's title (in its SVG) and the names its bars are labelled
+    with."""
+    charts = {}
+    for svg in re.findall(r'<svg class="chart chart--bars".*?</svg>', html, re.S):
+        title = re.search(r'<title id="[^"]+">(.*?)</title>', svg)[1]
+        labels = re.findall(r"<text[^>]*chart__label[^>]*>(.*?)</text>", svg)
+        charts[title] = [
+            " ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", label)) for label in labels
+        ]
+    return charts
+
+
+def test_the_newest_figures_of_different_periods_are_charted_apart_each_naming_its_period(
+    client,
+):
+    zone = ZoneFactory(slug="two-years")
+    older = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=300))
+    newer = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=5))
+    for name, release, year, value in (
+        ("Gazelle", newer, 2024, "80.5"),
+        ("Output", newer, 2024, "7.4"),
+        ("High-tech", older, 2023, "23.7"),
+        ("Young eagle", older, 2023, "27"),
+    ):
+        metric = MetricFactory(name_en=name, name_zh_hans="")
+        IndicatorFactory(zone=zone, metric=metric, release=release, year=year, value=value)
+    # Totals as of each release's day, and a count of a year: three periods, never one chart.
+    for name, release, year in (
+        ("Alliances", newer, None),
+        ("Platforms", newer, None),
+        ("Incubators", older, None),
+        ("Patents", older, 2023),
+        ("Contracts", older, 2023),
+    ):
+        metric = MetricFactory(name_en=name, name_zh_hans="")
+        IndicatorFactory(
+            zone=zone, metric=metric, release=release, year=year, unit=Indicator.Unit.COUNT
+        )
+    with translation.override("en"):
+        as_of = date_format(timezone.localdate(newer.published_at), "DATE_FORMAT")
+
+    english = bar_charts(client.get("/en/zones/two-years/").text)
+    assert english == {
+        "Newest figures for 2024, percent change": ["Gazelle", "Output"],
+        "Newest figures for 2023, percent change": ["High-tech", "Young eagle"],
+        f"Newest figures as of {as_of}, count": ["Alliances", "Platforms"],
+        "Newest figures for 2023, count": ["Contracts", "Patents"],
+    }
+    chinese = client.get("/zh-hans/zones/two-years/").text
+    assert bar_charts(chinese)["2024年最新数据：增减幅度"] == ["Gazelle", "Output"]
+    assert "<figcaption>2023年最新数据：增减幅度" in chinese
