@@ -68,6 +68,13 @@ class FigureSerializer(serializers.ModelSerializer):
     value = serializers.SerializerMethodField()
     note = BilingualField()
     source = ReleaseReferenceSerializer(source="release")
+    restated_in = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text="The slug of the newest release that states this figure again (the same zone, "
+        "park, metric, year and unit), published after `source`: its statement is the current "
+        "one. Null while this one is current.",
+    )
 
     class Meta:
         model = Indicator
@@ -81,6 +88,7 @@ class FigureSerializer(serializers.ModelSerializer):
             "value",
             "note",
             "source",
+            "restated_in",
         )
         extra_kwargs = {
             "qualifier": {
@@ -106,8 +114,13 @@ class FigureSerializer(serializers.ModelSerializer):
 
 
 def public_figures() -> QuerySet[Indicator]:
-    """Public figures with their zone, park, metric and release: one query."""
-    return Indicator.objects.published().select_related("zone", "park", "metric", "release")
+    """Public figures with their zone, park, metric and release, and the newer release that
+    restates each (`with_restatements`): one query."""
+    return (
+        Indicator.objects.published()
+        .select_related("zone", "park", "metric", "release")
+        .with_restatements()
+    )
 
 
 # A zone's or a release's figures as on the English zone profile: by metric, newest year first.
@@ -122,7 +135,7 @@ BY_METRIC = (F("metric__sort_key_en"), *NEWEST_FIRST, "pk")
         summary="Figures",
         description="Every public figure, each with its source release: the newest release's "
         "first, a release's in the order they were entered. So of a zone's figure for a "
-        "metric and year, the current statement comes before any older one.",
+        "metric and year, the current statement comes before those it restates.",
     ),
 )
 class FigureViewSet(KnownParametersMixin, viewsets.GenericViewSet, mixins.ListModelMixin):

@@ -5,7 +5,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +241,36 @@ class IndicatorQuerySet(models.QuerySet):
             "release__title",
             "release__published_at",
         )
+
+    def with_restatements(self):
+        """Each figure with `restated_in`: the slug of the newest public release that states it
+        again after its own (the same zone, park, metric, year and unit), None while it is
+        the current statement. The newer release goes by its publication time, and only a public
+        one counts: a draft or scheduled one marks nothing.
+
+        Only a figure of a year is restated (`year = NULL` is never true): a total is as of its
+        release's day, so a newer total is another figure. One subquery per row, on the
+        figures of its zone (indexed), which the database runs as it reads the row.
+        """
+        no_park = Value(0)
+        later = (
+            Indicator.objects.filter(
+                published_q("release__"),
+                # Two figures of the zone, not of a park, have the same park: none.
+                Exact(
+                    Coalesce("park", no_park, output_field=models.IntegerField()),
+                    Coalesce(OuterRef("park"), no_park, output_field=models.IntegerField()),
+                ),
+                zone=OuterRef("zone"),
+                metric=OuterRef("metric"),
+                year=OuterRef("year"),
+                unit=OuterRef("unit"),
+                release__published_at__gt=OuterRef("release__published_at"),
+            )
+            .order_by("-release__published_at", "-release")
+            .values("release__slug")[:1]
+        )
+        return self.annotate(restated_in=Subquery(later))
 
 
 # A figure's year, newest first, and the figures without one (a total as of the release's day)

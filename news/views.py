@@ -22,6 +22,7 @@ from news import structured_data
 from news.api import FigureSerializer, public_figures
 from news.filters import EventFilter, ReleaseFilter
 from news.models import NEWEST_FIRST, Attachment, Event, Indicator, Release
+from portal.publishing.api import slug_url
 from portal.publishing.listing import FilteredListMixin
 from portal.publishing.mixins import GoneWhenArchivedMixin
 from portal.publishing.spreadsheets import csv_download, json_download
@@ -82,10 +83,27 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
                 Prefetch("institutions", queryset=named(Institution)),
                 Prefetch("platforms", queryset=named(Platform)),
                 Prefetch("events", queryset=Event.objects.published().only("slug", "title")),
-                Prefetch("indicators", queryset=Indicator.objects.published().for_tables()),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.published().for_tables().with_restatements(),
+                ),
                 "attachments",
             )
         )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # A figure a newer release states again points to it: one query for those releases,
+        # none when no figure is restated.
+        figures = self.object.indicators.all()
+        later = (
+            Release.objects.published()
+            .only("slug", "title", "published_at")
+            .in_bulk({figure.restated_in for figure in figures} - {None}, field_name="slug")
+        )
+        for figure in figures:
+            figure.restated_by = later.get(figure.restated_in)
+        return context
 
 
 class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
@@ -175,11 +193,14 @@ def figure_header() -> list[str]:
         _("Source"),
         _("Source date"),
         _("Source URL"),
+        # A newer release that states the figure again: its statement is the current one.
+        _("Restated in"),
     ]
 
 
 def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[list]:
     """One row per figure with its period and source; the figures come with one query."""
+    release_url = slug_url(request, "news:release_detail")
     for figure in figures.iterator(chunk_size=1000):
         yield [
             figure.zone.name,
@@ -194,6 +215,7 @@ def figure_rows(request: HttpRequest, figures: QuerySet[Indicator]) -> Iterator[
             figure.release.title,
             timezone.localdate(figure.release.published_at).isoformat(),
             request.build_absolute_uri(figure.release.get_absolute_url()),
+            release_url(figure.restated_in) if figure.restated_in else "",
         ]
 
 

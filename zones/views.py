@@ -264,6 +264,7 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         indicators = list(
             zone.indicators.published()
             .for_tables()
+            .with_restatements()
             # Newest year first; of one year, the newest release's (news.models.NEWEST_FIRST).
             .order_by(
                 by_name("metric__"),
@@ -271,6 +272,11 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
                 F("release__published_at").desc(),
             )
         )
+        # The release that restates a figure of the zone states one of the zone's: it is a
+        # source of the table already.
+        releases = {figure.release.slug: figure.release for figure in indicators}
+        for figure in indicators:
+            figure.restated_by = releases.get(figure.restated_in)
         context = super().get_context_data(**kwargs)
         context.update(
             enterprises=[found[pk] for pk in shown if pk in found],

@@ -67,6 +67,7 @@ def test_dalian_puwans_figures_each_name_their_release_and_its_page(client, demo
             "value",
             "note",
             "source",
+            "restated_in",
         }
     listed = every_page(client, f"{API}/figures/", {"zone": "dalian-puwan"})
     assert sorted(listed, key=str) == sorted(figures, key=str)

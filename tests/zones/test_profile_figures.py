@@ -5,6 +5,7 @@ periods side by side without saying so."""
 import csv
 import datetime
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -14,7 +15,14 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from news.models import Indicator
-from tests.factories import IndicatorFactory, MetricFactory, ReleaseFactory, ZoneFactory
+from portal.publishing.models import Status
+from tests.factories import (
+    IndicatorFactory,
+    MetricFactory,
+    ParkFactory,
+    ReleaseFactory,
+    ZoneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +147,91 @@ def test_the_newest_figures_of_different_periods_are_charted_apart_each_naming_i
     chinese = client.get("/zh-hans/zones/two-years/").text
     assert bar_charts(chinese)["2024年最新数据：增减幅度"] == ["Gazelle", "Output"]
     assert "<figcaption>2023年最新数据：增减幅度" in chinese
+
+
+def table_rows(html: str) -> list[str]:
+    """The rows of the page's table of figures, as their HTML."""
+    table = re.search(r'<table class="figures">.*?</table>', html, re.S)[0]
+    return re.findall(r"<tr[ >].*?</tr>", table.split("<tbody>")[1], re.S)
+
+
+def test_a_figure_a_newer_release_states_again_is_marked_restated_and_points_to_it(
+    client, restated
+):
+    zone, older, newer = restated
+    rows = table_rows(client.get(zone.get_absolute_url()).text)
+    [marked] = [row for row in rows if 'class="restated"' in row]
+    assert "+27.3%" in marked
+    assert f'Restated in <a href="{newer.get_absolute_url()}">{newer.title}</a>' in marked
+    # The 2022 figure, the newer statement and a total as of an older day are current.
+    assert sum("Restated in" in row for row in rows) == 1
+
+    chinese = client.get(f"/zh-hans/zones/{zone.slug}/").text
+    assert f'已在<a href="/zh-hans/news/{newer.slug}/">' in chinese
+
+
+def test_the_older_releases_page_points_to_the_newer_statement(client, restated):
+    zone, older, newer = restated
+    [marked] = [
+        row for row in table_rows(client.get(older.get_absolute_url()).text) if "Restated in" in row
+    ]
+    assert "+27.3%" in marked and 'class="restated"' in marked
+    assert f'<a href="{newer.get_absolute_url()}">{newer.title}</a>' in marked
+    assert "Restated in" not in client.get(newer.get_absolute_url()).text
+
+
+def test_the_downloads_and_the_api_name_the_release_that_restates_a_figure(client, restated):
+    zone, older, newer = restated
+    response = client.get(reverse("news:zone_figures_csv", args=[zone.slug]))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert [(row["Value"], row["Restated in"]) for row in rows] == [
+        ("28", ""),
+        ("27.3", f"http://testserver{newer.get_absolute_url()}"),
+        ("20", ""),
+        ("5", ""),
+        ("12.5", ""),
+        ("10", ""),
+    ]
+
+    response = client.get(reverse("news:zone_figures_json", args=[zone.slug]))
+    figures = json.loads(b"".join(response.streaming_content))
+    assert [figure["restated_in"] for figure in figures] == [None, newer.slug, *[None] * 4]
+
+    # The newest release's statement first, whatever the order they were entered in.
+    growth = Indicator.objects.get(value=Decimal("28")).metric
+    params = {"zone": zone.slug, "metric": growth.slug, "year": 2023}
+    api = client.get("/api/v1/figures/", params).json()["results"]
+    assert [(figure["value"], figure["restated_in"]) for figure in api] == [
+        ("28", None),
+        ("27.3", newer.slug),
+    ]
+
+
+def test_a_release_not_public_yet_restates_nothing(client):
+    zone = ZoneFactory(slug="only-public")
+    metric = MetricFactory()
+    current = IndicatorFactory(zone=zone, metric=metric, value=Decimal("116.7"))
+    for later in (
+        ReleaseFactory(status=Status.DRAFT),
+        ReleaseFactory(published_at=timezone.now() + datetime.timedelta(days=1)),
+    ):
+        IndicatorFactory(zone=zone, metric=metric, release=later, value=Decimal("106.7"))
+
+    assert "Restated in" not in client.get(zone.get_absolute_url()).text
+    assert "Restated in" not in client.get(current.release.get_absolute_url()).text
+    [figure] = client.get("/api/v1/figures/", {"zone": zone.slug}).json()["results"]
+    assert figure["restated_in"] is None
+
+
+def test_a_parks_figure_is_not_restated_by_the_zones_nor_a_figure_in_another_unit(client):
+    zone = ZoneFactory(slug="parks-and-units")
+    park = ParkFactory(zone=zone)
+    metric = MetricFactory()
+    older = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=30))
+    IndicatorFactory(zone=zone, park=park, metric=metric, release=older)
+    IndicatorFactory(zone=zone, metric=metric, release=older, unit=Indicator.Unit.PERCENT)
+    IndicatorFactory(zone=zone, metric=metric)
+
+    figures = client.get("/api/v1/figures/", {"zone": zone.slug}).json()["results"]
+    assert [figure["restated_in"] for figure in figures] == [None, None, None]
