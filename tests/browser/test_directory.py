@@ -29,7 +29,7 @@ def test_a_visitor_filters_removes_a_chip_pages_and_downloads(page, many_enterpr
     page.locator("#f-zone-test-zone").check()
     expect(page).to_have_url(re.compile(r"zone=test-zone"))
     expect(page.locator(".result-count")).to_have_text("30 enterprises")
-    expect(page.locator("#results-status")).to_have_text("30 enterprises")
+    expect(page.locator("#results-status")).to_have_text("30 enterprises, page 1 of 2")
 
     page.locator("#f-qualification-gazelle").check()
     expect(page).to_have_url(re.compile(r"\?zone=test-zone&qualification=gazelle&sort=name$"))
@@ -51,6 +51,42 @@ def test_a_visitor_filters_removes_a_chip_pages_and_downloads(page, many_enterpr
     content = open(download.value.path(), "rb").read()
     assert content.startswith(b"\xef\xbb\xbf")
     assert len(content.decode("utf-8-sig").strip().splitlines()) == 1 + 25
+
+
+def test_after_next_the_focus_is_on_the_count_of_the_new_page(page, many_enterprises):
+    page.goto(f"{many_enterprises}/en/enterprises/?zone=test-zone")
+    page.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".result-count")).to_be_focused()
+    expect(page.locator("#results-status")).to_have_text("30 enterprises, page 2 of 2")
+    # Reading goes on from there: the next Tab is in the results, not back in the header.
+    page.keyboard.press("Tab")
+    expect(page.locator(".results :focus")).to_have_count(1)
+
+
+def test_after_removing_a_chip_the_focus_is_on_the_count_of_the_results(page, many_enterprises):
+    page.goto(f"{many_enterprises}/en/enterprises/?zone=test-zone&qualification=gazelle")
+    page.locator(".chip", has_text="Zone: Test Zone").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).not_to_have_url(re.compile(r"zone="))
+    expect(page.locator(".result-count")).to_be_focused()
+    expect(page.locator("#results-status")).to_have_text("25 enterprises, page 1 of 2")
+
+
+def test_a_ticked_box_keeps_the_focus(page, many_enterprises):
+    page.goto(f"{many_enterprises}/en/enterprises/")
+    page.locator("#f-zone-test-zone").focus()
+    page.keyboard.press("Space")
+
+    expect(page.locator("#results-status")).to_have_text("30 enterprises, page 1 of 2")
+    expect(page.locator("#f-zone-test-zone")).to_be_focused()
+    page.get_by_label("Sort by").focus()
+    page.get_by_label("Sort by").select_option("founded")
+    expect(page).to_have_url(re.compile(r"sort=founded"))
+    expect(page.get_by_label("Sort by")).to_be_focused()
 
 
 def test_the_same_filters_work_without_javascript(page_without_javascript, many_enterprises):

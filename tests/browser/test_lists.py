@@ -5,6 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from news.models import Release
+from tests.factories import ReleaseFactory
+
 pytestmark = pytest.mark.browser
 
 
@@ -31,3 +34,14 @@ def test_past_events_without_javascript(page_without_javascript, site):
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"when=upcoming"))
     expect(page.locator(".result-count")).to_have_text("0 events")
+
+
+def test_after_previous_the_focus_is_on_the_count_of_the_news(page, site):
+    ReleaseFactory.create_batch(21 - Release.objects.published().count())
+    page.goto(f"{site}/en/news/?page=2")
+    page.get_by_role("link", name="Previous").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).not_to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".result-count")).to_be_focused()
+    expect(page.locator("#results-status")).to_have_text("21 releases, page 1 of 2")
