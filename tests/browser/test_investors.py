@@ -58,6 +58,22 @@ def test_an_investor_sends_an_enquiry_from_a_profile(page, site):
     assert [message.to for message in mail.outbox][-1] == ["li.wei@example.com"]
 
 
+def test_a_form_sent_with_errors_opens_on_them_and_leads_to_each_field(page, site):
+    page.goto(f"{site}/en/zones/dalian-puwan/enquiry/")
+    page.get_by_label("Your e-mail").fill("not-an-address")
+    page.get_by_role("button", name="Send the enquiry").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(
+        page.get_by_role("link", name="Your e-mail: Enter a valid email address.")
+    ).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your e-mail")).to_be_focused()
+
+
 def test_a_bot_that_fills_the_hidden_field_sends_nothing(page, site):
     page.goto(f"{site}/en/zones/dalian-puwan/enquiry/")
     expect(page.locator(".honeypot")).not_to_be_in_viewport()

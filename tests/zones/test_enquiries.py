@@ -215,6 +215,22 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(client, zone, changes, 
     assert mail.outbox == []
 
 
+def test_the_error_summary_links_each_error_to_its_field(client, zone):
+    data = form_data(zone, name="", email="not-an-address", zones=[], consent="")
+    text = client.post("/en/zones/puwan/enquiry/", data).text
+    summary = text[text.index('role="alert"') : text.index("</div>", text.index('role="alert"'))]
+    assert '<a href="#id_name">Your name: This field is required.</a>' in summary
+    assert '<a href="#id_email">Your e-mail: Enter a valid email address.</a>' in summary
+    # A list of choices: its first box.
+    assert '<a href="#id_zones_0">The zones your enquiry concerns: This field is required.</a>' in (
+        summary
+    )
+    assert '<a href="#id_consent">Your agreement to be contacted: This field is required.</a>' in (
+        summary
+    )
+    assert 'id="id_zones_0"' in text
+
+
 def test_an_unpublished_zone_cannot_be_chosen(client, zone):
     draft = ZoneFactory(status=Status.DRAFT)
     response = client.post("/en/zones/puwan/enquiry/", form_data(zone, zones=[draft.slug]))
