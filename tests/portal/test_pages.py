@@ -243,6 +243,35 @@ def test_the_header_and_footer_kept_once_per_language_are_each_languages_own(cli
     assert '<a href="/en/enterprises/">' not in chinese
 
 
+@pytest.mark.parametrize(
+    ("url", "marked"),
+    [
+        ("/en/zones/", '<a href="/en/zones/" aria-current="page">Zones</a>'),
+        ("/en/zones/?city=dalian", '<a href="/en/zones/" aria-current="page">Zones</a>'),
+        ("/en/zones/dalian-puwan/", '<a href="/en/zones/" aria-current="true">Zones</a>'),
+        ("/en/zones/dalian-puwan/enquiry/", '<a href="/en/zones/" aria-current="true">Zones</a>'),
+        ("/en/enterprises/allychem/", '<a href="/en/enterprises/" aria-current="true">'),
+        ("/en/institutions/", '<a href="/en/institutions/" aria-current="page">'),
+        ("/en/news/", '<a href="/en/news/" aria-current="page">News</a>'),
+        ("/zh-hans/events/", '<a href="/zh-hans/events/" aria-current="page">活动</a>'),
+    ],
+)
+def test_the_main_navigation_marks_the_section_the_page_is_in(client, demo, url, marked):
+    # Another section's page first: the navigation kept for it is not served here.
+    client.get("/en/enterprises/")
+    client.get("/zh-hans/enterprises/")
+    navigation = client.get(url).text.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert marked in navigation
+    assert navigation.count("aria-current") == 1
+
+
+def test_pages_in_no_section_mark_none(client, demo):
+    client.get("/en/zones/")
+    for url in ("/en/", "/en/search/?q=dalian"):
+        navigation = client.get(url).text.split('<nav class="main-nav"', 1)[1].split("</nav>")[0]
+        assert "aria-current" not in navigation
+
+
 def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english_only(client, demo):
     page = client.get("/zh-hans/zones/shenyang-etdz/").text
     description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
