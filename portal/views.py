@@ -31,6 +31,7 @@ from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
 from portal.publishing.translations import shown_language
 from portal.ratelimits import rate_limited
+from portal.search import registry
 from portal.search.queries import search as search_index
 from portal.search.queries import suggest
 from portal.search.text import MAX_QUERY_CHARS
@@ -101,6 +102,7 @@ def search(request):
         "unknown_kind": kind if kind and not results.kind else "",
         "unread_page": unread_page(request.GET.get("page")),
         "kind": results.kind or "",
+        "kind_label": registry.get(results.kind).label if results.kind else "",
         "results": results,
         "page_obj": page,
         "query": query,

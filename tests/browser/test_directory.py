@@ -66,6 +66,16 @@ def test_after_next_the_focus_is_on_the_count_of_the_new_page(page, many_enterpr
     expect(page.locator(".results :focus")).to_have_count(1)
 
 
+def test_the_title_follows_the_page_shown_in_place_and_back_again(page, many_enterprises):
+    page.goto(f"{many_enterprises}/en/enterprises/?zone=test-zone")
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_title("Enterprise directory · Page 2 of 2 · Liaoning development zones")
+    page.get_by_role("link", name="Previous").click()
+    expect(page).to_have_title("Enterprise directory · Liaoning development zones")
+    page.go_back()
+    expect(page).to_have_title("Enterprise directory · Page 2 of 2 · Liaoning development zones")
+
+
 def test_after_removing_a_chip_the_focus_is_on_the_count_of_the_results(page, many_enterprises):
     page.goto(f"{many_enterprises}/en/enterprises/?zone=test-zone&qualification=gazelle")
     page.locator(".chip", has_text="Zone: Test Zone").focus()

@@ -14,7 +14,7 @@ from PIL import Image
 
 from news.models import Indicator
 from portal.templatetags.portal import figure
-from tests.factories import EventFactory, ReleaseFactory, ZoneFactory
+from tests.factories import EnterpriseFactory, EventFactory, ReleaseFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,49 @@ def test_every_page_title_ends_with_the_site_name(client, demo, url, language, s
     title = text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.endswith(site_name)
     assert title.count(site_name) == 1
+
+
+def title_of(text: str) -> str:
+    return text.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/en/news/?page=2", "News and releases · Page 2 of 2 · Liaoning development zones"),
+        ("/zh-hans/news/?page=2", "新闻与新闻稿 · 第 2 页，共 2 页 · 辽宁开发区"),
+        ("/en/news/", "News and releases · Liaoning development zones"),
+        (
+            "/en/enterprises/?page=2",
+            "Enterprise directory · Page 2 of 2 · Liaoning development zones",
+        ),
+        (
+            "/en/search/?q=harbour&type=release&page=2",
+            "“harbour” · News · Search · Page 2 of 2 · Liaoning development zones",
+        ),
+        ("/zh-hans/search/?q=harbour&type=release", "“harbour” · 新闻 · 搜索 · 辽宁开发区"),
+        (
+            "/en/search/?q=harbour&page=2",
+            "“harbour” · Search · Page 2 of 2 · Liaoning development zones",
+        ),
+    ],
+)
+def test_a_later_page_and_a_kind_of_search_result_have_their_own_title(client, db, url, title):
+    for number in range(25):
+        ReleaseFactory(title_en=f"Harbour report {number}")
+        EnterpriseFactory()
+    assert title_of(client.get(url).text) == title
+
+
+def test_a_later_page_swapped_in_place_brings_its_title(client, db):
+    """htmx sets the page's title from a <title> at the top of its answer."""
+    ReleaseFactory.create_batch(25)
+    text = client.get("/en/news/?page=2", headers={"HX-Request": "true"}).text
+    assert "<html" not in text
+    last_line = text.strip().splitlines()[-1]
+    assert (
+        last_line == "<title>News and releases · Page 2 of 2 · Liaoning development zones</title>"
+    )
 
 
 @pytest.mark.parametrize("url", PAGES)
