@@ -37,12 +37,23 @@
       attribution: element.dataset.attribution,
       maxZoom: maxZoom,
     }).addTo(map);
+    var opened = null; // the marker whose popup is open
     var points = places.map(function (place) {
       var point = [place.lat, place.lng];
-      L.marker(point, { title: place.name, alt: place.name, keyboard: true })
+      var marker = L.marker(point, { title: place.name, alt: place.name, keyboard: true })
         .bindPopup(popupFor(place))
         .addTo(map);
+      marker.on("popupopen", function () { opened = marker; });
+      marker.on("popupclose", function () { if (opened === marker) opened = null; });
       return point;
+    });
+    // Leaflet closes a popup on Escape only while the map itself has the focus. On a marker or
+    // in its popup, Escape closes it too, and the focus goes back to the marker.
+    element.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !opened || event.target === element) return;
+      var marker = opened;
+      marker.closePopup();
+      marker.getElement().focus();
     });
     map.fitBounds(points, { padding: [32, 32], maxZoom: Math.min(12, maxZoom) });
   }

@@ -100,6 +100,26 @@ def test_a_markers_popup_links_to_the_zones_profile(page, site, mapped):
     expect(page).to_have_url(f"{site}/en/zones/dalian-puwan/")
 
 
+def test_escape_closes_a_markers_popup_and_leaves_the_focus_on_the_marker(page, site, mapped):
+    page.goto(f"{site}/en/zones/")
+    marker = page.get_by_role("button", name="Dalian Puwan Economic Zone")
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_contain_text("Dalian Puwan Economic Zone")
+
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(marker).to_be_focused()
+
+    # From the link in the popup too.
+    page.keyboard.press("Enter")
+    popup.get_by_role("link").focus()
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(marker).to_be_focused()
+
+
 def test_a_profile_maps_the_zone_and_its_park(page, site, mapped):
     page.goto(f"{site}/zh-hans/zones/chaoyang-jianping/")
     expect(page.locator("#map .leaflet-marker-icon")).to_have_count(2)
