@@ -315,6 +315,17 @@ def test_pages_in_no_section_mark_none(client, demo):
         assert "aria-current" not in navigation
 
 
+@pytest.mark.parametrize(
+    ("url", "name"), [("/en/", 'aria-label="Site search"'), ("/zh-hans/", 'aria-label="全站搜索"')]
+)
+def test_the_headers_search_is_a_landmark_named_apart_from_the_home_pages(client, demo, url, name):
+    text = client.get(url).text
+    assert f'<form class="search-box" action="{url}search/" method="get" role="search" {name}' in (
+        text
+    )
+    assert 'aria-labelledby="home-search-label"' in text
+
+
 def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english_only(client, demo):
     page = client.get("/zh-hans/zones/shenyang-etdz/").text
     description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
