@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 RELEASE = "/news/shenyang-etdz-internationalized-industrial-ecosystem/"
@@ -48,3 +50,14 @@ def test_the_charts_take_the_system_colours_in_a_high_contrast_mode(browser, sit
     )
     assert label.evaluate("element => getComputedStyle(element).fill") == system_text
     context.close()
+
+
+def test_the_zones_feeds_are_told_apart_by_their_names(page, site):
+    page.goto(f"{site}/en/zones/dalian-puwan/")
+    follow = page.locator("aside", has=page.get_by_role("heading", name="Follow this zone"))
+    links = follow.get_by_role("link")
+    names = ["News: Atom feed", "Events: Atom feed", "Events: Calendar (iCalendar)"]
+    expect(links).to_have_count(len(names))
+    for number, name in enumerate(names):
+        expect(links.nth(number)).to_have_accessible_name(name)
+    follow.locator(".feed-links").last.screenshot(path=SCREENSHOTS / "zone-follow-en.png")
