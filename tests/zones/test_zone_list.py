@@ -99,3 +99,10 @@ def test_each_zone_shows_its_number_of_public_enterprises_however_sorted(client,
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(ZONES, {"sort": sort}).text))
     assert re.search(r"Big Zone .*? 3 enterprises", text)
     assert re.search(r"Small Zone .*? 1 enterprise\b", text)
+
+
+def test_the_compare_button_comes_after_the_boxes_it_sends(client, zones):
+    html = client.get(ZONES).text
+    last_box = html.rindex('<input type="checkbox" name="zones"')
+    button = html.index("Compare selected zones")
+    assert html.index("Tick two to four zones") < last_box < button < html.index("</form>", button)
