@@ -85,7 +85,11 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
                 Prefetch("events", queryset=Event.objects.published().only("slug", "title")),
                 Prefetch(
                     "indicators",
-                    queryset=Indicator.objects.published().for_tables().with_restatements(),
+                    queryset=Indicator.objects.published()
+                    .for_tables()
+                    .with_restatements()
+                    # Each zone's figures by metric in the page's language's order.
+                    .order_by("zone", by_name("metric__"), *NEWEST_FIRST, "pk"),
                 ),
                 "attachments",
             )

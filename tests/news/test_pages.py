@@ -28,3 +28,10 @@ def test_the_english_page_of_an_english_release_has_no_notice(client):
     release = ReleaseFactory()
     html = client.get(f"/en/news/{release.slug}/").content.decode()
     assert "no text in this language yet" not in html
+
+
+def test_the_chinese_release_page_lists_a_zones_figures_in_pinyin_order(client, demo):
+    page = client.get(f"/zh-hans/news/{demo.slug}/").content.decode()
+    table = page[page.index('<table class="figures"') :]
+    # Panjin's two figures: qiān before yán (in code points, 研 comes before 签).
+    assert table.index("签订技术合同") < table.index("研发投入")
