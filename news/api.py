@@ -133,21 +133,15 @@ BY_METRIC = (F("metric__sort_key_en"), *NEWEST_FIRST, "pk")
 @extend_schema_view(
     list=extend_schema(
         summary="Figures",
-        description="Every public figure, each with its source release: the newest release's "
-        "first, a release's in the order they were entered. So of a zone's figure for a "
-        "metric and year, the current statement comes before those it restates.",
+        description="Every public figure, each with its source release, in the order they were "
+        "entered. A figure a later release states again names that release in `restated_in`: "
+        "its statement is the current one.",
     ),
 )
 class FigureViewSet(KnownParametersMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = FigureSerializer
-    # The cursor, which is opaque, goes by the release's publication time (and, among the
-    # figures of one time, an offset), as the releases' does: the figures are sorted by a
-    # column of the releases they join for `published()` anyway.
-    pagination_class = type(
-        "FigurePagination",
-        (KeysetPagination,),
-        {"ordering": ("-release__published_at", "release", "pk")},
-    )
+    # Figures have no slug: the cursor, which is opaque, goes by their key.
+    pagination_class = type("FigurePagination", (KeysetPagination,), {"ordering": "pk"})
     filter_backends = [DjangoFilterBackend]
     filterset_class = FigureFilter
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -175,12 +174,8 @@ class KeysetPagination(CursorPagination):
         cursor = self.decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             ordering = self.get_ordering(request, queryset, view)[0].lstrip("-")
-            *relations, name = ordering.split(LOOKUP_SEP)
-            model = queryset.model
-            for relation in relations:
-                model = model._meta.get_field(relation).related_model
-            options = model._meta
-            field = options.pk if name == "pk" else options.get_field(name)
+            options = queryset.model._meta
+            field = options.pk if ordering == "pk" else options.get_field(ordering)
             if "\x00" in cursor.position:
                 raise self.not_a_cursor()
             try:
@@ -190,14 +185,6 @@ class KeysetPagination(CursorPagination):
             except (DjangoValidationError, OverflowError):
                 raise self.not_a_cursor() from None
         return super().paginate_queryset(queryset, request, view)
-
-    def _get_position_from_instance(self, instance: Any, ordering: tuple) -> str:
-        # The order may go by a related record's column ("release__published_at": figures by
-        # their release's time), which DRF would read as an attribute of that name.
-        value = instance
-        for name in ordering[0].lstrip("-").split(LOOKUP_SEP):
-            value = getattr(value, name)
-        return str(value)
 
 
 class SearchPagination(BasePagination):

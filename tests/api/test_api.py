@@ -2,14 +2,12 @@
 CORS and errors."""
 
 import base64
-import datetime
 import random
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from news.models import Indicator
 from portal.publishing.models import Status
@@ -101,21 +99,6 @@ def test_a_zones_figures_come_in_the_profiles_order_whatever_the_language_asked(
         assert names == profile, language
 
 
-def test_figures_come_newest_release_first_and_every_one_once_page_after_page(client, db):
-    now = timezone.now()
-    releases = [
-        ReleaseFactory(published_at=now - datetime.timedelta(days=days)) for days in (9, 1, 5)
-    ]
-    for release in releases:
-        IndicatorFactory.create_batch(3, release=release)
-    listed = every_page(client, f"{API}/figures/", {"page_size": 2})
-    assert [figure["source"]["slug"] for figure in listed] == [
-        slug for release in (releases[1], releases[2], releases[0]) for slug in [release.slug] * 3
-    ]
-    # Each figure of its own zone and metric: nine different ones, none twice.
-    assert len({(figure["zone"]["slug"], figure["metric"]["slug"]) for figure in listed}) == 9
-
-
 def test_bilingual_values_are_null_where_a_language_is_missing_never_the_other(client, db):
     ZoneFactory(slug="only-english", name_en="Only English", name_zh_hans="")
     ZoneFactory(slug="only-chinese", name_en="", name_zh_hans="只有中文")
@@ -199,7 +182,7 @@ def hand_made_cursor(position: str) -> str:
     return base64.b64encode(f"p={position}".encode()).decode()
 
 
-# Releases, and figures, go by (their release's) publication time, which takes neither.
+# Releases go by publication time, figures by their key: neither column takes these.
 @pytest.mark.parametrize("path", ["releases", "figures"])
 @pytest.mark.parametrize("position", ["abc", "2024-99-99"])
 def test_a_cursor_made_by_hand_with_a_position_no_record_can_have_answers_400(
