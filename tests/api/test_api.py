@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from news.models import Indicator
+from news.models import Indicator, Metric
 from portal.publishing.models import Status
 from tests.factories import (
     EnterpriseFactory,
@@ -507,3 +507,24 @@ def test_conditions_the_api_cannot_judge_are_ignored_and_a_failed_one_is_a_probl
     assert failed["Content-Type"] == "application/problem+json"
     assert failed.json()["status"] == 412
     assert "If-Match" in failed.json()["detail"]
+
+
+def test_following_next_gives_every_figure_of_a_large_release_once_and_then_ends(client, db):
+    # More figures of one release than DRF's cursor can tell apart by an offset (1,000).
+    release = ReleaseFactory()
+    zones = [ZoneFactory() for _ in range(3)]
+    metrics = Metric.objects.bulk_create(
+        Metric(name_en=f"Metric {n}", slug=f"metric-{n}") for n in range(370)
+    )
+    Indicator.objects.bulk_create(
+        Indicator(release=release, zone=zone, metric=metric, year=2023, value=1, unit="count")
+        for zone in zones
+        for metric in metrics
+    )
+    seen, url = [], "/api/v1/figures/"
+    while url:
+        page = client.get(url).json()
+        seen += [(figure["zone"]["slug"], figure["metric"]["slug"]) for figure in page["results"]]
+        url = page["next"]
+        assert len(seen) <= 1110
+    assert len(seen) == len(set(seen)) == 1110
