@@ -84,6 +84,17 @@ def _targets_exist(row: models.Model) -> bool:
     return True
 
 
+def lock(record: models.Model) -> models.Model:
+    """The live record read again, its row locked until the transaction ends.
+
+    Whoever saves, publishes, sends back or discards a record's draft takes this lock before
+    reading the draft, so that each waits for the one under way and then sees what it did:
+    none acts on a draft that changed since it was read. SQLite has no row locks: there, two
+    requests at the same moment can still both read the draft before either writes.
+    """
+    return type(record)._base_manager.select_for_update().get(pk=record.pk)
+
+
 class DraftConflict(Exception):
     """The pending draft holds values another record has taken since it was saved (a slug, say):
     it cannot be written as it stands. `names` says which, as an editor reads them."""
@@ -404,9 +415,9 @@ def keep(record: models.Model, snapshot: str, user) -> PendingChange:
 
 def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
     """Make the pending draft the live record, in one transaction, recorded in the history and
-    the audit log."""
+    the audit log. The caller holds the record's lock (`lock`) since it read `pending`."""
     with transaction.atomic():
-        live = type(record)._base_manager.select_for_update().get(pk=record.pk)
+        live = lock(record)
         history.keep_first_state(live)
         author = pending.created_by.get_username() if pending.created_by else "—"
         with reversion.create_revision():
@@ -431,13 +442,15 @@ def stage(record: models.Model, user, change) -> PendingChange:
     and its parts then hold becomes the pending draft. For paths that change a record outside
     its admin form: imports, scripts.
     """
-    # What the draft's saves would add to a revision under way (an import's) is not a version
-    # of the record: the draft enters the history when it is published.
-    with reversion.create_revision(manage_manually=True), transaction.atomic():
-        pending = PendingChange.objects.for_record(record)
-        # A copy, so that `record` itself keeps the live values.
-        current = apply(record, pending, lenient=True) if pending else copy.copy(record)
-        change(current)
-        snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
-        transaction.set_rollback(True)
-    return keep(record, snapshot, user)
+    with transaction.atomic():
+        lock(record)
+        # What the draft's saves would add to a revision under way (an import's) is not a
+        # version of the record: the draft enters the history when it is published.
+        with reversion.create_revision(manage_manually=True), transaction.atomic():
+            pending = PendingChange.objects.for_record(record)
+            # A copy, so that `record` itself keeps the live values.
+            current = apply(record, pending, lenient=True) if pending else copy.copy(record)
+            change(current)
+            snapshot = take_snapshot(type(record)._base_manager.get(pk=record.pk))
+            transaction.set_rollback(True)
+        return keep(record, snapshot, user)

@@ -76,7 +76,7 @@ class PendingDraftsMixin:
         request.live_public = obj.is_published()
         request.restoring = True
         request.stages = True
-        with self.staging(request, obj):
+        with self.holding_draft(request, obj), self.staging(request, obj):
             response = super().revision_view(request, object_id, version_id, extra_context)
         if getattr(request, "staged", None) is not None:
             version = Version.objects.get(pk=version_id)
@@ -100,6 +100,17 @@ class PendingDraftsMixin:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is None or not self.stages_changes(request, obj):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        with self.holding_draft(request, obj) as obj:
+            return self.staged_changeform_view(request, obj, object_id, form_url, extra_context)
+
+    def staged_changeform_view(
+        self,
+        request: HttpRequest,
+        obj: Model,
+        object_id: str,
+        form_url: str,
+        extra_context: dict | None,
+    ) -> HttpResponse:
         # The record as visitors know it, for the messages (the form shows the draft), and as
         # stored, to say what someone else changed in it if the form is refused. (A restore
         # has written the version it restores into the record by now: revision_view says.)
@@ -129,6 +140,18 @@ class PendingDraftsMixin:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         return response
+
+    @contextmanager
+    def holding_draft(self, request: HttpRequest, obj: Model):
+        """For a POST, a transaction holding the record's lock (drafts.lock) from before its
+        draft is read until what the request does to it is kept: two people saving, publishing
+        or discarding one draft at once take turns, and the second is checked against what the
+        first did. Gives the record as read under the lock."""
+        if request.method != "POST":
+            yield obj
+            return
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            yield drafts.lock(obj)
 
     def stages_changes(self, request: HttpRequest, obj: Model) -> bool:
         """Whether this user's changes to `obj` wait for review instead of going live."""
@@ -237,10 +260,12 @@ class PendingDraftsMixin:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        pending = PendingChange.objects.for_record(obj)
         may_publish = self.has_publish_permission(request)
         if request.method == "POST":
-            return self.act_on_draft(request, obj, pending, request.POST.get("action", ""))
+            with self.holding_draft(request, obj) as obj:
+                pending = PendingChange.objects.for_record(obj)
+                return self.act_on_draft(request, obj, pending, request.POST.get("action", ""))
+        pending = PendingChange.objects.for_record(obj)
         if pending is None:
             messages.info(request, gettext("“%(record)s” has no pending draft.") % {"record": obj})
             return HttpResponseRedirect(self.change_url(obj))
