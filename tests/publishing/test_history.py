@@ -6,6 +6,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Release
+from portal.publishing.admin import history as history_admin
 from portal.publishing.models import AuditEntry, Status
 from portal.publishing.times import local_time
 from tests.adminforms import change_form_data
@@ -14,6 +15,7 @@ from tests.factories import (
     EnterpriseQualificationFactory,
     EventFactory,
     IndicatorFactory,
+    MetricFactory,
     ParkFactory,
     ReleaseFactory,
     SectorFactory,
@@ -361,3 +363,63 @@ def test_a_version_whose_restore_would_delete_a_park_with_figures_says_why_it_is
     )
     assert publisher_client.post(restore_url, {}).status_code == 302
     assert zone.parks.get() == park
+
+
+def release_version_whose_metric_was_deleted_since(client) -> tuple[Release, Version]:
+    """A release saved with its figure, whose figure and then metric a Publisher deleted."""
+    release = ReleaseFactory()
+    figure = IndicatorFactory(release=release, metric=MetricFactory(name_en="Patents granted"))
+    save_through_admin(client, release, summary_en="Changed.")
+    version = Version.objects.get_for_object(release).first()
+    for record in (figure, figure.metric):
+        opts = record._meta
+        delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[record.pk])
+        assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    return release, version
+
+
+def test_a_version_whose_figure_measures_a_deleted_metric_says_why_it_is_refused(
+    publisher_client,
+):
+    release, version = release_version_whose_metric_was_deleted_since(publisher_client)
+    restore_url = reverse("admin:news_release_revision", args=[release.pk, version.pk])
+    history_url = reverse("admin:news_release_history", args=[release.pk])
+
+    response = publisher_client.get(restore_url, follow=True)
+
+    assert response.redirect_chain == [(history_url, 302)]
+    message = [str(message) for message in response.context["messages"]][-1]
+    assert message == (
+        "This version cannot be restored: it refers to records deleted since "
+        "(metric “Patents granted”). Recover them first."
+    )
+    posted = publisher_client.post(restore_url, {})
+    assert (posted.status_code, posted["Location"]) == (302, history_url)
+    assert not release.indicators.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_the_database_refuses_when_it_commits_says_why_and_changes_nothing(
+    publisher_client, monkeypatch
+):
+    """A record deleted between the trial of the restore and the restore itself: the
+    database refuses the restore when it commits (PostgreSQL and SQLite check references
+    then), and the Publisher is told why, not shown a server error."""
+    release, version = release_version_whose_metric_was_deleted_since(publisher_client)
+    restore_url = reverse("admin:news_release_revision", args=[release.pk, version.pk])
+    monkeypatch.setattr(history_admin, "restore_blocked_by", lambda version: "")
+    form = publisher_client.get(restore_url)
+    assert form.status_code == 200
+    saved = Release.objects.get(pk=release.pk).version
+
+    response = publisher_client.post(restore_url, change_form_data(form), follow=True)
+
+    assert response.redirect_chain == [
+        (reverse("admin:news_release_history", args=[release.pk]), 302)
+    ]
+    message = [str(message) for message in response.context["messages"]][-1]
+    assert "(metric “Patents granted”)" in message
+    assert Release.objects.get(pk=release.pk).version == saved
+    assert not release.indicators.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).exists()

@@ -10,14 +10,14 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
-from django.db.models import F, Model, ProtectedError, QuerySet
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import F, Field, Model, ProtectedError, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Revision, Version
@@ -140,20 +140,14 @@ class HistoryAdmin(VersionAdmin):
         revision_of_its_own(version)
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        if blocking := restore_blocked_by(version):
-            message = gettext(
-                "This version cannot be restored: restoring it would delete a part of the "
-                "record that other records refer to (%(records)s). Change them first."
-            )
-            self.message_user(request, message % {"records": blocking}, messages.ERROR)
-            opts = self.model._meta
-            return HttpResponseRedirect(
-                reverse(
-                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history",
-                    args=[object_id],
-                )
-            )
-        response = super().revision_view(request, object_id, version_id, extra_context)
+        if refusal := restore_blocked_by(version):
+            return self.restore_refused(request, object_id, refusal)
+        try:
+            response = super().revision_view(request, object_id, version_id, extra_context)
+        except IntegrityError:
+            # The database checks references when the restore commits; the trial above should
+            # have seen this, but a record deleted in between would still end here.
+            return self.restore_refused(request, object_id, missing_message(version.revision))
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
             saved_on = local_time(version.revision.date_created)
@@ -166,6 +160,17 @@ class HistoryAdmin(VersionAdmin):
                 model=self.model,
             )
         return response
+
+    def restore_refused(self, request: HttpRequest, object_id: str, message: str) -> HttpResponse:
+        """Back to the record's history, saying why the version was not restored."""
+        self.message_user(request, message, messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history",
+                args=[object_id],
+            )
+        )
 
     def recover_view(
         self, request: HttpRequest, version_id: str, extra_context: dict | None = None
@@ -261,20 +266,107 @@ def note_restored(model: type[Model], object_id, saved_on: str) -> None:
 
 
 def restore_blocked_by(version: Version) -> str:
-    """The records, named, that keep `version` from being restored: restoring deletes the
-    rows added since (a park), and a protected reference to one of them (a release's figure of
-    the park) refuses that. Tried and rolled back, with the signals muted as when the restore
-    form itself is shown: the page cache and the search index hear of nothing."""
+    """Why `version` cannot be restored, in a sentence for the admin, or "" when it can.
+
+    Restoring deletes the rows added since (a park), and a protected reference to one of them
+    (a release's figure of the park) refuses that; and it writes back the rows it holds, whose
+    references the database checks only when the restore commits (its foreign keys are
+    deferred), so a figure whose metric was deleted since would be refused then, not here: the
+    trial checks them itself. Tried and rolled back, with the signals muted as when the restore
+    form itself is shown: the page cache and the search index hear of nothing.
+    """
     signals = (pre_save, post_save, pre_delete, post_delete, m2m_changed)
     try:
         with mute_signals(*signals), transaction.atomic(using=version.db):
             version.revision.revert(delete=True)
+            connections[version.db].check_constraints(table_names=tables_of(version.revision))
             transaction.set_rollback(True)
     except ProtectedError as error:
-        return listed(sorted({str(record) for record in error.protected_objects}))
+        message = gettext(
+            "This version cannot be restored: restoring it would delete a part of the "
+            "record that other records refer to (%(records)s). Change them first."
+        )
+        records = listed(sorted({str(record) for record in error.protected_objects}))
+        return message % {"records": records}
+    except IntegrityError:
+        return missing_message(version.revision)
     except RevertError:  # the restore refuses it in its own words
         pass
     return ""
+
+
+def tables_of(revision: Revision) -> list[str]:
+    """The tables a restore of `revision` writes to: its rows' and their links'. SQLite checks
+    each one whole; PostgreSQL checks what the transaction wrote, whatever the list."""
+    models = {version._model for version in revision.version_set.all()} - {None}
+    tables = set()
+    for model in models:
+        tables.add(model._meta.db_table)
+        tables.update(
+            field.remote_field.through._meta.db_table for field in model._meta.many_to_many
+        )
+    return sorted(tables)
+
+
+def missing_message(revision: Revision) -> str:
+    """Why the database refuses `revision`: the records its rows refer to that are gone."""
+    missing = missing_records(revision)
+    if not missing:
+        return gettext(
+            "This version cannot be restored: it refers to records that no longer exist."
+        )
+    message = gettext(
+        "This version cannot be restored: it refers to records deleted since (%(records)s). "
+        "Recover them first."
+    )
+    return message % {"records": listed(missing)}
+
+
+def missing_records(revision: Revision) -> list[str]:
+    """The records the rows of `revision` refer to that are no longer in the database, and
+    that the revision does not bring back itself, named with their kind ("metric “Patents”").
+    One query per reference, and one per missing record for its name."""
+    versions = list(revision.version_set.all())
+    restored = {(version.content_type_id, version.object_id) for version in versions}
+    missing = set()
+    for version in versions:
+        if version._model is None:  # a model that no longer exists
+            continue
+        for field, pks in references(version):
+            target = field.related_model
+            content_type = ContentType.objects.get_for_model(target)
+            for pk in pks:
+                if (content_type.pk, str(pk)) in restored:
+                    continue
+                if not target._base_manager.filter(pk=pk).exists():
+                    missing.add(deleted_name(target, pk))
+    return sorted(missing)
+
+
+def references(version: Version) -> list[tuple[Field, list]]:
+    """Each relation of the row `version` holds, with the primary keys it refers to."""
+    fields = version.field_dict
+    found = []
+    for field in version._model._meta.get_fields():
+        if not field.concrete or not field.is_relation:
+            continue
+        if field.many_to_many:
+            found.append((field, list(fields.get(field.attname) or [])))
+        # A foreign key to another field than the primary key (to_field) is left to the
+        # database: its refusal is then told without names.
+        elif field.target_field.primary_key and fields.get(field.attname) is not None:
+            found.append((field, [fields[field.attname]]))
+    return found
+
+
+def deleted_name(model: type[Model], pk) -> str:
+    """A deleted record named with its kind, as its last version (the one taken before it was
+    deleted) names it; by its number when it has none."""
+    last = Version.objects.get_for_object_reference(model, pk).first()
+    return pgettext("a kind of record and its name", "%(kind)s “%(record)s”") % {
+        "kind": model._meta.verbose_name,
+        "record": last.object_repr if last else pk,
+    }
 
 
 def revision_of_its_own(version: Version) -> None:
