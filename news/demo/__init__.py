@@ -5,7 +5,9 @@ below is named in it; Chinese names come from the verified glossary and stay emp
 none. The year, 2024, is the one the release's own figures imply: it reports figures "in 2023".
 
 `load()` is idempotent: records are matched by slug (or by their natural key) and updated, so a
-second run changes nothing and creates no duplicates.
+second run changes nothing and creates no duplicates. Only the first load, into a database without
+the demo, creates records (and publishes those visitors see); a later one gives the records it
+finds the release's values and creates none, so that what was deleted since stays deleted.
 """
 
 import datetime
@@ -13,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import escape
 
 from news.models import Event, Indicator, Metric, Release, Series
@@ -196,22 +198,72 @@ def release_title() -> str:
     return RELEASE_TEXT.read_text(encoding="utf-8").split("\n", 1)[0].strip()
 
 
-def _upsert(model, lookup: dict, values: dict, *, published: bool = False):
-    """Create the record, or give it back the release's values. A `published` record is
-    published when it is created; one that exists keeps the state a Publisher left it in
-    (unpublished or archived), since only a Publisher decides what visitors see."""
-    create_defaults = values | PUBLISHED if published else values
-    obj, _ = model.objects.update_or_create(
-        **lookup, defaults=values, create_defaults=create_defaults
-    )
-    return obj
+class Load:
+    """One run of `load()`, and what it did: the release (None when it was deleted since the
+    demo was loaded), the demo's records visitors may see, and the records it left out, named.
+    The first run into a database creates the demo's records; a later one only gives back their
+    values to those it finds, and names the rest."""
+
+    def __init__(self):
+        # Every other record of the demo is named by the release or sits in one of its zones:
+        # with none of these, the demo was never loaded here.
+        self.first = not (
+            Release.objects.filter(slug=RELEASE_SLUG).exists()
+            or Zone.objects.filter(slug__in=[zone["slug"] for zone in ZONES]).exists()
+        )
+        self.release: Release | None = None
+        self.public: list[models.Model] = []
+        self.left_out: list[str] = []
+
+    def upsert(self, model, lookup: dict, values: dict, *, published: bool = False):
+        """The record, created or given back the release's values; None when it was left out.
+
+        A `published` record is published when it is created; one that exists keeps the state
+        a Publisher left it in (unpublished or archived), since only a Publisher decides what
+        visitors see. For the same reason, once the demo is in the database a record no longer
+        there (deleted, or its slug changed) is not created again: it is named in
+        `left_out`, and its parts and links are left out with it.
+        """
+        if not self.first:
+            if any(value is None and is_relation(model, name) for name, value in lookup.items()):
+                return None  # part of a record left out, which is named already
+            if not model.objects.filter(**lookup).exists():
+                record = model(**(values | lookup))
+                self.left_out.append(f"{model._meta.verbose_name} “{record}”")
+                return None
+            # A record it refers to was left out: it keeps its own.
+            values = {
+                name: value
+                for name, value in values.items()
+                if value is not None or not is_relation(model, name)
+            }
+        create_defaults = values | PUBLISHED if published else values
+        obj, _ = model.objects.update_or_create(
+            **lookup, defaults=values, create_defaults=create_defaults
+        )
+        if published:
+            self.public.append(obj)
+        return obj
+
+
+def is_relation(model, name: str) -> bool:
+    return model._meta.get_field(name).is_relation
+
+
+def link(record, name: str, records) -> None:
+    """Link `record` to those of `records` that are in the database. Links are added, never
+    removed: a record the load left out because its slug changed keeps its links, as do the
+    links editors added."""
+    if record is not None:
+        getattr(record, name).add(*(linked for linked in records if linked is not None))
 
 
 @transaction.atomic
-def load() -> Release:
-    """Create or update every record of the demo content; returns the June 20 release."""
+def load() -> Load:
+    """Create or update every record of the demo content."""
+    run = Load()
     sectors = {
-        slug: _upsert(
+        slug: run.upsert(
             Sector,
             {"slug": slug},
             {"name_en": name_en, "name_zh_hans": name_zh, "gbt_section": section},
@@ -219,7 +271,7 @@ def load() -> Release:
         for slug, (name_en, name_zh, section) in SECTORS.items()
     }
     for slug, name_en, name_zh, granting_body, validity in QUALIFICATIONS:
-        _upsert(
+        run.upsert(
             Qualification,
             {"slug": slug},
             {
@@ -230,35 +282,36 @@ def load() -> Release:
             },
         )
     metrics = {
-        slug: _upsert(Metric, {"slug": slug}, {"name_en": name_en, "name_zh_hans": name_zh})
+        slug: run.upsert(Metric, {"slug": slug}, {"name_en": name_en, "name_zh_hans": name_zh})
         for slug, (name_en, name_zh) in METRICS.items()
     }
 
     zones = {}
     for data in ZONES:
         values = {k: v for k, v in data.items() if k not in {"slug", "aliases", "sectors"}}
-        zone = _upsert(Zone, {"slug": data["slug"]}, values, published=True)
+        zone = run.upsert(Zone, {"slug": data["slug"]}, values, published=True)
         for alias, kind in data.get("aliases", []):
-            _upsert(ZoneAlias, {"zone": zone, "name": alias}, {"kind": kind})
-        zone.sectors.set([sectors[slug] for slug in data.get("sectors", [])])
+            run.upsert(ZoneAlias, {"zone": zone, "name": alias}, {"kind": kind})
+        link(zone, "sectors", [sectors[slug] for slug in data.get("sectors", [])])
         zones[data["slug"]] = zone
 
     jianping = zones["chaoyang-jianping"]
     for position, (slug, name, sector) in enumerate(JIANPING_PARKS):
-        park = _upsert(
+        park = run.upsert(
             Park, {"zone": jianping, "slug": slug}, {"name_en": name, "position": position}
         )
-        park.sectors.set([sectors[sector]])
+        link(park, "sectors", [sectors[sector]])
         # The release names the four as the zone's major sectors, in this order.
-        _upsert(
+        run.upsert(
             LeadingIndustry, {"zone": jianping, "sector": sectors[sector]}, {"position": position}
         )
 
     institutions = [
-        _upsert(Institution, {"slug": data["slug"]}, data, published=True) for data in INSTITUTIONS
+        run.upsert(Institution, {"slug": data["slug"]}, data, published=True)
+        for data in INSTITUTIONS
     ]
     liaobin = zones["panjin-liaobin"]
-    cooperation = _upsert(
+    cooperation = run.upsert(
         Cooperation,
         {"zone": liaobin, "kind": Cooperation.Kind.INDUSTRY_UNIVERSITY_RESEARCH},
         {
@@ -274,17 +327,17 @@ def load() -> Release:
             ),
         },
     )
-    cooperation.institutions.set(institutions)
+    link(cooperation, "institutions", institutions)
 
     puwan, shenyang = zones["dalian-puwan"], zones["shenyang-etdz"]
     enterprises = [
-        _upsert(
+        run.upsert(
             Enterprise,
             {"slug": "allychem"},
             {"name_en": "Allychem Co., Ltd.", "zone": puwan},
             published=True,
         ),
-        _upsert(
+        run.upsert(
             Enterprise,
             {"slug": "dalian-sanhuan-composite-material"},
             {
@@ -295,7 +348,7 @@ def load() -> Release:
         ),
     ]  # fmt: skip
 
-    committee = _upsert(
+    committee = run.upsert(
         Platform,
         {"slug": "china-germany-shenyang-innovation-committee"},
         {
@@ -311,8 +364,8 @@ def load() -> Release:
         },
         published=True,
     )
-    committee.zones.set([shenyang])
-    alliance = _upsert(
+    link(committee, "zones", [shenyang])
+    alliance = run.upsert(
         Platform,
         {"slug": "provincial-industry-university-research-alliances"},
         {
@@ -326,11 +379,11 @@ def load() -> Release:
         },
         published=True,
     )
-    alliance.zones.set([puwan])
+    link(alliance, "zones", [puwan])
     for enterprise in enterprises:
-        PlatformMembership.objects.get_or_create(platform=alliance, enterprise=enterprise)
+        run.upsert(PlatformMembership, {"platform": alliance, "enterprise": enterprise}, {})
 
-    series = _upsert(
+    series = run.upsert(
         Series,
         {"slug": "promoting-high-quality-development-of-enterprises"},
         {
@@ -338,7 +391,7 @@ def load() -> Release:
             "organiser_en": INFORMATION_OFFICE,
         },
     )
-    release = _upsert(
+    release = run.upsert(
         Release,
         {"slug": RELEASE_SLUG},
         {
@@ -352,15 +405,15 @@ def load() -> Release:
             ),
             "body_en": release_body(),
             "issuing_body_en": INFORMATION_OFFICE,
-            "series": series,
-            "series_number": 5,
+            # A series left out leaves the release's own, and its number, as they are.
+            **({"series": series, "series_number": 5} if series else {}),
         },
         published=True,
     )
-    release.zones.set(zones.values())
-    release.enterprises.set(enterprises)
-    release.institutions.set(institutions)
-    release.platforms.set([committee, alliance])
+    link(release, "zones", zones.values())
+    link(release, "enterprises", enterprises)
+    link(release, "institutions", institutions)
+    link(release, "platforms", [committee, alliance])
 
     exact, more_than = Indicator.Qualifier.EXACT, Indicator.Qualifier.MORE_THAN
     change = Indicator.Unit.PERCENT_CHANGE
@@ -378,7 +431,7 @@ def load() -> Release:
         (puwan, "provincial-alliance-members", None, exact, "4", Indicator.Unit.COUNT),
     ]  # fmt: skip
     for zone, metric, year, qualifier, value, unit in figures:
-        _upsert(
+        run.upsert(
             Indicator,
             {"release": release, "zone": zone, "metric": metrics[metric], "year": year},
             {"qualifier": qualifier, "value": Decimal(value), "unit": unit},
@@ -391,7 +444,7 @@ def load() -> Release:
          Event.Kind.BUSINESS_DAY),
     ]  # fmt: skip
     for slug, title_en, title_zh, kind in events:
-        event = _upsert(
+        event = run.upsert(
             Event,
             {"slug": slug},
             {
@@ -407,5 +460,6 @@ def load() -> Release:
             },
             published=True,
         )
-        event.releases.set([release])
-    return release
+        link(event, "releases", [release])
+    run.release = release
+    return run

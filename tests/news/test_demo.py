@@ -107,3 +107,45 @@ def test_loading_again_leaves_what_a_publisher_withdrew_unpublished(demo, client
     assert "Left unpublished, as a Publisher left them" in out.getvalue()
     assert "“Allychem Co., Ltd.”" in out.getvalue()
     assert Zone.objects.get(slug="dalian-puwan").is_published()
+
+
+def test_loading_again_leaves_out_what_was_deleted_since(demo, client):
+    """A deletion is a Publisher's decision too: the command does not undo it, and says so."""
+    Enterprise.objects.get(slug="dalian-sanhuan-composite-material").delete()
+    Indicator.objects.get(metric__slug="gazelle-enterprises-growth").delete()
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert not Enterprise.objects.filter(slug="dalian-sanhuan-composite-material").exists()
+    assert not Indicator.objects.filter(metric__slug="gazelle-enterprises-growth").exists()
+    assert list(demo.enterprises.values_list("slug", flat=True)) == ["allychem"]
+    assert client.get(demo.get_absolute_url()).status_code == 200
+    output = out.getvalue()
+    assert "Left out, as they are no longer in the database" in output
+    assert "enterprise “Dalian Sanhuan Composite Material Technology Development" in output
+    assert "figure “Growth in gazelle enterprises: 116.7 (Dalian Puwan Economic Zone)”" in output
+
+
+def test_a_deleted_demo_release_is_not_loaded_again(demo):
+    demo.delete()
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert not Release.objects.exists()
+    assert not Indicator.objects.exists()
+    assert f"release “{demo.title}”" in out.getvalue()
+
+
+def test_a_demo_record_whose_slug_changed_is_not_loaded_again_under_the_old_one(demo):
+    before = counts()
+    Enterprise.objects.filter(slug="dalian-sanhuan-composite-material").update(slug="sanhuan")
+    Release.objects.filter(pk=demo.pk).update(slug="june-20-release")
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert counts() == before
+    assert set(demo.enterprises.values_list("slug", flat=True)) == {"allychem", "sanhuan"}
+    assert "(deleted, or their slug changed)" in out.getvalue()

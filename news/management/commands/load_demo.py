@@ -21,26 +21,25 @@ class Command(BaseCommand):
         if once and Release.objects.exists():
             self.stdout.write("The database has content already: the demo is not loaded again.")
             return
-        release = demo.load()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content loaded: “{release.title}”, with {release.zones.count()} zones "
-                f"and {release.indicators.count()} figures."
+        loaded = demo.load()
+        release = loaded.release
+        if release is None:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded, without its release."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content loaded: “{release.title}”, with {release.zones.count()} "
+                    f"zones and {release.indicators.count()} figures."
+                )
             )
-        )
-        withdrawn = [record for record in demo_records(release) if not record.is_published()]
+        withdrawn = [record for record in loaded.public if not record.is_published()]
         if withdrawn:
             self.stdout.write(
                 "Left unpublished, as a Publisher left them: "
                 + "; ".join(f"{record._meta.verbose_name} “{record}”" for record in withdrawn)
             )
-
-
-def demo_records(release: Release) -> list:
-    """The release and the records it names: every demo record visitors may see."""
-    named = (release.zones, release.enterprises, release.institutions, release.platforms)
-    return [
-        release,
-        *(record for records in named for record in records.all()),
-        *release.events.all(),
-    ]
+        if loaded.left_out:
+            self.stdout.write(
+                "Left out, as they are no longer in the database (deleted, or their slug "
+                "changed): " + "; ".join(loaded.left_out)
+            )
