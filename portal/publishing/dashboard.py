@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from portal.publishing import editorial, notes
-from portal.publishing.models import AuditEntry, PendingChange, Status, scheduled_q
+from portal.publishing.models import AuditEntry, PendingChange, Status
 from portal.publishing.times import local_time, long_local_time
 
 LIMIT = 10
@@ -240,7 +240,7 @@ def scheduled(request: HttpRequest, site: admin.AdminSite = admin.site) -> Secti
         if not model_admin.has_view_or_change_permission(request):
             continue
         records = list(
-            model._default_manager.filter(scheduled_q()).order_by("published_at", "pk")[: LIMIT + 1]
+            model._default_manager.scheduled().order_by("published_at", "pk")[: LIMIT + 1]
         )
         more = more or len(records) > LIMIT
         rows += [

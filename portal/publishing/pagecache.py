@@ -116,12 +116,10 @@ def seconds_to_next_publication(version: str) -> int:
     moment = cache.get(key)
     now = timezone.now()
     if moment is None or moment <= now:
-        from portal.publishing.models import Publishable, scheduled_q
+        from portal.publishing.models import Publishable
 
         times = [
-            model._default_manager.filter(scheduled_q()).aggregate(soonest=Min("published_at"))[
-                "soonest"
-            ]
+            model._default_manager.scheduled().aggregate(soonest=Min("published_at"))["soonest"]
             for model in apps.get_models()
             if issubclass(model, Publishable)
         ]

@@ -159,7 +159,7 @@ class SearchIndex:
         scheduled record appears at its time); with `public_with`, only those whose other record
         has one too (or that have none, where that may be), its time as
         `public_with_published_at`."""
-        queryset = self.model._default_manager.filter(published_or_scheduled_q())
+        queryset = self.model._default_manager.published_or_scheduled()
         if self.public_with:
             with_other = published_or_scheduled_q(f"{self.public_with}__")
             if self.public_alone:
