@@ -228,7 +228,9 @@ class IndicatorAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, ContentAd
         "metric__name_en",
         "metric__name_zh_hans",
         "zone__name_en",
+        "zone__name_zh_hans",
         "release__title_en",
+        "release__title_zh_hans",
     )
     autocomplete_fields = ("zone", "park", "metric", "release")
     resource_classes = (IndicatorResource,)

@@ -231,7 +231,14 @@ class CooperationAdmin(ContentAdmin):
     list_display = ("title", "kind", "zone", "signed_on", "value_cny")
     list_filter = ("kind", "zone")
     list_select_related = ("zone",)
-    search_fields = ("title_en", "title_zh_hans", "institutions__name_en", "zone__name_en")
+    search_fields = (
+        "title_en",
+        "title_zh_hans",
+        "institutions__name_en",
+        "institutions__name_zh_hans",
+        "zone__name_en",
+        "zone__name_zh_hans",
+    )
     autocomplete_fields = ("zone", "institutions", "enterprises")
     date_hierarchy = "signed_on"
 

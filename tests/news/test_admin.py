@@ -48,6 +48,20 @@ def test_a_figure_named_in_the_admin_reads_as_entered():
     assert str(Indicator.objects.get(pk=figure.pk)).startswith(f"{figure.metric}: 5 (")
 
 
+@pytest.mark.parametrize("words", ["大连普湾经济区", "六月新闻发布会"], ids=["zone", "release"])
+def test_the_list_of_figures_finds_them_by_their_zones_or_releases_chinese_name(
+    publisher_client, words
+):
+    figure = IndicatorFactory(
+        zone__name_zh_hans="大连普湾经济区", release__title_zh_hans="六月新闻发布会"
+    )
+    IndicatorFactory()
+
+    response = publisher_client.get(reverse("admin:news_indicator_changelist"), {"q": words})
+
+    assert list(response.context["cl"].result_list) == [figure]
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [

@@ -11,6 +11,7 @@ from tests.factories import (
     CooperationFactory,
     EnterpriseFactory,
     EventFactory,
+    InstitutionFactory,
     ParkFactory,
     ReleaseFactory,
     SectorFactory,
@@ -248,3 +249,16 @@ def test_the_english_admin_sorts_cooperation_by_title(publisher_client, order, e
     response = publisher_client.get(reverse("admin:zones_cooperation_changelist"), {"o": order})
 
     assert [str(obj) for obj in response.context["cl"].result_list] == expected
+
+
+@pytest.mark.parametrize("words", ["大连普湾经济区", "大连理工大学"], ids=["zone", "institution"])
+def test_the_cooperation_list_finds_it_by_its_zones_or_institutions_chinese_name(
+    publisher_client, words
+):
+    cooperation = CooperationFactory(zone__name_zh_hans="大连普湾经济区")
+    cooperation.institutions.add(InstitutionFactory(name_zh_hans="大连理工大学"))
+    CooperationFactory()
+
+    response = publisher_client.get(reverse("admin:zones_cooperation_changelist"), {"q": words})
+
+    assert list(response.context["cl"].result_list) == [cooperation]
