@@ -296,12 +296,6 @@ def problem(status_code: int, detail: Any = None, errors: dict | None = None) ->
     return body
 
 
-def problem_response(status_code: int, detail: Any = None, errors: dict | None = None) -> Response:
-    response = Response(problem(status_code, detail, errors), status=status_code)
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
-
-
 def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's errors as RFC 9457 problem details (`application/problem+json`).
 
