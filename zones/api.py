@@ -45,7 +45,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class ZoneReferenceSerializer(serializers.ModelSerializer):
-    """A zone named from another record: its slug, name and page."""
+    """A zone named from another record: its slug and name."""
 
     name = BilingualField()
 
