@@ -21,6 +21,7 @@ subquery: fine at the thousands of drafts a press office keeps, indexed by the h
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin
@@ -109,9 +110,59 @@ def _username_field() -> str:
     return get_user_model().USERNAME_FIELD
 
 
-def _limited(rows: list[Row], fetched_more: bool, newest_first: bool) -> Section:
-    rows.sort(key=lambda row: row.time, reverse=newest_first)
-    return Section(rows=rows[:LIMIT], more=fetched_more or len(rows) > LIMIT)
+def _limited(section: Section, newest_first: bool) -> Section:
+    """The section's first LIMIT rows of all it gathered from several queries, in order."""
+    rows = sorted(section.rows, key=lambda row: row.time, reverse=newest_first)
+    return Section(rows=rows[:LIMIT], more=section.more or len(rows) > LIMIT)
+
+
+def _take(section: Section, records: models.QuerySet) -> list:
+    """The first LIMIT of `records`, in one query that fetches one more to learn whether the
+    section has more than it shows."""
+    fetched = list(records[: LIMIT + 1])
+    section.more = section.more or len(fetched) > LIMIT
+    return fetched[:LIMIT]
+
+
+def _add_records(
+    section: Section,
+    model: type[models.Model],
+    records: models.QuerySet,
+    time: str,
+    when: Callable[[datetime.datetime], str] = local_time,
+    who: str = "",
+) -> None:
+    """Adds the first LIMIT of `records` of `model`, dated by their field `time` and shown by
+    `when`, with the user named in their field `who` if one is given."""
+    for record in _take(section, records):
+        moment = getattr(record, time)
+        section.rows.append(
+            Row(
+                record=str(record),
+                kind=str(model._meta.verbose_name),
+                url=_admin_url(model, record.pk),
+                who=(getattr(record, who) or "") if who else "",
+                when=when(moment),
+                time=moment,
+            )
+        )
+
+
+def _add_pending(section: Section, drafts: models.QuerySet, time: str, who: str = "") -> None:
+    """Adds the first LIMIT of the pending `drafts`, as `_add_records` adds records."""
+    for draft in _take(section, drafts):
+        model = draft.content_type.model_class()
+        moment = getattr(draft, time)
+        section.rows.append(
+            Row(
+                record=draft.object_repr,
+                kind=_pending_kind(model),
+                url=_admin_url(model, draft.object_id, "draft"),
+                who=(getattr(draft, who) or "") if who else "",
+                when=local_time(moment),
+                time=moment,
+            )
+        )
 
 
 def _pending_kind(model: type[models.Model]) -> str:
@@ -120,7 +171,7 @@ def _pending_kind(model: type[models.Model]) -> str:
 
 def my_drafts(request: HttpRequest, site: admin.AdminSite = admin.site) -> Section:
     user = request.user
-    rows, more = [], False
+    section = Section()
     viewable = []
     for model, model_admin in publishable_admins(site):
         if not model_admin.has_view_or_change_permission(request):
@@ -131,42 +182,21 @@ def my_drafts(request: HttpRequest, site: admin.AdminSite = admin.site) -> Secti
             .order_by("-revision__date_created", "-pk")
             .values("revision__user")[:1]
         )
-        drafts = list(
+        drafts = (
             model._default_manager.filter(status=Status.DRAFT)
             .alias(last_saver=Subquery(last_saver))
             .filter(last_saver=user.pk)
-            .order_by("-updated_at", "-pk")[: LIMIT + 1]
+            .order_by("-updated_at", "-pk")
         )
-        more = more or len(drafts) > LIMIT
-        rows += [
-            Row(
-                record=str(record),
-                kind=str(model._meta.verbose_name),
-                url=_admin_url(model, record.pk),
-                when=local_time(record.updated_at),
-                time=record.updated_at,
-            )
-            for record in drafts[:LIMIT]
-        ]
-    pending = list(
+        _add_records(section, model, drafts, "updated_at")
+    pending = (
         PendingChange.objects.filter(_of_models(viewable), state=PendingChange.State.DRAFT)
         .filter(Q(created_by=user) | Q(updated_by=user))
         .select_related("content_type")
-        .order_by("-updated_at", "-pk")[: LIMIT + 1]
+        .order_by("-updated_at", "-pk")
     )
-    more = more or len(pending) > LIMIT
-    for draft in pending[:LIMIT]:
-        model = draft.content_type.model_class()
-        rows.append(
-            Row(
-                record=draft.object_repr,
-                kind=_pending_kind(model),
-                url=_admin_url(model, draft.object_id, "draft"),
-                when=local_time(draft.updated_at),
-                time=draft.updated_at,
-            )
-        )
-    return _limited(rows, more, newest_first=True)
+    _add_pending(section, pending, "updated_at")
+    return _limited(section, newest_first=True)
 
 
 def waiting_for_review(request: HttpRequest, site: admin.AdminSite = admin.site) -> Section | None:
@@ -182,33 +212,22 @@ def waiting_for_review(request: HttpRequest, site: admin.AdminSite = admin.site)
     submits = AuditEntry.objects.filter(action=AuditEntry.Action.SUBMIT).order_by(
         "-created_at", "-pk"
     )
-    rows, more = [], False
+    section = Section()
     for model in publishable:
         submit = _same_record(model, submits)
-        records = list(
+        records = (
             model._default_manager.filter(status=Status.REVIEW)
             .annotate(
                 submitted_by=Subquery(submit.values(f"user__{username}")[:1]),
                 since=Coalesce(Subquery(submit.values("created_at")[:1]), "updated_at"),
             )
-            .order_by("since", "pk")[: LIMIT + 1]
+            .order_by("since", "pk")
         )
-        more = more or len(records) > LIMIT
-        rows += [
-            Row(
-                record=str(record),
-                kind=str(model._meta.verbose_name),
-                url=_admin_url(model, record.pk),
-                who=record.submitted_by or "",
-                when=local_time(record.since),
-                time=record.since,
-            )
-            for record in records[:LIMIT]
-        ]
+        _add_records(section, model, records, "since", who="submitted_by")
     submit = submits.filter(
         content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
     ).values(f"user__{username}")[:1]
-    pending = list(
+    pending = (
         PendingChange.objects.in_review()
         .filter(_of_models(publishable))
         .select_related("content_type")
@@ -216,44 +235,20 @@ def waiting_for_review(request: HttpRequest, site: admin.AdminSite = admin.site)
             submitted_by=Subquery(submit),
             since=Coalesce("submitted_at", "updated_at"),
         )
-        .order_by("since", "pk")[: LIMIT + 1]
+        .order_by("since", "pk")
     )
-    more = more or len(pending) > LIMIT
-    for draft in pending[:LIMIT]:
-        model = draft.content_type.model_class()
-        rows.append(
-            Row(
-                record=draft.object_repr,
-                kind=_pending_kind(model),
-                url=_admin_url(model, draft.object_id, "draft"),
-                who=draft.submitted_by or "",
-                when=local_time(draft.since),
-                time=draft.since,
-            )
-        )
-    return _limited(rows, more, newest_first=False)
+    _add_pending(section, pending, "since", who="submitted_by")
+    return _limited(section, newest_first=False)
 
 
 def scheduled(request: HttpRequest, site: admin.AdminSite = admin.site) -> Section:
-    rows, more = [], False
+    section = Section()
     for model, model_admin in publishable_admins(site):
         if not model_admin.has_view_or_change_permission(request):
             continue
-        records = list(
-            model._default_manager.scheduled().order_by("published_at", "pk")[: LIMIT + 1]
-        )
-        more = more or len(records) > LIMIT
-        rows += [
-            Row(
-                record=str(record),
-                kind=str(model._meta.verbose_name),
-                url=_admin_url(model, record.pk),
-                when=long_local_time(record.published_at),
-                time=record.published_at,
-            )
-            for record in records[:LIMIT]
-        ]
-    return _limited(rows, more, newest_first=False)
+        records = model._default_manager.scheduled().order_by("published_at", "pk")
+        _add_records(section, model, records, "published_at", when=long_local_time)
+    return _limited(section, newest_first=False)
 
 
 def published_lately(request: HttpRequest) -> Section | None:
