@@ -26,11 +26,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from portal.publishing.uploads import check_size
 
 PDF_MAGIC = b"%PDF-"
 # The names that make a PDF act, each with the words that tell an editor what was found.
@@ -139,15 +140,11 @@ def active_content(data: bytes) -> list[str]:
 
 
 def check_pdf(upload: UploadedFile) -> UploadedFile:
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the largest allowed is %(limit)s."),
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-            },
-            code="too_large",
-        )
+    check_size(
+        upload,
+        settings.ATTACHMENT_MAX_BYTES,
+        _("The file is %(size)s; the largest allowed is %(limit)s."),
+    )
     upload.seek(0)
     head = upload.read(len(PDF_MAGIC))
     upload.seek(0)

@@ -17,10 +17,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from portal.publishing.uploads import check_size
 
 # Pillow format name -> (file name suffixes, the suffix and content type we store it under).
 FORMATS = {
@@ -35,15 +36,11 @@ SRGB = ImageCms.createProfile("sRGB")
 
 def check_image(upload: UploadedFile) -> SimpleUploadedFile:
     """Return the upload re-encoded, or raise ValidationError saying what is wrong with it."""
-    if upload.size > settings.IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("The image is %(size)s; the largest allowed is %(limit)s."),
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.IMAGE_MAX_BYTES),
-            },
-            code="too_large",
-        )
+    check_size(
+        upload,
+        settings.IMAGE_MAX_BYTES,
+        _("The image is %(size)s; the largest allowed is %(limit)s."),
+    )
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise ValidationError(NOT_AN_IMAGE, code="invalid_image")

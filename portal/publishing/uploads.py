@@ -1,9 +1,24 @@
-"""Where uploaded files go: a generated name under a folder per kind, never the uploader's name."""
+"""Uploaded files: where they go (a generated name under a folder per kind, never the
+uploader's name), and the size limit every kind's content check starts with."""
 
 import uuid
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
+
+
+def check_size(upload: UploadedFile, limit: int, message: str) -> None:
+    """Raise ValidationError with `message`, which names the upload's `%(size)s` and the
+    `%(limit)s`, when the upload is larger than `limit` bytes."""
+    if upload.size > limit:
+        raise ValidationError(
+            message,
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
 
 
 @deconstructible
