@@ -648,21 +648,24 @@ def compare_page_data(request: HttpRequest, zones: list[Zone]) -> dict:
     return graph(page, breadcrumb_list(absolute, trail))
 
 
-def comparison_or_error(request: HttpRequest) -> tuple[compare.Comparison | None, HttpResponse]:
+def comparison_or_error(
+    request: HttpRequest,
+) -> tuple[compare.Comparison, None] | tuple[None, HttpResponse]:
+    """The comparison the request asks for, or the 400 saying why there is none."""
     selection = compare.select(request.GET)
     if not selection.comparable:
         message = " ".join(selection.messages)
         return None, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    return compare.compare(selection.zones), HttpResponse()
+    return compare.compare(selection.zones), None
 
 
 @rate_limited("export")
 def zone_compare_csv(request: HttpRequest) -> HttpResponse:
     """The comparison as CSV: per zone a value, its period and its source; text never runs as a
     formula (portal/publishing/spreadsheets.py)."""
-    comparison, response = comparison_or_error(request)
-    if comparison is None:
-        return response
+    comparison, error = comparison_or_error(request)
+    if error is not None:
+        return error
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zones-compared.csv"'
     response.write("\ufeff")
@@ -693,9 +696,9 @@ def json_value(value: Any) -> Any:
 @rate_limited("export")
 def zone_compare_json(request: HttpRequest) -> HttpResponse:
     """The comparison as JSON, with each figure's period and source release (absolute URLs)."""
-    comparison, response = comparison_or_error(request)
-    if comparison is None:
-        return response
+    comparison, error = comparison_or_error(request)
+    if error is not None:
+        return error
     absolute = request.build_absolute_uri
     data = {
         "zones": [
