@@ -7,28 +7,16 @@ from django_countries import countries
 
 from news.models import Event, Indicator, Metric, Release, Series
 from portal.publishing.listing import FilterForm
-from zones.filters import ANY, NOT_KNOWN, YearFilter, published_zones
+from zones.filters import ANY, SlugChoiceFilter, YearFilter, ZoneChoiceFilter
 
 
 class ReleaseFilter(django_filters.FilterSet):
-    zone = django_filters.ModelChoiceFilter(
-        empty_label=ANY,
-        label=_("Zone"),
-        field_name="zones",
-        queryset=published_zones,
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
-    )
+    zone = ZoneChoiceFilter(empty_label=ANY, field_name="zones")
     kind = django_filters.ChoiceFilter(
         empty_label=ANY, label=_("Kind"), choices=Release.Kind.choices
     )
-    series = django_filters.ModelChoiceFilter(
-        empty_label=ANY,
-        label=_("Series"),
-        field_name="series",
-        queryset=Series.objects.all(),
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
+    series = SlugChoiceFilter(
+        empty_label=ANY, label=_("Series"), field_name="series", queryset=Series.objects.all()
     )
     year = YearFilter(label=_("Year"), field_name="published_at", lookup_expr="year")
 
@@ -51,14 +39,7 @@ def partner_countries() -> list[tuple[str, str]]:
 
 
 class EventFilter(django_filters.FilterSet):
-    zone = django_filters.ModelChoiceFilter(
-        empty_label=ANY,
-        label=_("Zone"),
-        field_name="zone",
-        queryset=published_zones,
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
-    )
+    zone = ZoneChoiceFilter(empty_label=ANY, field_name="zone")
     country = django_filters.ChoiceFilter(
         empty_label=ANY,
         label=_("Partner country"),
@@ -87,26 +68,12 @@ class EventFilter(django_filters.FilterSet):
 class FigureFilter(django_filters.FilterSet):
     """The figures table's parameters: a zone, a metric, a source release, a year."""
 
-    zone = django_filters.ModelChoiceFilter(
-        label=_("Zone"),
-        field_name="zone",
-        queryset=published_zones,
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
-    )
-    metric = django_filters.ModelChoiceFilter(
-        label=_("Metric"),
-        field_name="metric",
-        queryset=Metric.objects.all(),
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
-    )
-    release = django_filters.ModelChoiceFilter(
+    zone = ZoneChoiceFilter(field_name="zone")
+    metric = SlugChoiceFilter(label=_("Metric"), field_name="metric", queryset=Metric.objects.all())
+    release = SlugChoiceFilter(
         label=_("Source release"),
         field_name="release",
         queryset=lambda request: Release.objects.published(),
-        to_field_name="slug",
-        error_messages={"invalid_choice": NOT_KNOWN},
     )
     year = YearFilter(label=_("Year"), field_name="year", lookup_expr="exact")
 

@@ -129,6 +129,15 @@ NOT_KNOWN = _("“%(value)s” is not known.")
 NOTHING_TO_SEARCH = _("“%(value)s” holds nothing the search can look for.")
 
 
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """One record of `queryset`, named by its slug; a slug that names none is NOT_KNOWN."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("error_messages", {"invalid_choice": NOT_KNOWN})
+        super().__init__(*args, **kwargs)
+
+
 class EnterpriseFilterForm(FilterForm):
     """Checks every slug given to the directory in one query; an unknown one is named and dropped.
 
@@ -212,6 +221,15 @@ def known_keys(wanted: dict[str, list[str]]) -> set[str]:
 # QuerySet built at import would keep the time of the import as "now".
 def published_zones(request: HttpRequest | None = None) -> QuerySet[Zone]:
     return Zone.objects.published().order_by(by_name(), "pk")
+
+
+class ZoneChoiceFilter(SlugChoiceFilter):
+    """One public zone, by its slug (`field_name` is the relation to it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Zone"))
+        kwargs.setdefault("queryset", published_zones)
+        super().__init__(*args, **kwargs)
 
 
 def published_platforms(request: HttpRequest | None = None) -> QuerySet[Platform]:
