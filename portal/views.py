@@ -29,7 +29,7 @@ from news.models import Event, Indicator, Release
 from portal.publishing.listing import forgiving_page, unread_page
 from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
-from portal.publishing.translations import shown_language
+from portal.publishing.translations import fallback_tag
 from portal.ratelimits import rate_limited
 from portal.search import registry
 from portal.search.queries import search as search_index
@@ -143,7 +143,7 @@ def search_suggestions(request):
                 "label": str(label),
                 "items": [
                     # `lang`: the title's language where it is not the page's (untranslated).
-                    {"title": r.title, "url": r.url, "lang": shown_language(r.entry, "title")}
+                    {"title": r.title, "url": r.url, "lang": fallback_tag(r.entry, "title")}
                     for r in items
                 ],
             }

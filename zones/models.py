@@ -82,6 +82,31 @@ def require_park_in_zone(record: models.Model) -> None:
         raise ValidationError({"park": _("This park belongs to another zone.")})
 
 
+NAME_MISSING = _("Give the name in English, in Chinese or in both.")
+
+
+def named_in_either_language(table: str) -> models.CheckConstraint:
+    """A record's name is given in English, in Chinese or in both (NULL counts as empty).
+
+    Releases often name a local enterprise, institution or platform in Chinese alone, and no
+    name is made up for it: its pages show the Chinese name, marked as not translated, wherever
+    the English one would be.
+    """
+    return models.CheckConstraint(
+        condition=(Q(name_en__isnull=False) & ~Q(name_en=""))
+        | (Q(name_zh_hans__isnull=False) & ~Q(name_zh_hans="")),
+        name=f"{table}_named",
+        violation_error_message=NAME_MISSING,
+    )
+
+
+def require_a_name(record: models.Model) -> None:
+    """Raise ValidationError, on the English name's field, when neither language has a name:
+    a form says so beside the name rather than above the form (named_in_either_language)."""
+    if not (record.name_en or "").strip() and not (record.name_zh_hans or "").strip():
+        raise ValidationError({"name_en": ValidationError(NAME_MISSING, code="no_name")})
+
+
 class City(models.TextChoices):
     """Liaoning's fourteen prefecture-level cities."""
 
@@ -423,7 +448,8 @@ class Qualification(PinyinSorted):
 
 
 class Enterprise(Publishable, PinyinSorted):
-    name = models.CharField(_("name"), max_length=300)
+    # Required in one language at least (named_in_either_language), not in English.
+    name = models.CharField(_("name"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -488,6 +514,7 @@ class Enterprise(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_enterprise_slug_unique"),
+            named_in_either_language("zones_enterprise"),
             models.UniqueConstraint(
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
@@ -518,6 +545,7 @@ class Enterprise(Publishable, PinyinSorted):
 
     def clean(self) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()
+        require_a_name(self)
         require_park_in_zone(self)
 
 
@@ -620,7 +648,8 @@ class Institution(Publishable, PinyinSorted):
         RESEARCH_INSTITUTE = "research_institute", _("research institute")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=300)
+    # Required in one language at least (named_in_either_language), not in English.
+    name = models.CharField(_("name"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
@@ -637,6 +666,7 @@ class Institution(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_institution_slug_unique"),
+            named_in_either_language("zones_institution"),
         ]
 
     def __str__(self) -> str:
@@ -644,6 +674,9 @@ class Institution(Publishable, PinyinSorted):
 
     def get_absolute_url(self) -> str:
         return page_url("zones:institution_detail", self.slug)
+
+    def clean(self) -> None:
+        require_a_name(self)
 
 
 class Cooperation(PinyinSorted):
@@ -722,7 +755,8 @@ class Platform(Publishable, PinyinSorted):
         PROVINCIAL = "provincial", _("provincial")
         MUNICIPAL = "municipal", _("municipal")
 
-    name = models.CharField(_("name"), max_length=300)
+    # Required in one language at least (named_in_either_language), not in English.
+    name = models.CharField(_("name"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, db_index=True)
@@ -752,6 +786,7 @@ class Platform(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_platform_slug_unique"),
+            named_in_either_language("zones_platform"),
         ]
 
     def __str__(self) -> str:
@@ -759,6 +794,9 @@ class Platform(Publishable, PinyinSorted):
 
     def get_absolute_url(self) -> str:
         return page_url("zones:platform_detail", self.slug)
+
+    def clean(self) -> None:
+        require_a_name(self)
 
 
 class PlatformMembership(models.Model):

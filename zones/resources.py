@@ -6,6 +6,7 @@ from import_export import fields
 from import_export.instance_loaders import CachedInstanceLoader
 
 from portal.publishing.imports import ContentResource, SlugWidget
+from portal.search.text import lazy_pinyin
 from zones.models import Enterprise, Zone
 
 
@@ -45,7 +46,7 @@ class ZoneResource(ContentResource):
 
 
 class EnterpriseResource(ContentResource):
-    """Enterprises by slug (made from the English name when empty), zones by their slug.
+    """Enterprises by slug (made from the name when empty), zones by their slug.
 
     New enterprises come in as drafts; publishing stays a Publisher's decision.
     """
@@ -81,10 +82,10 @@ class EnterpriseResource(ContentResource):
 
     def before_import(self, dataset, **kwargs):
         # Filled in for the whole file before existing records are looked up by slug.
-        names = column(dataset, "name_en")
+        names = zip(column(dataset, "name_en"), column(dataset, "name_zh_hans"), strict=True)
         slugs = [
-            (slug or "").strip() or slugify(name or "")[:120]
-            for slug, name in zip(column(dataset, "slug"), names, strict=True)
+            (slug or "").strip() or slug_of(name_en, name_zh)[:120]
+            for slug, (name_en, name_zh) in zip(column(dataset, "slug"), names, strict=True)
         ]
         replaced = {"slug": slugs}
         # Only a file with the column changes credit codes: one without leaves them as they are.
@@ -96,6 +97,14 @@ class EnterpriseResource(ContentResource):
                 del dataset[header]
             dataset.append_col(values, header=header)
         super().before_import(dataset, **kwargs)
+
+
+def slug_of(name_en: str | None, name_zh: str | None) -> str:
+    """A slug from the English name, or for an enterprise named in Chinese alone from its
+    pinyin (沈阳浑南 → shen-yang-hun-nan): an address, not a name, so nothing is made up."""
+    if name_en and (slug := slugify(name_en)):
+        return slug
+    return slugify(" ".join(lazy_pinyin(name_zh or "")))
 
 
 def column(dataset, header: str) -> list:

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from portal.publishing.translations import language_tag
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -40,13 +41,6 @@ def ld_json_script(data: dict) -> SafeString:
 def graph(*nodes: dict | None) -> dict:
     """One JSON-LD document of the page's nodes (empty ones left out)."""
     return {"@context": SCHEMA_ORG, "@graph": [node for node in nodes if node]}
-
-
-def language_tag(code: str | None = None) -> str:
-    """A BCP 47 tag for a language code of the portal (zh-hans → zh-Hans)."""
-    code = code or get_language() or "en"
-    language, _sep, script = code.partition("-")
-    return f"{language}-{script.title()}" if script else language
 
 
 def iso_date(value: date | None) -> str | None:

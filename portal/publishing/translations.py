@@ -48,14 +48,30 @@ def shown_language(obj, field_name: str) -> str | None:
     return shown(obj, field_name)[1]
 
 
+def language_tag(code: str | None = None) -> str:
+    """A BCP 47 tag for a language code of the portal (zh-hans → zh-Hans), as `lang` and
+    schema.org's `inLanguage` spell it; the current language's without a code."""
+    code = code or get_language() or "en"
+    language, _sep, script = code.partition("-")
+    return f"{language}-{script.title()}" if script else language
+
+
+def fallback_tag(obj, field_name: str) -> str | None:
+    """The BCP 47 tag of the language `obj.<field_name>` is shown in when it is not the current
+    language (a `lang` attribute's value), else None."""
+    language = shown_language(obj, field_name)
+    return language_tag(language) if language else None
+
+
 def marked_untranslated(value: Any, language: str) -> SafeString:
     """`value`, shown in `language` for want of a translation, as HTML marked with its language
-    and a note saying so. The note is in the page's language: it sits on an element of the
-    page's, outside the one that declares the value's."""
+    (its BCP 47 tag, which screen readers choose a voice by) and a note saying so. The note is
+    in the page's language: it sits on an element of the page's, outside the one that declares
+    the value's."""
     return format_html(
         '<span class="untranslated" title="{}"><span lang="{}">{}</span></span>',
         gettext("Not yet translated"),
-        language,
+        language_tag(language),
         value,
     )
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 
-from portal.publishing.translations import shown
+from portal.publishing.translations import language_tag, shown
 from portal.templatetags.portal import figure
 
 register = template.Library()
@@ -74,7 +74,7 @@ def _label(text: str, lines: list[str], y: float, language: str | None = None) -
     """A bar's label in its `lines`, centred on `y`; its full text for a pointer when it is cut.
     Marked with its `language` when it is not the page's, as the table's names are."""
     first = y - (len(lines) - 1) * LABEL_LINE / 2
-    marked = format_html(' lang="{}" class="chart__label untranslated"', language)
+    marked = format_html(' lang="{}" class="chart__label untranslated"', language_tag(language))
     return format_html(
         '<text{} x="0" y="{}">{}{}</text>',
         marked if language else SafeString(' class="chart__label"'),

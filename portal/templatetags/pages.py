@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 
 from portal.publishing.renditions import srcset
-from portal.publishing.translations import marked_untranslated, shown, shown_language
+from portal.publishing.translations import fallback_tag, marked_untranslated, shown
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 @register.filter
 def fallback_lang(obj, field_name: str) -> str:
     """`lang` for an element holding `obj.<field_name>`: empty when in the page's language."""
-    return shown_language(obj, field_name) or ""
+    return fallback_tag(obj, field_name) or ""
 
 
 @register.filter

@@ -72,7 +72,7 @@ def test_the_note_on_a_missing_translation_is_in_the_english_pages_language(clie
     response = client.get("/en/zones/")
     assert (
         '<span class="untranslated" title="Not yet translated">'
-        '<span lang="zh-hans">沈抚示范区</span></span>'
+        '<span lang="zh-Hans">沈抚示范区</span></span>'
     ) in response.text
 
 

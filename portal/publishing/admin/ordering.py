@@ -37,15 +37,20 @@ class SameOrderChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
     def get_ordering(self, request, queryset) -> list:
-        ordering = []
-        for item in super().get_ordering(request, queryset):
-            ordering.extend(ordered(self.model, item) if isinstance(item, str) else [item])
-        return ordering
+        return same_order(self.model, super().get_ordering(request, queryset))
 
 
 class SameOrderAdminMixin:
     def get_changelist(self, request, **kwargs) -> type[SameOrderChangeList]:
         return SameOrderChangeList
+
+    def get_queryset(self, request):
+        """The records in the list's order where they are listed outside the list: the choices
+        of a relation's autocomplete (a release's enterprises), which would otherwise put every
+        record without a name in the page's language first."""
+        queryset = super().get_queryset(request)
+        ordering = self.get_ordering(request) or self.model._meta.ordering
+        return queryset.order_by(*same_order(self.model, ordering))
 
 
 def written(queryset) -> None:
@@ -54,6 +59,15 @@ def written(queryset) -> None:
         queryset.query.get_compiler(queryset.db).as_sql()
     except (EmptyResultSet, FullResultSet):
         pass  # a lookup that matches nothing or everything, which the query does without SQL
+
+
+def same_order(model: type[Model], ordering) -> list[str | Expression]:
+    """A list's ordering with each field's entry made `ordered()`."""
+    return [
+        part
+        for item in ordering
+        for part in (ordered(model, item) if isinstance(item, str) else [item])
+    ]
 
 
 def ordered(model: type[Model], item: str) -> list[str | Expression]:
