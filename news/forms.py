@@ -53,12 +53,35 @@ class LinkSuggestionsForm(forms.Form):
 
 
 class FigureValueField(forms.DecimalField):
-    """A figure's value, shown in its input as entered (5, 3.5) rather than as stored (5.0000)."""
+    """A figure's value, shown in its input as entered (5, 3.5) rather than as stored (5.0000).
+
+    Typed as text, not in a number input: a browser whose number input does not take the comma
+    drops it (Chromium sent "62,5" as 625), and the form never saw what was typed. A comma is
+    refused, since it may separate thousands (1,200) as well as decimals (62,5); a phone's
+    keyboard still offers the digits and the point (inputmode).
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    default_error_messages = {
+        "comma": _(
+            "Write the number without commas, such as 1200 or 62.5: a comma may separate "
+            "thousands or decimals."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and any(comma in value for comma in COMMAS):
+            raise ValidationError(self.error_messages["comma"], code="comma")
+        return super().to_python(value)
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
             return as_entered(value)
         return super().prepare_value(value)
+
+
+# The comma, and the full-width one a Chinese keyboard types.
+COMMAS = (",", "，")
 
 
 # A release states one value for a zone (or one of its parks), a metric and a year; the figures

@@ -1,6 +1,8 @@
 """Editing in a real browser: the rich-text editor, one-click links, two windows on one release,
 forms whose every input is named."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -130,6 +132,23 @@ def test_the_figures_of_a_release_fit_the_page_at_1280_pixels(publishing_page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_a_figure_typed_with_a_decimal_comma_is_refused_not_saved_as_another_number(
+    publishing_page,
+):
+    figure = IndicatorFactory(release__status=Status.DRAFT)
+    publishing_page.goto(f"/admin/news/release/{figure.release.pk}/change/")
+    value = publishing_page.locator("#id_indicators-0-value")
+
+    value.clear()
+    value.press_sequentially("62,5")
+    publishing_page.click("input[name=_continue]")
+
+    assert "Write the number without commas" in publishing_page.inner_text("#indicators-group")
+    assert publishing_page.input_value("#id_indicators-0-value") == "62,5"
+    figure.refresh_from_db()
+    assert figure.value == Decimal("12.5")
 
 
 def test_a_wide_table_in_the_body_leaves_the_editor_and_its_lines_within_their_row(
