@@ -204,6 +204,15 @@ class Metric(PinyinSorted):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    is_zone_area = models.BooleanField(
+        _("area of the zone"),
+        default=False,
+        help_text=_(
+            "The zone's own area, such as its planned or built-up area: its newest figure in "
+            "km² is shown at a glance on the zone's profile. Not an area built or used in the "
+            "zone, such as factory floor space."
+        ),
+    )
 
     editorial_role = REFERENCE
 
@@ -237,6 +246,7 @@ class IndicatorQuerySet(models.QuerySet):
             "zone__name",
             "park__name",
             "metric__name",
+            "metric__is_zone_area",
             "release__slug",
             "release__title",
             "release__published_at",
@@ -288,7 +298,7 @@ class Indicator(models.Model):
         PERCENT_CHANGE = "percent_change", _("percent change")
         CNY = "cny", _("yuan (CNY)")
         # A zone's planned or built-up area is a figure like any other: a metric ("Planned
-        # area"), a period and the release that states it.
+        # area", marked as an area of the zone), a period and the release that states it.
         KM2 = "km2", _("km²")
 
     class Qualifier(models.TextChoices):

@@ -108,8 +108,8 @@ class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdm
             _("For investors"),
             {
                 "description": _(
-                    "Planned and built-up areas are figures of a release (metrics in km²), "
-                    "entered with the release that states them."
+                    "Planned and built-up areas are figures of a release in km², of metrics "
+                    "marked as an area of the zone, entered with the release that states them."
                 ),
                 "fields": (
                     "approving_body",

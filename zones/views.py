@@ -72,7 +72,9 @@ from zones.models import (
 )
 
 # The unit of the figures that are areas (news.models.Indicator.Unit.KM2): a zone's planned
-# and built-up area are figures of a release like any other, with a period and a source.
+# and built-up area are figures of a release like any other, with a period and a source, of a
+# metric marked as an area of the zone (Metric.is_zone_area). Other areas in km², such as the
+# factory floor space built, are figures like the rest, not facts about the zone's extent.
 AREA_UNIT = "km2"
 
 
@@ -181,7 +183,7 @@ class NewestFigures:
 class FigureCharts:
     """A zone's figures arranged for its profile (figures in the order metric, newest first)."""
 
-    areas: list  # the newest planned, built-up… area (figures in km²)
+    areas: list  # the newest planned, built-up… area of the zone (figures in km²)
     newest: list[NewestFigures]  # of each unit, the newest period first
     histories: list[list]  # a metric's figures over several years, oldest first, one a year
 
@@ -199,7 +201,7 @@ def figure_charts(indicators: list) -> FigureCharts:
     charts: dict[tuple, NewestFigures] = {}
     areas = []
     for indicator in newest.values():
-        if indicator.unit == AREA_UNIT:
+        if indicator.metric.is_zone_area and indicator.unit == AREA_UNIT:
             areas.append(indicator)
         as_of = None
         if indicator.year is None:

@@ -68,7 +68,7 @@ def test_an_area_is_a_figure_with_its_period_and_source(client, db):
     release = ReleaseFactory(title_en="Zone yearbook")
     IndicatorFactory(
         zone=zone,
-        metric=MetricFactory(name_en="Planned area"),
+        metric=MetricFactory(name_en="Planned area", is_zone_area=True),
         release=release,
         unit=Indicator.Unit.KM2,
         value=Decimal("58.5"),

@@ -34,7 +34,7 @@ def restated():
     zone = ZoneFactory(slug="restated")
     older = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=400))
     newer = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=2))
-    area = MetricFactory(name_en="Planned area")
+    area = MetricFactory(name_en="Planned area", is_zone_area=True)
     growth = MetricFactory(name_en="Growth")
     for release, planned, rate in ((older, "10", "27.3"), (newer, "12.5", "28")):
         IndicatorFactory(
