@@ -17,7 +17,7 @@ pending drafts of each of the first two and one for the audit log: 3 × 6 + 3 = 
 with the six models of today, whatever the number of records. "My drafts" and "Waiting for
 review" look up, for each draft or record in review, its latest history or audit entry in a
 subquery: fine at the thousands of drafts a press office keeps, indexed by the history's
-(database, kind, record) key; the audit log's lookup uses its action index.
+(database, kind, record) key, and the audit log's by its (kind, record) index.
 """
 
 import datetime

@@ -245,6 +245,12 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-pk"]
         default_permissions = ("view",)
+        indexes = [
+            # A record's entries: the admin home's "Waiting for review" looks up the latest
+            # submit of each record in review, which without it read every submit entry per
+            # record (133 s for 5,000 records in review among 50,000 submits).
+            models.Index(fields=["content_type", "object_id"], name="portal_auditentry_record_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.record_name()}"

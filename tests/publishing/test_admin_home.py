@@ -5,6 +5,7 @@ import datetime
 import pytest
 import reversion
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +21,7 @@ from tests.factories import (
     ReleaseFactory,
     ZoneFactory,
 )
+from zones.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +242,42 @@ def home_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(HOME).status_code == 200
     return len(captured)
+
+
+def plan(sql: str) -> str:
+    """How the database would run a statement, as it says it."""
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {sql}")
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+def test_the_submit_of_each_record_in_review_is_found_by_its_record_not_among_all_submits(
+    publisher_client, editor, publisher
+):
+    add_work(editor, publisher, 2)
+    # Submits of many other records, as a year of work leaves them, and the database told so.
+    kind = ContentType.objects.get_for_model(Enterprise)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action=AuditEntry.Action.SUBMIT, content_type=kind, object_id=str(10**6 + n))
+        for n in range(5000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as captured:
+        publisher_client.get(HOME)
+    in_review = [
+        query["sql"]
+        for query in captured
+        if query["sql"].startswith("SELECT")
+        and "'review'" in query["sql"]
+        and "portal_auditentry" in query["sql"]
+    ]
+    assert in_review
+    for sql in in_review:
+        assert "portal_auditentry_record_idx" in plan(sql)
+    for sql in in_review:
+        assert "portal_auditentry_record_idx" in plan(sql)
 
 
 def test_the_home_page_runs_as_many_queries_at_50_records_as_at_2(
