@@ -42,8 +42,9 @@ def test_every_content_model_is_in_the_admin():
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
 def test_an_editor_can_open_every_changelist_add_and_change_page(editor_client, demo, model):
     opts = model._meta
-    changelist = editor_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-    assert changelist.status_code == 200
+    changelist_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert editor_client.get(changelist_url).status_code == 200
+    assert editor_client.get(changelist_url, {"_facets": "True"}).status_code == 200
     add = editor_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     # Reference data (sectors, metrics, series…) is added by Publishers only; correspondence
     # (enquiries) comes from the public site only.
@@ -53,6 +54,19 @@ def test_an_editor_can_open_every_changelist_add_and_change_page(editor_client, 
     if obj is not None:
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         assert editor_client.get(change_url).status_code == 200
+
+
+def test_a_list_counts_its_filters_choices_only_when_asked_to(editor_client):
+    EnterpriseFactory(name_en="Harbour Cranes")
+    url = reverse("admin:zones_enterprise_changelist")
+
+    page = editor_client.get(url).content.decode()
+    assert "Show counts" in page
+    assert ">published</a>" in page
+
+    counted = editor_client.get(url, {"_facets": "True"}).content.decode()
+    assert "Hide counts" in counted
+    assert ">published (1)</a>" in counted
 
 
 def test_an_editor_cannot_manage_users(editor_client):

@@ -40,12 +40,15 @@ class ContentAdmin(
     HistoryAdmin,
     TranslationAdmin,
 ):
-    """What every content model's admin shares: both languages, facet counts, save on top,
-    history with restore and recovery, checked uploads, the rich-text editor, lists in the same
-    order on every database."""
+    """What every content model's admin shares: both languages, filter counts on request, save
+    on top, history with restore and recovery, checked uploads, the rich-text editor, lists in
+    the same order on every database."""
 
     form = StoredStateForm
-    show_facets = admin.ShowFacets.ALWAYS
+    # Counts beside the filters' choices only after "Show counts": each is a query over the
+    # filtered list, seconds for the enterprise list at 100,000 enterprises (filtered by a
+    # sector, each count runs over a SELECT DISTINCT).
+    show_facets = admin.ShowFacets.ALLOW
     list_per_page = 50
     save_on_top = True
     formfield_overrides = {
