@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 
 from news import demo, links
-from news.links import suggest_links_for
+from news.links import suggest_links, suggest_links_for
+from portal.search import registry
 from tests.factories import EnterpriseFactory, InstitutionFactory, ReleaseFactory, ZoneFactory
+from zones.models import ZoneAlias
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,60 @@ def test_a_name_written_in_traditional_characters_is_found(db):
     release = ReleaseFactory(body_en="", body_zh_hans="<p>與營口理工學院簽約。</p>")
     [suggestion] = suggest_links_for(release)
     assert (suggestion.record.slug, suggestion.found) == ("yingkou-institute", "營口理工學院")
+
+
+def test_a_body_without_text_is_answered_without_reading_any_record(db, django_assert_num_queries):
+    EnterpriseFactory.create_batch(3)
+    with django_assert_num_queries(0):
+        assert suggest_links(["<p> </p>", ""]) == []
+
+
+def test_once_the_names_are_known_only_the_records_a_body_may_name_are_read(db, monkeypatch):
+    zone = ZoneFactory(name_en="Dalian Jinpu New Area")
+    EnterpriseFactory.create_batch(20, zone=zone)
+    allychem = EnterpriseFactory(name_en="Allychem", slug="allychem", zone=zone)
+    assert suggest_links(["<p>Nothing named.</p>"]) == []
+    read = []
+    every_name = links.names
+
+    def names(record, declared):
+        read.append(record)
+        return every_name(record, declared)
+
+    monkeypatch.setattr(links, "names", names)
+    [suggestion] = suggest_links(["<p>Allychem signed.</p>"])
+    assert suggestion.record == allychem
+    assert read == [allychem]
+
+
+def test_a_record_renamed_after_the_names_were_read_is_found_by_its_new_name(db):
+    institution = InstitutionFactory(name_en="Yingkou Institute of Technology")
+    body = ["<p>Liaoning Institute of Science and Technology signed.</p>"]
+    assert suggest_links(body) == []
+    institution.name_en = "Liaoning Institute of Science and Technology"
+    institution.save()
+    assert [s.record for s in suggest_links(body)] == [institution]
+
+
+def test_a_record_added_after_the_names_were_read_is_found(db):
+    body = ["<p>Shenyang Blower Works signed.</p>"]
+    assert suggest_links(body) == []
+    enterprise = EnterpriseFactory(name_en="Shenyang Blower Works")
+    assert [s.record for s in suggest_links(body)] == [enterprise]
+
+
+def test_a_zones_other_name_is_found_from_when_it_is_added_until_it_is_removed(db):
+    zone = ZoneFactory(name_en="Yingkou Economic and Technological Development Zone")
+    body = ["<p>Bayuquan signed.</p>"]
+    assert suggest_links(body) == []
+    ZoneAlias.objects.create(zone=zone, name="Bayuquan")
+    assert [s.record for s in suggest_links(body)] == [zone]
+    zone.aliases.all().delete()
+    assert suggest_links(body) == []
+
+
+def test_every_model_that_holds_the_names_looked_for_is_watched_for_changes():
+    holding_names = set()
+    for _field, model in links.LINK_FIELDS:
+        holding_names |= {model, registry.for_model(model).other_names_model} - {None}
+    assert set(links.NAME_SOURCES) == holding_names

@@ -17,7 +17,7 @@ from django.utils import timezone
 from pypinyin import lazy_pinyin
 from tqdm import tqdm
 
-from news import demo
+from news import demo, links
 from news.models import Release
 from portal.publishing.models import Status
 from portal.search import index
@@ -107,8 +107,10 @@ class Command(BaseCommand):
         with index.writing_in_bulk():
             made = Enterprise.objects.filter(is_synthetic=True).count()
             self.make_enterprises(zones, start=made, count=max(0, enterprises - made))
-            # Written in bulk, without the signals that keep the directory's index in step.
+            # Written in bulk, without the signals that keep the directory's index and the
+            # names link suggestions look for in step.
             directory.content_changed()
+            links.names_changed()
             made = Release.objects.filter(is_synthetic=True).count()
             self.make_releases(start=made, count=max(0, releases - made))
         # Fresh statistics, or the query planner may scan a table that has just grown 100-fold.
