@@ -2,7 +2,8 @@
 
 - `content`: ContentAdmin and PublishableAdmin, what the apps' admins subclass;
 - `workflow`: statuses, actions and their messages; `drafts`: pending drafts of live records;
-- `history`: every save recorded, restore and recover; `locking`: no overwritten work;
+- `history`: every save recorded, restore and recover; `deletion`: delete confirmations that
+  list a few records of each kind; `locking`: no overwritten work;
 - `preview`: the public page before saving; `rules`: parts of live records;
 - `uploads`: checked images; `audit`: the audit log; `ordering`: lists in one order on every
   database; `ids`: records chosen by whole-number ids only; `inlines`: tabular inlines whose

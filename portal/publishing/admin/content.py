@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TranslationAdmin
 
+from portal.publishing.admin.deletion import SummarisedDeletionMixin
 from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.ids import ChosenByIdMixin
 from portal.publishing.admin.locking import StoredStateForm
@@ -37,12 +38,13 @@ class ContentAdmin(
     SameOrderAdminMixin,
     UploadsAdminMixin,
     EditorialRulesMixin,
+    SummarisedDeletionMixin,
     HistoryAdmin,
     TranslationAdmin,
 ):
     """What every content model's admin shares: both languages, filter counts on request, save
     on top, history with restore and recovery, checked uploads, the rich-text editor, lists in
-    the same order on every database."""
+    the same order on every database, delete confirmations that list a few of each kind."""
 
     form = StoredStateForm
     # Counts beside the filters' choices only after "Show counts": each is a query over the
