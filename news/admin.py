@@ -68,6 +68,10 @@ class IndicatorInline(ChosenByIdMixin, TranslationTabularInline):
     fields = ("zone", "park", "metric", "year", "qualifier", "value", "unit", "note")
     formfield_overrides = {models.DecimalField: {"form_class": FigureValueField}}
 
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        # What each row's name reads (Indicator.__str__).
+        return super().get_queryset(request).select_related("metric", "zone")
+
 
 class AttachmentInline(TabularInline):
     model = Attachment

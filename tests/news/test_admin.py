@@ -4,6 +4,8 @@ never 5.0000), and a release never takes the slug of a fixed address."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -41,6 +43,37 @@ def test_a_release_form_shows_its_figures_as_entered(publisher_client, entered, 
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert form["value"].value() == shown
     assert f'value="{shown}"' in str(form["value"])
+
+
+def add_figures(release: Release, count: int) -> None:
+    """Figures each of their own zone, park and metric."""
+    for _ in range(count):
+        park = ParkFactory()
+        IndicatorFactory(release=release, zone=park.zone, park=park)
+
+
+def release_form(client, release: Release) -> tuple[int, str]:
+    """The number of queries the release's form takes, and the form.
+
+    Asked for twice: the first form after records are added reads what later ones find kept
+    (the names link suggestions look for, content types)."""
+    client.get(reverse("admin:news_release_change", args=[release.pk]))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("admin:news_release_change", args=[release.pk]))
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_a_release_form_takes_as_many_queries_with_20_figures_as_with_2(publisher_client):
+    release = ReleaseFactory(status=Status.DRAFT)
+    add_figures(release, 2)
+    at_two, _form = release_form(publisher_client, release)
+    add_figures(release, 18)
+    at_twenty, form = release_form(publisher_client, release)
+    assert at_twenty == at_two
+    for figure in release.indicators.all():
+        for record in (figure.zone, figure.park, figure.metric):
+            assert f'<option value="{record.pk}" selected>{record.name}</option>' in form
 
 
 def test_a_figure_named_in_the_admin_reads_as_entered():
