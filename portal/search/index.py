@@ -10,9 +10,10 @@ over to these entries in bulk.
 
 The spelling vocabulary (SearchTerm) takes the words of every entry written, scheduled ones
 included, and loses those that no entry holds any more when a record's entry is replaced or
-removed. It is a list of candidates only: a correction is offered only when an entry visible at
-that moment holds it (queries.prepare), so no word of a record that is not public can be
-confirmed through it.
+removed (for an admin action on many records, once at its end: portal/publishing/bulk.py).
+It is a list of candidates only: a correction is offered only when an entry visible at that
+moment holds it (queries.prepare), so no word of a record that is not public can be confirmed
+through it.
 
 The signal handlers below are connected in apps.py: keeping the index in step is all they do.
 """
@@ -24,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import DateTimeField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
-from portal.publishing import pagecache
+from portal.publishing import bulk, pagecache
 from portal.publishing.models import Status
 from portal.search import registry, text
 from portal.search.backends import PostgreSQLBackend, backend
@@ -145,7 +146,8 @@ def replace(kind: str, object_id: int, entry: SearchEntry | None) -> None:
             new_words = vocabulary([entry])
             add_terms(new_words)
         if old is not None:
-            prune_terms(words_of(*old[1:]) - new_words)
+            # Once for a list action on many records (portal/publishing/bulk.py).
+            bulk.at_end(prune_terms, words_of(*old[1:]) - new_words)
         was = old[0] if old is not None else None
         now = entry.published_at if entry is not None else None
         if was != now:

@@ -5,12 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.publishing.models import Status, published_q
 from portal.search import index
 from portal.search.backends import base
-from portal.search.models import SearchEntry
+from portal.search.models import SearchEntry, SearchTerm
 from portal.search.queries import search, suggest
 from tests.factories import (
     EnterpriseFactory,
@@ -68,6 +71,57 @@ def test_unpublishing_removes_it_from_the_index():
     enterprise.save()
     assert titles("quartzite") == []
     assert not SearchEntry.objects.filter(object_id=enterprise.pk, kind="enterprise").exists()
+
+
+ENTERPRISES = reverse("admin:zones_enterprise_changelist")
+LIST_ACTIONS = ["unpublish", "archive", "delete_selected"]
+
+
+def run_list_action(client, action: str, records) -> None:
+    selected = {"action": action, "_selected_action": [record.pk for record in records]}
+    # "post" confirms a delete; the other actions need no confirmation.
+    assert client.post(ENTERPRISES, selected | {"post": "yes"}).status_code == 302
+
+
+def vocabulary() -> set[str]:
+    return set(SearchTerm.objects.values_list("term", flat=True))
+
+
+@pytest.mark.parametrize("action", LIST_ACTIONS)
+def test_a_list_action_takes_its_records_words_out_of_search_and_leaves_the_others(
+    publisher_client, action
+):
+    withdrawn = [
+        EnterpriseFactory(name_en="Quillbrook Tannery"),
+        EnterpriseFactory(name_en="Zarkoveen Tannery"),
+    ]
+    EnterpriseFactory(name_en="Marblehead Tannery")
+
+    run_list_action(publisher_client, action, withdrawn)
+
+    assert titles("quillbrook") == titles("zarkoveen") == []
+    assert titles("tannery") == ["Marblehead Tannery"]
+    assert suggest("quillbrook") == suggest("zarkov") == []
+    assert search("quilbrook").did_you_mean() == ""
+    assert not {"quillbrook", "zarkoveen"} & vocabulary()
+    assert {"marblehead", "tannery"} <= vocabulary()
+
+
+@pytest.mark.parametrize("action", LIST_ACTIONS)
+def test_a_list_action_on_many_records_prunes_the_spelling_vocabulary_once(
+    publisher_client, action
+):
+    records = [EnterpriseFactory() for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as captured:
+        run_list_action(publisher_client, action, records)
+
+    prunes = [
+        query["sql"]
+        for query in captured
+        if query["sql"].lstrip().startswith(f"DELETE FROM {SearchTerm._meta.db_table}")
+    ]
+    assert len(prunes) == 1
 
 
 @pytest.fixture(params=["listed", "joined"])

@@ -23,7 +23,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.utils import mute_signals
 
-from portal.publishing import history, notes
+from portal.publishing import bulk, history, notes
 from portal.publishing.models import AuditEntry, Publishable
 from portal.publishing.times import local_time
 from portal.publishing.translations import listed
@@ -230,7 +230,7 @@ class HistoryAdmin(VersionAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         if any(not self.has_delete_permission(request, obj) for obj in queryset):
             raise PermissionDenied
-        with transaction.atomic(using=router.db_for_write(self.model)):
+        with transaction.atomic(using=router.db_for_write(self.model)), bulk.many_saves():
             self.snapshot_before_delete(request, queryset)
             for obj in queryset:
                 AuditEntry.record(

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.publishing import editorial, notes, notify
+from portal.publishing import bulk, editorial, notes, notify
 from portal.publishing.admin.drafts import PendingDraftsMixin
 from portal.publishing.admin.history import HistoryAdmin, record_pk
 from portal.publishing.admin.locking import LockingMixin
@@ -247,6 +247,7 @@ class WorkflowAdmin(LockingMixin, PendingDraftsMixin, PreviewMixin, HistoryAdmin
         left = 0
         with (
             transaction.atomic(using=router.db_for_write(self.model)),
+            bulk.many_saves(),
             self.create_revision(request),
         ):
             locked = self.model._default_manager.select_for_update().filter(
