@@ -19,6 +19,11 @@ from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, Status, published_q
 from portal.publishing.numbers import as_entered, storable_number
 from portal.publishing.richtext import RichTextField
+from portal.publishing.translations import (
+    TITLE_MISSING,
+    given_in_either_language,
+    require_either_language,
+)
 from portal.publishing.uploads import UploadPath
 from portal.publishing.urls import page_url
 from zones.collation import PinyinSorted
@@ -65,7 +70,8 @@ class Release(Publishable, PinyinSorted):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE, db_index=True
     )
-    title = models.CharField(_("title"), max_length=300)
+    # Required in one language at least (given_in_either_language), not in English.
+    title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=150)
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("body"), blank=True)
@@ -127,6 +133,7 @@ class Release(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="news_release_slug_unique"),
+            given_in_either_language("title", "news_release_titled", TITLE_MISSING),
             models.CheckConstraint(
                 condition=Q(series_number__isnull=True) | Q(series__isnull=False),
                 name="news_release_number_needs_series",
@@ -146,6 +153,7 @@ class Release(Publishable, PinyinSorted):
             raise ValidationError(
                 {"slug": ValidationError(message, params={"slug": self.slug}, code="reserved")}
             )
+        require_either_language(self, "title", TITLE_MISSING)
         require_text_alternative(self, "title", "cover_image", "cover_image_alt")
 
 
@@ -441,7 +449,8 @@ class Event(Publishable, PinyinSorted):
         CONFERENCE = "conference", _("conference")
         OTHER = "other", _("other")
 
-    title = models.CharField(_("title"), max_length=300)
+    # Required in one language at least (given_in_either_language), not in English.
+    title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
     zone = models.ForeignKey(
@@ -474,6 +483,7 @@ class Event(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="news_event_slug_unique"),
+            given_in_either_language("title", "news_event_titled", TITLE_MISSING),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(end_date__isnull=True)
@@ -488,6 +498,9 @@ class Event(Publishable, PinyinSorted):
 
     def get_absolute_url(self) -> str:
         return page_url("news:event_detail", self.slug)
+
+    def clean(self) -> None:
+        require_either_language(self, "title", TITLE_MISSING)
 
     def is_published(self) -> bool:
         """As `published()`: one query for the zone unless it is loaded."""

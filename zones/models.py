@@ -17,6 +17,11 @@ from portal.publishing.images import require_text_alternative
 from portal.publishing.models import Publishable, PublishableQuerySet, published_q
 from portal.publishing.numbers import storable_number
 from portal.publishing.richtext import RichTextField
+from portal.publishing.translations import (
+    NAME_MISSING,
+    given_in_either_language,
+    require_either_language,
+)
 from portal.publishing.uploads import UploadPath
 from portal.publishing.urls import page_url
 from zones.collation import PinyinSorted
@@ -80,31 +85,6 @@ def require_park_in_zone(record: models.Model) -> None:
     name both, an enterprise and a figure). One query unless the park is loaded."""
     if record.park_id and record.zone_id and record.park.zone_id != record.zone_id:
         raise ValidationError({"park": _("This park belongs to another zone.")})
-
-
-NAME_MISSING = _("Give the name in English, in Chinese or in both.")
-
-
-def named_in_either_language(table: str) -> models.CheckConstraint:
-    """A record's name is given in English, in Chinese or in both (NULL counts as empty).
-
-    Releases often name a local enterprise, institution or platform in Chinese alone, and no
-    name is made up for it: its pages show the Chinese name, marked as not translated, wherever
-    the English one would be.
-    """
-    return models.CheckConstraint(
-        condition=(Q(name_en__isnull=False) & ~Q(name_en=""))
-        | (Q(name_zh_hans__isnull=False) & ~Q(name_zh_hans="")),
-        name=f"{table}_named",
-        violation_error_message=NAME_MISSING,
-    )
-
-
-def require_a_name(record: models.Model) -> None:
-    """Raise ValidationError, on the English name's field, when neither language has a name:
-    a form says so beside the name rather than above the form (named_in_either_language)."""
-    if not (record.name_en or "").strip() and not (record.name_zh_hans or "").strip():
-        raise ValidationError({"name_en": ValidationError(NAME_MISSING, code="no_name")})
 
 
 class City(models.TextChoices):
@@ -387,7 +367,8 @@ class Park(PinyinSorted):
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), related_name="parks", on_delete=models.CASCADE
     )
-    name = models.CharField(_("name"), max_length=200)
+    # Required in one language at least (given_in_either_language), not in English.
+    name = models.CharField(_("name"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
     focus = models.TextField(_("focus"), blank=True)
     sectors = models.ManyToManyField(
@@ -408,11 +389,15 @@ class Park(PinyinSorted):
         ordering = ["zone", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["zone", "slug"], name="zones_park_slug_unique"),
+            given_in_either_language("name", "zones_park_named", NAME_MISSING),
             *position_constraints("zones_park"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        require_either_language(self, "name", NAME_MISSING)
 
     @property
     def has_position(self) -> bool:
@@ -448,7 +433,7 @@ class Qualification(PinyinSorted):
 
 
 class Enterprise(Publishable, PinyinSorted):
-    # Required in one language at least (named_in_either_language), not in English.
+    # Required in one language at least (given_in_either_language), not in English.
     name = models.CharField(_("name"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
     credit_code = models.CharField(
@@ -514,7 +499,7 @@ class Enterprise(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_enterprise_slug_unique"),
-            named_in_either_language("zones_enterprise"),
+            given_in_either_language("name", "zones_enterprise_named", NAME_MISSING),
             models.UniqueConstraint(
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
@@ -545,7 +530,7 @@ class Enterprise(Publishable, PinyinSorted):
 
     def clean(self) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()
-        require_a_name(self)
+        require_either_language(self, "name", NAME_MISSING)
         require_park_in_zone(self)
 
 
@@ -648,7 +633,7 @@ class Institution(Publishable, PinyinSorted):
         RESEARCH_INSTITUTE = "research_institute", _("research institute")
         OTHER = "other", _("other")
 
-    # Required in one language at least (named_in_either_language), not in English.
+    # Required in one language at least (given_in_either_language), not in English.
     name = models.CharField(_("name"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
@@ -666,7 +651,7 @@ class Institution(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_institution_slug_unique"),
-            named_in_either_language("zones_institution"),
+            given_in_either_language("name", "zones_institution_named", NAME_MISSING),
         ]
 
     def __str__(self) -> str:
@@ -676,7 +661,7 @@ class Institution(Publishable, PinyinSorted):
         return page_url("zones:institution_detail", self.slug)
 
     def clean(self) -> None:
-        require_a_name(self)
+        require_either_language(self, "name", NAME_MISSING)
 
 
 class Cooperation(PinyinSorted):
@@ -755,7 +740,7 @@ class Platform(Publishable, PinyinSorted):
         PROVINCIAL = "provincial", _("provincial")
         MUNICIPAL = "municipal", _("municipal")
 
-    # Required in one language at least (named_in_either_language), not in English.
+    # Required in one language at least (given_in_either_language), not in English.
     name = models.CharField(_("name"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
@@ -786,7 +771,7 @@ class Platform(Publishable, PinyinSorted):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="zones_platform_slug_unique"),
-            named_in_either_language("zones_platform"),
+            given_in_either_language("name", "zones_platform_named", NAME_MISSING),
         ]
 
     def __str__(self) -> str:
@@ -796,7 +781,7 @@ class Platform(Publishable, PinyinSorted):
         return page_url("zones:platform_detail", self.slug)
 
     def clean(self) -> None:
-        require_a_name(self)
+        require_either_language(self, "name", NAME_MISSING)
 
 
 class PlatformMembership(models.Model):

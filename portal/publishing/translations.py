@@ -10,11 +10,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, F, Func
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, CheckConstraint, F, Func, Q
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
+
+NAME_MISSING = gettext_lazy("Give the name in English, in Chinese or in both.")
+TITLE_MISSING = gettext_lazy("Give the title in English, in Chinese or in both.")
 
 
 def listed(items: Iterable[Any]) -> str:
@@ -74,6 +79,32 @@ def marked_untranslated(value: Any, language: str) -> SafeString:
         language_tag(language),
         value,
     )
+
+
+def given_in_either_language(field: str, name: str, message: Promise) -> CheckConstraint:
+    """A constraint, named `name`, that a translated field is given in English, in Chinese or in
+    both (NULL counts as empty).
+
+    Releases often name a local enterprise, a park or an event in Chinese alone, and a Chinese
+    release has a Chinese title: no English is made up for them. Their pages show the Chinese,
+    marked as not translated, wherever the English would be.
+    """
+    english, chinese = f"{field}_en", f"{field}_zh_hans"
+    return CheckConstraint(
+        condition=(Q(**{f"{english}__isnull": False}) & ~Q(**{english: ""}))
+        | (Q(**{f"{chinese}__isnull": False}) & ~Q(**{chinese: ""})),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def require_either_language(record, field: str, message: Promise) -> None:
+    """Raise ValidationError, on the English field, when `record.<field>` is given in neither
+    language: a form says so beside the field rather than above the form
+    (given_in_either_language)."""
+    english, chinese = f"{field}_en", f"{field}_zh_hans"
+    if not any((getattr(record, name) or "").strip() for name in (english, chinese)):
+        raise ValidationError({english: ValidationError(message, code="missing")})
 
 
 def content_language(obj, field_name: str) -> str:
