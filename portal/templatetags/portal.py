@@ -1,3 +1,4 @@
+import html
 from decimal import Decimal
 
 from django import template
@@ -7,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.publishing.structured_data import ld_json_script
@@ -119,6 +122,14 @@ def chinese_amount(value: Decimal) -> str | None:
                 return None
             return f"{scaled:f}{name}"
     return None
+
+
+@register.filter
+def meta_text(rendered: str, length: int) -> str:
+    """Rendered HTML as a <meta> tag's text: its tags dropped, cut to `length` characters as a
+    reader counts them, escaped again. Cut while escaped, an apostrophe counted as the six
+    characters of "&#x27;" and a snippet could end inside one, as "&#x…"."""
+    return escape(Truncator(html.unescape(strip_tags(rendered))).chars(length))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """What every public page shares: languages, metadata, the home page and image renditions."""
 
 import datetime
+import html
 import io
 from decimal import Decimal
 
@@ -335,6 +336,16 @@ def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english
         == shared
         == "沈阳经济技术开发区概况：园区、产业、注明来源的主要数据、企业与合作。"
     )
+
+
+def test_a_long_description_is_cut_between_characters_not_inside_an_escaped_one(client, db):
+    # An apostrophe is escaped as six characters, "&#x27;": cut there, a snippet ended "&#x…".
+    summary = "x" * 196 + "'s partners, with more words than a snippet holds."
+    ReleaseFactory(slug="cut", summary_en=summary)
+    page = client.get("/en/news/cut/").text
+    for tag in ('<meta name="description" content="', '<meta property="og:description" content="'):
+        shown = html.unescape(page.split(tag, 1)[1].split('"', 1)[0])
+        assert shown == "x" * 196 + "'s …"
 
 
 def test_a_transparent_logos_renditions_keep_it_transparent(settings, tmp_path):
