@@ -43,6 +43,15 @@ def canonical_page(context) -> str:
     return f"?page={page.number}"
 
 
+@register.simple_tag(takes_context=True)
+def canonical_url_in_language(context, language_code: str) -> str:
+    """This page's canonical address (its path, and a later page's number) in another language,
+    for its hreflang links: search engines ignore a language version that is not canonical, as
+    one with a filter or a campaign's parameters would be."""
+    path = translated_url(context, language_code).split("?", 1)[0]
+    return path + canonical_page(context)
+
+
 def url_in_language(request: HttpRequest, language_code: str) -> str:
     """Reversed from the request's own match, where translate_url() would resolve the path
     once more; a page without a match (a 404) goes through translate_url()."""

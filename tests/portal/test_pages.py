@@ -68,6 +68,23 @@ def test_a_later_page_of_a_list_is_its_own_canonical_address_and_a_filtered_one_
     assert '<link rel="canonical" href="http://testserver/en/events/">' in filtered
 
 
+def test_a_pages_language_versions_are_named_by_their_canonical_addresses(client, db):
+    # A search engine ignores language versions that are not the canonical addresses.
+    for number in range(25):
+        EventFactory(slug=f"fair-{number}", start_date="2999-01-01")
+
+    shared = client.get("/en/events/fair-1/", {"utm_source": "mail"}).text
+    second = client.get("/en/events/", {"page": "2"}).text
+    filtered = client.get("/en/events/", {"page": "2", "when": "upcoming"}).text
+
+    assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/events/fair-1/">' in shared
+    assert 'hreflang="x-default" href="http://testserver/events/fair-1/">' in shared
+    assert 'hreflang="en" href="http://testserver/en/events/?page=2">' in second
+    assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/events/?page=2">' in second
+    assert 'hreflang="en" href="http://testserver/en/events/">' in filtered
+    assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/events/">' in filtered
+
+
 def test_clear_all_filters_is_offered_only_when_a_filter_is_set(client, db):
     for number in range(25):
         EventFactory(slug=f"fair-{number}", start_date="2999-01-01")
