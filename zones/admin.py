@@ -21,6 +21,7 @@ from portal.publishing.admin import (
     TabularInline,
 )
 from portal.publishing.admin.ids import IdChoiceField
+from portal.publishing.admin.slugs import SlugFromNameForm, SlugFromNameMixin
 from portal.publishing.imports import ImportAdminMixin
 from portal.publishing.spreadsheets import formula_safe
 from portal.publishing.translations import by_name
@@ -63,8 +64,9 @@ class LeadingIndustryInline(ChosenByIdMixin, TabularInline):
     verbose_name_plural = _("leading industries (in order)")
 
 
-class ParkInline(ChosenByIdMixin, TranslationStackedInline):
+class ParkInline(SlugFromNameMixin, ChosenByIdMixin, TranslationStackedInline):
     model = Park
+    form = SlugFromNameForm
     extra = 0
     autocomplete_fields = ("sectors",)
     prepopulated_fields = {"slug": ("name_en",)}

@@ -13,7 +13,7 @@ import unicodedata
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.search.text import pypinyin
+from portal.publishing.pinyin import pypinyin
 
 SORT_KEY_LENGTH = 255
 
@@ -23,7 +23,7 @@ def pinyin_sort_key(name: str) -> str:
     `dai` and first tone before fourth, as in a dictionary; other text in lower case without
     accents (folded).
 
-    pypinyin is imported on first use (portal.search.text.pypinyin): a process that never
+    pypinyin is imported on first use (portal.publishing.pinyin): a process that never
     saves a name nor orders the Chinese directory's countries need not hold its dictionary.
     """
     converter = pypinyin()

@@ -1,12 +1,11 @@
 """Bulk import and export of zones and enterprises (CSV, XLSX) with django-import-export."""
 
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.instance_loaders import CachedInstanceLoader
 
 from portal.publishing.imports import ContentResource, SlugWidget
-from portal.search.text import lazy_pinyin
+from portal.publishing.pinyin import slug_of
 from zones.models import Enterprise, Zone
 
 
@@ -97,14 +96,6 @@ class EnterpriseResource(ContentResource):
                 del dataset[header]
             dataset.append_col(values, header=header)
         super().before_import(dataset, **kwargs)
-
-
-def slug_of(name_en: str | None, name_zh: str | None) -> str:
-    """A slug from the English name, or for an enterprise named in Chinese alone from its
-    pinyin (沈阳浑南 → shen-yang-hun-nan): an address, not a name, so nothing is made up."""
-    if name_en and (slug := slugify(name_en)):
-        return slug
-    return slugify(" ".join(lazy_pinyin(name_zh or "")))
 
 
 def column(dataset, header: str) -> list:

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+from portal.publishing.pinyin import lazy_pinyin
 from portal.search.syllables import SYLLABLES
 
 # A visitor's query is cut down to this before anything else looks at it.
@@ -178,9 +179,6 @@ def syllables() -> frozenset[str]:
     return SYLLABLES
 
 
-# Place names that pypinyin reads as another word: 朝阳, the city of Liaoning whose name the
-# glossary gives as Chaoyang, is cháoyáng, not zhāoyáng ("the morning sun").
-PLACE_NAME_READINGS = {"朝阳": [["cháo"], ["yáng"]]}
 # Liaoning and its cities, as English writes them (the glossary's names): a query for one in
 # Chinese also finds the English name (spelled).
 PLACE_NAMES = {
@@ -200,25 +198,6 @@ PLACE_NAMES = {
     "朝阳": "chaoyang",
     "葫芦岛": "huludao",
 }
-
-
-@functools.cache
-def pypinyin():
-    """pypinyin, imported on first use (its dictionary of phrases takes some 55 MB, which
-    serving pages and queries does not need), with the place names' readings."""
-    import pypinyin
-
-    pypinyin.load_phrases_dict(PLACE_NAME_READINGS)
-    return pypinyin
-
-
-@functools.lru_cache(maxsize=4096)
-def lazy_pinyin(run: str) -> tuple[str, ...]:
-    """pypinyin's syllables of a run of Chinese.
-
-    About a quarter of a millisecond a name, the largest cost of writing an entry; kept for
-    the latest runs, since an entry's names are read twice (pinyin_text, name_keys)."""
-    return tuple(pypinyin().lazy_pinyin(run))
 
 
 def spelled(run: str) -> str:

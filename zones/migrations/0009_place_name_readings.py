@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from portal.search.text import PLACE_NAME_READINGS
+from portal.publishing.pinyin import PLACE_NAME_READINGS
 from zones.collation import pinyin_sort_key
 
 SORTED_MODELS = ("Sector", "Zone", "Qualification", "Enterprise", "Institution", "Platform")

@@ -15,6 +15,7 @@ from portal.publishing.admin.ids import ChosenByIdMixin
 from portal.publishing.admin.locking import StoredStateForm
 from portal.publishing.admin.ordering import SameOrderAdminMixin
 from portal.publishing.admin.rules import EditorialRulesMixin
+from portal.publishing.admin.slugs import SlugFromNameMixin
 from portal.publishing.admin.uploads import UploadsAdminMixin
 from portal.publishing.admin.workflow import WorkflowAdmin
 from portal.publishing.richtext import RICH_TEXT_EDITOR, RichTextField
@@ -34,6 +35,7 @@ class RichTextEditorWidget(AdminProseEditorWidget):
 
 
 class ContentAdmin(
+    SlugFromNameMixin,
     ChosenByIdMixin,
     SameOrderAdminMixin,
     UploadsAdminMixin,
@@ -44,7 +46,8 @@ class ContentAdmin(
 ):
     """What every content model's admin shares: both languages, filter counts on request, save
     on top, history with restore and recovery, checked uploads, the rich-text editor, lists in
-    the same order on every database, delete confirmations that list a few of each kind."""
+    the same order on every database, delete confirmations that list a few of each kind, a
+    slug made from the name when it is left empty."""
 
     form = StoredStateForm
     # Counts beside the filters' choices only after "Show counts": each is a query over the

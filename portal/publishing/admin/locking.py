@@ -16,11 +16,12 @@ from reversion.models import Version
 
 from portal.publishing import drafts, history
 from portal.publishing.admin.history import record_pk
+from portal.publishing.admin.slugs import SlugFromNameForm
 from portal.publishing.models import PendingChange
 from portal.publishing.times import local_time
 
 
-class ConcurrentEditForm(forms.ModelForm):
+class ConcurrentEditForm(SlugFromNameForm):
     """What both forms below share: a save after a refused one keeps the other's changes."""
 
     # The hidden fields that follow other editors' saves: never a change to the record.
