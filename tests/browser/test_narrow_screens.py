@@ -68,6 +68,20 @@ def test_four_zones_compared_on_a_phone_keep_columns_wide_enough_to_read(phone, 
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_compared_figures_period_is_never_broken_across_lines_on_a_phone(phone, site, language):
+    phone.goto(f"{site}/{language}/zones/compare/?zones=dalian-puwan,shenyang-etdz,panjin-liaobin")
+    periods = phone.locator("table.compare .period")
+    expect(periods.first).to_be_visible()
+    # "2023年" or "截至2024年6月20日" read as one: not "2023" above "年", "6" above "月20日".
+    lines = periods.evaluate_all(
+        "spans => spans.map(s => [s.textContent, s.getClientRects().length])"
+    )
+    assert len(lines) == 8
+    assert [text for text, count in lines if count > 1] == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_compared_rows_keep_their_label_in_view_while_the_zones_scroll(phone, site, language):
     zones = "shenyang-etdz,dalian-puwan,chaoyang-jianping"
     phone.goto(f"{site}/{language}/zones/compare/?zones={zones}")
