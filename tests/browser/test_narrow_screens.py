@@ -1,5 +1,5 @@
-"""On a phone (390 px wide), the figures read as cards and wide tables scroll in their own box:
-the page never scrolls sideways."""
+"""On a phone (390 px wide, 360 for the smallest), the figures read as cards and wide tables scroll
+in their own box: the page never scrolls sideways."""
 
 import itertools
 from decimal import Decimal
@@ -153,3 +153,32 @@ def test_a_wide_table_in_a_release_keeps_its_numbers_whole_and_scrolls_in_its_bo
     phone.keyboard.press("ArrowRight")
     expect(box).not_to_have_js_property("scrollLeft", 0)
     box.screenshot(path=SCREENSHOTS / f"release-table-390-{language}.png")
+
+
+PUBLIC_PAGES = (
+    "/",
+    "/zones/",
+    "/zones/dalian-puwan/",
+    "/zones/compare/?zones=dalian-puwan,shenyang-etdz,panjin-liaobin,chaoyang-jianping",
+    "/enterprises/",
+    "/enterprises/dalian-sanhuan-composite-material/",
+    "/news/",
+    "/news/shenyang-etdz-internationalized-industrial-ecosystem/",
+    "/search/?q=dalian",
+    "/search/?q=dalain",
+    "/no-such-page/",
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_public_page_scrolls_sideways_on_the_smallest_phone(browser, site, language):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    wider = {}
+    for path in PUBLIC_PAGES:
+        page.goto(f"{site}/{language}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wider[path] = width
+    assert wider == {}
