@@ -144,21 +144,24 @@ def eight_bit(image: Image.Image) -> Image.Image:
 
 def require_text_alternative(record, title: str, image: str, alt: str) -> None:
     """Raise ValidationError unless `record`'s image has its text alternative in every language
-    the record has a `title` in (English always, as every record has an English title).
+    the record has a `title` in (English when it has none yet).
 
     A page is read in the language of its title, so a Chinese page whose image has only an
-    English description gives a screen reader's user nothing. The errors name the form fields
+    English description gives a screen reader's user nothing, and a release with a Chinese
+    title alone needs no English description made up for it. The errors name the form fields
     modeltranslation makes (`cover_image_alt_en`, `cover_image_alt_zh_hans`).
     """
     if not getattr(record, image):
         return
+    titled = [
+        code
+        for code, _name in settings.LANGUAGES
+        if getattr(record, build_localized_fieldname(title, code))
+    ] or [settings.LANGUAGE_CODE]
     errors = {}
-    for code, _name in settings.LANGUAGES:
+    for code in titled:
         alt_field = build_localized_fieldname(alt, code)
-        has_title = code == settings.LANGUAGE_CODE or getattr(
-            record, build_localized_fieldname(title, code)
-        )
-        if has_title and not (getattr(record, alt_field) or "").strip():
+        if not (getattr(record, alt_field) or "").strip():
             errors[alt_field] = _("Describe the cover image for people who cannot see it.")
     if errors:
         raise ValidationError(errors)

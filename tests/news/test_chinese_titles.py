@@ -2,11 +2,14 @@
 park a release names in Chinese): entered without an English one, and shown, listed, found and
 fed with the Chinese wherever the English would be, marked as untranslated on English pages."""
 
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
+from PIL import Image
 
 from news.models import Event, Release
 from tests.adminforms import add_form_data, change_form_data
@@ -58,6 +61,29 @@ def test_an_editor_enters_an_event_by_its_chinese_title_alone(editor_client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert str(Event.objects.get(slug="shenyang-deguo")) == "沈阳—德国经贸交流会"
+
+
+def test_a_chinese_release_describes_its_cover_image_in_chinese_alone(
+    editor_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    cover = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(cover, "PNG")
+    url = reverse("admin:news_release_add")
+    data = add_form_data(editor_client.get(url)) | {
+        "kind": "press_release",
+        "title_zh_hans": TITLE,
+        "slug": "hunnan-yingshang",
+        "cover_image": SimpleUploadedFile("cover.png", cover.getvalue()),
+        "cover_image_alt_zh_hans": "浑南区新闻发布会现场",
+        "status": "draft",
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    release = Release.objects.get(slug="hunnan-yingshang")
+    assert release.cover_image and not release.cover_image_alt_en
 
 
 def test_an_editor_adds_a_park_by_its_chinese_name_alone_on_its_zones_form(publisher_client):
