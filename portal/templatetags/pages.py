@@ -69,13 +69,16 @@ def responsive_image(image, alt: str, widths: str = "480,960", sizes: str = "100
     if not sources:
         return ""
     largest = sources[-1]
+    # The text alternative's own language, when it is shown for want of one in the page's.
+    lang = format_html(' lang="{}"', attrs["lang"]) if attrs.get("lang") else ""
     return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}" loading="lazy"'
+        '<img src="{}" srcset="{}" sizes="{}" alt="{}"{} width="{}" height="{}" loading="lazy"'
         ' decoding="async" class="{}">',
         largest.url,
         ", ".join(f"{source.url} {source.width}w" for source in sources),
         sizes,
         alt,
+        lang,
         largest.width,
         largest.height,
         attrs.get("class", ""),

@@ -23,6 +23,12 @@ TITLE = "浑南区召开营商环境建设新闻发布会"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def release(db) -> Release:
     return ReleaseFactory(
@@ -67,14 +73,12 @@ def test_a_chinese_release_describes_its_cover_image_in_chinese_alone(
     editor_client, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    cover = io.BytesIO()
-    Image.new("RGB", (40, 30), "teal").save(cover, "PNG")
     url = reverse("admin:news_release_add")
     data = add_form_data(editor_client.get(url)) | {
         "kind": "press_release",
         "title_zh_hans": TITLE,
         "slug": "hunnan-yingshang",
-        "cover_image": SimpleUploadedFile("cover.png", cover.getvalue()),
+        "cover_image": SimpleUploadedFile("cover.png", png()),
         "cover_image_alt_zh_hans": "浑南区新闻发布会现场",
         "status": "draft",
     }
@@ -145,6 +149,24 @@ def test_the_english_pages_show_the_chinese_title_marked_as_untranslated(client,
 
     for url in (reverse("news:release_list"), reverse("home")):
         assert marked(TITLE) in client.get(url).text, url
+
+
+def test_the_english_page_marks_the_chinese_description_of_its_cover_image(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    ReleaseFactory(
+        title_en="",
+        title_zh_hans=TITLE,
+        slug="hunnan-yingshang",
+        cover_image=SimpleUploadedFile("cover.png", png()),
+        cover_image_alt_en="",
+        cover_image_alt_zh_hans="浑南区新闻发布会现场",
+    )
+
+    page = client.get("/en/news/hunnan-yingshang/").text
+
+    assert 'alt="浑南区新闻发布会现场" lang="zh-Hans"' in page
 
 
 def test_the_chinese_page_shows_it_as_its_own(client, release):
