@@ -130,7 +130,7 @@ class ParkAdmin(ContentAdmin):
     list_display = ("name", "zone", "position")
     list_filter = ("zone",)
     list_select_related = ("zone",)
-    search_fields = ("name_en", "name_zh_hans", "zone__name_en", "zone__name_zh_hans")
+    search_fields = ("name_en", "name_zh_hans", "slug", "zone__name_en", "zone__name_zh_hans")
     autocomplete_fields = ("zone", "sectors")
     prepopulated_fields = {"slug": ("name_en",)}
 

@@ -211,3 +211,16 @@ def test_the_admin_lists_it_by_its_chinese_title(publisher_client, release):
     url = reverse("admin:news_release_change", args=[release.pk])
     for language in ("en", "zh-hans"):
         assert publisher_client.get(url, headers={"Accept-Language": language}).status_code == 200
+
+
+def test_the_admin_finds_a_chinese_park_by_its_pinyin_slug(publisher_client):
+    park = ParkFactory(name_en="", name_zh_hans="中德产业园", slug="zhongde-chanyeyuan")
+
+    changelist = publisher_client.get(reverse("admin:zones_park_changelist"), {"q": "zhongde"})
+    figure_park = publisher_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "news", "model_name": "indicator", "field_name": "park", "term": "zhongde"},
+    )
+
+    assert list(changelist.context["cl"].result_list) == [park]
+    assert [item["text"] for item in figure_park.json()["results"]] == ["中德产业园"]
