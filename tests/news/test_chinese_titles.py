@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
@@ -224,3 +225,19 @@ def test_the_admin_finds_a_chinese_park_by_its_pinyin_slug(publisher_client):
 
     assert list(changelist.context["cl"].result_list) == [park]
     assert [item["text"] for item in figure_park.json()["results"]] == ["中德产业园"]
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "lang"),
+    [("全文", "en", "zh-Hans"), ("Full text", "zh-hans", "en")],
+)
+def test_an_attachments_title_says_its_language(client, title, language, lang):
+    """An attachment's title is written in one language, whichever the page's is."""
+    release = ReleaseFactory(title_zh_hans="标题")
+    attachment = release.attachments.create(
+        title=title, file=ContentFile(b"%PDF-1.4\n", name="full.pdf")
+    )
+
+    page = client.get(f"/{language}/news/{release.slug}/").text
+
+    assert f'<a href="{attachment.get_absolute_url()}" download lang="{lang}">{title}</a>' in page

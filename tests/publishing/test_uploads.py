@@ -247,7 +247,8 @@ def test_an_attachment_is_served_as_a_download(publisher_client, visitor):
     attachment = Attachment.objects.get()
     assert attachment.file.name.startswith("releases/attachments/")
 
-    link = f'<a href="{attachment.get_absolute_url()}" download>Full text of the release</a>'
+    href = attachment.get_absolute_url()
+    link = f'<a href="{href}" download lang="en">Full text of the release</a>'
     assert link in visitor.get(release.get_absolute_url()).content.decode()
 
     response = visitor.get(attachment.get_absolute_url())
