@@ -25,6 +25,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.base import DeserializedObject
 from django.db import models, transaction
 from modeltranslation.fields import TranslationField
+from reversion.models import Revision, Version
 
 from portal.publishing import history, notes
 from portal.publishing.models import AuditEntry, PendingChange
@@ -367,6 +368,28 @@ def between(model: type[models.Model], before: str, after: str) -> Diff:
     old, new = _read(before), _read(after)
     fields = history.changes(model, record_values(before), record_values(after))
     return Diff(fields, _part_changes(model, _snapshot_parts(old[1:]), _snapshot_parts(new[1:])))
+
+
+def revision_parts(model: type[models.Model], record_pk, revision: Revision) -> dict:
+    """The rows of the record's parts that a revision of its history holds, keyed like
+    `_snapshot_parts`. One query per part."""
+    found = {}
+    for part_model, key in parts_of(model):
+        link = part_model._meta.get_field(key).attname
+        content_type = ContentType.objects.get_for_model(part_model)
+        for version in revision.version_set.filter(content_type=content_type):
+            values = version.field_dict
+            if str(values.get(link)) == str(record_pk):
+                found[(part_model, version.object_id)] = (part_model, values, version.object_repr)
+    return found
+
+
+def between_versions(before: Version | None, after: Version) -> list[PartChange]:
+    """What a save in the history changed in the record's parts (`before`: the version the
+    record had until then, if any). Runs a query per part and per changed relation field."""
+    model, record_pk = after._model, after.object_id
+    old = revision_parts(model, record_pk, before.revision) if before is not None else {}
+    return _part_changes(model, old, revision_parts(model, record_pk, after.revision))
 
 
 def keep(record: models.Model, snapshot: str, user) -> PendingChange:

@@ -765,6 +765,64 @@ def test_a_changed_link_shows_in_the_drafts_changes_and_the_history(
     assert "elsewhere.example/notice" in changes
 
 
+def add_park_in_draft(client, zone, name_zh_hans: str):
+    """Save the zone's form with one park more, named in Chinese alone, its slug left empty."""
+    data = change_form_data(client.get(admin_url(zone)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "park" in k)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    count = int(data[f"{prefix}-TOTAL_FORMS"])
+    data |= {
+        f"{prefix}-TOTAL_FORMS": str(count + 1),
+        f"{prefix}-{count}-name_zh_hans": name_zh_hans,
+        f"{prefix}-{count}-position": "0",
+    }
+    response = client.post(admin_url(zone), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def published_changes(client, record) -> str:
+    """The history's page of what the latest save of `record` changed."""
+    latest = Version.objects.get_for_object(record).first()
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changes", args=[record.pk, latest.pk])
+    return client.get(url).text
+
+
+def test_the_history_of_a_published_draft_lists_the_park_it_added(editor_client, publisher_client):
+    zone = ZoneFactory()
+    add_park_in_draft(editor_client, zone, "综合保税区")
+    draft_action(publisher_client, zone, "publish")
+
+    changes = published_changes(publisher_client, zone)
+
+    assert "Added park “综合保税区”." in changes
+    assert "changed none of the record" not in changes
+
+
+def test_the_history_of_a_published_draft_lists_the_figures_it_changed_and_removed(
+    editor_client, publisher_client, live_release
+):
+    kept = IndicatorFactory(release=live_release, value=Decimal("8"))
+    removed = live_release.indicators.exclude(pk=kept.pk).get()
+    data = change_form_data(editor_client.get(admin_url(live_release)))
+    prefix = next(k for k in data if k.endswith("-0-value")).removesuffix("-0-value")
+    row = {data[f"{prefix}-{i}-id"]: i for i in range(2)}
+    data |= {
+        f"{prefix}-{row[str(kept.pk)]}-value": "9",
+        f"{prefix}-{row[str(removed.pk)]}-DELETE": "on",
+    }
+    assert editor_client.post(admin_url(live_release), data).status_code == 302
+    draft_action(publisher_client, live_release, "publish")
+
+    changes = published_changes(publisher_client, live_release)
+
+    kept.refresh_from_db()
+    assert f"Changed figure “{kept}”:" in changes
+    assert "<del>8</del><ins>9</ins>" in changes
+    assert f"Removed figure “{removed}”." in changes
+
+
 def test_discarding_a_draft_asks_first_and_keeps_it_until_confirmed(editor_client, live_release):
     save_form(editor_client, live_release, title_en="Worth keeping")
 

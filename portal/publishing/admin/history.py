@@ -23,7 +23,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.utils import mute_signals
 
-from portal.publishing import bulk, history, notes
+from portal.publishing import bulk, drafts, history, notes
 from portal.publishing.models import AuditEntry, Publishable
 from portal.publishing.times import local_time
 from portal.publishing.translations import listed
@@ -121,6 +121,7 @@ class HistoryAdmin(VersionAdmin):
             "object_id": object_id,
             "version": version,
             "changes": history.changes(self.model, before, version.field_dict),
+            "parts": drafts.between_versions(before_version, version),
             "restore_url": reverse(
                 f"{self.admin_site.name}:{self.model._meta.app_label}_"
                 f"{self.model._meta.model_name}_revision",
