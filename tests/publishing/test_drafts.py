@@ -21,6 +21,7 @@ from tests.factories import (
     SectorFactory,
     ZoneFactory,
 )
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -821,6 +822,62 @@ def test_the_history_of_a_published_draft_lists_the_figures_it_changed_and_remov
     assert f"Changed figure “{kept}”:" in changes
     assert "<del>8</del><ins>9</ins>" in changes
     assert f"Removed figure “{removed}”." in changes
+
+
+LIVE_CHANGED = "The published version was changed after this draft was started."
+
+
+def change_figure_value(client, release, value: str) -> None:
+    """Save the release's form with its one figure's value changed."""
+    data = change_form_data(client.get(admin_url(release)))
+    value_field = next(k for k in data if k.endswith("-0-value"))
+    assert client.post(admin_url(release), data | {value_field: value}).status_code == 302
+
+
+def test_a_figure_saved_for_a_demo_zone_does_not_say_the_zones_draft_was_overtaken(
+    demo, editor_client, publisher_client
+):
+    zone = Zone.objects.get(slug="shenyang-etdz")
+    add_park_in_draft(editor_client, zone, "综合保税区")
+    assert LIVE_CHANGED not in editor_client.get(admin_url(zone, "draft")).text
+
+    data = change_form_data(publisher_client.get(admin_url(demo)))
+    figure = demo.indicators.filter(zone=zone).first()
+    row = next(k for k, v in data.items() if k.endswith("-id") and v == str(figure.pk))
+    value_field = row.removesuffix("-id") + "-value"
+    data[value_field] = str(figure.value + 1)
+    assert publisher_client.post(admin_url(demo), data).status_code == 302
+
+    assert LIVE_CHANGED not in editor_client.get(admin_url(zone, "draft")).text
+
+
+def test_the_draft_page_says_so_when_a_publisher_changed_the_live_record_since(
+    editor_client, publisher_client
+):
+    zone = ZoneFactory()
+    IndicatorFactory(release=ReleaseFactory(), zone=zone, value=Decimal("5"))
+    add_park_in_draft(editor_client, zone, "综合保税区")
+    change_figure_value(publisher_client, zone.indicators.get().release, "6")
+    assert LIVE_CHANGED not in editor_client.get(admin_url(zone, "draft")).text
+
+    save_form(publisher_client, zone, summary_en="A summary the Publisher corrected.")
+
+    assert LIVE_CHANGED in editor_client.get(admin_url(zone, "draft")).text
+
+
+def test_a_zones_form_opened_before_a_figure_of_the_zone_was_saved_still_saves(
+    publisher_client,
+):
+    zone = ZoneFactory()
+    IndicatorFactory(release=ReleaseFactory(), zone=zone, value=Decimal("5"))
+    opened = change_form_data(publisher_client.get(admin_url(zone)))
+
+    change_figure_value(publisher_client, zone.indicators.get().release, "6")
+    response = publisher_client.post(admin_url(zone), opened | {"summary_en": "Corrected."})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    zone.refresh_from_db()
+    assert zone.summary_en == "Corrected."
 
 
 def test_discarding_a_draft_asks_first_and_keeps_it_until_confirmed(editor_client, live_release):

@@ -447,18 +447,22 @@ def restore_incoming_links(obj) -> None:
 
 
 def touch_parents(obj, exclude=None) -> None:
-    """Give the publishable records `obj` belongs to a new version number.
+    """Give the publishable records `obj` is a part of a new version number.
 
     A figure saved on its own page, or a membership saved from the enterprise's page, changes
     what the release's or the platform's form shows in its inlines; a form opened before then
-    must not save over it. Records that are publishable themselves are skipped: their own
-    version covers them.
+    must not save over it. Only the records whose form shows `obj` (`parts`): a figure's zone
+    is not touched, as nothing on the zone's form changed, and its form or pending draft would
+    otherwise read as overtaken by someone else's save. Records that are publishable themselves
+    are skipped: their own version covers them.
     """
     if isinstance(obj, Publishable):
         return
     for field in obj._meta.concrete_fields:
         target = field.related_model if field.many_to_one else None
         if target is None or not issubclass(target, Publishable):
+            continue
+        if (type(obj), field.name) not in drafts.parts_of(target):
             continue
         pk = getattr(obj, field.attname)
         if pk is None or (exclude is not None and isinstance(exclude, target) and exclude.pk == pk):
