@@ -11,7 +11,7 @@ from news.models import Release
 from portal.publishing.models import Status
 from portal.publishing.notes import read_comment
 from tests.adminforms import change_form_data
-from tests.factories import IndicatorFactory, ParkFactory, ReleaseFactory
+from tests.factories import EventFactory, IndicatorFactory, ParkFactory, ReleaseFactory
 from zones.models import Park
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,25 @@ def test_a_figure_saved_on_its_own_page_refuses_a_stale_release_form(
     assert response.status_code == 200
     figure.refresh_from_db()
     assert figure.value == 99
+
+
+def test_an_event_linked_from_a_release_refuses_its_stale_form(editor_client, second_editor_client):
+    """The release's event inline writes the link the event's form lists among its releases:
+    the event's form opened before then must not save the link away."""
+    release = ReleaseFactory(status=Status.DRAFT)
+    event = EventFactory(status=Status.DRAFT)
+    event_url = reverse("admin:news_event_change", args=[event.pk])
+    stale = change_form_data(second_editor_client.get(event_url))
+    data = change_form_data(editor_client.get(change_url(release))) | {
+        "Event_releases-TOTAL_FORMS": "1",
+        "Event_releases-0-event": str(event.pk),
+    }
+    assert editor_client.post(change_url(release), data).status_code == 302
+
+    response = second_editor_client.post(event_url, stale | {"description_en": "Mine"})
+
+    assert response.status_code == 200
+    assert list(event.releases.all()) == [release]
 
 
 def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):

@@ -451,18 +451,20 @@ def touch_parents(obj, exclude=None) -> None:
 
     A figure saved on its own page, or a membership saved from the enterprise's page, changes
     what the release's or the platform's form shows in its inlines; a form opened before then
-    must not save over it. Only the records whose form shows `obj` (`parts`): a figure's zone
-    is not touched, as nothing on the zone's form changed, and its form or pending draft would
-    otherwise read as overtaken by someone else's save. Records that are publishable themselves
-    are skipped: their own version covers them.
+    must not save over it. Only the records whose form shows `obj`: those it is a part of, and
+    both ends of a link (a release's event inline links the event, whose form lists its
+    releases). A figure's zone is not touched, as nothing on the zone's form changed, and its
+    form or pending draft would otherwise read as overtaken by someone else's save. Records
+    that are publishable themselves are skipped: their own version covers them.
     """
     if isinstance(obj, Publishable):
         return
+    link = obj._meta.auto_created
     for field in obj._meta.concrete_fields:
         target = field.related_model if field.many_to_one else None
         if target is None or not issubclass(target, Publishable):
             continue
-        if (type(obj), field.name) not in drafts.parts_of(target):
+        if not link and (type(obj), field.name) not in drafts.parts_of(target):
             continue
         pk = getattr(obj, field.attname)
         if pk is None or (exclude is not None and isinstance(exclude, target) and exclude.pk == pk):
