@@ -83,7 +83,7 @@ class EnterpriseResource(ContentResource):
         # Filled in for the whole file before existing records are looked up by slug.
         names = zip(column(dataset, "name_en"), column(dataset, "name_zh_hans"), strict=True)
         slugs = [
-            (slug or "").strip() or slug_of(name_en, name_zh)[:120]
+            (slug or "").strip() or slug_of(name_en, name_zh, max_length=120)
             for slug, (name_en, name_zh) in zip(column(dataset, "slug"), names, strict=True)
         ]
         replaced = {"slug": slugs}

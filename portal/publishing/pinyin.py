@@ -31,10 +31,10 @@ def lazy_pinyin(run: str) -> tuple[str, ...]:
     return tuple(pypinyin().lazy_pinyin(run))
 
 
-def slug_of(english: str | None, chinese: str | None) -> str:
-    """A slug from the English name, or for a record named in Chinese alone from its pinyin
-    (沈阳浑南 → shen-yang-hun-nan): an address, not a name, so nothing is made up. Empty when
-    neither gives a letter or a digit."""
-    if english and (slug := slugify(english)):
-        return slug
-    return slugify(" ".join(lazy_pinyin(chinese or "")))
+def slug_of(english: str | None, chinese: str | None, max_length: int) -> str:
+    """A slug of at most `max_length` characters from the English name, or for a record named
+    in Chinese alone from its pinyin (沈阳浑南 → shen-yang-hun-nan): an address, not a name,
+    so nothing is made up. Empty when neither gives a letter or a digit."""
+    slug = slugify(english or "") or slugify(" ".join(lazy_pinyin(chinese or "")))
+    # Cut between words where it can be: never ending in a hyphen.
+    return slug[:max_length].rstrip("-")

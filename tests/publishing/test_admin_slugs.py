@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from news.models import Release
+from portal.publishing.pinyin import slug_of
 from tests.adminforms import add_form_data, change_form_data
 from tests.factories import ReleaseFactory, ZoneFactory
 from zones.models import Enterprise, Park
@@ -90,3 +91,20 @@ def test_a_park_added_on_its_zones_form_gets_its_pinyin(publisher_client):
 
     assert response.status_code == 302, response.context["errors"]
     assert Park.objects.get(zone=zone).slug == "zhong-de-chan-ye-yuan"
+
+
+def test_a_long_name_gives_a_slug_cut_between_words(editor_client):
+    title = "沈阳浑南" * 20
+
+    response = add_release(editor_client, title_zh_hans=title, slug="")
+
+    assert response.status_code == 302
+    slug = Release.objects.get(title_zh_hans=title).slug
+    assert len(slug) <= 150
+    assert slug.startswith("shen-yang-hun-nan-")
+    assert not slug.endswith("-")
+
+
+def test_a_slug_cut_to_its_length_never_ends_in_a_hyphen():
+    assert slug_of(None, "沈阳浑南", max_length=5) == "shen"
+    assert slug_of("Puwan grows", "普湾增长", max_length=6) == "puwan"

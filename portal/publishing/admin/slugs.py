@@ -34,15 +34,19 @@ class SlugFromNameForm(forms.ModelForm):
     title (the field the record is listed by), before the slug's uniqueness is checked: a
     record whose name gives the slug of another is refused in words, beside the slug."""
 
-    def clean(self):
+    def clean(self) -> dict:
         cleaned_data = super().clean()
         field = self.fields.get("slug")
         if field is None or field.required or cleaned_data.get("slug") or self.has_error("slug"):
             return cleaned_data
         name = getattr(self._meta.model, "sorted_by", "name")
-        slug = slug_of(cleaned_data.get(f"{name}_en"), cleaned_data.get(f"{name}_zh_hans"))
+        slug = slug_of(
+            cleaned_data.get(f"{name}_en"),
+            cleaned_data.get(f"{name}_zh_hans"),
+            self._meta.model._meta.get_field("slug").max_length,
+        )
         if slug:
-            cleaned_data["slug"] = slug[: self._meta.model._meta.get_field("slug").max_length]
+            cleaned_data["slug"] = slug
         else:
             self.add_error("slug", field.error_messages["required"])
         return cleaned_data
