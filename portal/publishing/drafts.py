@@ -386,10 +386,37 @@ def revision_parts(model: type[models.Model], record_pk, revision: Revision) -> 
 
 def between_versions(before: Version | None, after: Version) -> list[PartChange]:
     """What a save in the history changed in the record's parts (`before`: the version the
-    record had until then, if any). Runs a query per part and per changed relation field."""
+    record had until then, if any).
+
+    A row saved elsewhere between the two versions (a figure on its own page, by an import) is
+    compared from that save on, and a row deleted or moved elsewhere is not this save's
+    removal (a delete keeps a version of the row): the history names each change once, under
+    whoever made it. Two queries per part.
+    """
     model, record_pk = after._model, after.object_id
-    old = revision_parts(model, record_pk, before.revision) if before is not None else {}
-    return _part_changes(model, old, revision_parts(model, record_pk, after.revision))
+    now = revision_parts(model, record_pk, after.revision)
+    if before is None:
+        return _part_changes(model, {}, now)
+    then = revision_parts(model, record_pk, before.revision)
+    elsewhere = {}
+    for part_model, _key in parts_of(model):
+        rows = {object_id for row_model, object_id in (*now, *then) if row_model is part_model}
+        versions = (
+            Version.objects.get_for_model(part_model)
+            .filter(
+                object_id__in=rows,
+                revision_id__gt=before.revision_id,
+                revision_id__lt=after.revision_id,
+            )
+            .order_by("-revision_id")
+        )
+        for version in versions:
+            elsewhere.setdefault((part_model, version.object_id), version)
+    earlier = {key: row for key, row in then.items() if key not in elsewhere}
+    for key, version in elsewhere.items():
+        if key in now:
+            earlier[key] = (key[0], version.field_dict, version.object_repr)
+    return _part_changes(model, earlier, now)
 
 
 def keep(record: models.Model, snapshot: str, user) -> PendingChange:

@@ -824,6 +824,26 @@ def test_the_history_of_a_published_draft_lists_the_figures_it_changed_and_remov
     assert f"Removed figure “{removed}”." in changes
 
 
+def test_the_history_names_a_figure_changed_or_deleted_on_its_own_page_under_that_save_alone(
+    publisher_client,
+):
+    release = ReleaseFactory(status=Status.DRAFT)
+    changed = IndicatorFactory(release=release, value=Decimal("10"))
+    deleted = IndicatorFactory(release=release, value=Decimal("20"))
+    save_form(publisher_client, release)  # the release's history starts with both figures
+    url = reverse("admin:news_indicator_change", args=[changed.pk])
+    data = change_form_data(publisher_client.get(url)) | {"value": "99"}
+    assert publisher_client.post(url, data).status_code == 302
+    url = reverse("admin:news_indicator_delete", args=[deleted.pk])
+    assert publisher_client.post(url, {"post": "yes"}).status_code == 302
+
+    save_form(publisher_client, release, summary_en="Only the summary changes.")
+    changes = published_changes(publisher_client, release)
+
+    assert "Only the summary changes." in changes
+    assert not any(f"{action} figure" in changes for action in ("Added", "Changed", "Removed"))
+
+
 LIVE_CHANGED = "The published version was changed after this draft was started."
 
 
