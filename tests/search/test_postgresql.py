@@ -12,11 +12,13 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.search import registry
 from portal.search.backends import Backend, backend, postgresql
+from portal.search.backends.base import Hit
 from portal.search.models import SearchEntry
 from portal.search.queries import prepare
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
@@ -254,6 +256,42 @@ def test_a_corrected_word_is_crowded_by_its_corrections_and_counted_as_typed(cli
     assert engine.counts(query)["enterprise"] == (4, 0)
     shown = {"All": "4+", "Enterprises": "3+", "News": "1"}
     assert shown_counts(client, "quartzitr") == shown
+
+
+def test_a_corrected_word_that_matches_nothing_as_typed_is_not_read_again_as_typed(
+    client, quartzite
+):
+    engine = backend()
+    query = prepare("quartzitr", engine=engine)
+    with CaptureQueriesContext(connection) as captured:
+        counts, window = engine.matches(query, None)
+    as_typed_only = [
+        statement["sql"]
+        for statement in captured
+        if "quartzitr" in statement["sql"] and "quartzite" not in statement["sql"]
+    ]
+    # Counted as typed in the crowded kind, and no tier is read as typed: none can hold a match.
+    assert len(as_typed_only) == 1
+    assert len(window) == 6
+    assert not any(hit.exact for hit in window)
+    assert shown_counts(client, "quartzitr") == {"All": "4+", "Enterprises": "3+", "News": "1"}
+
+
+def test_a_match_as_typed_leads_where_the_count_stopped_before_reading_it(
+    client, quartzite, monkeypatch
+):
+    # The last enterprise holds the word as typed in its text. Counted without the lexeme
+    # counts, the enterprises' count stops at the cap before it reaches that row, so the
+    # count says nothing of the matches as typed, which are then read.
+    monkeypatch.setattr(postgresql.PostgreSQLBackend, "crowded_kinds", lambda *args: [])
+    survey = EnterpriseFactory(
+        name_en="Harbour Stoneworks", summary_en="Quartzitr, as the old survey spells it."
+    )
+    engine = backend()
+    query = prepare("quartzitr", engine=engine)
+    counts, window = engine.matches(query, None)
+    assert counts["enterprise"] == (4, 0)
+    assert window[0] == Hit(entry_id(survey), True, False)
 
 
 def test_scheduled_records_never_make_a_count_pass_the_cap(client, quartzite):
