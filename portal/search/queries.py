@@ -68,17 +68,19 @@ def prepare(
     pad it. So when some word could be corrected, one query first asks whether the query as
     typed matches a visible name; if not, one query per such word, and two more when some word
     has candidates. A caller that knows whether the query as typed matches a visible name says
-    so in `finds_a_name`, and that query is not asked.
+    so in `finds_a_name`, and that query is not asked. Before all that, a word being typed as
+    pinyin whose syllables no entry holds is no longer read as pinyin (drop_unheld_pinyin).
     """
     query = text.parse(raw)
     if not correct:
         return query
+    engine = engine or backend()
+    engine.drop_unheld_pinyin(query)
     correctable = [
         index
         for index, term in enumerate(query.terms)
         if not term.cjk and len(term.text) >= text.MIN_CORRECTABLE and term.text.isalpha()
     ]
-    engine = engine or backend()
     if not correctable:
         return query
     if finds_a_name is None:

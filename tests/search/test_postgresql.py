@@ -303,3 +303,18 @@ def test_scheduled_records_never_make_a_count_pass_the_cap(client, quartzite):
     assert lexeme_counts()[("quartzite", ENTERPRISE)] == 5
     shown = {"All": "4", "Enterprises": "3", "News": "1"}
     assert shown_counts(client, "quartzite") == shown
+
+
+def test_a_word_is_read_as_pinyin_being_typed_only_where_an_entry_holds_its_syllables(client):
+    EnterpriseFactory(name_en="Harbour Machine Tools", name_zh_hans="沈阳机床")
+    EnterpriseFactory(name_en="Shenyang Harbour Works")
+    assert prepare("shenyangj").terms[0].pinyin == ["shen", "yang", "j"]
+    assert "Harbour Machine Tools" in client.get(reverse("search"), {"q": "shenyangj"}).text
+    # No entry holds `shen ya`: `shenyag` is a word, corrected, and no statement gathers every
+    # word starting with `g`.
+    assert prepare("shenyag").terms[0].pinyin is None
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("search"), {"q": "shenyag"}).text
+    assert not [statement for statement in captured if "'g':*" in statement["sql"]]
+    assert "Did you mean" in page
+    assert "Shenyang Harbour Works" in page

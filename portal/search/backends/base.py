@@ -182,6 +182,10 @@ class Backend(abc.ABC):
     def word_match_sql(self, column: str) -> str:
         """A condition on `table`: the row holds the vocabulary word in the SQL `column`."""
 
+    def drop_unheld_pinyin(self, query: Query) -> None:  # noqa: B027 -- a hook, not abstract
+        """Reads no term of the query as pinyin whose syllables, but for the one being typed, no
+        entry holds, on a database that pays for such a reading whether or not it matches."""
+
     def finds_a_name(self, query: Query) -> bool:
         """Whether the query as typed matches a name of an entry visible now; one query that
         stops at the first."""

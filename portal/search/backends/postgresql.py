@@ -98,6 +98,33 @@ class PostgreSQLBackend(Backend):
             cursor.execute(f"SELECT {found}", params)
             return cursor.fetchone()[0]
 
+    def drop_unheld_pinyin(self, query):
+        # A phrase ending in a prefix (`shen <-> ya <-> g:*` for `shenyag`) makes the GIN index
+        # gather every word the prefix starts before it looks at the others: 4 to 7 ms a
+        # statement at 100,000 enterprises, though no document holds `ya`. Whether some
+        # document holds the whole syllables is one lookup each, which stops at the first.
+        typed = [
+            term
+            for term in query.terms
+            if term.pinyin
+            and len(term.pinyin) > 1
+            and not term.written_apart
+            and not term.pinyin_spellings()
+        ]
+        if not typed:
+            return
+        checks = []
+        for term in typed:
+            syllables = self.all_of([self.lexeme(syllable, False) for syllable in term.pinyin[:-1]])
+            found, _ = self.exists_sql(self.table, f"document @@ {self.tsquery(syllables)}", [])
+            checks.append(found)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(checks)}")
+            held = cursor.fetchone()
+        for term, is_held in zip(typed, held, strict=True):
+            if not is_held:
+                term.pinyin = None
+
     def exists_sql(self, table, condition, params):
         # One EXISTS per kind's partition, the first that holds a row ending it. Through the
         # partitioned table, the planner costs each partition as if every match were read (see
