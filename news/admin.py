@@ -124,6 +124,15 @@ class ReleaseAdmin(PublishableAdmin):
     class Media:
         js = ("portal/link_suggestions.js",)
 
+    def reversion_register(self, model, **options):
+        # Reversion follows an inline's rows from the record through their foreign key's
+        # accessor, which Django hides on the link table it makes for the events: followed
+        # through Release.event_links instead, a version holds the release's links to its
+        # events, and restoring it gives them back.
+        if model is Release:
+            options["follow"] = (*options.get("follow", ()), "event_links")
+        super().reversion_register(model, **options)
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
         return [
             path(

@@ -147,6 +147,12 @@ class Release(Publishable, PinyinSorted):
     def get_absolute_url(self) -> str:
         return page_url("news:release_detail", self.slug)
 
+    @property
+    def event_links(self) -> models.QuerySet:
+        """The rows of Django's link table that join the release to its events: its history
+        keeps them with it, as it keeps its figures (news/admin.py, ReleaseAdmin)."""
+        return Event.releases.through.objects.filter(release=self)
+
     def clean(self) -> None:
         if self.slug in self.reserved_slugs:
             message = _("“%(slug)s” is the address of another page; choose another slug.")

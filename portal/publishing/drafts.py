@@ -474,6 +474,9 @@ def publish(record: models.Model, pending: PendingChange, user) -> models.Model:
             reversion.set_user(user)
             reversion.set_comment(notes.note(notes.PUBLISHED_DRAFT, author=author))
             saved = apply(live, pending)
+            # Its parts as written: the rows of a link table are saved without the signal
+            # that adds a saved row to the revision (admin/history.py, save_related).
+            reversion.add_to_revision(saved)
         AuditEntry.record(
             user,
             AuditEntry.Action.PUBLISH,

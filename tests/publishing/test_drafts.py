@@ -801,6 +801,17 @@ def test_the_history_of_a_published_draft_lists_the_park_it_added(editor_client,
     assert "changed none of the record" not in changes
 
 
+def test_the_history_of_a_published_draft_lists_the_event_it_linked(
+    editor_client, publisher_client, live_release
+):
+    add_event_in_draft(editor_client, live_release, EventFactory(title_en="Dalian business day"))
+    draft_action(publisher_client, live_release, "publish")
+
+    changes = published_changes(publisher_client, live_release)
+
+    assert "Added event this release reports on “Dalian business day”." in changes
+
+
 def test_the_history_of_a_published_draft_lists_the_figures_it_changed_and_removed(
     editor_client, publisher_client, live_release
 ):

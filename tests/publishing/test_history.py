@@ -423,3 +423,79 @@ def test_a_restore_the_database_refuses_when_it_commits_says_why_and_changes_not
     assert Release.objects.get(pk=release.pk).version == saved
     assert not release.indicators.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).exists()
+
+
+def with_events(client, release, *events) -> dict:
+    """The release's change form, its event rows replaced by `events`."""
+    data = change_form_data(client.get(change_url(release)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "event" in k.lower())
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    rows = int(data[f"{prefix}-TOTAL_FORMS"])
+    data |= {
+        f"{prefix}-{row}-DELETE": "on" for row in range(rows) if data.get(f"{prefix}-{row}-id")
+    }
+    for offset, event in enumerate(events):
+        data |= {f"{prefix}-{rows + offset}-event": str(event.pk)}
+    data[f"{prefix}-TOTAL_FORMS"] = str(rows + len(events))
+    return data
+
+
+def test_the_history_lists_the_events_a_save_linked_and_unlinked(editor_client):
+    release = ReleaseFactory(status=Status.DRAFT)
+    fair = EventFactory(title_en="Dalian business day")
+    assert (
+        editor_client.post(
+            change_url(release), with_events(editor_client, release, fair)
+        ).status_code
+        == 302
+    )
+    linked = Version.objects.get_for_object(release).first()
+    assert (
+        editor_client.post(change_url(release), with_events(editor_client, release)).status_code
+        == 302
+    )
+    unlinked = Version.objects.get_for_object(release).first()
+
+    def changes(version) -> str:
+        url = reverse("admin:news_release_changes", args=[release.pk, version.pk])
+        return editor_client.get(url).text
+
+    assert "Added event this release reports on “Dalian business day”." in changes(linked)
+    assert "Removed event this release reports on “Dalian business day”." in changes(unlinked)
+
+
+def test_restoring_a_version_of_a_release_gives_back_the_events_it_reported_on(
+    editor_client, publisher_client
+):
+    release = ReleaseFactory(status=Status.DRAFT)
+    fair, forum = EventFactory(title_en="Dalian business day"), EventFactory(title_en="Forum")
+    editor_client.post(change_url(release), with_events(editor_client, release, fair))
+    first = Version.objects.get_for_object(release).first()
+    editor_client.post(change_url(release), with_events(editor_client, release, forum))
+    assert list(release.events.all()) == [forum]
+
+    restore_url = reverse("admin:news_release_revision", args=[release.pk, first.pk])
+    response = editor_client.post(restore_url, change_form_data(editor_client.get(restore_url)))
+
+    assert response.status_code == 302
+    assert list(release.events.all()) == [fair]
+
+
+def test_a_version_linking_an_event_deleted_since_says_why_it_is_not_restored(
+    editor_client, publisher_client
+):
+    release = ReleaseFactory(status=Status.DRAFT)
+    fair = EventFactory(title_en="Dalian business day")
+    editor_client.post(change_url(release), with_events(editor_client, release, fair))
+    first = Version.objects.get_for_object(release).first()
+    editor_client.post(change_url(release), with_events(editor_client, release))
+    publisher_client.post(reverse("admin:news_event_delete", args=[fair.pk]), {"post": "yes"})
+
+    restore_url = reverse("admin:news_release_revision", args=[release.pk, first.pk])
+    response = editor_client.get(restore_url, follow=True)
+
+    assert (
+        "This version cannot be restored: it refers to records deleted since "
+        "(event “Dalian business day”). Recover them first."
+    ) in response.text
+    assert list(release.events.all()) == []

@@ -218,6 +218,14 @@ class HistoryAdmin(VersionAdmin):
         super().save_model(request, obj, form, change)
         touch_parents(obj)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Django saves the rows of a link table it made (a release's events) without the
+        # signal by which reversion adds a saved row to the revision, and the record's links
+        # were read when the record was saved, before its rows: read again, as saved.
+        if reversion.is_active() and not reversion.is_manage_manually():
+            reversion.add_to_revision(form.instance)
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         rows = [
