@@ -355,6 +355,28 @@ def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/zones/",
+        "/zh-hans/zones/",
+        "/en/zones/compare/",
+        "/en/zones/dalian-puwan/enquiry/",
+        "/en/enterprises/",
+        "/en/institutions/",
+        "/en/news/",
+        "/zh-hans/news/",
+        "/en/events/",
+    ],
+)
+def test_a_list_shared_elsewhere_is_described_as_the_page_describes_itself(client, demo, url):
+    page = client.get(url).text
+    description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+    shared = page.split('<meta property="og:description" content="', 1)[1].split('"', 1)[0]
+    assert shared == description
+    assert "Development zones of Liaoning, their enterprises" not in description
+
+
 def test_a_long_description_is_cut_between_characters_not_inside_an_escaped_one(client, db):
     # An apostrophe is escaped as six characters, "&#x27;": cut there, a snippet ended "&#x…".
     summary = "x" * 196 + "'s partners, with more words than a snippet holds."
