@@ -344,10 +344,15 @@ def test_the_headers_search_is_a_landmark_named_apart_from_the_home_pages(client
     assert 'aria-labelledby="home-search-label"' in text
 
 
-def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english_only(client, demo):
-    page = client.get("/zh-hans/zones/shenyang-etdz/").text
+def descriptions(page: str) -> tuple[str, str]:
+    """The page's description of itself, and the one it gives a site that shows it shared."""
     description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
     shared = page.split('<meta property="og:description" content="', 1)[1].split('"', 1)[0]
+    return description, shared
+
+
+def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english_only(client, demo):
+    description, shared = descriptions(client.get("/zh-hans/zones/shenyang-etdz/").text)
     assert (
         description
         == shared
@@ -370,9 +375,7 @@ def test_a_chinese_page_describes_itself_in_chinese_where_its_summary_is_english
     ],
 )
 def test_a_list_shared_elsewhere_is_described_as_the_page_describes_itself(client, demo, url):
-    page = client.get(url).text
-    description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
-    shared = page.split('<meta property="og:description" content="', 1)[1].split('"', 1)[0]
+    description, shared = descriptions(client.get(url).text)
     assert shared == description
     assert "Development zones of Liaoning, their enterprises" not in description
 
