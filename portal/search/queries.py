@@ -54,7 +54,18 @@ def prepare(
     engine: Backend | None = None,
     finds_a_name: bool | None = None,
 ) -> text.Query:
-    """Parse a query and, with `correct`, find spelling corrections for its longer words.
+    """Parse a query and, with `correct`, find spelling corrections for its longer words
+    (`corrected`)."""
+    query = text.parse(raw)
+    if not correct:
+        return query
+    return corrected(query, engine, finds_a_name)
+
+
+def corrected(
+    query: text.Query, engine: Backend | None = None, finds_a_name: bool | None = None
+) -> text.Query:
+    """The parsed `query`, given spelling corrections for its longer words (in place).
 
     A word is corrected to indexed words close to it (one edit for 5 to 7 letters, two for
     more), other than those it starts, which it already finds, unless it finds a visible entry
@@ -71,9 +82,6 @@ def prepare(
     so in `finds_a_name`, and that query is not asked. Before all that, a word being typed as
     pinyin whose syllables no entry holds is no longer read as pinyin (drop_unheld_pinyin).
     """
-    query = text.parse(raw)
-    if not correct:
-        return query
     engine = engine or backend()
     engine.drop_unheld_pinyin(query)
     correctable = [
@@ -431,8 +439,9 @@ def suggest(raw: str, per_kind: int = 5) -> list[tuple[str, str, list[Result]]]:
     engine = backend()
     ids = engine.suggestions(query)
     if not any(ids.values()):
-        # Every name matching the query as typed was looked for: there is none.
-        query = prepare(raw, engine=engine, finds_a_name=False)
+        # Every name matching the query as typed was looked for: there is none. The same
+        # query, so that what the lookup learnt of its words (drop_unheld_pinyin) holds.
+        query = corrected(query, engine, finds_a_name=False)
         if not query.corrected:
             return []
         ids = engine.suggestions(query)

@@ -20,8 +20,9 @@ from portal.search import registry
 from portal.search.backends import Backend, backend, postgresql
 from portal.search.backends.base import Hit
 from portal.search.models import SearchEntry
-from portal.search.queries import prepare
+from portal.search.queries import prepare, suggest
 from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
+from tests.search.test_search import tune_backends
 
 pytestmark = [
     pytest.mark.django_db,
@@ -318,3 +319,20 @@ def test_a_word_is_read_as_pinyin_being_typed_only_where_an_entry_holds_its_syll
     assert not [statement for statement in captured if "'g':*" in statement["sql"]]
     assert "Did you mean" in page
     assert "Shenyang Harbour Works" in page
+
+
+def test_suggestions_read_from_the_index_no_pinyin_no_entry_holds(db, monkeypatch):
+    # More enterprises than the newest names read first, so that the index is read.
+    tune_backends(monkeypatch, SUGGESTION_CANDIDATES=2, PROBE_FACTOR=1)
+    for n in range(3):
+        EnterpriseFactory(name_en=f"Shenyang Harbour Works {n}")
+    with CaptureQueriesContext(connection) as captured:
+        groups = {kind: results for kind, _, results in suggest("shenyag")}
+    # No statement reading every match from the index gathers every word starting with `g`
+    # (written into the statement, the lexeme's quotes are doubled).
+    from_index = [statement["sql"] for statement in captured if "WITH matches" in statement["sql"]]
+    assert from_index
+    assert not [sql for sql in from_index if "''g'':*" in sql]
+    # Corrected to `shenyang`, with the newest first among names as good.
+    titles = [result.title for result in groups["enterprise"]]
+    assert titles == ["Shenyang Harbour Works 2", "Shenyang Harbour Works 1"]

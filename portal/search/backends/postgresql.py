@@ -462,6 +462,11 @@ class PostgreSQLBackend(Backend):
                     if len(each) < SUGGESTION_CANDIDATES and rows == read
                 ]
             if unread:
+                # Read from the index, a word being typed as pinyin costs as much when no entry
+                # holds its syllables as when one does (drop_unheld_pinyin); the newest names
+                # above cost the same either way, so the check waits until now.
+                self.drop_unheld_pinyin(query)
+                exprs = [self.expression(query, names_only=True), self.words_expression(query)]
                 parts, params = [], []
                 for kind, part in unread:
                     # Every match, then the newest (see newest_in).
