@@ -20,6 +20,7 @@ from portal.publishing.admin import (
     SameOrderAdminMixin,
     TabularInline,
 )
+from portal.publishing.admin.filters import linked
 from portal.publishing.admin.ids import IdChoiceField
 from portal.publishing.admin.slugs import SlugFromNameForm, SlugFromNameMixin
 from portal.publishing.imports import ImportAdminMixin
@@ -188,7 +189,7 @@ class EnterpriseAdmin(
     ParksByZoneMixin, ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin
 ):
     list_display = ("name", "zone", "park", "founded_year", "country", "status")
-    list_filter = ("status", "zone", "sectors", "qualifications", "is_synthetic")
+    list_filter = ("status", "zone", linked("sectors"), linked("qualifications"), "is_synthetic")
     list_select_related = ("zone", "park")
     search_fields = ("name_en", "name_zh_hans", "credit_code", "slug")
     prepopulated_fields = {"slug": ("name_en",)}

@@ -6,11 +6,12 @@
   list a few records of each kind; `locking`: no overwritten work;
 - `preview`: the public page before saving; `rules`: parts of live records;
 - `uploads`: checked images; `audit`: the audit log; `ordering`: lists in one order on every
-  database; `ids`: records chosen by whole-number ids only; `inlines`: tabular inlines whose
-  inputs are named.
+  database; `filters`: the lists' filters on relations; `ids`: records chosen by whole-number
+  ids only; `inlines`: tabular inlines whose inputs are named.
 """
 
-from portal.publishing.admin import audit  # noqa: F401 (registers the audit log)
+# Imported for what they register: the audit log's admin, and the relations' list filter.
+from portal.publishing.admin import audit, filters  # noqa: F401
 from portal.publishing.admin.content import PUBLISHING_FIELDSET, ContentAdmin, PublishableAdmin
 from portal.publishing.admin.history import HistoryAdmin
 from portal.publishing.admin.ids import ChosenByIdMixin
