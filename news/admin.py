@@ -25,6 +25,7 @@ from portal.publishing.admin import (
     TranslationTabularInline,
     UploadsAdminMixin,
 )
+from portal.publishing.admin.filters import linked
 from portal.publishing.attachments import ValidatedPDFField
 from portal.publishing.imports import ImportAdminMixin
 
@@ -100,7 +101,7 @@ class ReleaseAdmin(PublishableAdmin):
     """Releases, with the records the body names but does not link suggested for linking."""
 
     list_display = ("title", "kind", "series", "series_number", "published_at", "status")
-    list_filter = ("status", "kind", "series", "zones", "is_synthetic")
+    list_filter = ("status", "kind", "series", linked("zones"), "is_synthetic")
     list_select_related = ("series",)
     search_fields = ("title_en", "title_zh_hans", "slug")
     prepopulated_fields = {"slug": ("title_en",)}

@@ -76,7 +76,7 @@ class ParkInline(SlugFromNameMixin, ChosenByIdMixin, TranslationStackedInline):
 @admin.register(Zone)
 class ZoneAdmin(ImportAdminMixin, ImportMixin, ExportActionMixin, PublishableAdmin):
     list_display = ("name", "short_name", "kind", "level", "city", "established_year", "status")
-    list_filter = ("status", "level", "kind", "city", "sectors")
+    list_filter = ("status", "level", "kind", "city", linked("sectors"))
     search_fields = (
         "name_en",
         "name_zh_hans",
@@ -255,7 +255,7 @@ class PlatformMemberInline(ChosenByIdMixin, TabularInline):
 @admin.register(Platform)
 class PlatformAdmin(PublishableAdmin):
     list_display = ("name", "kind", "level", "partner_country", "status")
-    list_filter = ("status", "kind", "level", "zones")
+    list_filter = ("status", "kind", "level", linked("zones"))
     search_fields = ("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("zones",)
@@ -315,7 +315,7 @@ class EnquiryAdmin(ChosenByIdMixin, SameOrderAdminMixin, admin.ModelAdmin):
         "handled_by",
         waiting,
     )
-    list_filter = ("status", "zones", "sectors", "assignee", "created_at")
+    list_filter = ("status", linked("zones"), linked("sectors"), "assignee", "created_at")
     list_select_related = ("assignee", "handled_by")
     search_fields = ("reference", "name", "organisation", "email")
     date_hierarchy = "created_at"
