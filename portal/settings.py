@@ -253,6 +253,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD or None
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock as it begins rather than at its first write, so
+    # that two saves at once take turns: the second waits for the first (up to the connection's
+    # timeout, 5 s) and then reads what it wrote, where it failed with "database is locked"
+    # after both had read the record.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
