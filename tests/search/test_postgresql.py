@@ -321,7 +321,7 @@ def test_a_word_is_read_as_pinyin_being_typed_only_where_an_entry_holds_its_syll
     assert "Shenyang Harbour Works" in page
 
 
-def test_suggestions_read_from_the_index_no_pinyin_no_entry_holds(db, monkeypatch):
+def test_suggestions_that_read_the_index_read_no_pinyin_that_no_entry_holds(db, monkeypatch):
     # More enterprises than the newest names read first, so that the index is read.
     tune_backends(monkeypatch, SUGGESTION_CANDIDATES=2, PROBE_FACTOR=1)
     for n in range(3):

@@ -283,7 +283,7 @@ def test_the_enterprise_list_filters_by_a_sector_or_qualification_without_distin
             response = publisher_client.get(changelist, query)
         assert response.status_code == 200
         # A join would list a record once per link and need the whole list DISTINCT.
-        assert not [query for query in captured if "DISTINCT" in query["sql"]]
+        assert not [statement for statement in captured if "DISTINCT" in statement["sql"]]
         return sorted(str(obj) for obj in response.context["cl"].result_list)
 
     assert listed({"sectors": energy.pk}) == ["Both sectors"]
