@@ -442,7 +442,7 @@ class Backend(abc.ABC):
         """
         visible, visible_params = self.visible_sql()
         parts, params = [], []
-        for expr in (self.expression(query, names_only=True), self.words_expression(query)):
+        for expr in self.part_expressions(query):
             match, match_params = self.match_sql(expr)
             for kind in registry.kinds():
                 parts.append(f"""
@@ -465,6 +465,11 @@ class Backend(abc.ABC):
                 if entry_id not in found[kind]:
                     found[kind].append(entry_id)
         return found
+
+    def part_expressions(self, query: Query) -> list[str]:
+        """The two parts of the suggestions' candidates, as match expressions: names that
+        match the query, and names that hold its words (words_expression)."""
+        return [self.expression(query, names_only=True), self.words_expression(query)]
 
     def words_expression(self, query: Query) -> str:
         """Names holding the query's words, as typed or as corrected, in its order and each in

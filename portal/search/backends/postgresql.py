@@ -425,7 +425,7 @@ class PostgreSQLBackend(Backend):
         PROBE_FACTOR * SUGGESTION_CANDIDATES names are read in id order (see newest_in), for
         both parts. A part that finds too few there, in a kind that has more names than were
         read, is read again from the index, in a second statement."""
-        exprs = [self.expression(query, names_only=True), self.words_expression(query)]
+        exprs = self.part_expressions(query)
         visible, visible_params = self.visible_sql()
         read = PROBE_FACTOR * SUGGESTION_CANDIDATES
         # The newest ids of those read that match a part (hit or named), as an array.
@@ -466,7 +466,7 @@ class PostgreSQLBackend(Backend):
                 # holds its syllables as when one does (drop_unheld_pinyin); the newest names
                 # above cost the same either way, so the check waits until now.
                 self.drop_unheld_pinyin(query)
-                exprs = [self.expression(query, names_only=True), self.words_expression(query)]
+                exprs = self.part_expressions(query)
                 parts, params = [], []
                 for kind, part in unread:
                     # Every match, then the newest (see newest_in).
