@@ -30,6 +30,7 @@ from django.db import models
 from modeltranslation.utils import build_localized_fieldname
 
 from news.models import Release
+from portal.publishing.models import ContentVersion
 from portal.search import registry
 from portal.search.registry import SearchIndex
 from portal.search.text import plain_text, simplified_forms
@@ -109,6 +110,10 @@ def names_changed(*args, **kwargs) -> None:
     that the index still finds is matched against the records as they are, which no longer
     hold it.
     """
+    # The content's version first, as every change takes it (pagecache.content_changed): two
+    # transactions that write the same rows of versions write them in the same order, so
+    # neither waits for a row the other holds while it holds one the other waits for.
+    ContentVersion.renew()
     token = uuid.uuid4().hex
     if not IndexStamp.objects.filter(name=STAMP).update(token=token):
         IndexStamp.objects.update_or_create(name=STAMP, defaults={"token": token})

@@ -24,7 +24,7 @@ from news.filters import EventFilter, ReleaseFilter
 from news.models import NEWEST_FIRST, Attachment, Event, Indicator, Release
 from portal.publishing.api import slug_url
 from portal.publishing.listing import FilteredListMixin
-from portal.publishing.mixins import GoneWhenArchivedMixin
+from portal.publishing.mixins import GoneWhenArchivedMixin, KeptRecordMixin
 from portal.publishing.spreadsheets import csv_download, json_download
 from portal.publishing.structured_data import (
     Absolute,
@@ -63,7 +63,7 @@ def named(model: type[PinyinSorted]) -> QuerySet:
     return model.objects.published().only("slug", "name").order_by(by_name(), "pk")
 
 
-class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
+class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, KeptRecordMixin, DetailView):
     template_name = "news/release_detail.html"
 
     def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
@@ -95,11 +95,10 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
             )
         )
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def around(self, release: Release) -> dict[str, Any]:
         # A figure a newer release states again points to it: one query for those releases,
         # none when no figure is restated.
-        figures = self.object.indicators.all()
+        figures = release.indicators.all()
         later = (
             Release.objects.published()
             .only("slug", "title", "published_at")
@@ -107,7 +106,7 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
         )
         for figure in figures:
             figure.restated_by = later.get(figure.restated_in)
-        return context
+        return super().around(release)
 
 
 class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
@@ -137,7 +136,7 @@ class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
         )
 
 
-class EventDetailView(StructuredDataMixin, GoneWhenArchivedMixin, DetailView):
+class EventDetailView(StructuredDataMixin, GoneWhenArchivedMixin, KeptRecordMixin, DetailView):
     template_name = "news/event_detail.html"
 
     def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:

@@ -26,6 +26,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
 from news.models import Event, Indicator, Release
+from portal.publishing.kept import kept
 from portal.publishing.listing import forgiving_page, unread_page
 from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
@@ -41,25 +42,33 @@ from zones.topics import named_by
 
 
 def home(request):
-    """Latest releases, the zones, recent key figures and upcoming events.
-
-    Each list reads only what the page shows of its records: not a release's body or a zone's
-    profile, in every language.
-    """
-    context = {
-        "releases": Release.objects.published().only("slug", "title", "published_at")[:5],
-        "zones": Zone.objects.published()
-        .only("slug", "name", "city", "kind")
-        .order_by(by_name(), "pk"),
-        "figures": Indicator.objects.published()
-        .for_tables()
-        .order_by("-release__published_at", by_name("zone__"), by_name("metric__"))[:8],
-        "events": Event.objects.upcoming()
-        .soonest_first()
-        .only("slug", "title", "start_date", "end_date")[:5],
-        "structured_data": graph(website_data(Absolute(request))),
+    """Latest releases, the zones, recent key figures and upcoming events, read once per version
+    of the content (portal/publishing/kept.py)."""
+    context = kept(("home",), home_lists) | {
+        "structured_data": graph(website_data(Absolute(request)))
     }
     return render(request, "portal/home.html", context)
+
+
+def home_lists() -> dict:
+    """The home page's lists. Each reads only what the page shows of its records: not a
+    release's body or a zone's profile, in every language."""
+    return {
+        "releases": list(Release.objects.published().only("slug", "title", "published_at")[:5]),
+        "zones": list(
+            Zone.objects.published().only("slug", "name", "city", "kind").order_by(by_name(), "pk")
+        ),
+        "figures": list(
+            Indicator.objects.published()
+            .for_tables()
+            .order_by("-release__published_at", by_name("zone__"), by_name("metric__"))[:8]
+        ),
+        "events": list(
+            Event.objects.upcoming()
+            .soonest_first()
+            .only("slug", "title", "start_date", "end_date")[:5]
+        ),
+    }
 
 
 def website_data(absolute: Absolute) -> dict:

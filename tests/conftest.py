@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from news.models import Release
+from portal.publishing import kept
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -56,10 +57,14 @@ def empty_cache(settings):
 
     tests/portal/test_page_cache.py switches the page cache on, and tests/portal/test_ratelimits.py
     sets the limits it checks: elsewhere a test may ask as often as it needs. The template
-    fragments are emptied too, as a test may change what they are made from (a setting).
+    fragments are emptied too, as a test may change what they are made from (a setting), and
+    so is what detail pages keep of the content (portal/publishing/kept.py): a test's changes
+    are rolled back with the version of the content they made, and rows written without a
+    signal (bulk_create) make none.
     """
     for each in caches.all():
         each.clear()
+    kept.forget()
     settings.PAGE_CACHE_SECONDS = 0
     settings.RATELIMITS = dict.fromkeys(settings.RATELIMITS, "100000/m")
 

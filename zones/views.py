@@ -32,7 +32,7 @@ from portal.publishing.listing import (
     ForgivingPaginationMixin,
     query_without,
 )
-from portal.publishing.mixins import GoneWhenArchivedMixin
+from portal.publishing.mixins import GoneWhenArchivedMixin, KeptRecordMixin
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import (
@@ -78,19 +78,16 @@ from zones.models import (
 AREA_UNIT = "km2"
 
 
-class RelatedReleasesMixin:
+class RelatedReleasesMixin(KeptRecordMixin):
     """A detail page that lists the newest public releases that mention its record
     (templates/includes/related_releases.html); one query, for their titles and addresses:
     not for their bodies, in every language."""
 
     releases_shown = 10
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.published().only(
-            "slug", "title", "published_at"
-        )[: self.releases_shown]
-        return context
+    def around(self, record) -> dict[str, Any]:
+        releases = record.releases.published().only("slug", "title", "published_at")
+        return {**super().around(record), "releases": list(releases[: self.releases_shown])}
 
 
 class ZoneListView(CollectionPageMixin, FilteredListMixin, ListView):
@@ -245,8 +242,7 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
             ),
         )
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        zone = self.object
+    def around(self, zone: Zone) -> dict[str, Any]:
         # The zone's enterprises, counted and picked in name order by the directory's index (the
         # order of its link "All … enterprises"): in SQL, sorting a big zone's enterprises to
         # show the first twelve and counting them took about half a second at 100,000.
@@ -279,29 +275,32 @@ class ZoneDetailView(StructuredDataMixin, RelatedReleasesMixin, GoneWhenArchived
         releases = {figure.release.slug: figure.release for figure in indicators}
         for figure in indicators:
             figure.restated_by = releases.get(figure.restated_in)
-        context = super().get_context_data(**kwargs)
-        context.update(
+        return dict(
+            super().around(zone),
             enterprises=[found[pk] for pk in shown if pk in found],
             enterprise_count=in_zone.bit_count(),
             indicators=indicators,
             sources=footnote_sources(indicators),
             charts=figure_charts(indicators),
-            platforms=zone.platforms.published()
-            .only("slug", "name", "kind", "partner_country")
-            .order_by(by_name(), "pk"),
-            cooperations=zone.cooperations.published().prefetch_related(
-                Prefetch(
-                    "institutions",
-                    queryset=Institution.objects.published()
-                    .only("slug", "name")
-                    .order_by(by_name(), "pk"),
+            platforms=list(
+                zone.platforms.published()
+                .only("slug", "name", "kind", "partner_country")
+                .order_by(by_name(), "pk")
+            ),
+            cooperations=list(
+                zone.cooperations.published().prefetch_related(
+                    Prefetch(
+                        "institutions",
+                        queryset=Institution.objects.published()
+                        .only("slug", "name")
+                        .order_by(by_name(), "pk"),
+                    )
                 )
             ),
             # The zone's id as well: Django reads it to set each event's zone to this one.
-            events=zone.events.published().only("slug", "title", "recurring", "zone"),
+            events=list(zone.events.published().only("slug", "title", "recurring", "zone")),
             **maps.zone_profile_map(zone),
         )
-        return context
 
     def structured_data(self, context: dict[str, Any], absolute: Absolute) -> list[dict]:
         zone = self.object

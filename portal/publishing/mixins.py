@@ -1,7 +1,11 @@
 """View mixins shared by the apps' public pages."""
 
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import render
+
+from portal.publishing.kept import kept
 
 
 class GoneWhenArchivedMixin:
@@ -21,3 +25,30 @@ class GoneWhenArchivedMixin:
             if slug and model._default_manager.gone().filter(slug=slug).exists():
                 return render(request, "410.html", status=410)
             raise
+
+
+class KeptRecordMixin:
+    """For detail views of public records: the record, and what the page shows around it
+    (`around()`, added to the context), read once per version of the content and kept in the
+    process (portal/publishing/kept.py), rather than on every request.
+
+    What `around()` gives is kept as it is: lists, not querysets a template would read again.
+    """
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs[self.slug_url_kwarg]
+        key = (type(self).__module__, type(self).__qualname__, slug)
+        record, self.shown_around = kept(key, self.read)
+        return record
+
+    def read(self) -> tuple[Any, dict[str, Any]]:
+        record = super().get_object()
+        return record, self.around(record)
+
+    def around(self, record) -> dict[str, Any]:
+        return {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.shown_around)
+        return context

@@ -5,6 +5,7 @@ Every content app builds on this module; it imports none of them.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -428,3 +429,31 @@ def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
     which the admin goes on in. A sign-in made without a request that went through
     LocaleMiddleware (a test's force_login) tells of none, and nothing is remembered."""
     StaffLanguage.remember(user, getattr(request, "LANGUAGE_CODE", None))
+
+
+class ContentVersion(models.Model):
+    """The version of the public content: a random token that every change to the content
+    replaces, in the change's own transaction (pagecache.content_changed).
+
+    So every process sees a change as soon as it is committed, and a change that is rolled back
+    takes its token with it. What a process keeps of the content for its pages is kept under
+    this token (portal/publishing/kept.py). One row.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def renew(cls) -> None:
+        """A new token, written in the caller's transaction. Random rather than counted: no
+        later change can bring back a token that stood for other content."""
+        token = uuid.uuid4().hex
+        if not cls.objects.update(token=token):
+            cls.objects.create(token=token)

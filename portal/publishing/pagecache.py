@@ -33,13 +33,15 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path, get_language_from_request
+
+from portal.publishing.models import ContentVersion
 
 VERSION_KEY = "pagecache:version"
 MESSAGES_COOKIE = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
@@ -63,17 +65,21 @@ def new_version() -> None:
 
 
 def content_changed() -> None:
-    """Retire every cached page: now, and again once the current transaction commits.
+    """Retire every cached page: now, and again once the current transaction commits; and give
+    the content a new version in the database, in the transaction (portal/publishing/kept.py).
 
     Again after the commit: a request that read the first new token while the change was still
     uncommitted may have stored the old content under it.
     """
     new_version()
     transaction.on_commit(new_version)
+    ContentVersion.renew()
 
 
 def retire_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    if using == DEFAULT_DB_ALIAS:
+    # Not when migrated back to before the content's version had a table.
+    tables = connections[using].introspection.table_names()
+    if using == DEFAULT_DB_ALIAS and ContentVersion._meta.db_table in tables:
         content_changed()
 
 
