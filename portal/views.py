@@ -26,7 +26,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
 from news.models import Event, Indicator, Release
-from portal.publishing.kept import kept
+from portal.publishing.kept import kept, new_kept_id
 from portal.publishing.listing import forgiving_page, unread_page
 from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
@@ -54,6 +54,7 @@ def home_lists() -> dict:
     """The home page's lists. Each reads only what the page shows of its records: not a
     release's body or a zone's profile, in every language."""
     return {
+        "kept_id": new_kept_id(),
         "releases": list(Release.objects.published().only("slug", "title", "published_at")[:5]),
         "zones": list(
             Zone.objects.published().only("slug", "name", "city", "kind").order_by(by_name(), "pk")

@@ -17,10 +17,16 @@ recently used going first.
 
 Nothing is kept of a page that is not found: it raises Http404 from inside `make`, and is
 asked again the next time.
+
+A page also keeps the HTML it renders from what is kept, as a template fragment in the process's
+memory (`{% cache None name kept_id using="fragments" %}`): `kept_id` is new whenever what is
+kept is read again, so the fragment is never older than what it shows. Only what is the same for
+every visitor goes in it: nothing of the request (its host, a CSRF token, a nonce).
 """
 
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
@@ -67,6 +73,11 @@ def kept(key: tuple, make: Callable[[], Kept]) -> Kept:
         while len(_kept) > SIZE:
             _kept.popitem(last=False)
     return made
+
+
+def new_kept_id() -> str:
+    """An id for something just read to be kept, for the fragments rendered from it."""
+    return uuid.uuid4().hex
 
 
 def forget() -> None:

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import render
 
-from portal.publishing.kept import kept
+from portal.publishing.kept import kept, new_kept_id
 
 
 class GoneWhenArchivedMixin:
@@ -33,6 +33,7 @@ class KeptRecordMixin:
     process (portal/publishing/kept.py), rather than on every request.
 
     What `around()` gives is kept as it is: lists, not querysets a template would read again.
+    The page's template keeps the HTML it renders from them under `kept_id`.
     """
 
     def get_object(self, queryset=None):
@@ -43,7 +44,7 @@ class KeptRecordMixin:
 
     def read(self) -> tuple[Any, dict[str, Any]]:
         record = super().get_object()
-        return record, self.around(record)
+        return record, {"kept_id": new_kept_id(), **self.around(record)}
 
     def around(self, record) -> dict[str, Any]:
         return {}
