@@ -110,9 +110,9 @@ def names_changed(*args, **kwargs) -> None:
     that the index still finds is matched against the records as they are, which no longer
     hold it.
     """
-    # The content's version first, as every change takes it (pagecache.content_changed): two
-    # transactions that write the same rows of versions write them in the same order, so
-    # neither waits for a row the other holds while it holds one the other waits for.
+    # The content's version first, as every other change writes it first
+    # (pagecache.content_changed): transactions that write several of these one-row tokens
+    # write them in the same order, and so never wait for each other in a circle.
     ContentVersion.renew()
     token = uuid.uuid4().hex
     if not IndexStamp.objects.filter(name=STAMP).update(token=token):
