@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.urls import reverse
@@ -97,8 +98,21 @@ class StructuredDataMixin:
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any):
         # Here rather than in get_context_data, so that it sees the view's whole context.
-        context["structured_data"] = graph(*self.structured_data(context, Absolute(self.request)))
+        context["structured_data"] = self.page_graph(context)
         return super().render_to_response(context, **response_kwargs)
+
+    def page_graph(self, context: dict[str, Any]) -> dict:
+        """The page's graph; made once for what a page kept (`kept_id`, kept.py) and the
+        scheme and host its absolute links name, and kept beside the page's fragments."""
+
+        def make() -> dict:
+            return graph(*self.structured_data(context, Absolute(self.request)))
+
+        kept_id = context.get("kept_id")
+        if not kept_id:
+            return make()
+        key = f"structured_data:{kept_id}:{self.request.scheme}://{self.request.get_host()}"
+        return caches["fragments"].get_or_set(key, make, timeout=None)
 
 
 class CollectionPageMixin(StructuredDataMixin):

@@ -133,3 +133,13 @@ def test_a_page_rendered_from_what_was_kept_is_the_page_rendered_afresh(visitor,
 
 def without_nonces(response) -> str:
     return re.sub(r'nonce="[^"]*"', "", response.content.decode())
+
+
+def test_the_structured_data_names_the_host_each_visit_asked_for(settings, visitor):
+    settings.ALLOWED_HOSTS = ["testserver", "zones.example.org"]
+    zone = ZoneFactory()
+    for host in ("testserver", "zones.example.org", "testserver"):
+        page = visitor.get(zone.get_absolute_url(), HTTP_HOST=host).content.decode()
+        data = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+        assert f'"url":"http://{host}{zone.get_absolute_url()}"' in data
+        assert "zones.example.org" not in data or host == "zones.example.org"
