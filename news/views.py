@@ -24,7 +24,7 @@ from news.filters import EventFilter, ReleaseFilter
 from news.models import NEWEST_FIRST, Attachment, Event, Indicator, Release
 from portal.publishing.api import slug_url
 from portal.publishing.listing import FilteredListMixin
-from portal.publishing.mixins import GoneWhenArchivedMixin, KeptRecordMixin
+from portal.publishing.mixins import GoneWhenArchivedMixin, KeptListMixin, KeptRecordMixin
 from portal.publishing.spreadsheets import csv_download, json_download
 from portal.publishing.structured_data import (
     Absolute,
@@ -38,7 +38,7 @@ from zones.directory.orderings import by_name
 from zones.models import Enterprise, Institution, Platform, Zone
 
 
-class ReleaseListView(CollectionPageMixin, FilteredListMixin, ListView):
+class ReleaseListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, ListView):
     template_name = "news/release_list.html"
     partial_template_name = "news/release_results.html"
     filterset_class = ReleaseFilter
@@ -109,7 +109,7 @@ class ReleaseDetailView(StructuredDataMixin, GoneWhenArchivedMixin, KeptRecordMi
         return super().around(release)
 
 
-class EventListView(CollectionPageMixin, FilteredListMixin, ListView):
+class EventListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, ListView):
     template_name = "news/event_list.html"
     partial_template_name = "news/event_results.html"
     filterset_class = EventFilter

@@ -26,7 +26,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
 from news.models import Event, Indicator, Release
-from portal.publishing.kept import kept, new_kept_id
+from portal.publishing.kept import kept, kept_for_query, new_kept_id
 from portal.publishing.listing import forgiving_page, unread_page
 from portal.publishing.models import StaffLanguage
 from portal.publishing.structured_data import Absolute, breadcrumb_list, graph, language_tag
@@ -92,25 +92,42 @@ def website_data(absolute: Absolute) -> dict:
 
 @rate_limited("search")
 def search(request):
-    """The search page: results of every kind, a count per kind, one kind at a time if asked."""
+    """The search page: results of every kind, a count per kind, one kind at a time if asked.
+    What it shows for a query is read once per version of the content (kept.py)."""
+    context = kept_for_query(request, ("search",), lambda: search_results(request.GET))
+    absolute = Absolute(request)
+    structured_data = graph(
+        {
+            "@type": "SearchResultsPage",
+            "name": _("Search"),
+            "url": absolute(reverse("search")),
+            "inLanguage": language_tag(),
+        },
+        breadcrumb_list(absolute, [(_("Search"), reverse("search"))]),
+    )
+    return render(request, "portal/search.html", {**context, "structured_data": structured_data})
+
+
+def search_results(params: QueryDict) -> dict:
     # A query of spaces alone (full-width ones included) is no query: the empty search page.
     # NULs are dropped, as the directory's search drops them (zones/filters.py), rather than
     # echoed into the title and the search box.
-    raw = request.GET.get("q", "").replace("\x00", "").strip()
-    kind = request.GET.get("type", "")
+    raw = params.get("q", "").replace("\x00", "").strip()
+    kind = params.get("type", "")
     results = search_index(raw, kind)
-    page = forgiving_page(Paginator(results, 20), request.GET.get("page"))
+    page = forgiving_page(Paginator(results, 20), params.get("page"))
     did_you_mean = results.did_you_mean()
     # What a link to another page of these results keeps: the query as searched, and its kind.
     query = QueryDict(mutable=True)
     query["q"] = raw[:MAX_QUERY_CHARS]
     if results.kind:
         query["type"] = results.kind
-    context = {
+    return {
+        "kept_id": new_kept_id(),
         "q": raw[:MAX_QUERY_CHARS],
         # A kind the page does not know is ignored, and said to be.
         "unknown_kind": kind if kind and not results.kind else "",
-        "unread_page": unread_page(request.GET.get("page")),
+        "unread_page": unread_page(params.get("page")),
         "kind": results.kind or "",
         "kind_label": registry.get(results.kind).label if results.kind else "",
         "results": results,
@@ -119,26 +136,22 @@ def search(request):
         "did_you_mean": did_you_mean,
         "did_you_mean_url": "?" + urlencode({"q": did_you_mean, "type": results.kind or ""}),
         "topics": named_by(raw),
-        "structured_data": graph(
-            {
-                "@type": "SearchResultsPage",
-                "name": _("Search"),
-                "url": Absolute(request)(reverse("search")),
-                "inLanguage": language_tag(),
-            },
-            breadcrumb_list(Absolute(request), [(_("Search"), reverse("search"))]),
-        ),
     }
-    return render(request, "portal/search.html", context)
 
 
 @rate_limited("suggest")
 def search_suggestions(request):
-    """Suggestions for search as you type, as JSON: the best name matches per kind."""
-    raw = request.GET.get("q", "").replace("\x00", "")
+    """Suggestions for search as you type, as JSON: the best name matches per kind, read once
+    per version of the content (kept.py), so that an unpublished record drops out at once."""
+    data = kept_for_query(request, ("suggestions",), lambda: suggestions(request.GET))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def suggestions(params: QueryDict) -> dict:
+    raw = params.get("q", "").replace("\x00", "")
     groups = suggest(raw)
     count = sum(len(items) for _, _, items in groups)
-    data = {
+    return {
         "query": raw[:MAX_QUERY_CHARS],
         # What a screen reader announces as the list changes.
         "status": (
@@ -160,8 +173,6 @@ def search_suggestions(request):
             for kind, label, items in groups
         ],
     }
-    # Not cached: an unpublished record must drop out of the suggestions at once.
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

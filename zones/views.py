@@ -32,7 +32,7 @@ from portal.publishing.listing import (
     ForgivingPaginationMixin,
     query_without,
 )
-from portal.publishing.mixins import GoneWhenArchivedMixin, KeptRecordMixin
+from portal.publishing.mixins import GoneWhenArchivedMixin, KeptListMixin, KeptRecordMixin
 from portal.publishing.numbers import as_entered
 from portal.publishing.sources import footnote_sources
 from portal.publishing.spreadsheets import (
@@ -90,7 +90,7 @@ class RelatedReleasesMixin(KeptRecordMixin):
         return {**super().around(record), "releases": list(releases[: self.releases_shown])}
 
 
-class ZoneListView(CollectionPageMixin, FilteredListMixin, ListView):
+class ZoneListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, ListView):
     template_name = "zones/zone_list.html"
     partial_template_name = "zones/zone_results.html"
     filterset_class = ZoneFilter
@@ -342,7 +342,7 @@ def enterprise_chips(
 
 
 @method_decorator(rate_limited("directory"), name="dispatch")
-class EnterpriseListView(CollectionPageMixin, FilteredListMixin, ListView):
+class EnterpriseListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
     partial_template_name = "zones/enterprise_directory.html"
     filterset_class = EnterpriseFilter

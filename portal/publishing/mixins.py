@@ -5,7 +5,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import render
 
-from portal.publishing.kept import kept, new_kept_id
+from portal.publishing.kept import kept, kept_for_query, new_kept_id
 
 
 class GoneWhenArchivedMixin:
@@ -53,3 +53,29 @@ class KeptRecordMixin:
         context = super().get_context_data(**kwargs)
         context.update(self.shown_around)
         return context
+
+
+class KeptListMixin:
+    """For list views of public records: what the page shows for a query (its GET parameters)
+    read once per version of the content and kept in the process (portal/publishing/kept.py),
+    with the records of its page, their count and the filter form as they were read.
+
+    The page's template keeps the HTML it renders from them under `kept_id`.
+    """
+
+    def get(self, request, *args, **kwargs):
+        key = (type(self).__module__, type(self).__qualname__)
+        shown = kept_for_query(request, key, self.read_list)
+        self.object_list = shown["object_list"]
+        return self.render_to_response({**shown, "view": self})
+
+    def read_list(self) -> dict[str, Any]:
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        del context["view"]
+        page = context["page_obj"]
+        # Read now, once: what is kept is not read again by the pages rendered from it.
+        page.object_list = list(page.object_list)
+        context["object_list"] = page.object_list
+        page.paginator.num_pages  # noqa: B018  (counts the list)
+        return {**context, "kept_id": new_kept_id()}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from portal.publishing import pagecache
-from portal.publishing.models import Status
+from portal.publishing.models import ContentVersion, Status
 from portal.search.models import SearchEntry
 from tests.factories import EventFactory, ReleaseFactory, SectorFactory, ZoneFactory
 
@@ -112,8 +112,10 @@ def test_a_lost_version_token_is_a_miss_never_a_stale_page(visitor):
     release = ReleaseFactory()
     visitor.get(NEWS)
     cache.delete(pagecache.VERSION_KEY)
-    # A change that sent no signal (SQL outside the ORM), then the token is lost: a new one.
+    # A change that reached the database (its row and the content's version there) but not the
+    # cache, whose token is lost: a new one.
     type(release).objects.filter(pk=release.pk).update(title_en="Changed outside the ORM")
+    ContentVersion.renew()
     response = visitor.get(NEWS)
     assert not from_cache(response)
     assert "Changed outside the ORM" in response.content.decode()
