@@ -553,7 +553,7 @@ class EnterpriseDetailView(
         )
 
 
-class InstitutionListView(CollectionPageMixin, ForgivingPaginationMixin, ListView):
+class InstitutionListView(CollectionPageMixin, KeptListMixin, ForgivingPaginationMixin, ListView):
     template_name = "zones/institution_list.html"
     paginate_by = 50
     page_name = gettext_lazy("Universities and research institutes")

@@ -23,6 +23,7 @@ LISTS = [
     reverse("zones:enterprise_list"),
     reverse("news:release_list"),
     reverse("news:event_list"),
+    reverse("zones:institution_list"),
     reverse("search") + "?q=harbour",
     reverse("search_suggestions") + "?q=harbour",
 ]
