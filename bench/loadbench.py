@@ -322,12 +322,13 @@ def report(result: dict) -> None:
     runs = result["runs"]
     floor = statistics.median(runs["floor"])
     print(f"\n{ROUNDS} rounds of {SECONDS} s, wrk -c{CONNECTIONS} -t2, gunicorn -w 2, DEBUG off")
-    print(f"{'Page':58} {'req/s':>8} {'of floor':>9}   rounds")
+    width = max(len(label) for label in runs)
+    print(f"{'Page':{width}} {'req/s':>8} {'of floor':>9}   rounds")
     for label, values in runs.items():
         median = statistics.median(values)
         share = f"{100 * median / floor:.1f} %"
         spread = " ".join(f"{value:.0f}" for value in values)
-        print(f"{label:58} {median:8.0f} {share:>9}   {spread}")
+        print(f"{label:{width}} {median:8.0f} {share:>9}   {spread}")
     print("\nWorker memory (RSS, MB, after the run):")
     for label, sizes in result["worker_rss_mb"].items():
         print(f"  {label:40} {sizes}")
