@@ -109,6 +109,7 @@ def search(request):
 
 
 def search_results(params: QueryDict) -> dict:
+    """What the search page shows for the GET parameters `params`, the same for every visitor."""
     # A query of spaces alone (full-width ones included) is no query: the empty search page.
     # NULs are dropped, as the directory's search drops them (zones/filters.py), rather than
     # echoed into the title and the search box.
@@ -148,6 +149,7 @@ def search_suggestions(request):
 
 
 def suggestions(params: QueryDict) -> dict:
+    """The suggestions for the GET parameters `params`, the same for every visitor."""
     raw = params.get("q", "").replace("\x00", "")
     groups = suggest(raw)
     count = sum(len(items) for _, _, items in groups)

@@ -18,12 +18,12 @@ what 1,000 pages read at most, the least recently used going first.
 Nothing is kept of a page that is not found: it raises Http404 from inside `make`, and is
 asked again the next time.
 
-A list page (the zones, the directory, the news, the events, the search) keeps what it shows for
-each query as it was asked (its GET parameters, in their order): what a visitor asks for again
-(the list unfiltered, a popular filter, a common search) is read once per version. Those are
-kept apart from the records (`lists`, smaller), so that a crawler running through filters and
-queries pushes out other queries, not the detail pages; a query string longer than
-QUERY_KEPT_CHARS is not kept at all.
+A list page (the zones, the directory, the news, the events, the institutions, the search and
+its suggestions) keeps what it shows for each query as it was asked (its GET parameters, in
+their order): what a visitor asks for again (the list unfiltered, a popular filter, a common
+search) is read once per version. Those are kept apart from the records (`lists`, smaller), so
+that a crawler running through filters and queries pushes out other queries, not the detail
+pages; a query string longer than QUERY_KEPT_CHARS is not kept at all.
 
 A page also keeps the HTML it renders from what is kept, as a template fragment in the process's
 memory (`{% cache None name kept_id using="fragments" %}`): `kept_id` is new whenever what is
