@@ -81,6 +81,13 @@ def marked_untranslated(value: Any, language: str) -> SafeString:
     )
 
 
+def marked(obj, field_name: str) -> Any:
+    """`obj.<field_name>`, marked with its language when it is shown for want of a translation
+    (marked_untranslated)."""
+    value, language = shown(obj, field_name)
+    return marked_untranslated(value, language) if language else value
+
+
 def given_in_either_language(field: str, name: str, message: Promise) -> CheckConstraint:
     """A constraint, named `name`, that a translated field is given in English, in Chinese or in
     both (NULL counts as empty).

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 
 from portal.publishing.renditions import srcset
-from portal.publishing.translations import fallback_tag, marked_untranslated, shown
+from portal.publishing.translations import fallback_tag, marked, shown
 
 register = template.Library()
 
@@ -29,10 +29,7 @@ def own(obj, field_name: str) -> str:
 @register.filter
 def tr(obj, field_name: str = "name"):
     """`obj.<field_name>`, marked with its language when it is a fallback."""
-    value, language = shown(obj, field_name)
-    if not language:
-        return value
-    return marked_untranslated(value, language)
+    return marked(obj, field_name)
 
 
 @register.filter
