@@ -271,3 +271,17 @@ def test_a_value_no_choice_has_is_named_and_dropped_and_the_others_kept(
     assert slugs(response) == {"match"}
     bad = next(value for value in values if value not in {"DE", "dalian"})
     assert f"{bad} is not one of the available choices" in response.text
+
+
+def test_a_parks_option_names_its_zone_and_marks_a_name_shown_untranslated(client, db):
+    zone = ZoneFactory(slug="harbour", name_en="Harbour Zone", name_zh_hans="港区")
+    EnterpriseFactory(zone=zone, park=ParkFactory(zone=zone, slug="east", name_en="East <Park>"))
+    page = client.get("/zh-hans/enterprises/").content.decode()
+    option = page[page.index('<input type="checkbox" id="f-park-harboureast"') :]
+    option = option[: option.index("</li>")]
+    assert 'name="park" value="harbour.east">' in option
+    assert (
+        '<label for="f-park-harboureast"><span class="untranslated" title="尚无中文译文">'
+        '<span lang="en">East &lt;Park&gt;</span></span> <small>· 港区</small>'
+    ) in option
+    assert '<span class="count"><span class="visually-hidden">(</span>1<' in option
