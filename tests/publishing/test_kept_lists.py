@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from portal.publishing import kept
 from portal.publishing.models import Status
-from tests.factories import EnterpriseFactory, ReleaseFactory, ZoneFactory
+from tests.factories import EnterpriseFactory, InstitutionFactory, ReleaseFactory, ZoneFactory
 from zones.models import City
 
 pytestmark = pytest.mark.django_db
 
 ENTERPRISES = reverse("admin:zones_enterprise_changelist")
+RELEASES = reverse("admin:news_release_changelist")
 
 LISTS = [
     reverse("zones:zone_list"),
@@ -53,19 +54,43 @@ def test_each_query_is_answered_for_itself(visitor):
             assert shown in page and left_out not in page
 
 
-@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("zones:enterprise_list"),
+        reverse("search") + "?q=harbour",
+        reverse("search_suggestions") + "?q=harbour",
+    ],
+)
 def test_a_new_enterprise_shows_at_once_and_an_unpublished_one_goes_at_once(
     publisher_client, visitor, url
 ):
     zone = ZoneFactory(name_en="Harbour Zone")
     assert "Harbour Cranes Co." not in visitor.get(url).content.decode()
     enterprise = EnterpriseFactory(zone=zone, name_en="Harbour Cranes Co.")
-    if "enterprise" in url or "search" in url:
-        assert "Harbour Cranes Co." in visitor.get(url).content.decode()
+    assert "Harbour Cranes Co." in visitor.get(url).content.decode()
     publisher_client.post(
         ENTERPRISES, {"action": "unpublish", "_selected_action": [enterprise.pk]}, follow=True
     )
     assert "Harbour Cranes Co." not in visitor.get(url).content.decode()
+
+
+def test_an_unpublished_release_leaves_the_news_at_once(publisher_client, visitor):
+    release = ReleaseFactory(title_en="Harbour grows")
+    assert "Harbour grows" in visitor.get(reverse("news:release_list")).content.decode()
+    publisher_client.post(
+        RELEASES, {"action": "unpublish", "_selected_action": [release.pk]}, follow=True
+    )
+    assert "Harbour grows" not in visitor.get(reverse("news:release_list")).content.decode()
+
+
+def test_a_renamed_institution_shows_renamed_in_the_list_at_once(visitor):
+    institution = InstitutionFactory(name_en="Harbour University")
+    url = reverse("zones:institution_list")
+    assert "Harbour University" in visitor.get(url).content.decode()
+    institution.name_en = "Harbour Maritime University"
+    institution.save()
+    assert "Harbour Maritime University" in visitor.get(url).content.decode()
 
 
 def test_the_zone_lists_count_of_enterprises_follows_a_publish(visitor):
