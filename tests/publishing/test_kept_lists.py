@@ -2,7 +2,6 @@
 and never show a stale list."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -12,6 +11,7 @@ from django.utils import timezone
 from portal.publishing import kept
 from portal.publishing.models import Status
 from tests.factories import EnterpriseFactory, InstitutionFactory, ReleaseFactory, ZoneFactory
+from tests.publishing.test_kept import without_nonces
 from zones.models import City
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,3 @@ def test_the_lists_shelf_keeps_the_most_recently_used_queries(visitor, monkeypat
         visitor.get(reverse("search"), {"q": word})
     queries = [key[-1] for key in kept.lists._kept]
     assert queries == [(("q", (word,)),) for word in ("port", "river", "bay")]
-
-
-def without_nonces(response) -> str:
-    return re.sub(r'nonce="[^"]*"', "", response.content.decode())
