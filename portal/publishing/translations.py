@@ -1,4 +1,5 @@
-"""Which language a translated field of a record is read in, and the order of records by one.
+"""Which language a translated field of a record is read in, the order of records by one, and
+the label of a choice in the current language.
 
 modeltranslation falls back to another language where a translation is empty, so a Chinese page,
 feed or calendar may show an English title; a screen reader, a feed reader and a calendar
@@ -86,6 +87,22 @@ def marked(obj, field_name: str) -> Any:
     (marked_untranslated)."""
     value, language = shown(obj, field_name)
     return marked_untranslated(value, language) if language else value
+
+
+def choice_label(obj, field_name: str) -> Any:
+    """The label of `obj.<field_name>`'s choice, as `get_<field_name>_display` gives it.
+
+    Django rebuilds the choices' dict on each `get_..._display` call, translating every label
+    to hash it; a list of results asks for one label per row.
+    """
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field.attname)
+    return choice_labels(field).get(value, value)
+
+
+@functools.cache
+def choice_labels(field) -> dict:
+    return dict(field.flatchoices)
 
 
 def given_in_either_language(field: str, name: str, message: Promise) -> CheckConstraint:

@@ -1,13 +1,11 @@
 """Template helpers of the public pages: translated content marked by language, choice labels,
 image renditions."""
 
-from functools import cache
-
 from django import template
 from django.utils.html import format_html
 
 from portal.publishing.renditions import srcset
-from portal.publishing.translations import fallback_tag, marked, shown
+from portal.publishing.translations import choice_label, fallback_tag, marked, shown
 
 register = template.Library()
 
@@ -34,19 +32,8 @@ def tr(obj, field_name: str = "name"):
 
 @register.filter
 def label(obj, field_name: str):
-    """The label of `obj.<field_name>`'s choice, as `get_<field_name>_display` gives it.
-
-    Django rebuilds the choices' dict on each `get_..._display` call, translating every label
-    to hash it; a list of results asks for one label per row.
-    """
-    field = obj._meta.get_field(field_name)
-    value = getattr(obj, field.attname)
-    return choice_labels(field).get(value, value)
-
-
-@cache
-def choice_labels(field) -> dict:
-    return dict(field.flatchoices)
+    """The label of `obj.<field_name>`'s choice, as `get_<field_name>_display` gives it."""
+    return choice_label(obj, field_name)
 
 
 @register.filter

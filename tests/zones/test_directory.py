@@ -285,3 +285,41 @@ def test_a_parks_option_names_its_zone_and_marks_a_name_shown_untranslated(clien
         '<span lang="en">East &lt;Park&gt;</span></span> <small>· 港区</small>'
     ) in option
     assert '<span class="count"><span class="visually-hidden">(</span>1<' in option
+
+
+def test_a_row_says_where_an_enterprise_is_and_what_it_holds_escaped_and_marked(client, db):
+    zone = ZoneFactory(slug="harbour", name_en="Harbour Zone", name_zh_hans="港区", city="dalian")
+    enterprise = EnterpriseFactory(
+        slug="tools",
+        name_en="Tools & <Dies>",
+        zone=zone,
+        park=ParkFactory(zone=zone, name_en="East <Park>"),
+        founded_year=2010,
+        country="DE",
+    )
+    enterprise.sectors.add(SectorFactory(name_en="Chips & Boards", name_zh_hans="芯片"))
+    EnterpriseQualificationFactory(
+        enterprise=enterprise,
+        qualification=QualificationFactory(name_en="High-tech <enterprise>", validity_years=3),
+        year_granted=2015,
+    )
+    page = client.get("/zh-hans/enterprises/").content.decode()
+    row = page[page.index('<li class="result">') :]
+    row = row[: row.index("</li>\n")]
+    untranslated = '<span class="untranslated" title="尚无中文译文"><span lang="en">{}</span></span>'
+    assert (
+        '<h3 class="result__title"><a href="/zh-hans/enterprises/tools/">'
+        + untranslated.format("Tools &amp; &lt;Dies&gt;")
+        + "</a></h3>"
+    ) in row
+    assert (
+        '<p class="meta">港区 · '
+        + untranslated.format("East &lt;Park&gt;")
+        + " · 大连 · 成立于2010年 · 德国</p>"
+    ) in row
+    assert '<ul class="tags"><li>芯片</li></ul>' in row
+    assert (
+        '<ul class="tags tags--qualifications" aria-label="资质"><li class="tag--expired">'
+        + untranslated.format("High-tech &lt;enterprise&gt;")
+        + " · 2017年已过期</li></ul>"
+    ) in row
