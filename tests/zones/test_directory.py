@@ -306,7 +306,9 @@ def test_a_row_says_where_an_enterprise_is_and_what_it_holds_escaped_and_marked(
     page = client.get("/zh-hans/enterprises/").content.decode()
     row = page[page.index('<li class="result">') :]
     row = row[: row.index("</li>\n")]
-    untranslated = '<span class="untranslated" title="尚无中文译文"><span lang="en">{}</span></span>'
+    untranslated = (
+        '<span class="untranslated" title="尚无中文译文"><span lang="en">{}</span></span>'
+    )
     assert (
         '<h3 class="result__title"><a href="/zh-hans/enterprises/tools/">'
         + untranslated.format("Tools &amp; &lt;Dies&gt;")
