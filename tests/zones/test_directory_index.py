@@ -172,6 +172,32 @@ def test_few_and_many_matches_list_the_same(client, varied, monkeypatch, sparse,
     assert set(listed(client, params)) == sql_slugs(params)
 
 
+def test_the_same_words_under_other_filters_list_what_those_filters_keep(client, db):
+    north, south = ZoneFactory(slug="north"), ZoneFactory(slug="south")
+    EnterpriseFactory(slug="north-turbines", name_en="North Turbines", zone=north)
+    EnterpriseFactory(slug="south-turbines", name_en="South Turbines", zone=south)
+    EnterpriseFactory(slug="south-mills", name_en="South Mills", zone=south)
+    assert listed(client, {"q": "turbines", "zone": "north"}) == ["north-turbines"]
+    response = client.get(DIRECTORY, {"q": "turbines", "zone": "south"})
+    assert [enterprise.slug for enterprise in response.context["page_obj"]] == ["south-turbines"]
+    assert counts(response)["zone"] == {"north": 1, "south": 1}
+    assert listed(client, {"q": "mills", "zone": "south"}) == ["south-mills"]
+
+
+def test_the_words_asked_again_find_what_was_renamed_or_published_since(client, db):
+    renamed = EnterpriseFactory(slug="renamed", name_en="Quiet Mills")
+    drafted = EnterpriseFactory(slug="drafted", name_en="Bright Turbines", status=Status.DRAFT)
+    assert listed(client, {"q": "turbines"}) == []
+    renamed.name_en = "Quiet Turbines"
+    renamed.save()
+    assert listed(client, {"q": "turbines"}) == ["renamed"]
+    drafted.status = Status.PUBLISHED
+    drafted.save()
+    assert listed(client, {"q": "turbines"}) == ["drafted", "renamed"]
+    renamed.delete()
+    assert listed(client, {"q": "turbines"}) == ["drafted"]
+
+
 def test_a_rows_sector_tags_follow_its_links_and_the_sectors_names(client, db):
     enterprise = EnterpriseFactory()
     chips = SectorFactory(name_en="Chips")

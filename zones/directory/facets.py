@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django_countries import countries
 
-from portal.search import queries as search
 from portal.search.text import Query
 from zones.collation import pinyin_sort_key
 from zones.directory.index import DirectoryIndex, Matches, current
@@ -84,7 +83,7 @@ def listing(
     low, high = cleaned.get("founded_min"), cleaned.get("founded_max")
     if low is not None or high is not None:
         kept["founded"] = index.founded_between(low, high)
-    matches = index.matches(search.record_matches(Enterprise, query))
+    matches = index.search(query)
     if not query.is_empty:
         kept["q"] = matches.found
 

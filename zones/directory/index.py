@@ -24,6 +24,7 @@ import heapq
 import threading
 import uuid
 from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from operator import itemgetter
@@ -34,7 +35,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from portal.publishing import pagecache
-from portal.search.queries import AS_TYPED, ON_NAME
+from portal.search.queries import AS_TYPED, ON_NAME, record_matches
+from portal.search.text import Query
 from zones.directory.orderings import ENTERPRISE_ORDERINGS
 from zones.models import (
     Enterprise,
@@ -98,6 +100,9 @@ MARK_DIGITS = {
 }
 # Fewer matches than one enterprise in this many are set bit by bit instead (see matches()).
 SPARSE_MATCHES = 32
+# The searches whose matches an index keeps (see search()): about 40 KB each at 100,000
+# enterprises.
+SEARCHES_KEPT = 64
 
 
 def current_token() -> str:
@@ -162,6 +167,9 @@ class DirectoryIndex:
     ranks: dict[str, array]
     # Whatever else is derived from the content once per state (see memo()).
     memos: dict = field(default_factory=dict)
+    # The matches of the last searches, the least recently used first (see search()).
+    searches: OrderedDict = field(default_factory=OrderedDict)
+    searches_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, token: str) -> "DirectoryIndex":
@@ -328,6 +336,35 @@ class DirectoryIndex:
                 if (low is None or year >= low) and (high is None or year <= high)
             ],
         )
+
+    def search(self, query: Query) -> "Matches":
+        """The enterprises a prepared query matches, kept for the last SEARCHES_KEPT queries.
+
+        A visitor who searches and then ticks a facet, or turns a page, asks the same words
+        again, and at 100,000 enterprises a broad word's matches take 15 to 70 ms to read. They
+        change only with the enterprises' entries in the search index, which change only with
+        what this index is built from (an enterprise, or its zone's publication), and so
+        replace it. The key is the query as prepared: its words with their corrections.
+        """
+        if query.is_empty:
+            return Matches(0, 0, 0)
+        key = repr(query.terms)
+        with self.searches_lock:
+            found = self.searches.get(key)
+            if found is not None:
+                self.searches.move_to_end(key)
+                return found
+        found = self.matches(record_matches(Enterprise, query))
+        with self.searches_lock:
+            self.searches[key] = found
+            while len(self.searches) > SEARCHES_KEPT:
+                self.searches.popitem(last=False)
+        return found
+
+    def forget_searches(self) -> None:
+        """Drop the kept matches (for a benchmark timing searches asked for the first time)."""
+        with self.searches_lock:
+            self.searches.clear()
 
     def matches(self, matches: list[int]) -> "Matches":
         """search.record_matches() as sets; enterprises not in the index (not published) are
