@@ -4,6 +4,7 @@ every change to what it is built from."""
 import datetime
 import random
 import re
+from array import array
 
 import pytest
 import time_machine
@@ -140,14 +141,53 @@ def test_sorts_list_every_result_once_in_order(client, varied):
     assert sorted(by_name) == sorted(by_year) == sorted(names)
 
 
+# ORDER_BLOCK with an order cut into blocks of one place, a few, or one block for it all.
+BLOCKS = [1, 3, 2048]
+
+
+@pytest.mark.parametrize("block", BLOCKS)
 @pytest.mark.parametrize("sort", ["name", "-founded", "founded", "newest"])
 @pytest.mark.parametrize("params", [{"zone": "north"}, {"zone": "north", "sector": "chips"}])
-def test_a_filtered_list_keeps_the_whole_directorys_order(client, varied, sort, params):
-    # The whole directory is its order itself; a large part of it (a zone) is read by walking
-    # that order, a small one (a zone's sector) by ranking its members: all three agree.
+def test_a_filtered_list_keeps_the_whole_directorys_order(
+    client, varied, monkeypatch, block, sort, params
+):
+    # The whole directory is its order itself; a part of it is read from the blocks of that
+    # order that hold its members: both agree.
+    monkeypatch.setattr(directory_index, "ORDER_BLOCK", block)
     whole = listed(client, {"sort": sort})
     members = sql_slugs(params)
     assert listed(client, {**params, "sort": sort}) == [slug for slug in whole if slug in members]
+
+
+@pytest.mark.parametrize("block", [*BLOCKS, 100])
+def test_a_set_of_any_size_or_spread_is_paged_in_the_orders_sequence(monkeypatch, block):
+    monkeypatch.setattr(directory_index, "ORDER_BLOCK", block)
+    rng = random.Random(11)
+    size = 4000
+    order = list(range(size))
+    rng.shuffle(order)
+    index = directory_index.DirectoryIndex(
+        token="",
+        built_at=timezone.now(),
+        valid_until=None,
+        ids=array("q", range(size)),
+        position_of={},
+        everyone=(1 << size) - 1,
+        values={},
+        published=Enterprise.objects.none(),
+        year_of=array("H"),
+        sector_start=array("q"),
+        sector_ids=array("q"),
+        orders={"name:en": array("l", order)},
+        blocks={},
+    )
+    spread = [{p for p in range(size) if rng.random() < share} for share in (0.002, 0.03, 0.5)]
+    bunched = [set(order[-40:]), set(order[:10] + order[-300:])]
+    for members in [*spread, *bunched, set(), set(order) - {order[5]}]:
+        bits = sum(1 << position for position in members)
+        in_order = [position for position in order if position in members]
+        for start, stop in ((0, 20), (20, 40), (280, 300), (0, 2000)):
+            assert index.ordered(bits, "name:en", start, stop) == in_order[start:stop]
 
 
 # SPARSE_MATCHES that has the index set bits one match at a time, or read them off a byte per

@@ -20,7 +20,6 @@ time of a scheduled publication has passed. A change made with bulk SQL, outside
 must call `content_changed()` (the scale-data command does).
 """
 
-import heapq
 import threading
 import uuid
 from array import array
@@ -49,8 +48,9 @@ from zones.models import (
 
 STAMP = "directory"
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
-# The positions of each byte's set bits, for listing the positions in a set.
-BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+# An order is cut into blocks of this many places, each kept as the set of its positions (see
+# DirectoryIndex.ordered()).
+ORDER_BLOCK = 2048
 
 
 def links_changed(sender, action: str, **kwargs) -> None:
@@ -162,9 +162,9 @@ class DirectoryIndex:
     # The sectors of the enterprise at each position: sector_ids[sector_start[p]:sector_start[p+1]]
     sector_start: array
     sector_ids: array
-    # order name → positions in that order, and position → rank in that order
+    # order name → positions in that order, and the sets of its blocks of places (ORDER_BLOCK)
     orders: dict[str, array]
-    ranks: dict[str, array]
+    blocks: dict[str, list[int]]
     # Whatever else is derived from the content once per state (see memo()).
     memos: dict = field(default_factory=dict)
     # The matches of the last searches, the least recently used first (see search()).
@@ -248,7 +248,7 @@ class DirectoryIndex:
             sector_start=sector_start,
             sector_ids=sector_ids,
             orders={},
-            ranks={},
+            blocks={},
         )
 
     def order(self, name: str) -> array:
@@ -428,39 +428,46 @@ class DirectoryIndex:
     def ordered(self, bits: int, order: str, start: int, stop: int) -> list[int]:
         """Positions [start:stop] of the set in the named order.
 
-        The whole directory is the order itself. A dense set is read by walking the order until
-        enough of its members have passed; a sparse one by listing its members and picking the
-        first by their rank.
+        The whole directory is the order itself. Otherwise the order is read a block of places
+        at a time: a block that holds none of the set, or only members before `start`, is passed
+        over on an AND and a popcount, and the order is walked within the block that holds the
+        page. Some 50 blocks at 100,000 enterprises, whatever the size of the set, the depth of
+        the page or where in the order the set lies: a zone's enterprises are bunched together
+        in the order by name, since their names start with the city's.
         """
-        size, positions = bits.bit_count(), self.order(order)
-        if size == len(self.ids) == len(positions):
+        positions = self.order(order)
+        if bits == self.everyone and len(positions) == len(self.ids):
             # Every enterprise, so the order itself: a deep page of the whole directory (a
             # crawler's) walked every place before it, 20 ms of CPU at page 4,000.
             return positions[start:stop].tolist()
         data = bits.to_bytes((len(self.ids) + 7) // 8, "little")
-        if size * 8 >= len(self.ids):
-            picked = []
-            for position in positions:
+        picked: list[int] = []
+        skip, wanted = start, stop - start
+        for number, block in enumerate(self.blocks_of(order)):
+            count = (bits & block).bit_count()
+            if skip >= count:
+                skip -= count
+                continue
+            for position in positions[number * ORDER_BLOCK : (number + 1) * ORDER_BLOCK]:
                 if data[position >> 3] >> (position & 7) & 1:
-                    picked.append(position)
-                    if len(picked) == stop:
-                        break
-            return picked[start:stop]
-        members = []
-        for index, byte in enumerate(data):
-            if byte:
-                base = index * 8
-                members += [base + bit for bit in BITS_OF_BYTE[byte]]
-        return heapq.nsmallest(stop, members, key=self.rank(order).__getitem__)[start:stop]
+                    if skip:
+                        skip -= 1
+                    else:
+                        picked.append(position)
+                        if len(picked) == wanted:
+                            return picked
+        return picked
 
-    def rank(self, order: str) -> array:
-        """Position → place in the named order; made on first use (about 20 ms at 100,000)."""
-        if order not in self.ranks:
-            rank = array("q", bytes(8 * len(self.ids)))
-            for place, position in enumerate(self.order(order)):
-                rank[position] = place
-            self.ranks[order] = rank
-        return self.ranks[order]
+    def blocks_of(self, order: str) -> list[int]:
+        """The sets of the positions at each ORDER_BLOCK places of the named order; made on
+        first use (a few milliseconds at 100,000 enterprises, and 12.5 KB a block)."""
+        if order not in self.blocks:
+            positions = self.order(order)
+            self.blocks[order] = [
+                bit_set(positions[first : first + ORDER_BLOCK], len(self.ids))
+                for first in range(0, len(positions), ORDER_BLOCK)
+            ]
+        return self.blocks[order]
 
 
 @dataclass
