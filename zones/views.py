@@ -55,7 +55,7 @@ from portal.ratelimits import rate_limited
 from zones import compare, directory, maps, structured_data
 from zones.api import EnterpriseSerializer, public_enterprises
 from zones.directory.orderings import by_name
-from zones.filters import EnterpriseFilter, ZoneFilter
+from zones.filters import DirectoryFilter, EnterpriseFilter, ZoneFilter
 from zones.forms import EnquiryForm
 from zones.mail import send_enquiry
 from zones.models import (
@@ -345,7 +345,7 @@ def enterprise_chips(
 class EnterpriseListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, ListView):
     template_name = "zones/enterprise_list.html"
     partial_template_name = "zones/enterprise_directory.html"
-    filterset_class = EnterpriseFilter
+    filterset_class = DirectoryFilter
     paginate_by = 20
     page_name = gettext_lazy("Enterprise directory")
     breadcrumb_name = gettext_lazy("Enterprises")
@@ -357,7 +357,7 @@ class EnterpriseListView(CollectionPageMixin, KeptListMixin, FilteredListMixin, 
             .prefetch_related("sectors")
         )
 
-    def filtered(self, filterset: EnterpriseFilter) -> directory.DirectoryResults:
+    def filtered(self, filterset: DirectoryFilter) -> directory.DirectoryResults:
         # Counted and paged from the directory's index (zones/directory/); the SQL queryset
         # serves the CSV export.
         filterset.errors  # noqa: B018  (validates the form)

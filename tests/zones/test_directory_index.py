@@ -238,6 +238,47 @@ def test_the_words_asked_again_find_what_was_renamed_or_published_since(client, 
     assert listed(client, {"q": "turbines"}) == ["drafted"]
 
 
+def test_the_page_knows_the_slugs_the_sql_filters_know(client, db):
+    public = ZoneFactory(slug="public")
+    draft = ZoneFactory(slug="draft", status=Status.DRAFT)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    ZoneFactory(slug="later", published_at=soon)
+    ParkFactory(zone=public, slug="east")
+    ParkFactory(zone=draft, slug="west")
+    PlatformFactory(slug="alliance")
+    PlatformFactory(slug="hidden", status=Status.DRAFT)
+    SectorFactory(slug="chips")
+    QualificationFactory(slug="gazelle")
+    EnterpriseFactory(zone=public)
+    params = {
+        "zone": ["public", "draft", "later", "nope", "public.east", "大连"],
+        "park": ["public.east", "draft.west", "public.nope", "east"],
+        "platform": ["alliance", "hidden"],
+        "sector": ["chips", "nope"],
+        "qualification": ["gazelle", "gazelle "],
+    }
+
+    def unknown_to_the_page_and_to_sql() -> tuple[dict, dict]:
+        page = client.get(DIRECTORY, params).context["filter"].form
+        query = QueryDict(mutable=True)
+        for name, values in params.items():
+            query.setlist(name, values)
+        sql = EnterpriseFilter(query, queryset=Enterprise.objects.published()).form
+        sql.is_valid()
+        return (
+            {name: list(errors) for name, errors in page.errors.items()},
+            {name: list(errors) for name, errors in sql.errors.items()},
+        )
+
+    on_the_page, in_sql = unknown_to_the_page_and_to_sql()
+    assert on_the_page == in_sql
+    assert "“draft, later, nope, public.east, 大连” is not known." in on_the_page["zone"]
+    with time_machine.travel(soon + datetime.timedelta(minutes=1)):
+        on_the_page, in_sql = unknown_to_the_page_and_to_sql()
+        assert on_the_page == in_sql
+        assert "“draft, nope, public.east, 大连” is not known." in on_the_page["zone"]
+
+
 def test_a_rows_sector_tags_follow_its_links_and_the_sectors_names(client, db):
     enterprise = EnterpriseFactory()
     chips = SectorFactory(name_en="Chips")

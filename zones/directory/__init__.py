@@ -13,6 +13,7 @@ from zones.directory.facets import (
     DirectoryResults,
     Facet,
     FacetOption,
+    known_keys,
     listing,
     order_name,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "content_changed",
     "current",
     "current_token",
+    "known_keys",
     "links_changed",
     "listing",
     "order_name",

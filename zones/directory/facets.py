@@ -147,6 +147,25 @@ def facet_choices(index: DirectoryIndex, selected_countries: set[str]) -> dict[s
     return choices
 
 
+def known_keys(wanted: dict[str, list[str]]) -> set[str]:
+    """Which of the wanted slugs name a choice of their facet, as "<facet>:<slug>": what
+    zones.filters.known_keys answers in SQL, from the choices listed (the zones, parks and
+    platforms published, every sector and qualification)."""
+    asked = {f"{name}:{value}" for name, values in wanted.items() for value in values}
+    if not asked:
+        return set()
+    index = current()
+    every = index.memo(
+        "keys",
+        lambda: frozenset(
+            f"{name}:{choice.value}"
+            for name, choices in facet_choices(index, selected_countries=set()).items()
+            for choice in choices
+        ),
+    )
+    return asked & every
+
+
 def label_order(choice: Choice) -> str:
     """Choices by their label as shown: in pinyin order on Chinese pages."""
     if (get_language() or "en") == "zh-hans":
