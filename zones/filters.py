@@ -140,7 +140,8 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class EnterpriseFilterForm(FilterForm):
-    """Checks every slug given to the directory in one query; an unknown one is named and dropped.
+    """Checks every slug given to the directory (known_keys: one query, or none on the directory
+    page's own form); an unknown one is named and dropped.
 
     Dropping only the unknown values keeps the rest of a half-broken link working. So is a
     name to search for that holds nothing the search reads (`%`, `。`): it would keep every
